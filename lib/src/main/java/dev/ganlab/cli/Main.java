@@ -1,0 +1,56 @@
+package dev.ganlab.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code java -jar lib/target/ganlab.jar <command>}.
+ *
+ * <p>Each command is a class of this package; they share {@link CommonOptions} for the device and
+ * thread count. Bad input ends with one clear message on stderr and exit status 2; an unexpected
+ * failure prints its stack trace and exits 1.
+ */
+@Command(
+        name = "ganlab",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "GAN Lab: GAN building blocks, training and metrics on DJL + PyTorch.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit status (used by tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable cause = ex;
+            if (cause instanceof IllegalArgumentException || cause instanceof dev.ganlab.core.UserError) {
+                cmd.getErr().println("ganlab " + cmd.getCommandName() + ": " + cause.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: ganlab help)");
+    }
+
+    /** Prints the library version for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            var v = dev.ganlab.core.GanLab.versions();
+            return new String[] {"GAN Lab " + v.getProperty("ganlab", "?") + " (DJL " + v.getProperty("djl", "?")
+                    + ", PyTorch " + v.getProperty("pytorch", "?") + ")"};
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ganlab.data;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Where GAN Lab finds its project folder and the data sets that ship with packages.
+ *
+ * <ul>
+ *   <li>Project home: {@code GANLAB_HOME}, the system property {@code ganlab.home}, or the folder two
+ *       levels above {@code ganlab.jar} / {@code target/classes} (the checkout), else the working
+ *       directory or the nearest parent holding {@code data/README.md}.
+ *   <li>Fashion-MNIST: {@code GANLAB_FASHION_MNIST}, else {@code /usr/share/datasets/fashion-mnist}
+ *       (Debian package {@code dataset-fashion-mnist}).
+ *   <li>Noto emoji: {@code GANLAB_EMOJI}, else {@code <home>/data/node_modules/emoji-datasource-google}
+ *       (npm package {@code emoji-datasource-google}, installed by {@code environment/setup.sh}).
+ * </ul>
+ */
+public final class DataPaths {
+
+    /** Debian's install location of the Fashion-MNIST idx files. */
+    public static final Path DEBIAN_FASHION_MNIST = Paths.get("/usr/share/datasets/fashion-mnist");
+    /** The npm package that carries the emoji images. */
+    public static final String EMOJI_PACKAGE = "emoji-datasource-google";
+
+    private DataPaths() {}
+
+    /** The GAN Lab project folder (the checkout). */
+    public static Path home() {
+        String env = firstNonBlank(System.getProperty("ganlab.home"), System.getenv("GANLAB_HOME"));
+        if (env != null) {
+            return Paths.get(env).toAbsolutePath().normalize();
+        }
+        Path fromCode = homeFromCodeLocation();
+        if (fromCode != null) {
+            return fromCode;
+        }
+        Path dir = Paths.get("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("data").resolve("README.md"))) {
+                return p;
+            }
+        }
+        return dir;
+    }
+
+    /** Folder holding the Fashion-MNIST idx files. */
+    public static Path fashionMnist() {
+        String env = firstNonBlank(System.getProperty("ganlab.fashion_mnist"),
+                System.getenv("GANLAB_FASHION_MNIST"));
+        return env != null ? Paths.get(env) : DEBIAN_FASHION_MNIST;
+    }
+
+    /** Folder of the emoji npm package (holds {@code emoji.json} and {@code img/google/64}). */
+    public static Path emoji() {
+        String env = firstNonBlank(System.getProperty("ganlab.emoji"), System.getenv("GANLAB_EMOJI"));
+        return env != null ? Paths.get(env)
+                : home().resolve("data").resolve("node_modules").resolve(EMOJI_PACKAGE);
+    }
+
+    /** Default folder for training runs: {@code <home>/runs}. */
+    public static Path runs() {
+        return home().resolve("runs");
+    }
+
+    private static Path homeFromCodeLocation() {
+        try {
+            var src = DataPaths.class.getProtectionDomain().getCodeSource();
+            if (src == null) {
+                return null;
+            }
+            Path p = Paths.get(src.getLocation().toURI()).toAbsolutePath();
+            // lib/target/ganlab.jar or lib/target/classes -> checkout root is three levels up from
+            // the jar file itself, two from the target folder.
+            Path target = p.getParent();
+            if (target == null || target.getParent() == null || target.getParent().getParent() == null) {
+                return null;
+            }
+            Path root = target.getParent().getParent();
+            if (Files.isDirectory(root.resolve("lib")) && Files.isRegularFile(root.resolve("pom.xml"))) {
+                return root;
+            }
+            return null;
+        } catch (URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a;
+        }
+        if (b != null && !b.isBlank()) {
+            return b;
+        }
+        return null;
+    }
+}

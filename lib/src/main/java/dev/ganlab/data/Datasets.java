@@ -1,0 +1,283 @@
+package dev.ganlab.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Loads data sets by name. A spec is {@code name[:argument][?key=value&...]}:
+ *
+ * <ul>
+ *   <li>{@code fashion-mnist}, {@code fashion-mnist:train}, {@code fashion-mnist:test} - the Debian
+ *       package's idx files, 28x28 grey, 10 labelled classes;
+ *   <li>{@code mnist:DIR} - any MNIST-format idx folder ({@code ?split=test} for t10k files);
+ *   <li>{@code cifar10:DIR} - the CIFAR-10 binary batches ({@code ?split=test});
+ *   <li>{@code emoji}, {@code emoji:smileys}, {@code emoji:animals,food} - Noto emoji 64x64 RGB on
+ *       white, labelled by category;
+ *   <li>{@code folder:DIR} or a plain path - PNG/JPEG files found recursively ({@code ?labels=dirs}
+ *       labels them by first-level sub-folder).
+ * </ul>
+ *
+ * Options for every spec: {@code ?classes=0,3} keeps those labels, {@code ?limit=N} the first N.
+ */
+public final class Datasets {
+
+    /** Fashion-MNIST class names in label order (Xiao et al., 2017). */
+    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
+            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    /** The names a spec may start with. */
+    public static final List<String> NAMES = List.of("fashion-mnist", "mnist", "cifar10", "emoji", "folder");
+
+    private Datasets() {}
+
+    /** Loads a spec with default options (native size; fail on bad images). */
+    public static ImageDataset load(String spec) {
+        return load(spec, LoadOptions.defaults(), new LoadReport());
+    }
+
+    /** Loads a spec with the given options. */
+    public static ImageDataset load(String spec, LoadOptions opt) {
+        return load(spec, opt, new LoadReport());
+    }
+
+    /**
+     * Loads a spec.
+     *
+     * @param spec see the class comment
+     * @param opt size, channels, filter, bad-image policy, limit
+     * @param report receives the files skipped under the skip policy
+     * @throws DatasetException naming the spec, file or setting at fault and how to fix it
+     */
+    public static ImageDataset load(String spec, LoadOptions opt, LoadReport report) {
+        Spec s = Spec.parse(spec);
+        int limit = s.intOption("limit", opt.limit());
+        LoadOptions o = opt.withLimit(s.options.containsKey("classes") ? 0 : limit);
+        ImageDataset ds = switch (s.name) {
+            case "fashion-mnist" -> {
+                String split = s.arg == null ? s.options.getOrDefault("split", "train") : s.arg;
+                yield loadIdx(DataPaths.fashionMnist(), split, "fashion-mnist", FASHION_MNIST_CLASSES, o, true);
+            }
+            case "mnist" -> {
+                Path dir = s.requirePath("an idx folder, e.g. mnist:/data/mnist");
+                List<String> digits = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+                yield loadIdx(dir, s.options.getOrDefault("split", "train"), "mnist", digits, o, false);
+            }
+            case "cifar10" -> {
+                Path dir = s.requirePath("the cifar-10-batches-bin folder, e.g. cifar10:/data/cifar-10-batches-bin");
+                yield applyImageOptions(Cifar10Reader.load(dir, s.options.getOrDefault("split", "train"), o.limit()), o);
+            }
+            case "emoji" -> EmojiReader.load(DataPaths.emoji(), s.arg, o, report);
+            case "folder" -> {
+                Path dir = s.requirePath("a folder of images, e.g. folder:/data/faces");
+                String labels = s.options.getOrDefault("labels", "none");
+                if (!labels.equals("none") && !labels.equals("dirs")) {
+                    throw new DatasetException(spec + ": labels=" + labels + " is not supported (use labels=dirs)");
+                }
+                yield ImageFolderReader.load(dir, labels.equals("dirs"), o, report);
+            }
+            default -> throw new IllegalStateException(s.name);
+        };
+        if (s.options.containsKey("classes")) {
+            ds = keepClasses(ds, s.options.get("classes"), spec);
+            if (limit > 0) {
+                ds = ds.head(limit);
+            }
+        }
+        return ds;
+    }
+
+    private static ImageDataset loadIdx(Path dir, String split, String name, List<String> classes, LoadOptions o,
+            boolean debianPackage) {
+        String prefix = switch (split) {
+            case "train" -> "train";
+            case "test" -> "t10k";
+            default -> throw new DatasetException(name + " split '" + split + "': use train or test");
+        };
+        String fix = debianPackage ? " Install it with: apt-get install dataset-fashion-mnist (environment/setup.sh"
+                + " does this), or point GANLAB_FASHION_MNIST at a folder of the idx files." : "";
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetException(name + ": folder " + dir + " does not exist." + fix);
+        }
+        Path images = IdxReader.find(dir, prefix + "-images-idx3-ubyte");
+        Path labels = IdxReader.find(dir, prefix + "-labels-idx1-ubyte");
+        if (images == null || labels == null) {
+            throw new DatasetException(name + ": " + dir + " lacks " + prefix + "-images-idx3-ubyte[.gz] or "
+                    + prefix + "-labels-idx1-ubyte[.gz]." + fix);
+        }
+        int[] dims = new int[3];
+        List<byte[]> px = IdxReader.readImages(images, dims, o.limit());
+        int[] lb = IdxReader.readLabels(labels, o.limit());
+        if (lb.length != px.size()) {
+            throw new DatasetException(name + ": " + images + " has " + px.size() + " images but " + labels + " has "
+                    + lb.length + " labels");
+        }
+        ImageDataset ds = new ImageDataset(name + ":" + split, 1, dims[1], dims[2], px, lb, classes);
+        return applyImageOptions(ds, o);
+    }
+
+    /** Applies resize and channel options to an already decoded set. */
+    static ImageDataset applyImageOptions(ImageDataset ds, LoadOptions o) {
+        if (o.resolution() == null && (o.channels() == null || o.channels() == ds.channels())) {
+            return ds;
+        }
+        int c = ds.channels();
+        int outC = o.outChannels(c);
+        int s = o.resolution() == null ? -1 : o.resolution();
+        List<byte[]> out = new ArrayList<>(ds.size());
+        for (int i = 0; i < ds.size(); i++) {
+            out.add(null);
+        }
+        java.util.stream.IntStream.range(0, ds.size()).parallel().forEach(i ->
+                out.set(i, o.prepare(ds.pixels(i), c, ds.height(), ds.width())));
+        int[] labels = new int[ds.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = ds.label(i);
+        }
+        int h = s < 0 ? ds.height() : s;
+        int w = s < 0 ? ds.width() : s;
+        return new ImageDataset(ds.name(), outC, h, w, out, ds.hasLabels() ? labels : null, ds.classNames());
+    }
+
+    private static ImageDataset keepClasses(ImageDataset ds, String list, String spec) {
+        if (!ds.hasLabels()) {
+            throw new DatasetException(spec + ": classes= needs a labelled data set");
+        }
+        int[] keep;
+        try {
+            keep = Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new DatasetException(spec + ": classes=" + list + " must be label numbers, e.g. classes=0,3");
+        }
+        for (int k : keep) {
+            if (k < 0 || k >= ds.classNames().size()) {
+                throw new DatasetException(spec + ": class " + k + " is outside 0.." + (ds.classNames().size() - 1));
+            }
+        }
+        int[] idx = java.util.stream.IntStream.range(0, ds.size())
+                .filter(i -> Arrays.stream(keep).anyMatch(k -> k == ds.label(i))).toArray();
+        return ds.subset(idx, ds.name() + "?classes=" + list);
+    }
+
+    /** Whether a named data set is installed, and where it is looked for. */
+    public record Status(String name, Path location, boolean installed, String detail) {}
+
+    /** The data sets that ship with packages and whether each is installed. */
+    public static List<Status> catalog() {
+        List<Status> out = new ArrayList<>();
+        Path fm = DataPaths.fashionMnist();
+        boolean fmOk = Files.isDirectory(fm) && IdxReader.find(fm, "train-images-idx3-ubyte") != null
+                && IdxReader.find(fm, "t10k-images-idx3-ubyte") != null;
+        out.add(new Status("fashion-mnist", fm, fmOk, fmOk ? "train 60000 / test 10000, 28x28 grey, 10 classes"
+                : "missing: apt-get install dataset-fashion-mnist (environment/setup.sh)"));
+        Path em = DataPaths.emoji();
+        Path img = em.resolve("img").resolve("google").resolve("64");
+        boolean emOk = Files.isRegularFile(em.resolve("emoji.json")) && Files.isDirectory(img);
+        String detail = "missing: environment/setup.sh installs npm package " + DataPaths.EMOJI_PACKAGE + "@16.0.0";
+        if (emOk) {
+            try (var files = Files.list(img)) {
+                detail = files.count() + " PNG files, 64x64 RGBA (Noto, Apache-2.0); categories: "
+                        + String.join(", ", EmojiReader.CATEGORIES.keySet());
+            } catch (java.io.IOException e) {
+                detail = "unreadable: " + e.getMessage();
+            }
+        }
+        out.add(new Status("emoji", em, emOk, detail));
+        return out;
+    }
+
+    /** A parsed spec: {@code name[:arg][?k=v&...]}. */
+    static final class Spec {
+        final String raw;
+        final String name;
+        final String arg;
+        final Map<String, String> options = new LinkedHashMap<>();
+
+        private Spec(String raw, String name, String arg) {
+            this.raw = raw;
+            this.name = name;
+            this.arg = arg;
+        }
+
+        static Spec parse(String spec) {
+            if (spec == null || spec.isBlank()) {
+                throw new DatasetException("empty data set spec: use one of " + String.join(", ", NAMES)
+                        + " or a folder path");
+            }
+            String body = spec.trim();
+            String query = null;
+            int q = body.indexOf('?');
+            if (q >= 0) {
+                query = body.substring(q + 1);
+                body = body.substring(0, q);
+            }
+            String name;
+            String arg;
+            if (body.startsWith("/") || body.startsWith(".") || body.startsWith("~")) {
+                name = "folder";
+                arg = body.startsWith("~") ? System.getProperty("user.home") + body.substring(1) : body;
+            } else {
+                int colon = body.indexOf(':');
+                name = (colon < 0 ? body : body.substring(0, colon)).toLowerCase(Locale.ROOT);
+                arg = colon < 0 ? null : body.substring(colon + 1);
+                if (name.equals("fashion_mnist") || name.equals("fmnist")) {
+                    name = "fashion-mnist";
+                }
+                if (name.equals("cifar-10")) {
+                    name = "cifar10";
+                }
+                if (!NAMES.contains(name)) {
+                    if (Files.isDirectory(Paths.get(body))) {
+                        name = "folder";
+                        arg = body;
+                    } else {
+                        throw new DatasetException("unknown data set '" + spec + "': use one of "
+                                + String.join(", ", NAMES) + " (e.g. fashion-mnist:test, emoji:smileys,"
+                                + " folder:/path/to/images) or an existing folder path");
+                    }
+                }
+            }
+            Spec s = new Spec(spec, name, arg == null || arg.isBlank() ? null : arg);
+            if (query != null && !query.isBlank()) {
+                for (String kv : query.split("&")) {
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new DatasetException(spec + ": option '" + kv + "' must be key=value");
+                    }
+                    String key = kv.substring(0, eq).trim();
+                    if (!List.of("split", "labels", "classes", "limit").contains(key)) {
+                        throw new DatasetException(spec + ": unknown option '" + key
+                                + "' (known: split, labels, classes, limit)");
+                    }
+                    s.options.put(key, kv.substring(eq + 1).trim());
+                }
+            }
+            return s;
+        }
+
+        Path requirePath(String what) {
+            if (arg == null) {
+                throw new DatasetException("'" + raw + "' needs a path: " + what);
+            }
+            return Paths.get(arg);
+        }
+
+        int intOption(String key, int fallback) {
+            String v = options.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new DatasetException(raw + ": " + key + "=" + v + " is not a number");
+            }
+        }
+    }
+}
