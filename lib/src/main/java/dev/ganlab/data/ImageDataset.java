@@ -173,6 +173,73 @@ public final class ImageDataset {
         return subset(idx, name + "[" + cls + "]");
     }
 
+    /**
+     * Converts a batch of images in [-1, 1], shape {@code (N, C, H, W)}, to 8-bit pixels the way image
+     * files store them: {@code round((x + 1) * 127.5)} clamped to 0..255. Metrics see generated images
+     * only after this round trip, as the reference implementations do.
+     */
+    public static ImageDataset fromTensor(ai.djl.ndarray.NDArray batch, String name) {
+        ai.djl.ndarray.types.Shape s = batch.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException(name + ": expected (N, C, H, W) images, got shape " + s);
+        }
+        int n = (int) s.get(0);
+        int c = (int) s.get(1);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        float[] v = batch.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        return fromFloats(v, n, c, h, w, name);
+    }
+
+    /** As {@link #fromTensor}, from a flat float array of {@code n} planar images. */
+    public static ImageDataset fromFloats(float[] v, int n, int c, int h, int w, String name) {
+        int len = c * h * w;
+        if (v.length != (long) n * len) {
+            throw new IllegalArgumentException(name + ": " + v.length + " values for " + n + " images of " + c + "x"
+                    + h + "x" + w);
+        }
+        List<byte[]> px = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] b = new byte[len];
+            for (int k = 0; k < len; k++) {
+                float x = v[i * len + k];
+                int q = Float.isNaN(x) ? 0 : Math.round((x + 1f) * 127.5f);
+                b[k] = (byte) Math.max(0, Math.min(255, q));
+            }
+            px.add(b);
+        }
+        return new ImageDataset(name, c, h, w, px, null, List.of());
+    }
+
+    /** Concatenates data sets of the same image size (labels kept only when all have them). */
+    public static ImageDataset concat(String name, List<ImageDataset> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(name + ": nothing to concatenate");
+        }
+        ImageDataset first = parts.get(0);
+        List<byte[]> px = new ArrayList<>();
+        boolean labelled = true;
+        for (ImageDataset p : parts) {
+            if (p.channels != first.channels || p.height != first.height || p.width != first.width) {
+                throw new IllegalArgumentException(name + ": " + p.name + " is " + p.channels + "x" + p.height + "x"
+                        + p.width + ", " + first.name + " is " + first.channels + "x" + first.height + "x" + first.width);
+            }
+            px.addAll(p.pixels);
+            labelled &= p.hasLabels();
+        }
+        int[] lb = null;
+        if (labelled) {
+            lb = new int[px.size()];
+            int k = 0;
+            for (ImageDataset p : parts) {
+                for (int i = 0; i < p.size(); i++) {
+                    lb[k++] = p.label(i);
+                }
+            }
+        }
+        return new ImageDataset(name, first.channels, first.height, first.width, px, lb, first.classNames);
+    }
+
     @Override
     public String toString() {
         return name + " (" + size() + " images, " + channels + "x" + height + "x" + width

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Registers the Jupyter kernelspec `ganlab` (display name "GAN Lab (Java)") for the current user.
+#
+# Default engine: rapaio-jupyter-kernel (JShell based), whose jar Maven copied to
+# lib/target/kernel/rapaio-jupyter-kernel.jar. The kernel starts with the library and all its
+# dependencies on the class path (RJK_CLASSPATH) and runs init.jsh (common imports) first, so
+# notebooks need no magic lines.
+#
+# IJava instead: GANLAB_KERNEL=ijava IJAVA_JAR=/path/to/ijava-1.3.0.jar environment/setup.sh
+# registers the same `ganlab` kernelspec on IJava (IJAVA_CLASSPATH, IJAVA_STARTUP_SCRIPTS_PATH).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PY=/usr/bin/python3
+KERNEL="${GANLAB_KERNEL:-rapaio}"
+HEAP="${GANLAB_KERNEL_HEAP:-6g}"
+say() { [ "${QUIET:-0}" = 1 ] || echo "[kernel] $*"; }
+die() { echo "[kernel] ERROR: $*" >&2; exit 1; }
+
+# One folder holding every jar of the class path: the kernels take a folder wildcard (dir/*),
+# not a list. Links keep it in step with each `mvn package`.
+JARS="$ROOT/build/kernel/jars"
+rm -rf "$JARS"
+mkdir -p "$JARS"
+ln -s "$ROOT/lib/target/ganlab.jar" "$JARS/ganlab.jar"
+if [ -d "$ROOT/lib/target/lib" ]; then
+  for j in "$ROOT"/lib/target/lib/*.jar; do ln -s "$j" "$JARS/$(basename "$j")"; done
+fi
+
+SPEC="$ROOT/build/kernel/spec"
+rm -rf "$SPEC"
+mkdir -p "$SPEC"
+JAVA_BIN="$(command -v java)" || die "java not found on PATH"
+JVM_OPTS=("-Xmx$HEAP" "-Dai.djl.offline=true" "-Dganlab.home=$ROOT" "-Djava.awt.headless=true")
+
+case "$KERNEL" in
+  rapaio)
+    KJAR="$ROOT/lib/target/kernel/rapaio-jupyter-kernel.jar"
+    [ -f "$KJAR" ] || say "note: $KJAR appears after 'mvn package' (Maven resolves io.github.padreati:rapaio-jupyter-kernel)"
+    ARGV=("$JAVA_BIN" "${JVM_OPTS[@]}" -jar "$KJAR" "{connection_file}")
+    ENV_JSON=$("$PY" - "$ROOT" "$JARS" <<'PYEOF'
+import json, sys
+root, jars = sys.argv[1], sys.argv[2]
+print(json.dumps({
+    "RJK_CLASSPATH": jars + "/*",
+    "RJK_INIT_SCRIPT": root + "/environment/kernel/init.jsh",
+    "RJK_COMPILER_OPTIONS": "",
+    "RJK_TIMEOUT_MILLIS": "-1",
+    "RJK_MIMA_CACHE": root + "/build/kernel/mima_cache",
+    "GANLAB_HOME": root,
+    "DJL_OFFLINE": "true",
+    "JAVA_TOOL_OPTIONS": "-Djava.awt.headless=true",
+}))
+PYEOF
+)
+    ;;
+  ijava)
+    [ -n "${IJAVA_JAR:-}" ] && [ -f "$IJAVA_JAR" ] || die "GANLAB_KERNEL=ijava needs IJAVA_JAR=/path/to/ijava-*.jar (IJava is not served by the registries this project uses; install it yourself)"
+    ARGV=("$JAVA_BIN" "${JVM_OPTS[@]}" -jar "$IJAVA_JAR" "{connection_file}")
+    ENV_JSON=$("$PY" - "$ROOT" "$JARS" <<'PYEOF'
+import json, sys
+root, jars = sys.argv[1], sys.argv[2]
+print(json.dumps({
+    "IJAVA_CLASSPATH": jars + "/*",
+    "IJAVA_STARTUP_SCRIPTS_PATH": root + "/environment/kernel/init.jsh",
+    "GANLAB_HOME": root,
+    "DJL_OFFLINE": "true",
+}))
+PYEOF
+)
+    ;;
+  *) die "GANLAB_KERNEL='$KERNEL': use rapaio (default) or ijava" ;;
+esac
+
+"$PY" - "$SPEC" "$ENV_JSON" "${ARGV[@]}" <<'PYEOF'
+import json, sys
+spec, env, argv = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3:]
+with open(spec + "/kernel.json", "w") as f:
+    json.dump({"argv": argv, "display_name": "GAN Lab (Java)", "language": "java",
+               "interrupt_mode": "message", "env": env}, f, indent=2)
+from jupyter_client.kernelspec import KernelSpecManager
+dest = KernelSpecManager().install_kernel_spec(spec, kernel_name="ganlab", user=True)
+print(dest)
+PYEOF
+say "registered kernelspec ganlab ($KERNEL)"
