@@ -10,3 +10,5 @@ import java.awt.image.BufferedImage;
 import tech.tablesaw.api.*;
 import dev.ganlab.core.*;
 import dev.ganlab.data.*;
+import dev.ganlab.viz.*;
+import static dev.ganlab.viz.Notebook.show;

@@ -17,15 +17,10 @@ HEAP="${GANLAB_KERNEL_HEAP:-6g}"
 say() { [ "${QUIET:-0}" = 1 ] || echo "[kernel] $*"; }
 die() { echo "[kernel] ERROR: $*" >&2; exit 1; }
 
-# One folder holding every jar of the class path: the kernels take a folder wildcard (dir/*),
-# not a list. Links keep it in step with each `mvn package`.
-JARS="$ROOT/build/kernel/jars"
-rm -rf "$JARS"
-mkdir -p "$JARS"
-ln -s "$ROOT/lib/target/ganlab.jar" "$JARS/ganlab.jar"
-if [ -d "$ROOT/lib/target/lib" ]; then
-  for j in "$ROOT"/lib/target/lib/*.jar; do ln -s "$j" "$JARS/$(basename "$j")"; done
-fi
+# The class path is the library jar alone: its manifest's Class-Path names every dependency in
+# lib/target/lib/, and JShell follows it (checked). A list of jars in RJK_CLASSPATH does not work.
+JAR="$ROOT/lib/target/ganlab.jar"
+[ -f "$JAR" ] || say "note: $JAR appears after 'mvn package'"
 
 SPEC="$ROOT/build/kernel/spec"
 rm -rf "$SPEC"
@@ -38,18 +33,17 @@ case "$KERNEL" in
     KJAR="$ROOT/lib/target/kernel/rapaio-jupyter-kernel.jar"
     [ -f "$KJAR" ] || say "note: $KJAR appears after 'mvn package' (Maven resolves io.github.padreati:rapaio-jupyter-kernel)"
     ARGV=("$JAVA_BIN" "${JVM_OPTS[@]}" -jar "$KJAR" "{connection_file}")
-    ENV_JSON=$("$PY" - "$ROOT" "$JARS" <<'PYEOF'
+    ENV_JSON=$("$PY" - "$ROOT" "$JAR" <<'PYEOF'
 import json, sys
-root, jars = sys.argv[1], sys.argv[2]
+root, jar = sys.argv[1], sys.argv[2]
 print(json.dumps({
-    "RJK_CLASSPATH": jars + "/*",
+    "RJK_CLASSPATH": jar,
     "RJK_INIT_SCRIPT": root + "/environment/kernel/init.jsh",
     "RJK_COMPILER_OPTIONS": "",
     "RJK_TIMEOUT_MILLIS": "-1",
     "RJK_MIMA_CACHE": root + "/build/kernel/mima_cache",
     "GANLAB_HOME": root,
     "DJL_OFFLINE": "true",
-    "JAVA_TOOL_OPTIONS": "-Djava.awt.headless=true",
 }))
 PYEOF
 )
@@ -57,11 +51,11 @@ PYEOF
   ijava)
     [ -n "${IJAVA_JAR:-}" ] && [ -f "$IJAVA_JAR" ] || die "GANLAB_KERNEL=ijava needs IJAVA_JAR=/path/to/ijava-*.jar (IJava is not served by the registries this project uses; install it yourself)"
     ARGV=("$JAVA_BIN" "${JVM_OPTS[@]}" -jar "$IJAVA_JAR" "{connection_file}")
-    ENV_JSON=$("$PY" - "$ROOT" "$JARS" <<'PYEOF'
+    ENV_JSON=$("$PY" - "$ROOT" "$JAR" <<'PYEOF'
 import json, sys
-root, jars = sys.argv[1], sys.argv[2]
+root, jar = sys.argv[1], sys.argv[2]
 print(json.dumps({
-    "IJAVA_CLASSPATH": jars + "/*",
+    "IJAVA_CLASSPATH": jar,
     "IJAVA_STARTUP_SCRIPTS_PATH": root + "/environment/kernel/init.jsh",
     "GANLAB_HOME": root,
     "DJL_OFFLINE": "true",

@@ -1,14 +1,8 @@
 package dev.ganlab.cli;
 
-import ai.djl.Device;
-import dev.ganlab.core.GanLab;
-import dev.ganlab.data.DataPaths;
-import dev.ganlab.data.Datasets;
+import dev.ganlab.core.SystemInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-
-import java.io.PrintStream;
-import java.util.Properties;
 
 /** {@code ganlab info}: versions, engine, devices, threads and where the data sets are. */
 @Command(name = "info", description = "Print versions, engine, devices, threads and data set locations.")
@@ -19,32 +13,6 @@ public final class InfoCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
-        print(System.out);
-    }
-
-    /** Writes the report. */
-    public static void print(PrintStream out) {
-        Properties v = GanLab.versions();
-        Runtime rt = Runtime.getRuntime();
-        out.println("GAN Lab " + v.getProperty("ganlab"));
-        out.println("  java        " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
-        out.println("  djl         " + v.getProperty("djl") + "  native: " + v.getProperty("pytorch.native")
-                + " " + v.getProperty("pytorch"));
-        out.println("  engine      " + GanLab.engineDescription() + (GanLab.offline() ? "  (offline mode)" : "  (ONLINE: DJL_OFFLINE=false)"));
-        StringBuilder devs = new StringBuilder();
-        for (Device d : GanLab.availableDevices()) {
-            devs.append(devs.length() == 0 ? "" : ", ").append(d);
-        }
-        out.println("  devices     " + devs + "  (GPUs: " + GanLab.gpuCount() + ")");
-        out.println("  selected    " + GanLab.device());
-        out.println("  threads     " + GanLab.threads() + " intra-op, 1 inter-op (cores: " + rt.availableProcessors() + ")");
-        out.println("  memory      max heap " + (rt.maxMemory() >> 20) + " MiB");
-        out.println("  home        " + DataPaths.home());
-        out.println("data sets");
-        for (Datasets.Status s : Datasets.catalog()) {
-            out.printf("  %-13s %s  %s%n", s.name(), s.installed() ? "ok     " : "MISSING", s.location());
-            out.println("                " + s.detail());
-        }
-        out.println("  user data:    mnist:DIR, cifar10:DIR, folder:DIR (see data/README.md)");
+        SystemInfo.print(System.out);
     }
 }

@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Execute GAN Lab notebooks headless on the `ganlab` kernel and export them.
+
+    environment/run_notebooks.py [--profile smoke|quick|full] [--out build/notebooks] NOTEBOOK...
+
+Each notebook runs through nbconvert's ExecutePreprocessor (what `jupyter nbconvert --execute` uses)
+in its own folder, with GANLAB_PROFILE set for the kernel. The executed notebook and an HTML export
+go to OUT/<name>.ipynb and OUT/<name>.html; a failing notebook is written too, up to the failing
+cell. The exit status is non-zero when any notebook failed, and the failure is reported by notebook,
+cell number and the cell's first line.
+"""
+import argparse
+import os
+import sys
+import time
+
+try:
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor
+except ImportError as e:  # pragma: no cover - environment problem
+    sys.exit(f"run_notebooks: {e}. Install Jupyter with environment/setup.sh "
+             "(Debian packages jupyter-notebook, jupyter-nbconvert, python3-nbclient) and run this script "
+             "with /usr/bin/python3.")
+
+KERNEL = "ganlab"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def failing_cell(nb):
+    """Index, first source line and error text of the first cell whose output is an error."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                first = next((l for l in cell.source.splitlines() if l.strip()), "")
+                return i, first, f"{out.get('ename', '')}: {out.get('evalue', '')}".strip()
+    return None, "", ""
+
+
+def export_html(nb, path):
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(body)
+
+
+def run(path, out_dir, timeout):
+    name = os.path.splitext(os.path.basename(path))[0]
+    with open(path, encoding="utf-8") as f:
+        nb = nbformat.read(f, as_version=4)
+    ep = ExecutePreprocessor(kernel_name=KERNEL, timeout=timeout, allow_errors=False)
+    os.makedirs(out_dir, exist_ok=True)
+    log_path = os.path.join(out_dir, name + ".kernel.log")
+    started = time.time()
+    error = None
+    # The kernel inherits file descriptors 1 and 2: point them at a log file while the notebook runs,
+    # so the kernel's start-up chatter stays out of the console and is kept for when something fails.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = (os.dup(1), os.dup(2))
+    log = open(log_path, "w", encoding="utf-8")
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    try:
+        ep.preprocess(nb, {"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
+    except CellExecutionError as e:
+        idx, first, msg = failing_cell(nb)
+        where = f"cell {idx + 1} ('{first.strip()[:80]}')" if idx is not None else "a cell"
+        error = f"{path}: {where} failed: {msg or str(e).splitlines()[-1]}"
+    except RuntimeError as e:
+        if "Kernel died" in str(e) or "kernel" in str(e).lower():
+            error = (f"{path}: the '{KERNEL}' kernel failed to start or died ({e}). Check that "
+                     "lib/target/ganlab.jar exists (mvn package) and re-register the kernel with "
+                     "environment/setup.sh; the kernel's own log is named below.")
+        else:
+            raise
+    except TimeoutError as e:
+        error = f"{path}: a cell ran longer than {timeout} s ({e})"
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+        log.close()
+    if error:
+        error += f" [kernel log: {os.path.relpath(log_path, ROOT)}]"
+    elapsed = time.time() - started
+    ipynb = os.path.join(out_dir, name + ".ipynb")
+    with open(ipynb, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    export_html(nb, os.path.join(out_dir, name + ".html"))
+    return error, elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("notebooks", nargs="+")
+    ap.add_argument("--profile", choices=["smoke", "quick", "full"],
+                    help="GANLAB_PROFILE for the kernel (default: the environment's, else the library's choice)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "notebooks"))
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
+    args = ap.parse_args()
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        sys.exit(f"run_notebooks: no Jupyter kernelspec '{KERNEL}'. Register it with environment/setup.sh.")
+    if args.profile:
+        os.environ["GANLAB_PROFILE"] = args.profile
+    os.environ.setdefault("GANLAB_HOME", ROOT)
+
+    failures = []
+    for path in args.notebooks:
+        if not os.path.isfile(path):
+            failures.append(f"{path}: no such notebook")
+            continue
+        print(f"[notebooks] {path} (profile {os.environ.get('GANLAB_PROFILE', 'default')}) ...", flush=True)
+        error, elapsed = run(path, args.out, args.timeout)
+        if error:
+            failures.append(error)
+            print(f"[notebooks]   FAILED after {elapsed:.0f} s", flush=True)
+        else:
+            print(f"[notebooks]   ok in {elapsed:.0f} s -> {os.path.relpath(args.out, ROOT)}/"
+                  f"{os.path.splitext(os.path.basename(path))[0]}.(ipynb|html)", flush=True)
+    for f in failures:
+        print(f"[notebooks] FAILED {f}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+package dev.ganlab.viz;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A line chart drawn to a picture with Java2D. Used where an interactive plotly chart does not fit:
+ * live training monitors (whose output is replaced many times) and chart files written by the
+ * command line next to a run. NaN values break a line instead of being drawn.
+ */
+public final class LineChart {
+
+    /** The tab10 palette: distinct colours for up to ten series. */
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
+
+    private record Series(String name, double[] x, double[] y) {}
+
+    private final String title;
+    private String xLabel = "";
+    private String yLabel = "";
+    private boolean logY;
+    private int width = 560;
+    private int height = 320;
+    private final List<Series> series = new ArrayList<>();
+
+    private LineChart(String title) {
+        this.title = title;
+    }
+
+    /** A new empty chart. */
+    public static LineChart create(String title) {
+        return new LineChart(title);
+    }
+
+    public LineChart xLabel(String s) {
+        this.xLabel = s;
+        return this;
+    }
+
+    public LineChart yLabel(String s) {
+        this.yLabel = s;
+        return this;
+    }
+
+    /** Logarithmic y axis (non-positive values are left out). */
+    public LineChart logY(boolean b) {
+        this.logY = b;
+        return this;
+    }
+
+    public LineChart size(int w, int h) {
+        if (w < 100 || h < 80) {
+            throw new IllegalArgumentException("chart size " + w + "x" + h + " is too small (min 100x80)");
+        }
+        this.width = w;
+        this.height = h;
+        return this;
+    }
+
+    /** Adds a series; {@code x} and {@code y} must have the same length. */
+    public LineChart series(String name, double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("series '" + name + "': " + x.length + " x values but " + y.length
+                    + " y values");
+        }
+        series.add(new Series(name, x.clone(), y.clone()));
+        return this;
+    }
+
+    /** Draws the chart. */
+    public BufferedImage render() {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+        g.setFont(font);
+        FontMetrics fm = g.getFontMetrics();
+        int left = 58;
+        int right = 12;
+        int top = 26;
+        int bottom = 38;
+        int pw = width - left - right;
+        int ph = height - top - bottom;
+
+        double x0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (int i = 0; i < s.x.length; i++) {
+                double yv = ty(s.y[i]);
+                if (Double.isFinite(s.x[i]) && Double.isFinite(yv)) {
+                    x0 = Math.min(x0, s.x[i]);
+                    x1 = Math.max(x1, s.x[i]);
+                    y0 = Math.min(y0, yv);
+                    y1 = Math.max(y1, yv);
+                }
+            }
+        }
+        g.setColor(Color.BLACK);
+        g.drawString(title, left, 16);
+        if (!Double.isFinite(x0)) {
+            g.setColor(Color.GRAY);
+            g.drawString("no data yet", left + pw / 2 - 30, top + ph / 2);
+            g.dispose();
+            return img;
+        }
+        if (x1 == x0) {
+            x1 = x0 + 1;
+        }
+        if (y1 == y0) {
+            y0 -= 0.5;
+            y1 += 0.5;
+        }
+        double[] yt = ticks(y0, y1, 5);
+        double[] xt = ticks(x0, x1, 6);
+        y0 = Math.min(y0, yt[0]);
+        y1 = Math.max(y1, yt[yt.length - 1]);
+        final double fx0 = x0;
+        final double fx1 = x1;
+        final double fy0 = y0;
+        final double fy1 = y1;
+        java.util.function.DoubleUnaryOperator px = v -> left + (v - fx0) / (fx1 - fx0) * pw;
+        java.util.function.DoubleUnaryOperator py = v -> top + ph - (v - fy0) / (fy1 - fy0) * ph;
+
+        g.setStroke(new BasicStroke(1f));
+        for (double t : yt) {
+            int yy = (int) Math.round(py.applyAsDouble(t));
+            g.setColor(new Color(0xE6E6E6));
+            g.drawLine(left, yy, left + pw, yy);
+            g.setColor(Color.DARK_GRAY);
+            String lab = fmt(logY ? Math.pow(10, t) : t);
+            g.drawString(lab, left - 6 - fm.stringWidth(lab), yy + fm.getAscent() / 2 - 1);
+        }
+        for (double t : xt) {
+            if (t < x0 || t > x1) {
+                continue;
+            }
+            int xx = (int) Math.round(px.applyAsDouble(t));
+            g.setColor(new Color(0xE6E6E6));
+            g.drawLine(xx, top, xx, top + ph);
+            g.setColor(Color.DARK_GRAY);
+            String lab = fmt(t);
+            g.drawString(lab, xx - fm.stringWidth(lab) / 2, top + ph + 14);
+        }
+        g.setColor(Color.GRAY);
+        g.drawRect(left, top, pw, ph);
+        g.setColor(Color.BLACK);
+        g.drawString(xLabel, left + pw / 2 - fm.stringWidth(xLabel) / 2, height - 6);
+        Graphics2D gr = (Graphics2D) g.create();
+        gr.rotate(-Math.PI / 2);
+        gr.drawString(yLabel + (logY ? " (log)" : ""), -(top + ph / 2) - fm.stringWidth(yLabel) / 2, 12);
+        gr.dispose();
+
+        g.setStroke(new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            g.setColor(PALETTE[si % PALETTE.length]);
+            Path2D.Double path = new Path2D.Double();
+            boolean pen = false;
+            int points = 0;
+            for (int i = 0; i < s.x.length; i++) {
+                double yv = ty(s.y[i]);
+                if (!Double.isFinite(s.x[i]) || !Double.isFinite(yv)) {
+                    pen = false;
+                    continue;
+                }
+                double xx = px.applyAsDouble(s.x[i]);
+                double yy = py.applyAsDouble(yv);
+                if (pen) {
+                    path.lineTo(xx, yy);
+                } else {
+                    path.moveTo(xx, yy);
+                    pen = true;
+                }
+                points++;
+            }
+            g.draw(path);
+            if (points == 1) {
+                double yv = 0;
+                double xv = 0;
+                for (int i = 0; i < s.x.length; i++) {
+                    if (Double.isFinite(ty(s.y[i]))) {
+                        xv = s.x[i];
+                        yv = ty(s.y[i]);
+                    }
+                }
+                g.fillOval((int) px.applyAsDouble(xv) - 3, (int) py.applyAsDouble(yv) - 3, 6, 6);
+            }
+        }
+        if (series.size() > 1 || !series.get(0).name.isEmpty()) {
+            int lx = left + pw - 8;
+            int maxW = 0;
+            for (Series s : series) {
+                maxW = Math.max(maxW, fm.stringWidth(s.name));
+            }
+            lx -= maxW + 22;
+            int ly = top + 6;
+            g.setColor(new Color(255, 255, 255, 220));
+            g.fillRect(lx - 4, ly - 2, maxW + 30, series.size() * 14 + 4);
+            for (int si = 0; si < series.size(); si++) {
+                g.setColor(PALETTE[si % PALETTE.length]);
+                g.fillRect(lx, ly + si * 14 + 4, 14, 3);
+                g.setColor(Color.BLACK);
+                g.drawString(series.get(si).name, lx + 20, ly + si * 14 + 10);
+            }
+        }
+        g.dispose();
+        return img;
+    }
+
+    private double ty(double v) {
+        if (!logY) {
+            return v;
+        }
+        return v > 0 ? Math.log10(v) : Double.NaN;
+    }
+
+    /** "Nice" tick positions (1, 2, 5 times a power of ten) covering [lo, hi]. */
+    static double[] ticks(double lo, double hi, int target) {
+        double span = hi - lo;
+        double raw = span / Math.max(1, target);
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = mag;
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (raw <= m * mag) {
+                step = m * mag;
+                break;
+            }
+        }
+        double start = Math.floor(lo / step) * step;
+        double end = Math.ceil(hi / step) * step;
+        int n = (int) Math.round((end - start) / step) + 1;
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = start + i * step;
+        }
+        return t;
+    }
+
+    static String fmt(double v) {
+        double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
+        if (a >= 1e5 || a < 1e-3) {
+            return String.format("%.0e", v);
+        }
+        if (a >= 1000) {
+            return fmt(v / 1000) + "k";
+        }
+        String s = String.format("%.3g", v);
+        if (s.contains(".")) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s;
+    }
+}
