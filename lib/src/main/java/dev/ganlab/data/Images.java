@@ -35,6 +35,9 @@ public final class Images {
      * compositing any transparency onto a white background.
      */
     public static byte[] fromBufferedImage(BufferedImage img, int channels) {
+        if (img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
+            return fromGreyRaster(img, channels);
+        }
         int h = img.getHeight();
         int w = img.getWidth();
         byte[] out = new byte[channels * h * w];
@@ -60,6 +63,36 @@ public final class Images {
                 out[i] = (byte) r;
                 out[plane + i] = (byte) g;
                 out[2 * plane + i] = (byte) b;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Grey pictures are read from the raster: {@code getRGB} would convert their linear grey colour
+     * space to sRGB and brighten every value (77 becomes 149).
+     */
+    private static byte[] fromGreyRaster(BufferedImage img, int channels) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        var raster = img.getRaster();
+        int bits = img.getColorModel().getComponentSize(0);
+        int max = (1 << bits) - 1;
+        boolean alpha = raster.getNumBands() > 1 && img.getColorModel().hasAlpha();
+        int alphaMax = alpha ? (1 << img.getColorModel().getComponentSize(1)) - 1 : 1;
+        int plane = h * w;
+        byte[] out = new byte[channels * plane];
+        int[] grey = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+        int[] a = alpha ? raster.getSamples(0, 0, w, h, 1, (int[]) null) : null;
+        for (int i = 0; i < plane; i++) {
+            double v = grey[i] * 255.0 / max;
+            if (alpha) {
+                double t = a[i] / (double) alphaMax;
+                v = v * t + 255 * (1 - t);
+            }
+            byte b = (byte) Math.min(255, Math.round(v));
+            for (int c = 0; c < channels; c++) {
+                out[c * plane + i] = b;
             }
         }
         return out;

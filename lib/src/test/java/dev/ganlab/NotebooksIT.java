@@ -1,0 +1,152 @@
+package dev.ganlab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Executes the notebooks headless on the {@code ganlab} kernel with the project's runner
+ * ({@code environment/run_notebooks.py}) in the smoke profile, and checks what they produced.
+ * Needs the set-up of {@code environment/setup.sh} (Jupyter and the kernelspec), which the README's
+ * test command runs first.
+ */
+class NotebooksIT {
+
+    static final Path ROOT = Paths.get(System.getProperty("ganlab.root", "..")).toAbsolutePath().normalize();
+
+    @TempDir Path out;
+
+    record Run(int exit, String output) {}
+
+    static Run runner(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3",
+                ROOT.resolve("environment/run_notebooks.py").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        return new Run(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    static List<JsonObject> outputs(Path ipynb) throws IOException {
+        JsonObject nb = JsonParser.parseString(Files.readString(ipynb)).getAsJsonObject();
+        List<JsonObject> list = new ArrayList<>();
+        for (JsonElement cell : nb.getAsJsonArray("cells")) {
+            JsonArray outs = cell.getAsJsonObject().getAsJsonArray("outputs");
+            if (outs != null) {
+                outs.forEach(o -> list.add(o.getAsJsonObject()));
+            }
+        }
+        return list;
+    }
+
+    static long count(List<JsonObject> outs, String mime, String containing) {
+        return outs.stream().filter(o -> o.has("data") && o.getAsJsonObject("data").has(mime))
+                .filter(o -> {
+                    JsonElement v = o.getAsJsonObject("data").get(mime);
+                    String text = v.isJsonArray() ? String.join("", new com.google.gson.Gson().fromJson(v, String[].class))
+                            : v.getAsString();
+                    return text.contains(containing);
+                }).count();
+    }
+
+    @Test
+    void everyNotebookRunsInTheSmokeProfileAndShowsItsFigures() throws Exception {
+        List<String> notebooks;
+        try (Stream<Path> s = Files.list(ROOT.resolve("notebooks"))) {
+            notebooks = s.map(Path::toString).filter(n -> n.endsWith(".ipynb")).sorted().toList();
+        }
+        assertTrue(notebooks.size() >= 1, "no notebooks found under " + ROOT.resolve("notebooks"));
+        List<String> args = new ArrayList<>(List.of("--profile", "smoke", "--out", out.toString()));
+        args.addAll(notebooks);
+        Run r = runner(Map.of(), args.toArray(new String[0]));
+        assertEquals(0, r.exit, r.output);
+        for (String nb : notebooks) {
+            String name = Paths.get(nb).getFileName().toString().replace(".ipynb", "");
+            Path executed = out.resolve(name + ".ipynb");
+            assertTrue(Files.isRegularFile(out.resolve(name + ".html")), "no HTML export for " + name);
+            List<JsonObject> outs = outputs(executed);
+            assertEquals(0, outs.stream().filter(o -> o.get("output_type").getAsString().equals("error")).count(),
+                    name + " has error outputs");
+            assertTrue(count(outs, "image/png", "") >= 1, name + " shows no picture");
+        }
+        List<JsonObject> tour = outputs(out.resolve("00-tour.ipynb"));
+        assertTrue(count(tour, "image/png", "") >= 2, "tour: a grid per data set");
+        assertTrue(count(tour, "text/html", "Plotly.newPlot") >= 1, "tour: an interactive chart");
+        assertEquals(1, count(tour, "text/html", "window.__ganlabDefine"), "plotly.js is inlined exactly once");
+        assertTrue(count(tour, "text/html", "<table") >= 1, "tour: a table");
+    }
+
+    @Test
+    void aFailingCellIsNamedByNotebookAndCell() throws Exception {
+        Path nb = out.resolve("broken.ipynb");
+        Files.writeString(nb, notebook("int x = 1;", "throw new IllegalStateException(\"boom at x=\" + x);",
+                "System.out.println(\"never\");"));
+        Run r = runner(Map.of(), "--profile", "smoke", "--out", out.resolve("o").toString(), nb.toString());
+        assertNotEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("broken.ipynb") && r.output.contains("cell 2"), r.output);
+        assertTrue(r.output.contains("boom at x=1"), r.output);
+        assertTrue(Files.isRegularFile(out.resolve("o/broken.html")), "the failed notebook is still exported");
+    }
+
+    @Test
+    void aKernelThatCannotStartIsReportedWithTheFix() throws Exception {
+        Path jupyter = out.resolve("jupyter");
+        Path spec = jupyter.resolve("kernels/ganlab");
+        Files.createDirectories(spec);
+        Files.writeString(spec.resolve("kernel.json"), "{\"argv\": [\"/bin/false\", \"{connection_file}\"],"
+                + " \"display_name\": \"broken\", \"language\": \"java\"}");
+        Path nb = out.resolve("fine.ipynb");
+        Files.writeString(nb, notebook("1 + 1"));
+        Run r = runner(Map.of("JUPYTER_PATH", jupyter.toString()), "--timeout", "60", "--out",
+                out.resolve("k").toString(), nb.toString());
+        assertNotEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("failed to start") && r.output.contains("environment/setup.sh"), r.output);
+    }
+
+    static String notebook(String... cells) {
+        JsonObject nb = new JsonObject();
+        JsonArray arr = new JsonArray();
+        for (String c : cells) {
+            JsonObject cell = new JsonObject();
+            cell.addProperty("cell_type", "code");
+            cell.add("metadata", new JsonObject());
+            cell.add("outputs", new JsonArray());
+            cell.add("execution_count", com.google.gson.JsonNull.INSTANCE);
+            cell.addProperty("source", c);
+            arr.add(cell);
+        }
+        nb.add("cells", arr);
+        JsonObject meta = new JsonObject();
+        JsonObject ks = new JsonObject();
+        ks.addProperty("name", "ganlab");
+        ks.addProperty("display_name", "GAN Lab (Java)");
+        ks.addProperty("language", "java");
+        meta.add("kernelspec", ks);
+        nb.add("metadata", meta);
+        nb.addProperty("nbformat", 4);
+        nb.addProperty("nbformat_minor", 5);
+        return nb.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ganlab.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/** The packaged data sets (installed by environment/setup.sh) and spec parsing. */
+class DatasetsTest {
+
+    static boolean installed(String name) {
+        return Datasets.catalog().stream().anyMatch(s -> s.name().equals(name) && s.installed());
+    }
+
+    @Test
+    void fashionMnistSplitsAndLabels() {
+        assumeTrue(installed("fashion-mnist"), "dataset-fashion-mnist is installed by environment/setup.sh");
+        ImageDataset test = Datasets.load("fashion-mnist:test");
+        assertEquals(10_000, test.size());
+        assertEquals(28, test.width());
+        assertEquals(1, test.channels());
+        int[] counts = new int[10];
+        for (int i = 0; i < test.size(); i++) {
+            counts[test.label(i)]++;
+        }
+        for (int c : counts) {
+            assertEquals(1000, c, "Fashion-MNIST test has 1000 images per class");
+        }
+        assertEquals("Ankle boot", test.classNames().get(9));
+        ImageDataset head = Datasets.load("fashion-mnist?limit=100");
+        assertEquals(100, head.size());
+        assertEquals("fashion-mnist:train[:100]".substring(0, 19), head.name().substring(0, 19));
+        ImageDataset bags = Datasets.load("fashion-mnist:test?classes=8");
+        assertEquals(1000, bags.size());
+        assertTrue(java.util.stream.IntStream.range(0, bags.size()).allMatch(i -> bags.label(i) == 8));
+    }
+
+    @Test
+    void emojiCategoriesAndCompositing() {
+        assumeTrue(installed("emoji"), "the emoji npm package is installed by environment/setup.sh");
+        ImageDataset smileys = Datasets.load("emoji:smileys");
+        assertTrue(smileys.size() >= 100 && smileys.size() <= 250, "smileys: " + smileys.size());
+        assertEquals(3, smileys.channels());
+        assertEquals(64, smileys.width());
+        assertTrue(java.util.stream.IntStream.range(0, smileys.size()).allMatch(i -> smileys.label(i) == 0));
+        // corners of an emoji are transparent in the PNG: composited on white.
+        byte[] p = smileys.pixels(0);
+        assertEquals(255, p[0] & 0xFF);
+        assertEquals(255, p[64 * 64 * 2] & 0xFF);
+        ImageDataset two = Datasets.load("emoji:smileys,animals");
+        assertTrue(two.size() > smileys.size());
+        ImageDataset small = Datasets.load("emoji:food", LoadOptions.defaults().withResolution(32));
+        assertEquals(32, small.height());
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("emoji:puppies"));
+        assertTrue(e.getMessage().contains("puppies") && e.getMessage().contains("smileys"), e.getMessage());
+    }
+
+    @Test
+    void unknownNamesAndOptionsAreRejectedWithTheFix() {
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("celeba"));
+        assertTrue(e.getMessage().contains("celeba") && e.getMessage().contains("fashion-mnist"), e.getMessage());
+        e = assertThrows(DatasetException.class, () -> Datasets.load("fashion-mnist?size=3"));
+        assertTrue(e.getMessage().contains("unknown option 'size'"), e.getMessage());
+        e = assertThrows(DatasetException.class, () -> Datasets.load("fashion-mnist:validation"));
+        assertTrue(e.getMessage().contains("validation"), e.getMessage());
+        e = assertThrows(DatasetException.class, () -> Datasets.load("mnist"));
+        assertTrue(e.getMessage().contains("needs a path"), e.getMessage());
+    }
+
+    @Test
+    void missingPackagedDataSetSaysWhichCommandInstallsIt() throws Exception {
+        String old = System.getProperty("ganlab.fashion_mnist");
+        System.setProperty("ganlab.fashion_mnist", Files.createTempDirectory("empty").toString());
+        try {
+            DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("fashion-mnist"));
+            assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty("ganlab.fashion_mnist");
+            } else {
+                System.setProperty("ganlab.fashion_mnist", old);
+            }
+        }
+        String oldEmoji = System.getProperty("ganlab.emoji");
+        System.setProperty("ganlab.emoji", "/nonexistent/emoji");
+        try {
+            DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("emoji"));
+            assertTrue(e.getMessage().contains("environment/setup.sh"), e.getMessage());
+        } finally {
+            if (oldEmoji == null) {
+                System.clearProperty("ganlab.emoji");
+            } else {
+                System.setProperty("ganlab.emoji", oldEmoji);
+            }
+        }
+    }
+}

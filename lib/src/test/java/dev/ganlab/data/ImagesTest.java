@@ -1,0 +1,78 @@
+package dev.ganlab.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+
+class ImagesTest {
+
+    @Test
+    void areaDownscaleAveragesBlocks() {
+        // 1 channel 4x4 -> 2x2: each output is the mean of a 2x2 block.
+        float[] src = {0, 2, 4, 6, 2, 4, 6, 8, 10, 10, 20, 20, 10, 10, 20, 20};
+        float[] out = Images.resize(src, 1, 4, 4, 2, 2, Images.Filter.AREA);
+        assertArrayEquals(new float[] {2, 6, 10, 20}, out, 1e-6f);
+    }
+
+    @Test
+    void areaDownscaleByNonIntegerFactorWeightsOverlap() {
+        // 3 -> 2 pixels: output 0 covers [0, 1.5): (1*a + 0.5*b)/1.5.
+        float[] out = Images.resize(new float[] {3, 6, 9}, 1, 1, 3, 1, 2, Images.Filter.AREA);
+        assertEquals((3 + 0.5f * 6) / 1.5f, out[0], 1e-5f);
+        assertEquals((0.5f * 6 + 9) / 1.5f, out[1], 1e-5f);
+    }
+
+    @Test
+    void bilinearUpscaleUsesHalfPixelCentres() {
+        // align_corners=False: 2 -> 4 gives [a, 0.75a+0.25b, 0.25a+0.75b, b].
+        float[] out = Images.resize(new float[] {0, 8}, 1, 1, 2, 1, 4, Images.Filter.BILINEAR);
+        assertArrayEquals(new float[] {0, 2, 6, 8}, out, 1e-6f);
+    }
+
+    @Test
+    void centerCropTakesTheMiddle() {
+        byte[] px = new byte[2 * 3 * 5];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) i;
+        }
+        byte[] c = Images.centerCrop(px, 2, 3, 5, 3, 3);
+        // channel 0 rows 0..2, cols 1..3; channel 1 starts at 15
+        assertArrayEquals(new byte[] {1, 2, 3, 6, 7, 8, 11, 12, 13, 16, 17, 18, 21, 22, 23, 26, 27, 28}, c);
+    }
+
+    @Test
+    void transparencyIsCompositedOnWhite() {
+        BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+        img.setRGB(0, 0, 0x00000000);          // fully transparent black -> white
+        img.setRGB(1, 0, (128 << 24) | 0xFF0000); // half-transparent red -> (255, 127, 127)
+        byte[] px = Images.fromBufferedImage(img, 3);
+        assertEquals(255, px[0] & 0xFF);
+        assertEquals(255, px[2] & 0xFF);
+        assertEquals(255, px[1] & 0xFF, "red of half red on white");
+        assertEquals(127, px[3] & 0xFF, "green of half red on white");
+        assertEquals(127, px[5] & 0xFF, "blue of half red on white");
+    }
+
+    @Test
+    void lumaFollowsBt601() {
+        BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, 0x00FF00);
+        assertEquals(Math.round(0.587f * 255), Images.fromBufferedImage(img, 1)[0] & 0xFF);
+    }
+
+    @Test
+    void tensorRoundTripQuantisesLikeImageFiles() {
+        ImageDataset ds = ImageDataset.fromFloats(new float[] {-1f, -0.999f, 0f, 1f, 2f, Float.NaN}, 1, 1, 1, 6, "t");
+        byte[] p = ds.pixels(0);
+        assertArrayEquals(new int[] {0, 0, 128, 255, 255, 0},
+                new int[] {p[0] & 0xFF, p[1] & 0xFF, p[2] & 0xFF, p[3] & 0xFF, p[4] & 0xFF, p[5] & 0xFF});
+        float[] back = new float[6];
+        ds.copyScaled(0, back, 0, false);
+        assertEquals(-1f, back[0], 1e-6f);
+        assertEquals(1f, back[3], 1e-6f);
+        ds.copyScaled(0, back, 0, true);
+        assertEquals(1f, back[2], 1e-6f, "flipped row: value of column 3 lands in column 2");
+    }
+}

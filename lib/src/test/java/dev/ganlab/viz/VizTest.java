@@ -1,0 +1,107 @@
+package dev.ganlab.viz;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.data.ImageDataset;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VizTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void gridPlacesTilesRowMajorWithPaddingAndScale() {
+        // Four 2x2 grey tiles with values 10, 20, 30, 40; 2 columns, pad 1, scale 3.
+        float[] v = new float[4 * 4];
+        for (int i = 0; i < 4; i++) {
+            for (int k = 0; k < 4; k++) {
+                v[i * 4 + k] = (10 * (i + 1)) / 127.5f - 1f;
+            }
+        }
+        ImageDataset ds = ImageDataset.fromFloats(v, 4, 1, 2, 2, "tiles");
+        BufferedImage g = ImageGrid.of(ds, 0, 4).cols(2).pad(1).scale(3).render();
+        assertEquals(1 + 2 * (6 + 1), g.getWidth());
+        assertEquals(1 + 2 * (6 + 1), g.getHeight());
+        assertEquals(0xFFFFFF, g.getRGB(0, 0) & 0xFFFFFF, "padding is background");
+        assertEquals(10, g.getRGB(1, 1) & 0xFF, "tile 0 at top left");
+        assertEquals(20, g.getRGB(8, 1) & 0xFF, "tile 1 to its right");
+        assertEquals(30, g.getRGB(1, 8) & 0xFF, "tile 2 starts the second row");
+        assertEquals(40, g.getRGB(13, 13) & 0xFF, "tile 3, last scaled pixel");
+    }
+
+    @Test
+    void defaultScaleEnlargesSmallTiles() {
+        ImageDataset ds = ImageDataset.fromFloats(new float[28 * 28], 1, 1, 28, 28, "one");
+        assertEquals(2 + 2 * 28 + 2, ImageGrid.of(ds, 0, 1).render().getWidth(), "pad, tile at 2x, pad");
+    }
+
+    @Test
+    void ticksAreNiceAndCoverTheRange() {
+        assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6, 0.8, 1.0}, LineChart.ticks(0.03, 0.97, 5), 1e-12);
+        double[] t = LineChart.ticks(-3.3, 12.1, 6);
+        assertTrue(t[0] <= -3.3 && t[t.length - 1] >= 12.1);
+        assertEquals(5.0, t[1] - t[0], 1e-12);
+        assertEquals("1.5k", LineChart.fmt(1500));
+    }
+
+    @Test
+    void lineChartDrawsSeriesColours() {
+        BufferedImage img = LineChart.create("loss").series("d", new double[] {0, 1, 2}, new double[] {1, Double.NaN, 3})
+                .series("g", new double[] {0, 1, 2}, new double[] {2, 2, 2}).size(300, 200).render();
+        boolean blue = false;
+        boolean orange = false;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int c = img.getRGB(x, y) & 0xFFFFFF;
+                blue |= c == 0x1f77b4;
+                orange |= c == 0xff7f0e;
+            }
+        }
+        assertTrue(blue && orange, "both series drawn in their palette colours");
+        assertThrows(IllegalArgumentException.class, () -> LineChart.create("x").series("s", new double[2], new double[3]));
+    }
+
+    @Test
+    void plotlyIsInlinedOnceAndStandalonePagesCarryTheirOwn() throws Exception {
+        // The installed copy from environment/setup.sh (the README's test command runs it first).
+        assertTrue(Files.isRegularFile(Plots.plotlyPath()), "plotly.js missing: run environment/setup.sh");
+        Plots.resendPlotly();
+        var fig = Plots.lines("t", "x", "y", new double[] {1, 2}, Map.of("a", new double[] {3, 4}), false);
+        String first = Plots.html(fig);
+        String second = Plots.html(fig);
+        assertTrue(first.contains("window.__ganlabDefine") && first.contains("Plotly.newPlot"));
+        assertFalse(second.contains("window.__ganlabDefine"));
+        assertTrue(second.contains("Plotly.newPlot"));
+        Path page = dir.resolve("p.html");
+        Plots.saveHtml(page, "title", fig);
+        String html = Files.readString(page);
+        assertTrue(html.length() > 1_000_000, "standalone page embeds plotly.js");
+        assertTrue(html.contains("Plotly.newPlot"));
+    }
+
+    @Test
+    void pngFilesAreWrittenWholeAndReadBack() throws Exception {
+        BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(2, 1, 0x123456);
+        Path f = dir.resolve("sub/x.png");
+        PngFiles.write(img, f);
+        assertEquals(0x123456, ImageIO.read(f.toFile()).getRGB(2, 1) & 0xFFFFFF);
+        try (var files = Files.list(f.getParent())) {
+            assertEquals(List.of(f), files.toList(), "no temporary file left behind");
+        }
+        AtomicFiles.writeString(f, "replaced");
+        assertEquals("replaced", Files.readString(f));
+    }
+}
