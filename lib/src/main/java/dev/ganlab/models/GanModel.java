@@ -1,0 +1,77 @@
+package dev.ganlab.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A generator/discriminator pair as the training loop sees it. Models own their architecture and any
+ * stage state (ProGAN's resolution and fade-in); losses, optimisers and the loop live in
+ * {@code dev.ganlab.train} and {@code dev.ganlab.loss} and work with any model.
+ *
+ * <p>All parameters exist from construction on (ProGAN builds every resolution's layers up front and
+ * routes through the active ones), so optimiser state and checkpoints see a fixed parameter set.
+ */
+public interface GanModel {
+
+    /** Short name, e.g. "dcgan". */
+    String name();
+
+    /** The generator being trained. */
+    Block generator();
+
+    /** The discriminator (critic). */
+    Block discriminator();
+
+    /** A new, uninitialised generator of the same architecture (the EMA copy). */
+    Block newGenerator();
+
+    /** Shape of a batch of latent vectors. */
+    Shape latentShape(int batch);
+
+    /** Shape {@code (C, H, W)} of the images the generator currently produces. */
+    Shape imageShape();
+
+    /** Initialises the parameters of a generator made by this model (or {@link #generator()}). */
+    void initializeGenerator(Block g, NDManager manager);
+
+    /** Initialises the discriminator's parameters. */
+    void initializeDiscriminator(NDManager manager);
+
+    /** Draws a batch of latents in {@code manager} from the engine's generator (N(0, I) by default). */
+    default NDArray sampleLatent(NDManager manager, int batch) {
+        return manager.randomNormal(latentShape(batch));
+    }
+
+    /** Runs generator {@code g} (this model's or its EMA copy) on latents; images in [-1, 1]. */
+    NDArray generate(Block g, ParameterStore ps, NDArray z, boolean training);
+
+    /** Runs the discriminator on images; {@code real} tells it whether they are training data. */
+    DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real);
+
+    /** Brings a batch of training images to what the discriminator currently expects (default: as is). */
+    default NDArray prepareReals(NDArray reals) {
+        return reals;
+    }
+
+    /**
+     * Tells the model how many images training has shown; models with stages (ProGAN) move their
+     * schedule and return true when the parameter set in use changed in a way that should reset
+     * optimiser state.
+     */
+    default boolean onImagesShown(long images) {
+        return false;
+    }
+
+    /** A one-line description of the stage, for progress lines (empty when the model has none). */
+    default String stage() {
+        return "";
+    }
+
+    /** Stage values recorded in the training history each log step (e.g. resolution, alpha). */
+    default java.util.Map<String, Double> stageMetrics() {
+        return java.util.Map.of();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ganlab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Layer normalisation of {@code (N, C, H, W)} over (C, H, W) per sample, with a per-channel scale
+ * and shift. The WGAN-GP paper (Gulrajani et al., 2017) recommends it over batch norm in a critic
+ * trained with a gradient penalty: the penalty is defined per sample, and batch norm couples samples.
+ */
+public final class LayerNorm extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+    public static final float EPS = 1e-5f;
+
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    public LayerNorm() {
+        super(VERSION);
+        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                .optInitializer(Init.ones()).build());
+        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                .optInitializer(Init.zeros()).build());
+    }
+
+    @Override
+    public void prepare(Shape[] inputShapes) {
+        if (inputShapes[0].dimension() != 4) {
+            throw new IllegalArgumentException("LayerNorm expects (N, C, H, W), got " + inputShapes[0]);
+        }
+        gamma.setShape(new Shape(inputShapes[0].get(1)));
+        beta.setShape(new Shape(inputShapes[0].get(1)));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray g = ps.getValue(gamma, x.getDevice(), training);
+        NDArray b = ps.getValue(beta, x.getDevice(), training);
+        long c = x.getShape().get(1);
+        NDArray d = x.sub(Ops.meanPerSample(x));
+        NDArray norm = d.div(Ops.meanPerSample(d.square()).add(EPS).sqrt());
+        try (ParamScope scope = ParamScope.of(norm, g, b)) {
+            return new NDList(scope.keep(norm.mul(g.reshape(1, c, 1, 1)).add(b.reshape(1, c, 1, 1))));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    public String toString() {
+        return "LayerNorm";
+    }
+}

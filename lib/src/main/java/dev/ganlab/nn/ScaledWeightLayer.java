@@ -1,0 +1,155 @@
+package dev.ganlab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * Shared machinery of {@link Conv2d} and {@link Linear}: a weight, an optional bias, and a run-time
+ * weight transform ({@link WeightScaling}). Both transforms are a scalar factor on the weight, and
+ * the layer is linear in its weight, so the factor is applied to the output instead:
+ * {@code f(x, W / sigma) = f(x, W) / sigma} and {@code f(x, c W) = c f(x, W)}; gradients are the
+ * same and no scaled copy of the weight is made.
+ */
+public abstract class ScaledWeightLayer extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** Epsilon of the spectral norm's vector normalisation (as PyTorch's spectral_norm). */
+    static final float SN_EPS = 1e-12f;
+
+    protected final long outFeatures;
+    protected final WeightScaling scaling;
+    protected final double gain;
+    protected final Parameter weight;
+    protected final Parameter bias;
+    protected final Parameter snU;
+    protected final Parameter snV;
+    /** gain / sqrt(fan_in), set when the input shape is known. */
+    protected float heScale = 1f;
+
+    protected ScaledWeightLayer(long outFeatures, boolean useBias, WeightScaling scaling, double gain,
+            Initializer weightInit, Initializer biasInit) {
+        super(VERSION);
+        if (outFeatures < 1) {
+            throw new IllegalArgumentException("output features must be >= 1, got " + outFeatures);
+        }
+        this.outFeatures = outFeatures;
+        this.scaling = scaling;
+        this.gain = gain;
+        Initializer wi = scaling == WeightScaling.EQUALIZED ? Init.normal(0, 1) : weightInit;
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optInitializer(wi).build());
+        bias = useBias ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                .optInitializer(biasInit).build()) : null;
+        if (scaling == WeightScaling.SPECTRAL) {
+            snU = addParameter(Parameter.builder().setName("sn_u").setType(Parameter.Type.OTHER)
+                    .optRequiresGrad(false).optInitializer(Init.unitVector()).build());
+            snV = addParameter(Parameter.builder().setName("sn_v").setType(Parameter.Type.OTHER)
+                    .optRequiresGrad(false).optInitializer(Init.unitVector()).build());
+        } else {
+            snU = null;
+            snV = null;
+        }
+    }
+
+    /** The weight's shape for an input shape. */
+    protected abstract Shape weightShape(Shape input);
+
+    /** Fan-in of one output unit for an input shape. */
+    protected abstract long fanIn(Shape input);
+
+    /** The raw operation without bias: {@code f(x, W)}. */
+    protected abstract NDArray apply(NDArray input, NDArray w);
+
+    /** The bias reshaped to broadcast against the output. */
+    protected abstract NDArray broadcastBias(NDArray b);
+
+    @Override
+    public void prepare(Shape[] inputShapes) {
+        Shape w = weightShape(inputShapes[0]);
+        weight.setShape(w);
+        if (bias != null) {
+            bias.setShape(new Shape(outFeatures));
+        }
+        if (snU != null) {
+            snU.setShape(new Shape(outFeatures));
+            snV.setShape(new Shape(w.size() / outFeatures));
+        }
+        heScale = (float) (gain / Math.sqrt(fanIn(inputShapes[0])));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        NDArray u = snU == null ? null : ps.getValue(snU, x.getDevice(), training);
+        NDArray v = snV == null ? null : ps.getValue(snV, x.getDevice(), training);
+        NDArray y = apply(x, w);
+        if (scaling == WeightScaling.NONE && b == null) {
+            return new NDList(y);
+        }
+        try (ParamScope scope = ParamScope.of(y, w, b, u, v)) {
+            NDArray out = y;
+            if (scaling == WeightScaling.EQUALIZED) {
+                out = out.mul(heScale);
+            } else if (scaling == WeightScaling.SPECTRAL) {
+                out = out.div(spectralSigma(w, u, v, training));
+            }
+            if (b != null) {
+                out = out.add(broadcastBias(b));
+            }
+            return new NDList(scope.keep(out));
+        }
+    }
+
+    /**
+     * sigma = u^T W v after one power-iteration step (training only), with u and v updated in place
+     * from the detached weight; the gradient flows through W in {@code u^T W v} only, as in Miyato et
+     * al.'s algorithm 1.
+     */
+    static NDArray spectralSigma(NDArray w, NDArray u, NDArray v, boolean training) {
+        NDArray wm = w.reshape(u.getShape().get(0), -1); // (out, in*k*k)
+        if (training) {
+            NDArray wd = wm.stopGradient();
+            NDArray vNew = wd.transpose().matMul(u);
+            vNew = vNew.div(vNew.norm().add(SN_EPS));
+            NDArray uNew = wd.matMul(vNew);
+            uNew = uNew.div(uNew.norm().add(SN_EPS));
+            v.muli(0).addi(vNew);
+            u.muli(0).addi(uNew);
+        }
+        return u.stopGradient().matMul(wm.matMul(v.stopGradient())); // scalar
+    }
+
+    /** The largest singular value estimate sigma the layer currently divides by (1 when not spectral). */
+    public float spectralNorm() {
+        if (snU == null) {
+            return 1f;
+        }
+        NDArray w = weight.getArray();
+        try (ParamScope scope = ParamScope.of(w, w, snU.getArray(), snV.getArray())) {
+            return spectralSigma(w, snU.getArray(), snV.getArray(), false).getFloat();
+        }
+    }
+
+    public WeightScaling scaling() {
+        return scaling;
+    }
+
+    /** The run-time He factor gain / sqrt(fan_in) (1 unless equalized). */
+    public float runtimeScale() {
+        return scaling == WeightScaling.EQUALIZED ? heScale : 1f;
+    }
+
+    /** The stored weight parameter. */
+    public Parameter weight() {
+        return weight;
+    }
+}
