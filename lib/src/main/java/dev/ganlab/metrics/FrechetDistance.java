@@ -1,0 +1,200 @@
+package dev.ganlab.metrics;
+
+import dev.ganlab.data.Permutations;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+import java.util.Arrays;
+
+/**
+ * Fréchet distance between Gaussians fitted to two feature sets: FID (Heusel et al., 2017, "GANs
+ * Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium").
+ *
+ * <pre>  d^2 = |mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr sqrt(S1 S2)</pre>
+ *
+ * <p>Why this route for the matrix square root: {@code S1 S2} is not symmetric, and the usual
+ * {@code scipy.linalg.sqrtm} of it goes through a complex Schur form and can return imaginary parts
+ * or NaNs for nearly singular covariances. Instead, with {@code R = sqrt(S1)} (symmetric PSD, from
+ * the eigen-decomposition of S1), {@code S1 S2 = R (R S2 R) R^-1} is similar to the symmetric PSD
+ * matrix {@code R S2 R}, so {@code tr sqrt(S1 S2) = sum_i sqrt(lambda_i(R S2 R))}. Both
+ * eigen-decompositions are of symmetric matrices in float64 (EJML); eigenvalues that round below 0
+ * are clamped to 0, which handles singular covariances (fewer samples than dimensions).
+ */
+public final class FrechetDistance {
+
+    /** Below this many samples FID's upward bias is large (Chong &amp; Forsyth, 2020, "Effectively
+     *  Unbiased FID and Inception Score and where to find them"); results warn and add FID_infinity. */
+    public static final int UNBIASED_SAMPLE_COUNT = 10_000;
+    /** Points on the 1/N line fitted for FID_infinity (Chong &amp; Forsyth's default: 15). */
+    public static final int FID_INFINITY_POINTS = 15;
+    /** Smallest subset for FID_infinity as a fraction of N (Chong &amp; Forsyth: 5,000 of 50,000). */
+    public static final double FID_INFINITY_MIN_FRACTION = 0.1;
+
+    private FrechetDistance() {}
+
+    /** FID between two feature sets (unbiased covariances). */
+    public static double fid(FeatureMatrix a, FeatureMatrix b) {
+        return distance(GaussianStats.of(a), GaussianStats.of(b));
+    }
+
+    /** Fréchet distance between two Gaussians given by mean and covariance. */
+    public static double distance(GaussianStats a, GaussianStats b) {
+        return new Reference(a).distanceTo(b);
+    }
+
+    /**
+     * Fréchet distance for row-major {@code d x d} covariances.
+     *
+     * @throws IllegalArgumentException when the dimensions differ
+     */
+    public static double distance(double[] mu1, double[] cov1, double[] mu2, double[] cov2) {
+        return distance(new GaussianStats(mu1, cov1, 0), new GaussianStats(mu2, cov2, 0));
+    }
+
+    /**
+     * One side's statistics with their square root computed once, so that many fake sets (training
+     * snapshots, FID_infinity's subsets) are compared against it at the cost of one
+     * eigen-decomposition each.
+     */
+    public static final class Reference {
+        private final GaussianStats stats;
+        private final double[] sqrtCov;
+        private final double trace;
+
+        public Reference(GaussianStats stats) {
+            this.stats = stats;
+            this.sqrtCov = sqrtPsd(stats.cov(), stats.dim());
+            this.trace = trace(stats.cov(), stats.dim());
+        }
+
+        public GaussianStats stats() {
+            return stats;
+        }
+
+        /** FID from these statistics to {@code other}. */
+        public double distanceTo(GaussianStats other) {
+            int d = stats.dim();
+            if (other.dim() != d) {
+                throw new IllegalArgumentException("feature dimensions differ: " + d + " vs " + other.dim());
+            }
+            double meanTerm = 0;
+            for (int i = 0; i < d; i++) {
+                double diff = stats.mean()[i] - other.mean()[i];
+                meanTerm += diff * diff;
+            }
+            double[] m = EngineMath.sandwich(sqrtCov, other.cov(), d);
+            double traceSqrt = 0;
+            for (double lambda : symmetricEigenvalues(m, d)) {
+                traceSqrt += Math.sqrt(Math.max(lambda, 0));
+            }
+            return meanTerm + trace + trace(other.cov(), d) - 2 * traceSqrt;
+        }
+    }
+
+    /**
+     * FID_infinity (Chong &amp; Forsyth, 2020): FID of random subsets of the fakes at
+     * {@link #FID_INFINITY_POINTS} sizes evenly spaced from {@code N * 0.1} to N, fitted by least
+     * squares as a line in 1/N and read off at 1/N = 0.
+     *
+     * @param real the reference statistics (all real samples)
+     * @param fake the fake features
+     * @param seed picks the subsets
+     * @throws IllegalArgumentException with fewer than 20 fakes
+     */
+    public static Extrapolation fidInfinity(Reference real, FeatureMatrix fake, long seed) {
+        int n = fake.rows();
+        if (n < 20) {
+            throw new IllegalArgumentException("FID_infinity needs at least 20 fake samples, got " + n);
+        }
+        int lo = Math.max(2, (int) Math.round(n * FID_INFINITY_MIN_FRACTION));
+        int[] sizes = new int[FID_INFINITY_POINTS];
+        double[] fids = new double[FID_INFINITY_POINTS];
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (int i = 0; i < FID_INFINITY_POINTS; i++) {
+            sizes[i] = (int) Math.round(lo + (double) (n - lo) * i / (FID_INFINITY_POINTS - 1));
+            int[] perm = Permutations.of(n, Permutations.mix(seed, i));
+            fids[i] = real.distanceTo(GaussianStats.of(fake.rows(Arrays.copyOf(perm, sizes[i]))));
+            double x = 1.0 / sizes[i];
+            sx += x;
+            sy += fids[i];
+            sxx += x * x;
+            sxy += x * fids[i];
+        }
+        int k = FID_INFINITY_POINTS;
+        double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+        double intercept = (sy - slope * sx) / k;
+        return new Extrapolation(intercept, slope, sizes, fids);
+    }
+
+    /**
+     * A fitted line FID_N = fidInfinity + slope / N.
+     *
+     * @param fidInfinity the intercept: the bias-corrected estimate
+     * @param slope the bias coefficient
+     * @param sizes the subset sizes N used
+     * @param fids FID at each size
+     */
+    public record Extrapolation(double fidInfinity, double slope, int[] sizes, double[] fids) {}
+
+    /** Symmetric PSD square root: V diag(sqrt(max(lambda, 0))) V^T. */
+    static double[] sqrtPsd(double[] cov, int d) {
+        DMatrixRMaj a = new DMatrixRMaj(d, d, true, symmetrised(cov, d));
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+        if (!eig.decompose(a)) {
+            throw new IllegalStateException("eigen-decomposition of a " + d + "x" + d + " covariance failed");
+        }
+        double[] out = new double[d * d];
+        for (int k = 0; k < d; k++) {
+            double s = Math.sqrt(Math.max(eig.getEigenvalue(k).getReal(), 0));
+            if (s == 0) {
+                continue;
+            }
+            DMatrixRMaj v = eig.getEigenVector(k);
+            double[] vd = v.getData();
+            for (int i = 0; i < d; i++) {
+                double vi = vd[i] * s;
+                int row = i * d;
+                for (int j = 0; j < d; j++) {
+                    out[row + j] += vi * vd[j];
+                }
+            }
+        }
+        return out;
+    }
+
+    static double[] symmetricEigenvalues(double[] m, int d) {
+        DMatrixRMaj a = new DMatrixRMaj(d, d, true, symmetrised(m, d));
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, true);
+        if (!eig.decompose(a)) {
+            throw new IllegalStateException("eigenvalues of a " + d + "x" + d + " matrix did not converge");
+        }
+        double[] out = new double[d];
+        for (int k = 0; k < d; k++) {
+            out[k] = eig.getEigenvalue(k).getReal();
+        }
+        return out;
+    }
+
+    /** (M + M^T) / 2: removes the rounding asymmetry of a product that is symmetric in exact arithmetic. */
+    private static double[] symmetrised(double[] m, int d) {
+        double[] s = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                s[i * d + j] = 0.5 * (m[i * d + j] + m[j * d + i]);
+            }
+        }
+        return s;
+    }
+
+    private static double trace(double[] m, int d) {
+        double t = 0;
+        for (int i = 0; i < d; i++) {
+            t += m[i * d + i];
+        }
+        return t;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ganlab.metrics;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KernelInceptionDistanceTest {
+
+    @Test
+    void unbiasedMmdMatchesNumpyOnFixtureFeatures() {
+        FeatureMatrix a = Fixtures.matrix("features_a.npy");
+        FeatureMatrix b = Fixtures.matrix("features_b.npy");
+        double expected = Fixtures.reference().get("kid_a_b_full_set").getAsDouble();
+        assertEquals(expected, KernelInceptionDistance.mmd2Unbiased(a, b), 1e-9 * expected);
+    }
+
+    @Test
+    void fullSizeSubsetsEqualTheFullSetEstimateWhateverTheSeed() {
+        // With subsets as large as the sets, each subset is a permutation, and MMD^2_u does not
+        // depend on the order: every subset gives the full-set value and the std is 0.
+        FeatureMatrix a = Fixtures.matrix("features_a.npy");
+        FeatureMatrix b = Fixtures.matrix("features_b.npy");
+        double expected = Fixtures.reference().get("kid_a_b_full_set").getAsDouble();
+        KernelInceptionDistance.Result r = KernelInceptionDistance.kid(a, b, 3, 1000, 42);
+        assertEquals(300, r.subsetSize());
+        assertEquals(expected, r.mean(), 1e-9 * expected);
+        assertEquals(0, r.std(), 1e-9 * expected);
+    }
+
+    @Test
+    void sameDistributionIsNearZeroAndShiftedIsPositive() {
+        Random rnd = new Random(9);
+        int d = 16;
+        FeatureMatrix x = FrechetDistanceTest.gaussian(rnd, 600, d, 0);
+        FeatureMatrix y = FrechetDistanceTest.gaussian(rnd, 600, d, 0);
+        FeatureMatrix z = FrechetDistanceTest.gaussian(rnd, 600, d, 0.5);
+        KernelInceptionDistance.Result same = KernelInceptionDistance.kid(x, y, 20, 200, 1);
+        KernelInceptionDistance.Result shifted = KernelInceptionDistance.kid(x, z, 20, 200, 1);
+        assertEquals(200, same.subsetSize());
+        assertTrue(Math.abs(same.mean()) < 3 * same.std() / Math.sqrt(20) + 1e-3, "same: " + same);
+        assertTrue(shifted.mean() > 10 * Math.abs(same.mean()) && shifted.std() > 0, "shifted: " + shifted);
+    }
+}
