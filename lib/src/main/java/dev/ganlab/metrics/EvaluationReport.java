@@ -2,6 +2,7 @@ package dev.ganlab.metrics;
 
 import com.google.gson.GsonBuilder;
 
+import dev.ganlab.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -17,6 +17,7 @@ import dev.ganlab.data.ImageDataset;
 import dev.ganlab.data.Permutations;
 
 import java.io.DataOutputStream;
+import dev.ganlab.core.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.ganlab.metrics;
 
 import dev.ganlab.core.UserError;
 
+import dev.ganlab.core.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

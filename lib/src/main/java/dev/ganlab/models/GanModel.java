@@ -65,6 +65,14 @@ public interface GanModel {
         return false;
     }
 
+    /**
+     * The batch size for the current stage, given the configured one (ProGAN shrinks batches at
+     * higher resolutions); default: the configured size.
+     */
+    default int batchSize(int configured) {
+        return configured;
+    }
+
     /** A one-line description of the stage, for progress lines (empty when the model has none). */
     default String stage() {
         return "";
