@@ -108,4 +108,12 @@ public enum AdversarialLoss {
                 throw new IllegalStateException(name());
         }
     }
+
+    /**
+     * Hinge loss with per-score margins: E[relu(m_r - l(x))] + E[relu(m_f + l(G(z)))]. FastGAN's
+     * official code draws both margins from U(0.8, 1) at every step.
+     */
+    public static NDArray hinge(NDArray real, NDArray fake, NDArray realMargin, NDArray fakeMargin) {
+        return Activation.relu(realMargin.sub(real)).mean().add(Activation.relu(fakeMargin.add(fake)).mean());
+    }
 }

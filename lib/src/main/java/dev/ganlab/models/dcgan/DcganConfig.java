@@ -27,11 +27,12 @@ public final class DcganConfig {
     public int gWidth = G_WIDTH;
     public int dWidth = D_WIDTH;
     /**
-     * Normalisation in the DCGAN discriminator: "batch" (PyTorch-GAN), "layer" (WGAN-GP's advice for
+     * Normalisation in the DCGAN discriminator: "auto" (batch, or layer under a gradient penalty), "batch"
+     * (PyTorch-GAN), "layer" (WGAN-GP's advice for
      * penalised critics), "spectral" (spectral norm on every layer, no batch norm) or "none".
      * Ignored by sndcgan, which is always spectral.
      */
-    public String dNorm = "batch";
+    public String dNorm = "auto";
     public float dDropout = D_DROPOUT;
     /** Minibatch discrimination kernels before the last layer (0 = off); Salimans et al. used 100. */
     public int minibatchKernels = 0;
@@ -42,8 +43,8 @@ public final class DcganConfig {
         if (!variant.equals("dcgan") && !variant.equals("sndcgan")) {
             throw new IllegalArgumentException("dcgan.variant '" + variant + "': use dcgan or sndcgan");
         }
-        if (!java.util.List.of("batch", "layer", "spectral", "none").contains(dNorm)) {
-            throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use batch, layer, spectral or none");
+        if (!java.util.List.of("auto", "batch", "layer", "spectral", "none").contains(dNorm)) {
+            throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use auto, batch, layer, spectral or none");
         }
         if (latentDim < 1 || gWidth < 2 || dWidth < 1) {
             throw new IllegalArgumentException("dcgan sizes must be positive: latentDim=" + latentDim + ", gWidth="

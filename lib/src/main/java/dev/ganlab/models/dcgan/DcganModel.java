@@ -107,7 +107,8 @@ public final class DcganModel implements GanModel {
     }
 
     private Discriminator dcganDiscriminator() {
-        boolean spectral = cfg.dNorm.equals("spectral");
+        String norm = cfg.dNorm.equals("auto") ? "batch" : cfg.dNorm;
+        boolean spectral = norm.equals("spectral");
         WeightScaling ws = spectral ? WeightScaling.SPECTRAL : WeightScaling.NONE;
         SequentialBlock f = new SequentialBlock();
         int c = cfg.dWidth;
@@ -117,9 +118,9 @@ public final class DcganModel implements GanModel {
             if (cfg.dDropout > 0) {
                 f.add(new Dropout2d(cfg.dDropout));
             }
-            if (i > 0 && cfg.dNorm.equals("batch")) {
+            if (i > 0 && norm.equals("batch")) {
                 f.add(new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, Init.normal(1, Init.DCGAN_STD)));
-            } else if (i > 0 && cfg.dNorm.equals("layer")) {
+            } else if (i > 0 && norm.equals("layer")) {
                 f.add(new LayerNorm());
             }
             c *= 2;

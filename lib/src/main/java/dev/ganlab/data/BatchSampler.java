@@ -1,0 +1,73 @@
+package dev.ganlab.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * Which images form each batch, as a pure function of (seed, position). Each epoch is a fresh
+ * seeded permutation of the data set; with horizontal flips on, whether the image at a position is
+ * mirrored is a seeded hash of that position. A run that resumes at position p therefore sees exactly
+ * the batches the uninterrupted run would have seen.
+ */
+public final class BatchSampler {
+
+    private final ImageDataset data;
+    private final long seed;
+    private final boolean hflip;
+    private int cachedEpoch = -1;
+    private int[] cachedPerm;
+
+    public BatchSampler(ImageDataset data, long seed, boolean hflip) {
+        if (data.size() == 0) {
+            throw new IllegalArgumentException(data.name() + " is empty");
+        }
+        this.data = data;
+        this.seed = seed;
+        this.hflip = hflip;
+    }
+
+    public ImageDataset data() {
+        return data;
+    }
+
+    /** Values per image. */
+    public int imageLength() {
+        return data.imageLength();
+    }
+
+    /** The data set index of the image at an absolute position (epochs concatenated). */
+    public synchronized int indexAt(long position) {
+        int n = data.size();
+        int epoch = (int) (position / n);
+        if (epoch != cachedEpoch) {
+            cachedPerm = Permutations.of(n, Permutations.mix(seed, epoch));
+            cachedEpoch = epoch;
+        }
+        return cachedPerm[(int) (position % n)];
+    }
+
+    /** Whether the image at a position is mirrored. */
+    public boolean flippedAt(long position) {
+        return hflip && (Permutations.mix(seed ^ 0x5DEECE66DL, position) & 1L) == 1L;
+    }
+
+    /**
+     * Writes the {@code batch} images starting at {@code position}, scaled to [-1, 1], into {@code dst}
+     * as {@code (batch, C, H, W)}.
+     */
+    public void fill(long position, int batch, float[] dst) {
+        int len = data.imageLength();
+        if (dst.length < batch * len) {
+            throw new IllegalArgumentException("buffer of " + dst.length + " floats is too small for " + batch
+                    + " images of " + len);
+        }
+        for (int i = 0; i < batch; i++) {
+            long p = position + i;
+            data.copyScaled(indexAt(p), dst, i * len, flippedAt(p));
+        }
+    }
+
+    /** A random generator for host-side decisions of a step, derived from the seed and a salt. */
+    public static SplittableRandom rng(long seed, long salt) {
+        return new SplittableRandom(Permutations.mix(seed, salt));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.ganlab.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Feeds training batches from a {@link BatchSampler} while the previous step computes: a worker
+ * thread converts the next batch to floats in a direct buffer, so the engine is not idle waiting for
+ * decoding and scaling. The loader's state is one number, the position of the next image; batches
+ * are a pure function of it, so a resumed run continues with the same batches.
+ *
+ * <p>Buffers are pooled and reused: on the CPU the engine wraps a direct buffer without copying, so a
+ * buffer goes back to the pool only when {@link #recycle()} is called after the step that used it
+ * has closed its arrays.
+ */
+public final class PrefetchingLoader implements AutoCloseable {
+
+    private final BatchSampler sampler;
+    private final ExecutorService worker;
+    private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> inUse = new ArrayDeque<>();
+    private long position;
+    private CompletableFuture<ByteBuffer> pending;
+    private long pendingPosition = -1;
+    private int pendingBatch = -1;
+
+    /** A loader starting at {@code position} (0 for a new run, the checkpoint's for a resumed one). */
+    public PrefetchingLoader(BatchSampler sampler, long position) {
+        this.sampler = sampler;
+        this.position = position;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ganlab-batch-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Position of the next image to be served. */
+    public long position() {
+        return position;
+    }
+
+    /**
+     * The next {@code batch} images as {@code (batch, C, H, W)} in [-1, 1] on {@code manager}'s device,
+     * and starts preparing the following batch of the same size.
+     */
+    public synchronized NDArray next(NDManager manager, int batch) {
+        ByteBuffer buf;
+        if (pending != null && pendingPosition == position && pendingBatch == batch) {
+            buf = await(pending);
+        } else {
+            if (pending != null) {
+                ByteBuffer stale = await(pending);
+                synchronized (pool) {
+                    pool.push(stale);
+                }
+            }
+            buf = produce(position, batch);
+        }
+        pending = null;
+        position += batch;
+        inUse.push(buf);
+        long nextPos = position;
+        pendingPosition = nextPos;
+        pendingBatch = batch;
+        pending = CompletableFuture.supplyAsync(() -> produce(nextPos, batch), worker);
+        Shape shape = new Shape(batch, sampler.data().channels(), sampler.data().height(), sampler.data().width());
+        return manager.create(buf, shape, DataType.FLOAT32);
+    }
+
+    /** Returns the buffers of served batches to the pool; call once their arrays are closed. */
+    public synchronized void recycle() {
+        synchronized (pool) {
+            while (!inUse.isEmpty()) {
+                pool.push(inUse.pop());
+            }
+        }
+    }
+
+    private ByteBuffer produce(long pos, int batch) {
+        int floats = batch * sampler.imageLength();
+        ByteBuffer buf = null;
+        synchronized (pool) {
+            for (ByteBuffer b : pool) {
+                if (b.capacity() >= floats * 4) {
+                    buf = b;
+                    break;
+                }
+            }
+            if (buf != null) {
+                pool.remove(buf);
+            }
+        }
+        if (buf == null) {
+            buf = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder());
+        }
+        float[] tmp = new float[floats];
+        sampler.fill(pos, batch, tmp);
+        buf.clear();
+        buf.asFloatBuffer().put(tmp);
+        buf.limit(floats * 4);
+        return buf;
+    }
+
+    private static ByteBuffer await(CompletableFuture<ByteBuffer> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading a batch", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("loading a batch failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,752 @@
+package dev.ganlab.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.UserError;
+import dev.ganlab.data.BatchSampler;
+import dev.ganlab.data.Datasets;
+import dev.ganlab.data.ImageDataset;
+import dev.ganlab.data.LoadOptions;
+import dev.ganlab.data.Permutations;
+import dev.ganlab.data.PrefetchingLoader;
+import dev.ganlab.loss.AdversarialLoss;
+import dev.ganlab.loss.GradientPenalty;
+import dev.ganlab.loss.Params;
+import dev.ganlab.models.DiscriminatorOutput;
+import dev.ganlab.models.GanModel;
+import dev.ganlab.models.Models;
+import dev.ganlab.viz.ImageGrid;
+import dev.ganlab.viz.Notebook;
+import dev.ganlab.viz.PngFiles;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import tech.tablesaw.api.Table;
+
+/**
+ * The GAN training loop: alternating discriminator and generator updates for any {@link GanModel},
+ * with the losses, penalties and tricks of a {@link TrainConfig}, and the bookkeeping a real run
+ * needs - history ({@code metrics.csv}), fixed-latent sample grids, atomic checkpoints with exact
+ * resume, divergence and mode-collapse alarms, progress monitors.
+ *
+ * <p><b>One step</b> (step t): {@code nCritic} discriminator updates, each on a fresh real batch and
+ * fresh fakes (generated without a graph), with the adversarial loss, drift term, the model's own
+ * auxiliary loss and the gradient penalty in one backward; then one generator update through the
+ * (frozen) discriminator; then the EMA and historical-average updates. Every array a step creates
+ * lives in a sub-manager and an {@link NDScope} closed at the end of the step; parameters, optimiser
+ * moments and trick state live in the trainer's long-lived manager, so memory stays flat.
+ *
+ * <p><b>Exact resume.</b> All randomness of step t comes from the engine and Java generators seeded
+ * with a hash of (seed, t, phase), and the data order is a pure function of (seed, position); with
+ * parameters, optimiser moments, EMA weights, trick state, the loader position and the step restored
+ * from a checkpoint, a resumed run computes the same losses and samples as an uninterrupted one.
+ */
+public final class GanTrainer implements AutoCloseable {
+
+    // Salts that separate the random streams of one step.
+    private static final long SALT_INIT = -1;
+    private static final long SALT_FIXED_LATENTS = -2;
+    private static final long SALT_FIXED_REALS = -3;
+    private static final long SALT_G = 40;
+    private static final long SALT_PENALTY = 41;
+    private static final long SALT_REPLAY = 42;
+    private static final long SALT_MARGIN = 43;
+
+    private final TrainConfig cfg;
+    private final Path dir;
+    private final ImageDataset data;
+    private final GanModel model;
+    private final NDManager root;
+    private final ParameterStore ps;
+    private final Block generator;
+    private final Block emaGenerator;
+    private final Ema ema;
+    private final List<Parameter> gParams;
+    private final List<Parameter> dParams;
+    private final GanOptimizer optG;
+    private final GanOptimizer optD;
+    private final PrefetchingLoader loader;
+    private final AdversarialLoss loss;
+    private final GradientPenalty penalty;
+    private final UnaryOperator<NDArray> augment;
+    private final ExperienceReplay replay;
+    private final HistoricalAveraging histG;
+    private final HistoricalAveraging histD;
+    private final CollapseDetector collapse;
+    private final TrainingHistory history;
+    private final NDArray fixedLatents;
+    private final NDArray fixedReals;
+    private final List<TrainingMonitor> monitors = new ArrayList<>();
+    private final Map<String, double[]> intervalSums = new LinkedHashMap<>();
+    private final Map<String, Double> pending = new LinkedHashMap<>();
+
+    private long step;
+    private long imagesShown;
+    private double secondsBefore;
+    private long startNanos;
+    private double lastDiversity = Double.NaN;
+    private volatile boolean stopRequested;
+    private final RunStatus status = new RunStatus();
+
+    private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom) {
+        GanLab.init();
+        GanLab.noGradOnThisThread();
+        this.cfg = resolved;
+        this.dir = dir.toAbsolutePath();
+        LoadOptions opt = LoadOptions.defaults().withResolution(cfg.resolution).withChannels(cfg.channels)
+                .withLimit(cfg.dataLimit);
+        this.data = Datasets.load(cfg.data, opt);
+        this.root = GanLab.newManager();
+        this.ps = new ParameterStore(root, false);
+        this.loss = cfg.adversarialLoss();
+        GradientPenalty.Kind kind = cfg.penaltyKind();
+        this.penalty = kind == null ? null : new GradientPenalty(kind, cfg.penaltyWeight * cfg.penaltyEvery);
+        if (!cfg.augment.isBlank()) {
+            throw new UserError("augment '" + cfg.augment + "': DiffAugment is not available in this build");
+        }
+        this.augment = null;
+
+        GanLab.seedEngine(seed(0, SALT_INIT));
+        this.model = Models.create(cfg, data);
+        this.generator = model.generator();
+        model.initializeGenerator(generator, root);
+        model.initializeDiscriminator(root);
+        this.gParams = Params.trainable(generator);
+        this.dParams = Params.trainable(model.discriminator());
+        if (cfg.emaDecay > 0) {
+            this.emaGenerator = model.newGenerator();
+            model.initializeGenerator(emaGenerator, root);
+            this.ema = new Ema(generator, emaGenerator, cfg.emaDecay);
+            ema.copyFromSource();
+        } else {
+            this.emaGenerator = null;
+            this.ema = null;
+        }
+        this.optG = new GanOptimizer(cfg.optG, gParams, root);
+        this.optD = new GanOptimizer(cfg.optD, dParams, root);
+        TrainConfig.Tricks t = cfg.tricks;
+        this.replay = t.replayBuffer > 0 ? new ExperienceReplay(t.replayBuffer, t.replayFraction, root) : null;
+        this.histG = t.historicalAveraging > 0 ? new HistoricalAveraging(t.historicalAveraging, gParams, root) : null;
+        this.histD = t.historicalAveraging > 0 ? new HistoricalAveraging(t.historicalAveraging, dParams, root) : null;
+
+        GanLab.seedEngine(seed(0, SALT_FIXED_LATENTS));
+        this.fixedLatents = model.sampleLatent(root, cfg.sampleCount);
+        BatchSampler fixedSampler = new BatchSampler(data, seed(0, SALT_FIXED_REALS), false);
+        float[] buf = new float[Math.min(cfg.sampleCount, data.size()) * data.imageLength()];
+        int nReal = Math.min(cfg.sampleCount, data.size());
+        fixedSampler.fill(0, nReal, buf);
+        this.fixedReals = root.create(buf, new Shape(nReal, data.channels(), data.height(), data.width()));
+        this.collapse = new CollapseDetector(seed(0, SALT_FIXED_REALS));
+
+        long position = 0;
+        if (resumeFrom != null) {
+            position = restore(resumeFrom);
+            this.history = TrainingHistory.readCsv(dir.resolve("metrics.csv"));
+            history.truncateAfter(step);
+        } else {
+            this.history = new TrainingHistory();
+        }
+        this.loader = new PrefetchingLoader(new BatchSampler(data, seed(0, 0), cfg.hflip), position);
+        model.onImagesShown(imagesShown);
+    }
+
+    // ---- Opening runs -------------------------------------------------------------------------------
+
+    /**
+     * Starts a new run in {@code dir} (created if needed). A folder that already holds checkpoints is
+     * an error: resume it with {@link #resume} or pick another folder.
+     */
+    public static GanTrainer start(TrainConfig cfg, Path dir) {
+        TrainConfig r = cfg.resolved();
+        if (!Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
+            throw new UserError("run folder " + dir + " already holds checkpoints: resume it (--resume /"
+                    + " GanTrainer.resume) or choose another output folder");
+        }
+        try {
+            Files.createDirectories(dir.resolve("samples"));
+            Files.createDirectories(dir.resolve("checkpoints"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + dir, e);
+        }
+        AtomicFiles.writeString(dir.resolve("config.json"), r.toJson());
+        GanTrainer t = new GanTrainer(r, dir, null);
+        t.status.started = java.time.Instant.now().toString();
+        return t;
+    }
+
+    /** Resumes the run in {@code dir} from its newest readable checkpoint; {@code steps} may extend it. */
+    public static GanTrainer resume(Path dir, Integer steps) {
+        Path cfgFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new UserError(dir + " is not a GAN Lab run (no config.json)");
+        }
+        TrainConfig cfg;
+        try {
+            cfg = TrainConfig.fromJson(Files.readString(cfgFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfgFile, e);
+        }
+        if (steps != null) {
+            cfg.steps = steps;
+        }
+        cfg = cfg.resolved();
+        Checkpoint ckpt = null;
+        List<String> problems = new ArrayList<>();
+        for (Path p : Checkpoint.list(dir.resolve("checkpoints"))) {
+            try {
+                ckpt = Checkpoint.read(p);
+                break;
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (ckpt == null) {
+            throw new UserError("no readable checkpoint in " + dir.resolve("checkpoints")
+                    + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
+        }
+        AtomicFiles.writeString(cfgFile, cfg.toJson());
+        GanTrainer t = new GanTrainer(cfg, dir, ckpt);
+        RunStatus old = RunStatus.read(dir.resolve("status.json"));
+        t.status.started = old != null && old.started != null ? old.started : java.time.Instant.now().toString();
+        return t;
+    }
+
+    /**
+     * Resumes {@code dir} when it holds a checkpoint and {@code resume} is set, else starts a new run
+     * there. On resume the stored config must match {@code cfg} except for the number of steps.
+     */
+    public static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
+        if (resume && !Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
+            TrainConfig want = cfg.resolved();
+            GanTrainer t = resume(dir, want.steps);
+            TrainConfig have = t.cfg.copy();
+            have.steps = want.steps;
+            if (!have.toJson().equals(want.toJson())) {
+                t.close();
+                throw new UserError("run " + dir + " was started with a different config; resume it without"
+                        + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
+            }
+            return t;
+        }
+        return start(cfg, dir);
+    }
+
+    // ---- Accessors ------------------------------------------------------------------------------------
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public GanModel model() {
+        return model;
+    }
+
+    public ImageDataset data() {
+        return data;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Steps completed. */
+    public long step() {
+        return step;
+    }
+
+    public long imagesShown() {
+        return imagesShown;
+    }
+
+    /** The history so far as a table (columns: step, images, seconds, losses, stage values, metrics). */
+    public Table history() {
+        return history.table(model.name() + " " + cfg.loss);
+    }
+
+    /** The EMA generator when EMA is on, else the trained generator. */
+    public Block samplingGenerator() {
+        return emaGenerator != null ? emaGenerator : generator;
+    }
+
+    public TrainingHistory historyLog() {
+        return history;
+    }
+
+    public GanTrainer addMonitor(TrainingMonitor m) {
+        monitors.add(m);
+        return this;
+    }
+
+    /** Asks the loop to checkpoint and stop after the current step. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    private long seed(long t, long salt) {
+        return Permutations.mix(cfg.seed, t * 64 + salt);
+    }
+
+    // ---- The loop -----------------------------------------------------------------------------------
+
+    /**
+     * Trains until {@code steps} (from the config) are done, the run diverges, or a stop is requested
+     * (interrupt, shutdown, {@link #requestStop()}); checkpoints before returning. Without monitors, a
+     * live notebook display is used inside a Jupyter kernel and console progress lines elsewhere.
+     */
+    public RunStatus train() {
+        if (monitors.isEmpty()) {
+            monitors.add(Notebook.inKernel() ? new NotebookMonitor() : new ConsoleMonitor());
+        }
+        GanLab.noGradOnThisThread();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ganlab-train-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        startNanos = System.nanoTime();
+        secondsBefore = Double.isNaN(history.last("seconds")) ? 0 : history.last("seconds");
+        setStatus("running", "");
+        monitors.forEach(m -> m.onStart(this));
+        try {
+            while (step < cfg.steps) {
+                if (stopRequested || Thread.currentThread().isInterrupted()) {
+                    checkpoint();
+                    setStatus("interrupted", "stopped at step " + step + "; resume continues from here");
+                    return end();
+                }
+                Map<String, Float> values = step1();
+                accumulate(values);
+                long done = step;
+                for (Map.Entry<String, Float> e : values.entrySet()) {
+                    if (!Float.isFinite(e.getValue())) {
+                        String last = status.lastCheckpoint == null ? "none (diverged before the first checkpoint)"
+                                : status.lastCheckpoint;
+                        writeHistory(done);
+                        setStatus("diverged", "step " + done + ": " + e.getKey() + " is " + e.getValue()
+                                + "; last good checkpoint: " + last);
+                        end();
+                        throw new TrainingDivergedException(status.message);
+                    }
+                }
+                if (done % cfg.sampleEvery == 0 || done == cfg.steps) {
+                    samples();
+                }
+                if (done % cfg.logEvery == 0 || done == cfg.steps) {
+                    writeHistory(done);
+                }
+                if (done % cfg.checkpointEvery == 0 || done == cfg.steps) {
+                    checkpoint();
+                }
+            }
+            setStatus("finished", "");
+            return end();
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // JVM already shutting down
+            }
+        }
+    }
+
+    private RunStatus end() {
+        monitors.forEach(m -> m.onEnd(this, status));
+        return status;
+    }
+
+    /**
+     * One training step (nCritic discriminator updates, one generator update). Returns the values
+     * logged for it. Public for notebooks that step by hand.
+     */
+    public Map<String, Float> step1() {
+        if (model.onImagesShown(imagesShown)) {
+            // ProGAN's official code starts each new resolution with fresh Adam moments.
+            optG.reset();
+            optD.reset();
+        }
+        int batch = model.batchSize(cfg.batch);
+        long t = step;
+        Map<String, Float> out = new LinkedHashMap<>();
+        try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+            NDArray lastReals = null;
+            for (int k = 0; k < cfg.nCritic; k++) {
+                GanLab.seedEngine(seed(t, k));
+                NDArray reals = model.prepareReals(loader.next(sm, batch));
+                lastReals = reals;
+                NDArray z = model.sampleLatent(sm, batch);
+                NDArray fakes = model.generate(generator, ps, z, true).stopGradient();
+                if (replay != null) {
+                    fakes = replay.mix(fakes, BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L));
+                }
+                discriminatorStep(reals, fakes, t, k == 0, sm, out);
+                imagesShown += batch;
+            }
+            generatorStep(lastReals, batch, t, sm, out);
+            if (ema != null) {
+                ema.update(t);
+            }
+            for (Map.Entry<String, Double> e : model.stageMetrics().entrySet()) {
+                out.put(e.getKey(), e.getValue().floatValue());
+            }
+        } finally {
+            loader.recycle();
+        }
+        step++;
+        return out;
+    }
+
+    private NDArray instanceNoise(NDArray x, long t) {
+        float sigma = cfg.tricks.instanceNoise * Math.max(0f, 1f - (float) t / cfg.tricks.instanceNoiseSteps);
+        if (sigma <= 0) {
+            return x;
+        }
+        return x.add(x.getManager().randomNormal(0f, sigma, x.getShape(), DataType.FLOAT32, x.getDevice()));
+    }
+
+    private NDArray discriminatorInput(NDArray x, long t) {
+        NDArray y = instanceNoise(x, t);
+        return augment == null ? y : augment.apply(y);
+    }
+
+    private void discriminatorStep(NDArray reals, NDArray fakes, long t, boolean first, NDManager sm,
+            Map<String, Float> out) {
+        NDArray rIn = discriminatorInput(reals, t);
+        NDArray fIn = discriminatorInput(fakes, t);
+        boolean penalise = penalty != null && first && t % cfg.penaltyEvery == 0;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            DiscriminatorOutput or = model.discriminate(ps, rIn, true, true);
+            DiscriminatorOutput of = model.discriminate(ps, fIn, true, false);
+            NDArray lossD = discriminatorLoss(or.logits(), of.logits(), t);
+            put(out, "d_loss", lossD);
+            put(out, "d_real", or.logits().mean());
+            put(out, "d_fake", of.logits().mean());
+            NDArray total = lossD;
+            if (cfg.drift > 0) {
+                NDArray drift = or.logits().square().mean().mul(cfg.drift);
+                put(out, "drift", drift);
+                total = total.add(drift);
+            }
+            if (or.auxLoss() != null) {
+                put(out, "d_aux", or.auxLoss());
+                total = total.add(or.auxLoss());
+                for (Map.Entry<String, NDArray> e : or.auxMetrics().entrySet()) {
+                    put(out, e.getKey(), e.getValue());
+                }
+            }
+            if (penalise) {
+                GanLab.seedEngine(seed(t, SALT_PENALTY));
+                GradientPenalty.Result r = penalty.penalty(penalty.points(rIn, fIn),
+                        x -> model.discriminate(ps, x, true, false).logits());
+                put(out, "penalty", r.value());
+                out.put("grad_norm", r.meanGradNorm());
+                total = total.add(r.value());
+            }
+            gc.backward(total);
+        }
+        if (histD != null) {
+            histD.addGradient();
+        }
+        optD.step();
+        if (histD != null) {
+            histD.update();
+        }
+        if (cfg.clip > 0) {
+            // WGAN: keep the critic Lipschitz by clipping every weight to [-c, c].
+            try (NDScope scope = new NDScope()) {
+                for (Parameter p : dParams) {
+                    NDArray w = p.getArray();
+                    w.subi(w.sub(w.clip(-cfg.clip, cfg.clip)));
+                }
+            }
+        }
+    }
+
+    private NDArray discriminatorLoss(NDArray real, NDArray fake, long t) {
+        if (loss == AdversarialLoss.HINGE && cfg.hingeMargin.equals("random")) {
+            // FastGAN's official hinge: margins drawn from U(0.8, 1) per score.
+            GanLab.seedEngine(seed(t, SALT_MARGIN));
+            NDArray mr = real.getManager().randomUniform(0.8f, 1f, real.getShape(), DataType.FLOAT32, real.getDevice());
+            NDArray mf = fake.getManager().randomUniform(0.8f, 1f, fake.getShape(), DataType.FLOAT32, fake.getDevice());
+            return AdversarialLoss.hinge(real, fake, mr, mf);
+        }
+        return loss.discriminatorLoss(real, fake, cfg.tricks.labelSmoothing);
+    }
+
+    private void generatorStep(NDArray reals, int batch, long t, NDManager sm, Map<String, Float> out) {
+        GanLab.seedEngine(seed(t, SALT_G));
+        NDArray z = model.sampleLatent(sm, batch);
+        TrainConfig.Tricks tr = cfg.tricks;
+        NDArray realFeatures = null;
+        if (tr.featureMatching > 0) {
+            NDArray f = model.discriminate(ps, discriminatorInput(reals, t), true, false).features();
+            if (f == null) {
+                throw new UserError("tricks.featureMatching needs a discriminator that returns features; "
+                        + model.name() + " does not");
+            }
+            realFeatures = f.mean(new int[] {0}).stopGradient();
+        }
+        Params.setRequiresGradient(dParams, false);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray fakes = model.generate(generator, ps, z, true);
+            DiscriminatorOutput of = model.discriminate(ps, discriminatorInput(fakes, t), true, false);
+            NDArray adv = loss.generatorLoss(of.logits());
+            put(out, "g_loss", adv);
+            NDArray total = tr.featureMatchingOnly ? null : adv;
+            if (realFeatures != null) {
+                NDArray fm = of.features().mean(new int[] {0}).sub(realFeatures).square().sum();
+                put(out, "feature_matching", fm);
+                NDArray weighted = fm.mul(tr.featureMatching);
+                total = total == null ? weighted : total.add(weighted);
+            }
+            gc.backward(total);
+        } finally {
+            Params.setRequiresGradient(dParams, true);
+        }
+        if (histG != null) {
+            histG.addGradient();
+        }
+        optG.step();
+        if (histG != null) {
+            histG.update();
+        }
+    }
+
+    private static void put(Map<String, Float> out, String key, NDArray scalar) {
+        out.put(key, scalar.getFloat());
+    }
+
+    // ---- History, samples, checkpoints -------------------------------------------------------------
+
+    private void accumulate(Map<String, Float> values) {
+        for (Map.Entry<String, Float> e : values.entrySet()) {
+            double[] s = intervalSums.computeIfAbsent(e.getKey(), k -> new double[2]);
+            s[0] += e.getValue();
+            s[1] += 1;
+        }
+    }
+
+    /** Seconds of training so far, over all sessions of the run. */
+    public double seconds() {
+        return secondsBefore + (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private void writeHistory(long done) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("step", (double) done);
+        row.put("images", (double) imagesShown);
+        row.put("seconds", seconds());
+        for (Map.Entry<String, double[]> e : intervalSums.entrySet()) {
+            row.put(e.getKey(), e.getValue()[0] / e.getValue()[1]);
+        }
+        row.putAll(pending);
+        pending.clear();
+        intervalSums.clear();
+        history.add(row);
+        history.writeCsv(dir.resolve("metrics.csv"));
+        status.step = done;
+        status.images = imagesShown;
+        status.write(dir.resolve("status.json"));
+        monitors.forEach(m -> m.onLog(this, row));
+    }
+
+    /** The mean of the last logged values of {@code key}, or NaN. */
+    public double last(String key) {
+        return history.last(key);
+    }
+
+    /** Latest diversity ratio of the fixed samples (fake spread / real spread), NaN before the first. */
+    public double diversity() {
+        return lastDiversity;
+    }
+
+    /** Whether the diversity ratio is below the collapse threshold. */
+    public boolean collapseSuspected() {
+        return lastDiversity < cfg.collapseThreshold;
+    }
+
+    private void samples() {
+        GanLab.noGradOnThisThread();
+        try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+            NDArray raw = generateBatched(generator, fixedLatents, sm);
+            Shape image = raw.getShape().slice(1);
+            if (collapse.needsReal(image)) {
+                collapse.setReal(model.prepareReals(fixedReals), root);
+            }
+            lastDiversity = collapse.ratio(raw);
+            pending.put("diversity", lastDiversity);
+            String name = String.format("step-%08d", step);
+            BufferedImage rawGrid = ImageGrid.of(raw).cols(cols()).render();
+            PngFiles.write(rawGrid, dir.resolve("samples").resolve(name + (emaGenerator != null ? "-raw" : "") + ".png"));
+            BufferedImage grid = rawGrid;
+            if (emaGenerator != null) {
+                grid = ImageGrid.of(generateBatched(emaGenerator, fixedLatents, sm)).cols(cols()).render();
+                PngFiles.write(grid, dir.resolve("samples").resolve(name + ".png"));
+            }
+            BufferedImage g = grid;
+            monitors.forEach(m -> m.onSamples(this, step, g));
+        }
+    }
+
+    private int cols() {
+        return (int) Math.ceil(Math.sqrt(cfg.sampleCount));
+    }
+
+    private NDArray generateBatched(Block g, NDArray z, NDManager sm) {
+        int n = (int) z.getShape().get(0);
+        int b = Math.max(1, model.batchSize(cfg.batch));
+        NDList parts = new NDList();
+        for (int i = 0; i < n; i += b) {
+            NDArray zi = z.get(i + ":" + Math.min(n, i + b));
+            zi.attach(sm);
+            parts.add(model.generate(g, ps, zi, false));
+        }
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+    }
+
+    /** The sample grid of the fixed latents from the EMA generator (or the trained one without EMA). */
+    public BufferedImage sampleGrid() {
+        GanLab.noGradOnThisThread();
+        try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+            return ImageGrid.of(generateBatched(samplingGenerator(), fixedLatents, sm)).cols(cols()).render();
+        }
+    }
+
+    /**
+     * {@code n} generated images (EMA generator when {@code ema} and EMA is on) from latents drawn with
+     * {@code seed}, as 8-bit images for metrics or files.
+     */
+    public ImageDataset sample(int n, boolean useEma, long seed) {
+        GanLab.noGradOnThisThread();
+        Block g = useEma && emaGenerator != null ? emaGenerator : generator;
+        List<ImageDataset> parts = new ArrayList<>();
+        int b = 64;
+        for (int i = 0; i < n; i += b) {
+            try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+                GanLab.seedEngine(Permutations.mix(seed, i));
+                NDArray z = model.sampleLatent(sm, Math.min(b, n - i));
+                parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
+            }
+        }
+        return ImageDataset.concat(model.name() + " samples (step " + step + (useEma ? ", EMA" : "") + ")", parts);
+    }
+
+    /** Writes a checkpoint of the current state (and prunes old ones beyond keepCheckpoints). */
+    public Path checkpoint() {
+        Path ckDir = dir.resolve("checkpoints");
+        Path file = ckDir.resolve(Checkpoint.fileName(step));
+        JsonObject header = new JsonObject();
+        header.addProperty("step", step);
+        header.addProperty("imagesShown", imagesShown);
+        header.addProperty("loaderPosition", loader.position());
+        header.addProperty("seconds", seconds());
+        header.addProperty("model", model.name());
+        Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
+        sections.put("G", out -> ParameterIO.save(generator, out));
+        sections.put("D", out -> ParameterIO.save(model.discriminator(), out));
+        if (emaGenerator != null) {
+            sections.put("EMA_G", out -> ParameterIO.save(emaGenerator, out));
+        }
+        sections.put("OPT_G", optG::save);
+        sections.put("OPT_D", optD::save);
+        if (replay != null) {
+            sections.put("REPLAY", replay::save);
+        }
+        if (histG != null) {
+            sections.put("HIST_G", histG::save);
+            sections.put("HIST_D", histD::save);
+        }
+        Checkpoint.write(file, header, sections);
+        history.writeCsv(dir.resolve("metrics.csv"));
+        List<Path> all = Checkpoint.list(ckDir);
+        for (int i = cfg.keepCheckpoints; i < all.size(); i++) {
+            try {
+                Files.deleteIfExists(all.get(i));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prune " + all.get(i), e);
+            }
+        }
+        status.lastCheckpoint = dir.relativize(file).toString();
+        status.write(dir.resolve("status.json"));
+        return file;
+    }
+
+    /** Loads a checkpoint's state; returns the loader position. */
+    private long restore(Checkpoint c) {
+        JsonObject h = c.header();
+        if (!h.get("model").getAsString().equals(model.name())) {
+            throw new UserError("checkpoint is of model " + h.get("model").getAsString() + ", config says " + model.name());
+        }
+        try {
+            ParameterIO.load(generator, c.section("G"));
+            ParameterIO.load(model.discriminator(), c.section("D"));
+            if (emaGenerator != null) {
+                ParameterIO.load(emaGenerator, c.section("EMA_G"));
+            }
+            optG.load(c.section("OPT_G"));
+            optD.load(c.section("OPT_D"));
+            if (replay != null && c.has("REPLAY")) {
+                replay.load(c.section("REPLAY"));
+            }
+            if (histG != null && c.has("HIST_G")) {
+                histG.load(c.section("HIST_G"));
+                histD.load(c.section("HIST_D"));
+            }
+        } catch (IOException e) {
+            throw new UserError("checkpoint does not fit this model/config: " + e.getMessage(), e);
+        }
+        step = h.get("step").getAsLong();
+        imagesShown = h.get("imagesShown").getAsLong();
+        status.lastCheckpoint = "checkpoints/" + Checkpoint.fileName(step);
+        return h.get("loaderPosition").getAsLong();
+    }
+
+    private void setStatus(String s, String message) {
+        status.status = s;
+        status.message = message;
+        status.step = step;
+        status.steps = cfg.steps;
+        status.images = imagesShown;
+        status.pid = ProcessHandle.current().pid();
+        status.write(dir.resolve("status.json"));
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+
+    @Override
+    public void close() {
+        loader.close();
+        root.close();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ganlab.train;
+
+import dev.ganlab.core.AtomicFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The loss and metric history of a run: one row per log step with the step, images shown, wall time
+ * and every value logged since the previous row (averaged over the interval). Rows may have different
+ * columns (a penalty logged every k steps, a metric every n); missing values stay empty. Written as
+ * {@code metrics.csv}; read back on resume, dropping rows newer than the checkpoint.
+ */
+public final class TrainingHistory {
+
+    private final List<Map<String, Double>> rows = new ArrayList<>();
+    private final Set<String> columns = new LinkedHashSet<>(List.of("step", "images", "seconds"));
+
+    /** Appends a row (its keys become columns). */
+    public synchronized void add(Map<String, Double> row) {
+        rows.add(new LinkedHashMap<>(row));
+        columns.addAll(row.keySet());
+    }
+
+    public synchronized int size() {
+        return rows.size();
+    }
+
+    /** The last value of a column, or NaN. */
+    public synchronized double last(String column) {
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            Double v = rows.get(i).get(column);
+            if (v != null && !v.isNaN()) {
+                return v;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Drops rows after {@code step} (a resumed run replays them). */
+    public synchronized void truncateAfter(long step) {
+        rows.removeIf(r -> r.getOrDefault("step", 0.0) > step);
+    }
+
+    /** The history as a Tablesaw table (one double column per value). */
+    public synchronized Table table(String name) {
+        Table t = Table.create(name);
+        for (String c : columns) {
+            DoubleColumn col = DoubleColumn.create(c);
+            for (Map<String, Double> r : rows) {
+                Double v = r.get(c);
+                if (v == null || v.isNaN()) {
+                    col.appendMissing();
+                } else {
+                    col.append(v);
+                }
+            }
+            t.addColumns(col);
+        }
+        return t;
+    }
+
+    /** Writes {@code metrics.csv} atomically. */
+    public synchronized void writeCsv(Path file) {
+        StringBuilder sb = new StringBuilder(String.join(",", columns)).append('\n');
+        for (Map<String, Double> r : rows) {
+            boolean first = true;
+            for (String c : columns) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                Double v = r.get(c);
+                if (v != null && !v.isNaN()) {
+                    sb.append(v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue())
+                            : String.format(Locale.ROOT, "%.7g", v));
+                }
+            }
+            sb.append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** Reads a {@code metrics.csv} written by {@link #writeCsv}. */
+    public static TrainingHistory readCsv(Path file) {
+        TrainingHistory h = new TrainingHistory();
+        if (!Files.isRegularFile(file)) {
+            return h;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                return h;
+            }
+            String[] header = lines.get(0).split(",", -1);
+            for (int i = 1; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                String[] cells = lines.get(i).split(",", -1);
+                Map<String, Double> row = new LinkedHashMap<>();
+                for (int k = 0; k < header.length && k < cells.length; k++) {
+                    if (!cells[k].isEmpty()) {
+                        row.put(header[k], Double.parseDouble(cells[k]));
+                    }
+                }
+                h.add(row);
+            }
+            h.columns.addAll(List.of(header));
+            return h;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NumberFormatException e) {
+            throw new dev.ganlab.core.UserError(file + ": not a GAN Lab metrics file (" + e.getMessage() + ")", e);
+        }
+    }
+}
