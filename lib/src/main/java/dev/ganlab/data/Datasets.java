@@ -20,6 +20,7 @@ import java.util.Map;
  *   <li>{@code cifar10:DIR} - the CIFAR-10 binary batches ({@code ?split=test});
  *   <li>{@code emoji}, {@code emoji:smileys}, {@code emoji:animals,food} - Noto emoji 64x64 RGB on
  *       white, labelled by category;
+ *   <li>{@code synthetic:K} - K Gaussian blobs on a ring ({@link SyntheticModes}; {@code ?size=16&perMode=500});
  *   <li>{@code folder:DIR} or a plain path - PNG/JPEG files found recursively ({@code ?labels=dirs}
  *       labels them by first-level sub-folder).
  * </ul>
@@ -33,7 +34,7 @@ public final class Datasets {
             "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** The names a spec may start with. */
-    public static final List<String> NAMES = List.of("fashion-mnist", "mnist", "cifar10", "emoji", "folder");
+    public static final List<String> NAMES = List.of("fashion-mnist", "mnist", "cifar10", "emoji", "folder", "synthetic");
 
     private Datasets() {}
 
@@ -81,6 +82,14 @@ public final class Datasets {
                     throw new DatasetException(spec + ": labels=" + labels + " is not supported (use labels=dirs)");
                 }
                 yield ImageFolderReader.load(dir, labels.equals("dirs"), o, report);
+            }
+            case "synthetic" -> {
+                // synthetic[:K][?size=S&perMode=N]: K blobs on a ring (SyntheticModes), for mode-coverage studies.
+                int k = s.arg == null ? 8 : parseInt(s.arg, spec);
+                int size = o.resolution() != null ? o.resolution() : s.intOption("size", 16);
+                int perMode = s.intOption("perMode", 500);
+                ImageDataset syn = new SyntheticModes(k, size).generate(perMode, s.intOption("seed", 0));
+                yield o.limit() > 0 ? syn.sample(o.limit(), 0) : syn;
             }
             default -> throw new IllegalStateException(s.name);
         };
@@ -163,6 +172,14 @@ public final class Datasets {
         int[] idx = java.util.stream.IntStream.range(0, ds.size())
                 .filter(i -> Arrays.stream(keep).anyMatch(k -> k == ds.label(i))).toArray();
         return ds.subset(idx, ds.name() + "?classes=" + list);
+    }
+
+    private static int parseInt(String v, String spec) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new DatasetException(spec + ": '" + v + "' is not a number");
+        }
     }
 
     /** Whether a named data set is installed, and where it is looked for. */
@@ -251,9 +268,9 @@ public final class Datasets {
                         throw new DatasetException(spec + ": option '" + kv + "' must be key=value");
                     }
                     String key = kv.substring(0, eq).trim();
-                    if (!List.of("split", "labels", "classes", "limit").contains(key)) {
+                    if (!List.of("split", "labels", "classes", "limit", "size", "perMode", "seed").contains(key)) {
                         throw new DatasetException(spec + ": unknown option '" + key
-                                + "' (known: split, labels, classes, limit)");
+                                + "' (known: split, labels, classes, limit; synthetic: size, perMode, seed)");
                     }
                     s.options.put(key, kv.substring(eq + 1).trim());
                 }

@@ -51,6 +51,32 @@ public interface GanModel {
     /** Runs the discriminator on images; {@code real} tells it whether they are training data. */
     DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real);
 
+    /**
+     * Whether the discriminator's output for an image depends on the rest of its batch (batch norm in
+     * training mode). Such a discriminator must see real and fake images in one batch: normalised
+     * separately, an all-real and an all-fake batch both come out with zero mean and unit variance per
+     * channel, and with few spatial positions left the discriminator cannot tell them apart (seen: a
+     * 16 px DCGAN with batch norm stuck at d_loss = 2 ln 2).
+     */
+    default boolean discriminatorUsesBatchStatistics() {
+        return false;
+    }
+
+    /**
+     * Scores real and fake images in one batch (see {@link #discriminatorUsesBatchStatistics}) and
+     * returns {real output, fake output}. The default concatenates, calls {@link #discriminate} and
+     * splits logits and features; models with auxiliary losses on reals override it.
+     */
+    default DiscriminatorOutput[] discriminateJoint(ParameterStore ps, NDArray reals, NDArray fakes, boolean training) {
+        long n = reals.getShape().get(0);
+        DiscriminatorOutput both = discriminate(ps, reals.concat(fakes, 0), training, false);
+        NDArray f = both.features();
+        return new DiscriminatorOutput[] {
+            DiscriminatorOutput.of(both.logits().get("0:" + n), f == null ? null : f.get("0:" + n)),
+            DiscriminatorOutput.of(both.logits().get(n + ":"), f == null ? null : f.get(n + ":"))
+        };
+    }
+
     /** Brings a batch of training images to what the discriminator currently expects (default: as is). */
     default NDArray prepareReals(NDArray reals) {
         return reals;

@@ -124,8 +124,12 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
             uNew = uNew.div(uNew.norm().add(SN_EPS));
             v.muli(0).addi(vNew);
             u.muli(0).addi(uNew);
+            // sigma uses the fresh vectors, not u and v themselves: autograd keeps the operands of
+            // this product for backward, and the next forward updates u and v in place (PyTorch's
+            // spectral_norm clones them for the same reason).
+            return uNew.matMul(wm.matMul(vNew));
         }
-        return u.stopGradient().matMul(wm.matMul(v.stopGradient())); // scalar
+        return u.duplicate().matMul(wm.matMul(v.duplicate())); // scalar
     }
 
     /** The largest singular value estimate sigma the layer currently divides by (1 when not spectral). */

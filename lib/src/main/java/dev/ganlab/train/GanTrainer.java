@@ -112,14 +112,14 @@ public final class GanTrainer implements AutoCloseable {
     private volatile boolean stopRequested;
     private final RunStatus status = new RunStatus();
 
-    private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom) {
+    private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom, ImageDataset given) {
         GanLab.init();
         GanLab.noGradOnThisThread();
         this.cfg = resolved;
         this.dir = dir.toAbsolutePath();
         LoadOptions opt = LoadOptions.defaults().withResolution(cfg.resolution).withChannels(cfg.channels)
                 .withLimit(cfg.dataLimit);
-        this.data = Datasets.load(cfg.data, opt);
+        this.data = given != null ? given : Datasets.load(cfg.data, opt);
         this.root = GanLab.newManager();
         this.ps = new ParameterStore(root, false);
         this.loss = cfg.adversarialLoss();
@@ -181,6 +181,14 @@ public final class GanTrainer implements AutoCloseable {
      * an error: resume it with {@link #resume} or pick another folder.
      */
     public static GanTrainer start(TrainConfig cfg, Path dir) {
+        return start(cfg, dir, null);
+    }
+
+    /**
+     * Starts a new run on images given directly (a subset, a synthetic set, data built in a notebook);
+     * {@code cfg.data} then only names them. Resume such a run with {@link #resume(Path, Integer, ImageDataset)}.
+     */
+    public static GanTrainer start(TrainConfig cfg, Path dir, ImageDataset data) {
         TrainConfig r = cfg.resolved();
         if (!Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
             throw new UserError("run folder " + dir + " already holds checkpoints: resume it (--resume /"
@@ -193,13 +201,18 @@ public final class GanTrainer implements AutoCloseable {
             throw new UncheckedIOException("cannot create run folder " + dir, e);
         }
         AtomicFiles.writeString(dir.resolve("config.json"), r.toJson());
-        GanTrainer t = new GanTrainer(r, dir, null);
+        GanTrainer t = new GanTrainer(r, dir, null, data);
         t.status.started = java.time.Instant.now().toString();
         return t;
     }
 
     /** Resumes the run in {@code dir} from its newest readable checkpoint; {@code steps} may extend it. */
     public static GanTrainer resume(Path dir, Integer steps) {
+        return resume(dir, steps, null);
+    }
+
+    /** Resumes a run started on directly given images, with the same images. */
+    public static GanTrainer resume(Path dir, Integer steps, ImageDataset data) {
         Path cfgFile = dir.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new UserError(dir + " is not a GAN Lab run (no config.json)");
@@ -229,7 +242,7 @@ public final class GanTrainer implements AutoCloseable {
                     + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
         }
         AtomicFiles.writeString(cfgFile, cfg.toJson());
-        GanTrainer t = new GanTrainer(cfg, dir, ckpt);
+        GanTrainer t = new GanTrainer(cfg, dir, ckpt, data);
         RunStatus old = RunStatus.read(dir.resolve("status.json"));
         t.status.started = old != null && old.started != null ? old.started : java.time.Instant.now().toString();
         return t;
@@ -444,8 +457,16 @@ public final class GanTrainer implements AutoCloseable {
         NDArray fIn = discriminatorInput(fakes, t);
         boolean penalise = penalty != null && first && t % cfg.penaltyEvery == 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            DiscriminatorOutput or = model.discriminate(ps, rIn, true, true);
-            DiscriminatorOutput of = model.discriminate(ps, fIn, true, false);
+            DiscriminatorOutput or;
+            DiscriminatorOutput of;
+            if (model.discriminatorUsesBatchStatistics()) {
+                DiscriminatorOutput[] both = model.discriminateJoint(ps, rIn, fIn, true);
+                or = both[0];
+                of = both[1];
+            } else {
+                or = model.discriminate(ps, rIn, true, true);
+                of = model.discriminate(ps, fIn, true, false);
+            }
             NDArray lossD = discriminatorLoss(or.logits(), of.logits(), t);
             put(out, "d_loss", lossD);
             put(out, "d_real", or.logits().mean());
@@ -508,7 +529,7 @@ public final class GanTrainer implements AutoCloseable {
         TrainConfig.Tricks tr = cfg.tricks;
         NDArray realFeatures = null;
         if (tr.featureMatching > 0) {
-            NDArray f = model.discriminate(ps, discriminatorInput(reals, t), true, false).features();
+            NDArray f = model.discriminate(ps, discriminatorInput(reals, t), true, true).features();
             if (f == null) {
                 throw new UserError("tricks.featureMatching needs a discriminator that returns features; "
                         + model.name() + " does not");
@@ -518,7 +539,12 @@ public final class GanTrainer implements AutoCloseable {
         Params.setRequiresGradient(dParams, false);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray fakes = model.generate(generator, ps, z, true);
-            DiscriminatorOutput of = model.discriminate(ps, discriminatorInput(fakes, t), true, false);
+            NDArray fIn = discriminatorInput(fakes, t);
+            // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
+            // see the same normalisation.
+            DiscriminatorOutput of = model.discriminatorUsesBatchStatistics()
+                    ? model.discriminateJoint(ps, discriminatorInput(reals, t), fIn, true)[1]
+                    : model.discriminate(ps, fIn, true, false);
             NDArray adv = loss.generatorLoss(of.logits());
             put(out, "g_loss", adv);
             NDArray total = tr.featureMatchingOnly ? null : adv;

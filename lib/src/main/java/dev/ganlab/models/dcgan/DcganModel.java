@@ -151,6 +151,11 @@ public final class DcganModel implements GanModel {
     }
 
     @Override
+    public boolean discriminatorUsesBatchStatistics() {
+        return !cfg.variant.equals("sndcgan") && (cfg.dNorm.equals("batch") || cfg.dNorm.equals("auto"));
+    }
+
+    @Override
     public Shape latentShape(int batch) {
         return new Shape(batch, cfg.latentDim);
     }
