@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,6 +16,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.ganlab.core.GanLab;
@@ -263,6 +265,40 @@ class ProganModelTest {
             assertSame(before.get(i), after.get(i), before.get(i).getName());
             assertArrayEquals(values.get(i), after.get(i).getArray().toFloatArray(), 0f, before.get(i).getName());
         }
+    }
+
+    @Test
+    void gradientsReachExactlyTheActiveLayers() {
+        model.onImagesShown(model.schedule().fadeInStart(8) + 50); // 8px fade-in, alpha 0.5
+        try (NDManager m = params.newSubManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(m, N), true);
+                NDArray reals = model.prepareReals(m.randomUniform(-1f, 1f, new Shape(N, 3, 16, 16)));
+                NDArray loss = model.discriminate(ps, fakes, true, false).logits().mean()
+                        .sub(model.discriminate(ps, reals, true, true).logits().mean());
+                gc.backward(loss);
+            }
+        }
+        ProganGenerator g = model.generator();
+        ProganDiscriminator d = model.discriminator();
+        for (Block active : new Block[] {g.stem(), g.block(8), g.toRgb(4), g.toRgb(8),
+            d.fromRgb(8), d.block(8), d.fromRgb(4), d.finalBlock(), d.head()}) {
+            assertTrue(gradientAbsSum(active) > 0, "active layer without gradient: " + active);
+        }
+        for (Block idle : new Block[] {g.block(16), g.toRgb(16), d.fromRgb(16), d.block(16)}) {
+            assertEquals(0.0, gradientAbsSum(idle), "16px layer got gradient at 8px: " + idle);
+        }
+    }
+
+    private static double gradientAbsSum(Block b) {
+        double sum = 0;
+        for (Pair<String, Parameter> p : b.getParameters()) {
+            try (NDArray grad = p.getValue().getArray().getGradient()) {
+                sum += grad.abs().sum().getFloat();
+            }
+        }
+        return sum;
     }
 
     @Test
