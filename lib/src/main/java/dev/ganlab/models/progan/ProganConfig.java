@@ -1,5 +1,8 @@
 package dev.ganlab.models.progan;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -123,24 +126,10 @@ public final class ProganConfig {
      */
     public boolean resetOptimiserAtStabilise = false;
 
-    /** A deep copy. */
+    /** A deep copy (through Gson, so a new field can never be forgotten). */
     public ProganConfig copy() {
-        ProganConfig c = new ProganConfig();
-        c.targetResolution = targetResolution;
-        c.channels = channels;
-        c.startResolution = startResolution;
-        c.latentSize = latentSize;
-        c.fmapBase = fmapBase;
-        c.fmapDecay = fmapDecay;
-        c.fmapMax = fmapMax;
-        c.fmapScale = fmapScale;
-        c.fadeInImages = fadeInImages;
-        c.stabiliseImages = stabiliseImages;
-        c.minibatch = minibatch == null ? null : new TreeMap<>(minibatch);
-        c.mbstdGroupSize = mbstdGroupSize;
-        c.leakySlope = leakySlope;
-        c.resetOptimiserAtStabilise = resetOptimiserAtStabilise;
-        return c;
+        Gson gson = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create();
+        return gson.fromJson(gson.toJson(this), ProganConfig.class);
     }
 
     /**

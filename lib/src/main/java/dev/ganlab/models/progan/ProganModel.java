@@ -52,8 +52,8 @@ public final class ProganModel implements GanModel {
 
     /** A model for a copy of {@code cfg} (validated; later changes to cfg do not reach the model). */
     public ProganModel(ProganConfig cfg) {
+        cfg.validate();
         this.cfg = cfg.copy();
-        this.cfg.validate();
         this.schedule = ProganSchedule.of(this.cfg);
         this.generator = new ProganGenerator(this.cfg);
         this.discriminator = new ProganDiscriminator(this.cfg);

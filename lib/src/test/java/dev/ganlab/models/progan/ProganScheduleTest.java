@@ -2,6 +2,7 @@ package dev.ganlab.models.progan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -191,6 +192,10 @@ class ProganScheduleTest {
         expectBad("minibatch key 12", c -> c.minibatch.put(12, 8));
         expectBad("minibatch[8]", c -> c.minibatch.put(8, 0));
         expectBad("minibatch[256]", c -> c.minibatch.put(256, 14)); // the paper's 14 needs mbstd group 16 or 14
+        ProganConfig nan = new ProganConfig();
+        nan.fmapDecay = Double.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ProganModel(nan));
+        assertTrue(e.getMessage().contains("progan.fmapDecay"), "the model validates before copying: " + e.getMessage());
         ProganConfig v1 = new ProganConfig();
         v1.minibatch = new TreeMap<>(ProganConfig.PAPER_MINIBATCH);
         v1.mbstdGroupSize = 16; // the official v1 preset's pairing
@@ -214,6 +219,9 @@ class ProganScheduleTest {
         back.validate();
         assertEquals(gson.toJson(cfg), gson.toJson(back));
         assertEquals(8, back.minibatch.get(16), "resolution keys come back as integers");
+        ProganConfig copy = cfg.copy();
+        assertNotSame(cfg.minibatch, copy.minibatch);
+        assertEquals(gson.toJson(cfg), gson.toJson(copy));
         ProganConfig partial = gson.fromJson("{\"targetResolution\": 32}", ProganConfig.class);
         assertEquals(32, partial.targetResolution);
         assertEquals(ProganConfig.FADE_IN_IMAGES, partial.fadeInImages, "missing keys keep their defaults");
