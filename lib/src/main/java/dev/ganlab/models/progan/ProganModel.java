@@ -139,7 +139,11 @@ public final class ProganModel implements GanModel {
                 new Shape(2, cfg.channels, cfg.targetResolution, cfg.targetResolution));
     }
 
-    /** Runs {@code g} (this model's generator or a copy from {@link #newGenerator()}) at the current stage. */
+    /**
+     * Runs {@code g} (this model's generator or a copy from {@link #newGenerator()}) at the current
+     * stage: {@code (N, C, R, R)}. The last layer is linear as in the paper, so values are trained
+     * towards the data's [-1, 1] but not clamped there; clip before saving images or computing metrics.
+     */
     @Override
     public NDArray generate(Block g, ParameterStore ps, NDArray z, boolean training) {
         return generate(g, ps, z, training, stage);
