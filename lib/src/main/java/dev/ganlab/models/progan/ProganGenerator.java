@@ -1,0 +1,204 @@
+package dev.ganlab.models.progan;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.ganlab.models.progan.ProganSchedule.Stage;
+import dev.ganlab.nn.ChannelBias;
+import dev.ganlab.nn.Conv2d;
+import dev.ganlab.nn.Lambda;
+import dev.ganlab.nn.Ops;
+import dev.ganlab.nn.PixelNorm;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * ProGAN's generator (Karras et al., ICLR 2018, table 2), built for the target resolution T from the
+ * start; a {@link Stage} picks the active part, so every layer is the same object (with the same
+ * weights) before and after a growth step.
+ *
+ * <p>Layers (nf(r) = {@link ProganConfig#featureMapsAt}; every conv and dense is equalized, zero
+ * bias; "act" is leaky ReLU 0.2 followed by pixel norm, as in the official code's PN(act(x))):
+ * <ul>
+ *   <li>stem: latent {@code (N, latent)} -> pixel norm -> dense to {@code nf(4) * 16} (gain
+ *       sqrt(2)/4, bias per channel after the reshape) -> {@code (N, nf(4), 4, 4)} -> act -> conv 3x3
+ *       -> act.
+ *   <li>block r (r = 8 .. T): nearest upsample 2x -> conv 3x3 to nf(r) -> act -> conv 3x3 -> act:
+ *       {@code (N, nf(r/2), r/2, r/2) -> (N, nf(r), r, r)}.
+ *   <li>toRGB r (r = 4 .. T): conv 1x1 to C channels, gain 1, linear: {@code (N, nf(r), r, r) ->
+ *       (N, C, r, r)}. The output is not squashed (paper: the last layer is linear); data live in [-1, 1].
+ * </ul>
+ *
+ * <p>At stage (R, alpha): the stem and blocks 8..R run; the output is toRGB_R of the last block;
+ * during a fade-in it is {@code lerp(upsample(toRGB_{R/2}(h_{R/2})), toRGB_R(block_R(h_{R/2})), alpha)}.
+ * A plain {@link #forward(ParameterStore, NDList, boolean)} runs the full network at T; pass a stage
+ * with {@link #forward(ParameterStore, NDArray, boolean, Stage)} or in the params under
+ * {@link #STAGE_PARAM}.
+ */
+public final class ProganGenerator extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** Official code (G_paper): the latent-to-4x4 dense layer uses gain sqrt(2)/4, to match the original Theano code. */
+    public static final double DENSE_GAIN = Math.sqrt(2) / 4;
+    /** Official code: toRGB is a linear 1x1 convolution with gain 1. */
+    public static final double TO_RGB_GAIN = 1.0;
+    /** Key of a {@link Stage} in the params of {@code forward(ps, inputs, training, params)}. */
+    public static final String STAGE_PARAM = "progan.stage";
+
+    private final ProganConfig cfg;
+    private final SequentialBlock stem;
+    private final Map<Integer, SequentialBlock> blocks = new TreeMap<>();
+    private final Map<Integer, Conv2d> toRgb = new TreeMap<>();
+
+    /** A generator for a validated config (use {@link ProganModel#newGenerator()}). */
+    ProganGenerator(ProganConfig cfg) {
+        super(VERSION);
+        this.cfg = cfg;
+        int nf4 = cfg.featureMapsAt(4);
+        SequentialBlock s = new SequentialBlock();
+        s.add(new PixelNorm());                                           // latent onto the hypersphere
+        s.add(ProganLayers.dense(nf4 * 16, DENSE_GAIN, false));           // (N, nf4 * 16)
+        s.add(Lambda.reshape(nf4, 4, 4));                                 // (N, nf4, 4, 4)
+        s.add(new ChannelBias());
+        addActivation(s);
+        s.add(ProganLayers.conv(nf4, 3, ProganLayers.RELU_GAIN));
+        addActivation(s);
+        stem = addChildBlock("stem", s);
+        toRgb.put(4, addChildBlock("toRGB4", ProganLayers.conv(cfg.channels, 1, TO_RGB_GAIN)));
+        for (int r = 8; r <= cfg.targetResolution; r *= 2) {
+            int nf = cfg.featureMapsAt(r);
+            SequentialBlock b = new SequentialBlock();
+            b.add(Lambda.upsample2x());                                   // (N, nf(r/2), r, r)
+            b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN));
+            addActivation(b);
+            b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN));
+            addActivation(b);                                             // (N, nf(r), r, r)
+            blocks.put(r, addChildBlock("block" + r, b));
+            toRgb.put(r, addChildBlock("toRGB" + r, ProganLayers.conv(cfg.channels, 1, TO_RGB_GAIN)));
+        }
+    }
+
+    private void addActivation(SequentialBlock b) {
+        b.add(Lambda.leakyRelu(cfg.leakySlope));
+        b.add(new PixelNorm());
+    }
+
+    /**
+     * Runs the generator at {@code stage}: latents {@code (N, latentSize)} to images
+     * {@code (N, C, R, R)}. Results belong to z's manager.
+     */
+    public NDArray forward(ParameterStore ps, NDArray z, boolean training, Stage stage) {
+        checkStage(stage);
+        Shape zs = z.getShape();
+        if (zs.dimension() != 2 || zs.get(1) != cfg.latentSize) {
+            throw new IllegalArgumentException("ProGAN generator expects latents (N, " + cfg.latentSize + "), got " + zs);
+        }
+        int res = stage.resolution();
+        NDArray h = stem.forward(ps, new NDList(z), training).singletonOrThrow(); // (N, nf(4), 4, 4)
+        NDArray previous = null;
+        for (int r = 8; r <= res; r *= 2) {
+            previous = h;
+            h = blocks.get(r).forward(ps, new NDList(h), training).singletonOrThrow(); // (N, nf(r), r, r)
+        }
+        NDArray img = rgb(ps, res, h, training);                                  // (N, C, R, R)
+        if (stage.fadingIn()) {
+            NDArray old = Ops.upsample2x(rgb(ps, res / 2, previous, training));    // (N, C, R, R)
+            img = FadeIn.lerp(old, img, stage.alpha());
+        }
+        return img;
+    }
+
+    private NDArray rgb(ParameterStore ps, int res, NDArray h, boolean training) {
+        return toRgb.get(res).forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    private void checkStage(Stage stage) {
+        if (stage == null || stage.resolution() > cfg.targetResolution) {
+            throw new IllegalArgumentException("stage " + (stage == null ? null : stage.describe())
+                    + " is not within this generator's 4.." + cfg.targetResolution + "px");
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        Object s = params == null ? null : params.get(STAGE_PARAM);
+        Stage stage = s instanceof Stage st ? st : Stage.stable(cfg.targetResolution);
+        return new NDList(forward(ps, inputs.singletonOrThrow(), training, stage));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape z = inputShapes[0];
+        if (z.dimension() != 2 || z.get(1) != cfg.latentSize) {
+            throw new IllegalArgumentException("ProGAN generator expects latents (N, " + cfg.latentSize + "), got " + z);
+        }
+        stem.initialize(manager, dataType, z);
+        Shape h = stem.getOutputShapes(new Shape[] {z})[0];              // (N, nf(4), 4, 4)
+        toRgb.get(4).initialize(manager, dataType, h);
+        for (int r = 8; r <= cfg.targetResolution; r *= 2) {
+            blocks.get(r).initialize(manager, dataType, h);
+            h = blocks.get(r).getOutputShapes(new Shape[] {h})[0];       // (N, nf(r), r, r)
+            toRgb.get(r).initialize(manager, dataType, h);
+        }
+    }
+
+    /** Output shape at the target resolution (the shape at a stage is {@code (N, C, R, R)}). */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        int t = cfg.targetResolution;
+        return new Shape[] {new Shape(inputShapes[0].get(0), cfg.channels, t, t)};
+    }
+
+    /** The config the generator was built for. */
+    ProganConfig config() {
+        return cfg;
+    }
+
+    /** Latent to 4x4 features: pixel norm, dense, reshape, bias, act, conv 3x3, act. */
+    public Block stem() {
+        return stem;
+    }
+
+    /** The block that doubles to {@code resolution} (8 .. T). */
+    public Block block(int resolution) {
+        return require(blocks, resolution, "block");
+    }
+
+    /** The 1x1 toRGB layer at {@code resolution} (4 .. T). */
+    public Conv2d toRgb(int resolution) {
+        return require(toRgb, resolution, "toRGB");
+    }
+
+    /** All growth blocks by resolution. */
+    public Map<Integer, Block> blocks() {
+        return Collections.unmodifiableMap(blocks);
+    }
+
+    /** All toRGB layers by resolution. */
+    public Map<Integer, Conv2d> toRgbLayers() {
+        return Collections.unmodifiableMap(toRgb);
+    }
+
+    static <B> B require(Map<Integer, ? extends B> map, int resolution, String what) {
+        B b = map.get(resolution);
+        if (b == null) {
+            throw new IllegalArgumentException("no " + what + " at resolution " + resolution + "; have " + map.keySet());
+        }
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "ProganGenerator(" + cfg.targetResolution + "px, latent " + cfg.latentSize + ")";
+    }
+}
