@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import dev.ganlab.core.GanLab;
+import dev.ganlab.loss.Params;
 import dev.ganlab.models.DiscriminatorOutput;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +283,32 @@ class FastganModelTest {
 
     private static int count(NDManager m) {
         return ((BaseNDManager) m).getManagedArrays().size();
+    }
+
+    @Test
+    void everyGeneratorParameterGetsAGradientThroughDiffAugmentAndTheDiscriminator() {
+        FastganModel model = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+        try (NDManager m = GanLab.newManager()) {
+            GanLab.seedEngine(3);
+            model.initializeGenerator(model.generator(), m);
+            model.initializeDiscriminator(m);
+            List<Parameter> g = Params.trainable(model.generator());
+            try (NDManager step = m.newSubManager()) {
+                ParameterStore ps = new ParameterStore(step, false);
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(step, 2), true);
+                    NDArray augmented = FastganConfig.defaultAugment().apply(fakes);
+                    gc.backward(model.discriminate(ps, augmented, true, false).logits().mean().neg());
+                }
+                for (Parameter p : g) {
+                    PtNDArray grad = JniUtils.getGradient((PtNDArray) p.getArray());
+                    assertNotNull(grad, p.getName());
+                    float norm = grad.abs().sum().getFloat();
+                    assertTrue(norm > 0 && Float.isFinite(norm), "gradient of " + p.getName() + ": " + norm);
+                    grad.close();
+                }
+            }
+        }
     }
 
     @Test
