@@ -13,9 +13,9 @@ import java.util.Locale;
 
 /**
  * Skip-layer excitation, SLE (Liu et al., ICLR 2021, "Towards Faster and Stabilized GAN Training
- * for High-fidelity Few-shot Image Synthesis", section 3.1): a low-resolution feature map gates the
- * channels of a high-resolution one, a skip connection across resolutions that costs one
- * multiplication instead of a full-size addition.
+ * for High-fidelity Few-shot Image Synthesis", skip-layer channel-wise excitation): a
+ * low-resolution feature map gates the channels of a high-resolution one, a skip connection across
+ * resolutions that costs one multiplication instead of a full-size addition.
  *
  * <p>{@code gate = sigmoid(conv1x1(act(conv4x4(pool4(low)))))}; output {@code high * gate}.
  * {@code pool4} averages {@code low} to 4x4 ({@link AdaptiveAvgPool2d}); the 4x4 convolution without
@@ -32,7 +32,7 @@ public final class SkipLayerExcitation extends AbstractBlock {
 
     /** Paper: the low-resolution map is pooled to 4x4 and a 4x4 convolution reduces it to 1x1. */
     public static final int POOL_SIZE = 4;
-    /** Paper, section 3.1: LeakyReLU slope 0.1 between the two convolutions. */
+    /** Paper: LeakyReLU slope 0.1 between the two convolutions (the official code uses Swish). */
     public static final float PAPER_LEAKY_SLOPE = 0.1f;
 
     /** The nonlinearity between the two convolutions. */
@@ -114,7 +114,8 @@ public final class SkipLayerExcitation extends AbstractBlock {
 
     private void checkShapes(Shape low, Shape high) {
         if (high.dimension() != 4 || low.dimension() != 4 || low.get(0) != high.get(0)) {
-            throw new IllegalArgumentException("SLE expects (N, C, h, h) and (N, C', H, W) maps, got " + low + " and " + high);
+            throw new IllegalArgumentException("SLE expects (N, C, h, h) and (N, C', H, W) maps, got " + low
+                    + " and " + high);
         }
     }
 

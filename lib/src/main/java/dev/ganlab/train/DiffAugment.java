@@ -228,8 +228,10 @@ public final class DiffAugment {
                     + n + " images, offsets " + dy.getShape() + " and " + dx.getShape());
         }
         NDManager m = x.getManager();
-        NDArray rows = m.arange(0, (int) h, 1, DataType.INT64).reshape(1, h).add(dy.toType(DataType.INT64, false).reshape(n, 1)); // (N, H)
-        NDArray cols = m.arange(0, (int) w, 1, DataType.INT64).reshape(1, w).add(dx.toType(DataType.INT64, false).reshape(n, 1)); // (N, W)
+        NDArray rows = m.arange(0, (int) h, 1, DataType.INT64).reshape(1, h)
+                .add(dy.toType(DataType.INT64, false).reshape(n, 1)); // (N, H) source rows
+        NDArray cols = m.arange(0, (int) w, 1, DataType.INT64).reshape(1, w)
+                .add(dx.toType(DataType.INT64, false).reshape(n, 1)); // (N, W) source columns
         NDArray rowOk = rows.gte(0).logicalAnd(rows.lt(h)).reshape(n, h, 1);
         NDArray colOk = cols.gte(0).logicalAnd(cols.lt(w)).reshape(n, 1, w);
         NDArray inside = rowOk.logicalAnd(colOk).toType(DataType.INT64, false); // (N, H, W)

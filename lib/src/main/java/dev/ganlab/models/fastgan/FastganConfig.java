@@ -27,7 +27,7 @@ public final class FastganConfig {
     public static final float BETA1 = 0.5f;
     /** Official train.py: Adam beta2 0.999. */
     public static final float BETA2 = 0.999f;
-    /** Official train.py: batch size 8 (paper: "batch-size of 8"). */
+    /** Official train.py: batch size 8. */
     public static final int BATCH_SIZE = 8;
     /** Official train.py: EMA of the generator's weights, {@code avg = 0.999 avg + 0.001 w}. */
     public static final float EMA_DECAY = 0.999f;

@@ -18,8 +18,8 @@ import dev.ganlab.nn.WeightScaling;
 import java.util.Map;
 
 /**
- * FastGAN's discriminator (Liu et al., ICLR 2021, figure 4, as the official code's main branch),
- * spectrally normalised throughout.
+ * FastGAN's discriminator (Liu et al., ICLR 2021, self-supervised discriminator; laid out as the
+ * official code's main branch), spectrally normalised throughout.
  *
  * <ul>
  *   <li>From the image to a map of side {@code min(S, 256)}: conv 3x3 (S <= 256), conv 4x4 stride 2
@@ -42,7 +42,7 @@ import java.util.Map;
 public final class FastganDiscriminator extends AbstractBlock {
 
     private static final byte VERSION = 1;
-    /** The official code brings every image size to a 256 px map first. */
+    /** The official code (256 to 1024 px) brings images to a 256 px map first; smaller images keep their size. */
     static final int TOP = 256;
     /** Logits and the whole-image decoder work on the 8x8 map. */
     static final int LAST = 8;
@@ -77,7 +77,8 @@ public final class FastganDiscriminator extends AbstractBlock {
         SequentialBlock from = new SequentialBlock();
         if (resolution == 1024) {
             from.add(FastganBlocks.conv(cfg.dChannels(512), 4, 2, 1, sn)).add(FastganBlocks.leaky())
-                    .add(FastganBlocks.conv(cfg.dChannels(256), 4, 2, 1, sn)).add(FastganBlocks.bn()).add(FastganBlocks.leaky());
+                    .add(FastganBlocks.conv(cfg.dChannels(256), 4, 2, 1, sn)).add(FastganBlocks.bn())
+                    .add(FastganBlocks.leaky());
         } else if (resolution == 512) {
             from.add(FastganBlocks.conv(cfg.dChannels(256), 4, 2, 1, sn)).add(FastganBlocks.leaky());
         } else {
@@ -97,8 +98,10 @@ public final class FastganDiscriminator extends AbstractBlock {
         head = addChildBlock("logits", new SequentialBlock()
                 .add(FastganBlocks.conv(cfg.dHeadChannels(), 1, 1, 0, sn)).add(FastganBlocks.bn()).add(FastganBlocks.leaky())
                 .add(FastganBlocks.conv(1, HEAD_KERNEL, 1, 0, sn)));
-        decoderFull = addChildBlock("decoder_full", new SimpleDecoder(cfg, imageChannels, Math.min(cfg.decoderSize, resolution)));
-        decoderPart = addChildBlock("decoder_part", new SimpleDecoder(cfg, imageChannels, Math.min(cfg.decoderSize, resolution / 2)));
+        int fullSize = Math.min(cfg.decoderSize, resolution);
+        int partSize = Math.min(cfg.decoderSize, resolution / 2);
+        decoderFull = addChildBlock("decoder_full", new SimpleDecoder(cfg, imageChannels, fullSize));
+        decoderPart = addChildBlock("decoder_part", new SimpleDecoder(cfg, imageChannels, partSize));
     }
 
     /** Runs the backbone: the 8x8 and 16x16 maps. */

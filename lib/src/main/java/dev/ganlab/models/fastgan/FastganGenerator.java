@@ -17,7 +17,8 @@ import dev.ganlab.nn.WeightScaling;
 import java.util.Map;
 
 /**
- * FastGAN's generator (Liu et al., ICLR 2021, figure 3), for outputs of 64 to 1024 px.
+ * FastGAN's generator (Liu et al., ICLR 2021; laid out as the official code), for outputs of 64 to
+ * 1024 px.
  *
  * <ul>
  *   <li>Initial block: latent {@code (N, d)} -> Linear to {@code 2 c_4 x 4 x 4} -> BN -> GLU -> the 4x4

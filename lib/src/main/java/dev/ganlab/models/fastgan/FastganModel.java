@@ -50,7 +50,8 @@ public final class FastganModel implements GanModel, AutoCloseable {
             throw new IllegalArgumentException("FastGAN channels must be >= 1, got " + channels);
         }
         if (!FastganConfig.RESOLUTIONS.contains(resolution)) {
-            throw new IllegalArgumentException("FastGAN resolution " + resolution + " must be one of " + FastganConfig.RESOLUTIONS);
+            throw new IllegalArgumentException("FastGAN resolution " + resolution + " must be one of "
+                    + FastganConfig.RESOLUTIONS);
         }
         this.cfg = cfg;
         this.channels = channels;

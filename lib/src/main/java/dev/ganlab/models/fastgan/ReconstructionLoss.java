@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The distance between the discriminator's reconstructions and their targets (FastGAN section 3.2).
+ * The distance between the discriminator's reconstructions and their targets (FastGAN's
+ * self-supervised discriminator).
  * The official code uses LPIPS (a VGG-based perceptual distance); its weights are not available
  * here, so the built-in choices are pixel distances, and a perceptual network can be plugged in.
  *
@@ -59,7 +60,8 @@ public final class ReconstructionLoss implements AutoCloseable {
         Path file = Path.of(spec.substring(PERCEPTUAL_PREFIX.length()));
         NDManager manager = GanLab.newManager();
         try {
-            PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0], false);
+            PtSymbolBlock module = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0],
+                    new String[0], false); // parameters frozen
             JniUtils.enableInferenceMode(module); // eval mode: dropout off, batch norm on running statistics
             return new ReconstructionLoss(spec, kind, manager, module);
         } catch (RuntimeException e) {

@@ -6,8 +6,8 @@ import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.WeightScaling;
 
 /**
- * The discriminator's small decoder for self-supervised reconstruction (FastGAN section 3.2; the
- * official SimpleDecoder): pool the features to 8x8, then [upsample 2x, conv 3x3, BN, GLU] blocks up
+ * The discriminator's small decoder for self-supervised reconstruction (FastGAN's self-supervised
+ * discriminator; the official SimpleDecoder): pool the features to 8x8, then [upsample 2x, conv 3x3, BN, GLU] blocks up
  * to {@code outputSize} (four blocks for the official 128 px), then conv 3x3 to the image channels
  * and tanh. Making D's features decodable forces them to describe the whole image and its parts, so
  * D cannot judge on a few shortcuts and overfit a small dataset.
