@@ -1,0 +1,388 @@
+package dev.ganlab.models.fastgan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.loss.Params;
+import dev.ganlab.models.DiscriminatorOutput;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Shapes, the auxiliary loss contract, reconstruction targets, memory and settings of FastGAN. */
+class FastganModelTest {
+
+    @BeforeAll
+    static void engine() {
+        GanLab.init();
+        GanLab.noGradOnThisThread();
+        // One intra-op thread: on a shared 2-core machine two OpenMP threads that compete with other
+        // processes made these small-op passes about 20 times slower. Restored afterwards.
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void threads() {
+        JniUtils.setNumThreads(GanLab.threads());
+    }
+
+    /** A narrow FastGAN for CPU tests. */
+    static FastganConfig small() {
+        FastganConfig cfg = new FastganConfig();
+        cfg.latentDim = 16;
+        cfg.gWidth = 4;
+        cfg.dWidth = 4;
+        cfg.decoderWidth = 4;
+        return cfg;
+    }
+
+    static FastganConfig small(Consumer<FastganConfig> change) {
+        FastganConfig cfg = small();
+        change.accept(cfg);
+        return cfg;
+    }
+
+    @Test
+    void generatorMakesImagesOfTheRequestedSizeForEitherBlockLayout() {
+        for (String layout : List.of("single", "official")) {
+            for (int res : layout.equals("single") ? new int[] {64, 128, 256} : new int[] {128}) {
+                FastganModel model = new FastganModel(small(c -> c.upBlocks = layout), 3, res);
+                try (NDManager m = GanLab.newManager()) {
+                    model.initializeGenerator(model.generator(), m);
+                    ParameterStore ps = new ParameterStore(m, false);
+                    NDArray z = model.sampleLatent(m, 2);
+                    assertEquals(new Shape(2, 16), z.getShape());
+                    NDArray x = model.generate(model.generator(), ps, z, true);
+                    assertEquals(new Shape(2, 3, res, res), x.getShape(), layout + " " + res);
+                    assertEquals(new Shape(3, res, res), model.imageShape());
+                    assertTrue(x.abs().max().getFloat() <= 1f, "tanh output");
+                    NDArray x4 = model.generate(model.generator(), ps, z.reshape(2, 16, 1, 1), false);
+                    assertEquals(x.getShape(), x4.getShape(), "(N, d, 1, 1) latents are accepted too");
+                }
+            }
+        }
+        assertEquals(Map.of(64, 4), new FastganModel(small(), 3, 64).generator().slePairs());
+        assertEquals(Map.of(64, 4, 128, 8, 256, 16), new FastganModel(small(), 3, 256).generator().slePairs());
+        assertEquals(Map.of(64, 4, 128, 8, 256, 16, 512, 32), new FastganModel(small(), 3, 1024).generator().slePairs());
+    }
+
+    @Test
+    void officialLayoutHasTwoConvsWithNoiseAtEveryOtherResolution() {
+        try (NDManager m = GanLab.newManager()) {
+            FastganModel single = new FastganModel(small(), 3, 64);
+            FastganModel official = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+            single.initializeGenerator(single.generator(), m);
+            official.initializeGenerator(official.generator(), m);
+            // single: one conv with noise at each of 8, 16, 32, 64
+            // official: two convs with noise at 8 and 32 (UpBlockComp), one without at 16 and 64 (UpBlock)
+            for (int r : new int[] {8, 16, 32, 64}) {
+                assertEquals(1, countParams(single, "up_" + r + "_", "Conv2d_weight"));
+                assertEquals(1, countParams(single, "up_" + r + "_", "NoiseInjection_weight"));
+                boolean comp = r == 8 || r == 32;
+                assertEquals(comp ? 2 : 1, countParams(official, "up_" + r + "_", "Conv2d_weight"), "convs at " + r);
+                assertEquals(comp ? 2 : 0, countParams(official, "up_" + r + "_", "NoiseInjection_weight"), "noise at " + r);
+            }
+        }
+    }
+
+    private static long countParams(FastganModel model, String block, String suffix) {
+        return model.generator().getParameters().keys().stream()
+                .filter(k -> k.contains(block) && k.endsWith(suffix)).count();
+    }
+
+    @Test
+    void discriminatorScoresImagesOfEachSize() {
+        for (String logits : List.of("patches", "mean")) {
+            for (int res : logits.equals("patches") ? new int[] {64, 128, 256} : new int[] {64}) {
+                FastganModel model = new FastganModel(small(c -> c.logits = logits), 3, res);
+                try (NDManager m = GanLab.newManager()) {
+                    model.initializeDiscriminator(m);
+                    ParameterStore ps = new ParameterStore(m, false);
+                    NDArray images = m.randomUniform(-1f, 1f, new Shape(2, 3, res, res));
+                    DiscriminatorOutput out = model.discriminate(ps, images, true, false);
+                    long scores = logits.equals("mean") ? 2 : 2 * FastganDiscriminator.SCORES_PER_IMAGE;
+                    assertEquals(new Shape(scores), out.logits().getShape(), logits + " " + res);
+                    assertEquals(new Shape(2, 8L * small().dWidth * 64), out.features().getShape());
+                    Shape[] declared = model.discriminator().getOutputShapes(new Shape[] {images.getShape()});
+                    assertEquals(out.logits().getShape(), declared[0]);
+                    assertEquals(out.features().getShape(), declared[1]);
+                    NDList plain = model.discriminator().forward(ps, new NDList(images), false);
+                    assertEquals(out.logits().getShape(), plain.get(0).getShape());
+                }
+            }
+        }
+        assertEquals(Map.of(8, 64), new FastganModel(small(), 3, 64).discriminator().slePairs());
+        assertEquals(Map.of(8, 64, 16, 128, 32, 256), new FastganModel(small(), 3, 1024).discriminator().slePairs());
+        FastganModel model = new FastganModel(small(), 3, 64);
+        try (NDManager m = GanLab.newManager()) {
+            model.initializeDiscriminator(m);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.discriminate(new ParameterStore(m, false), m.zeros(new Shape(2, 3, 32, 32)), false, false));
+            assertTrue(e.getMessage().contains("(2, 3, 32, 32)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void bothNetworksHandleTheLargeSizes() {
+        for (int res : new int[] {512, 1024}) {
+            FastganModel model = new FastganModel(small(c -> c.gWidth = 2), 1, res);
+            try (NDManager m = GanLab.newManager()) {
+                model.initializeGenerator(model.generator(), m);
+                model.initializeDiscriminator(m);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray x = model.generate(model.generator(), ps, model.sampleLatent(m, 2), false);
+                assertEquals(new Shape(2, 1, res, res), x.getShape());
+                DiscriminatorOutput out = model.discriminate(ps, x, false, false);
+                assertEquals(new Shape(2 * FastganDiscriminator.SCORES_PER_IMAGE), out.logits().getShape(), "at " + res);
+                assertEquals(128, model.discriminator().fullReconstructionSize());
+                assertEquals(128, model.discriminator().partReconstructionSize());
+            }
+        }
+    }
+
+    @Test
+    void reconstructionLossOnlyForRealImagesInTraining() {
+        FastganModel model = new FastganModel(small(c -> c.reconWeight = 2f), 3, 64);
+        try (NDManager m = GanLab.newManager()) {
+            model.initializeDiscriminator(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomUniform(-1f, 1f, new Shape(2, 3, 64, 64));
+            for (boolean training : new boolean[] {false, true}) {
+                for (boolean real : new boolean[] {false, true}) {
+                    DiscriminatorOutput out = model.discriminate(ps, images, training, real);
+                    if (training && real) {
+                        assertNotNull(out.auxLoss());
+                        assertEquals(new Shape(), out.auxLoss().getShape());
+                        float full = out.auxMetrics().get(FastganModel.RECON_FULL).getFloat();
+                        float part = out.auxMetrics().get(FastganModel.RECON_PART).getFloat();
+                        assertTrue(full > 0 && part > 0 && Float.isFinite(full + part));
+                        assertEquals(2f * (full + part), out.auxLoss().getFloat(), 1e-5f);
+                        assertEquals(List.of(FastganModel.RECON_FULL, FastganModel.RECON_PART),
+                                List.copyOf(out.auxMetrics().keySet()));
+                    } else {
+                        assertNull(out.auxLoss(), "training=" + training + " real=" + real);
+                        assertTrue(out.auxMetrics().isEmpty());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void reconstructionTargetsAreTheImageAndTheChosenQuadrant() {
+        // 64 px, decoders up to 128: the whole image at 64 and quadrants at 32, no resizing
+        FastganModel model = new FastganModel(small(), 1, 64);
+        try (NDManager m = GanLab.newManager()) {
+            model.initializeDiscriminator(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomUniform(-1f, 1f, new Shape(2, 1, 64, 64));
+            float[] v = images.toFloatArray();
+            for (int q = 0; q < 4; q++) {
+                Reconstructions r = model.reconstruct(ps, images, q, false);
+                assertEquals(q, r.quadrant());
+                assertEquals(new Shape(2, 1, 64, 64), r.full().getShape());
+                assertArrayEquals(v, r.fullTarget().toFloatArray(), 0f);
+                assertEquals(new Shape(2, 1, 32, 32), r.part().getShape());
+                assertArrayEquals(areaCrop(v, 2, 64, q, 1), r.partTarget().toFloatArray(), 0f, "quadrant " + q);
+            }
+            Reconstructions random = model.reconstruct(ps, images);
+            assertTrue(random.quadrant() >= 0 && random.quadrant() < 4);
+        }
+        // 128 px, decoders up to 32: the targets are area-downsampled
+        FastganModel narrow = new FastganModel(small(c -> c.decoderSize = 32), 1, 128);
+        try (NDManager m = GanLab.newManager()) {
+            narrow.initializeDiscriminator(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomUniform(-1f, 1f, new Shape(2, 1, 128, 128));
+            float[] v = images.toFloatArray();
+            Reconstructions r = narrow.reconstruct(ps, images, 3, false);
+            assertEquals(new Shape(2, 1, 32, 32), r.full().getShape());
+            assertEquals(new Shape(2, 1, 32, 32), r.part().getShape());
+            assertArrayEquals(area(v, 2, 128, 4), r.fullTarget().toFloatArray(), 1e-5f);
+            assertArrayEquals(areaCrop(v, 2, 128, 3, 2), r.partTarget().toFloatArray(), 1e-5f);
+        }
+    }
+
+    /** Means over {@code f x f} blocks of {@code n} single-channel {@code s x s} images. */
+    private static float[] area(float[] v, int n, int s, int f) {
+        int o = s / f;
+        float[] out = new float[n * o * o];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < o; a++) {
+                for (int b = 0; b < o; b++) {
+                    double sum = 0;
+                    for (int da = 0; da < f; da++) {
+                        for (int db = 0; db < f; db++) {
+                            sum += v[i * s * s + (a * f + da) * s + b * f + db];
+                        }
+                    }
+                    out[(i * o + a) * o + b] = (float) (sum / (f * f));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Quadrant q (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right), then {@link #area}. */
+    private static float[] areaCrop(float[] v, int n, int s, int q, int f) {
+        int h = s / 2;
+        float[] crop = new float[n * h * h];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < h; a++) {
+                for (int b = 0; b < h; b++) {
+                    crop[(i * h + a) * h + b] = v[i * s * s + ((q / 2) * h + a) * s + (q % 2) * h + b];
+                }
+            }
+        }
+        return area(crop, n, h, f);
+    }
+
+    @Test
+    void forwardPassesLeaveNoArraysInTheParameterManagers() {
+        FastganModel model = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+        try (NDManager gParams = GanLab.newManager(); NDManager dParams = GanLab.newManager()) {
+            model.initializeGenerator(model.generator(), gParams);
+            model.initializeDiscriminator(dParams);
+            int g0 = count(gParams);
+            int d0 = count(dParams);
+            for (int i = 0; i < 3; i++) {
+                boolean training = i != 1;
+                try (NDManager step = GanLab.newManager()) {
+                    ParameterStore ps = new ParameterStore(step, false);
+                    NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(step, 2), training);
+                    model.discriminate(ps, fakes, training, false);
+                    model.discriminate(ps, step.randomUniform(-1f, 1f, new Shape(2, 3, 64, 64)), training, true);
+                    model.reconstruct(ps, fakes);
+                }
+            }
+            assertEquals(g0, count(gParams), "generator forward left arrays in its parameter manager");
+            assertEquals(d0, count(dParams), "discriminator forward left arrays in its parameter manager");
+        }
+    }
+
+    private static int count(NDManager m) {
+        return ((BaseNDManager) m).getManagedArrays().size();
+    }
+
+    @Test
+    void everyGeneratorParameterGetsAGradientThroughDiffAugmentAndTheDiscriminator() {
+        FastganModel model = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+        try (NDManager m = GanLab.newManager()) {
+            GanLab.seedEngine(3);
+            model.initializeGenerator(model.generator(), m);
+            model.initializeDiscriminator(m);
+            List<Parameter> g = Params.trainable(model.generator());
+            try (NDManager step = m.newSubManager()) {
+                ParameterStore ps = new ParameterStore(step, false);
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(step, 2), true);
+                    NDArray augmented = FastganConfig.defaultAugment().apply(fakes);
+                    gc.backward(model.discriminate(ps, augmented, true, false).logits().mean().neg());
+                }
+                for (Parameter p : g) {
+                    PtNDArray grad = JniUtils.getGradient((PtNDArray) p.getArray());
+                    assertNotNull(grad, p.getName());
+                    float norm = grad.abs().sum().getFloat();
+                    assertTrue(norm > 0 && Float.isFinite(norm), "gradient of " + p.getName() + ": " + norm);
+                    grad.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void parametersRoundTripThroughSaveAndLoad() throws Exception {
+        FastganConfig cfg = small(c -> c.upBlocks = "official");
+        FastganModel a = new FastganModel(cfg, 3, 64);
+        FastganModel b = new FastganModel(cfg, 3, 64);
+        try (NDManager m = GanLab.newManager()) {
+            GanLab.seedEngine(1);
+            a.initializeGenerator(a.generator(), m);
+            a.initializeDiscriminator(m);
+            GanLab.seedEngine(2);
+            b.initializeGenerator(b.generator(), m);
+            b.initializeDiscriminator(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            // a few training passes move batch-norm statistics, power-iteration vectors
+            for (int i = 0; i < 2; i++) {
+                a.discriminate(ps, a.generate(a.generator(), ps, a.sampleLatent(m, 2), true), true, true);
+            }
+            for (Block[] pair : new Block[][] {{a.generator(), b.generator()}, {a.discriminator(), b.discriminator()}}) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                pair[0].saveParameters(new java.io.DataOutputStream(bytes));
+                pair[1].loadParameters(m, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            }
+            NDArray z = a.sampleLatent(m, 2);
+            GanLab.seedEngine(5);
+            NDArray xa = a.generate(a.generator(), ps, z, false);
+            GanLab.seedEngine(5);
+            NDArray xb = b.generate(b.generator(), ps, z, false);
+            assertArrayEquals(xa.toFloatArray(), xb.toFloatArray(), 1e-6f);
+            assertArrayEquals(a.discriminate(ps, xa, false, true).logits().toFloatArray(),
+                    b.discriminate(ps, xa, false, true).logits().toFloatArray(), 1e-6f);
+            assertArrayEquals(a.reconstruct(ps, xa, 2, false).part().toFloatArray(),
+                    b.reconstruct(ps, xa, 2, false).part().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void newGeneratorIsAFreshCopyOfTheArchitecture() {
+        FastganModel model = new FastganModel(small(), 3, 128);
+        Block ema = model.newGenerator();
+        try (NDManager m = GanLab.newManager()) {
+            model.initializeGenerator(model.generator(), m);
+            model.initializeGenerator(ema, m);
+            assertEquals(model.generator().getParameters().keys(), ema.getParameters().keys());
+            assertTrue(ema != model.generator());
+        }
+    }
+
+    @Test
+    void settingsAreValidatedAndSurviveJson() {
+        String[][] bad = {
+            {"upBlocks", "double"}, {"logits", "max"}, {"sleActivation", "relu"}, {"reconLoss", "l2"},
+            {"reconLoss", "lpips=/no/such/file.pt"}, {"decoderSize", "48"}, {"gWidth", "0"}, {"reconWeight", "-1"},
+        };
+        Gson gson = new Gson();
+        for (String[] b : bad) {
+            FastganConfig cfg = gson.fromJson("{\"" + b[0] + "\": \"" + b[1] + "\"}", FastganConfig.class);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, cfg::validate, b[0]);
+            assertTrue(e.getMessage().contains(b[0]) || e.getMessage().contains(b[1]), e.getMessage());
+            assertTrue(e.getMessage().contains(b[1]), "names the value: " + e.getMessage());
+        }
+        FastganConfig cfg = small(c -> {
+            c.upBlocks = "official";
+            c.reconLoss = "l1+mse";
+        });
+        FastganConfig back = gson.fromJson(gson.toJson(cfg), FastganConfig.class);
+        assertEquals(gson.toJson(cfg), gson.toJson(back));
+        back.validate();
+        FastganConfig defaults = gson.fromJson("{}", FastganConfig.class);
+        assertEquals(FastganConfig.LATENT_DIM, defaults.latentDim);
+        assertEquals(64, defaults.gChannels(128));
+        assertEquals(512, defaults.dChannels(8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FastganModel(small(), 3, 96));
+        assertTrue(e.getMessage().contains("96"), e.getMessage());
+    }
+}

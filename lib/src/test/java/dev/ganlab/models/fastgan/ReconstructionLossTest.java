@@ -1,0 +1,141 @@
+package dev.ganlab.models.fastgan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.ganlab.core.GanLab;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReconstructionLossTest {
+
+    @BeforeAll
+    static void engine() {
+        GanLab.init();
+        GanLab.noGradOnThisThread();
+    }
+
+    @Test
+    void pixelDistancesMatchHandComputations() {
+        try (NDManager m = GanLab.newManager()) {
+            float[] a = {0.5f, -1f, 0.25f, 1f, 0f, -0.5f};
+            float[] b = {0f, -0.5f, 1f, 1f, 0.5f, 0.5f};
+            double l1 = 0;
+            double mse = 0;
+            for (int i = 0; i < a.length; i++) {
+                l1 += Math.abs(a[i] - b[i]) / a.length;
+                mse += (a[i] - b[i]) * (a[i] - b[i]) / a.length;
+            }
+            NDArray x = m.create(a, new Shape(2, 1, 1, 3));
+            NDArray y = m.create(b, new Shape(2, 1, 1, 3));
+            assertEquals(l1, ReconstructionLoss.parse("l1").distance(x, y).getFloat(), 1e-6);
+            assertEquals(mse, ReconstructionLoss.parse("mse").distance(x, y).getFloat(), 1e-6);
+            assertEquals(l1 + mse, ReconstructionLoss.parse("l1+mse").distance(x, y).getFloat(), 1e-6);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ReconstructionLoss.parse("l1").distance(x, m.zeros(new Shape(2, 1, 3, 1))));
+            assertTrue(e.getMessage().contains("(2, 1, 3, 1)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownOrMissingDistancesAreRejectedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReconstructionLoss.parse("l2"));
+        assertTrue(e.getMessage().contains("'l2'") && e.getMessage().contains("lpips=PATH"), e.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ReconstructionLoss.parse("lpips=/no/such/net.pt"));
+        assertTrue(missing.getMessage().contains("/no/such/net.pt"), missing.getMessage());
+    }
+
+    @Test
+    void aTorchScriptPerceptualNetworkIsCalledOnBothBatchesAndPassesGradients(@TempDir Path dir) throws IOException {
+        Path net = writeMeanAbsoluteDistanceModule(dir.resolve("mad.pt"));
+        try (ReconstructionLoss loss = ReconstructionLoss.parse("lpips=" + net); NDManager m = GanLab.newManager()) {
+            NDArray a = m.randomUniform(-1f, 1f, new Shape(3, 2, 4, 4));
+            NDArray b = m.randomUniform(-1f, 1f, new Shape(3, 2, 4, 4));
+            // The module returns each image's mean |a - b|; the loss is their mean.
+            float expected = a.sub(b).abs().mean().getFloat();
+            assertEquals(expected, loss.distance(a, b).getFloat(), 1e-6f);
+            NDArray ag = a.duplicate();
+            ag.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(loss.distance(ag, b));
+            }
+            float[] g = ag.getGradient().toFloatArray();
+            float[] sign = a.sub(b).sign().div(a.size()).toFloatArray();
+            assertArrayEquals(sign, g, 1e-7f, "gradient reaches the reconstruction through the module");
+        }
+    }
+
+    /**
+     * Writes a parameter-free TorchScript module, {@code forward(a, b) = mean(|a - b|, [1, 2, 3])}, in
+     * the archive layout torch.jit.save produces (code, pickled module object, constants, version),
+     * so the test needs no Python.
+     */
+    static Path writeMeanAbsoluteDistanceModule(Path file) throws IOException {
+        String code = String.join("\n",
+                "class MeanAbsoluteDistance(Module):",
+                "  __parameters__ = []",
+                "  __buffers__ = []",
+                "  training : bool",
+                "  _is_full_backward_hook : NoneType",
+                "  def forward(self: __torch__.MeanAbsoluteDistance,",
+                "    a: Tensor,",
+                "    b: Tensor) -> Tensor:",
+                "    return torch.mean(torch.abs(torch.sub(a, b)), [1, 2, 3])",
+                "");
+        ByteArrayOutputStream pkl = new ByteArrayOutputStream();
+        pkl.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
+        pkl.writeBytes("c__torch__\nMeanAbsoluteDistance\n".getBytes(StandardCharsets.US_ASCII)); // GLOBAL
+        pkl.write(new byte[] {')', (byte) 0x81, '}', '('}); // EMPTY_TUPLE NEWOBJ EMPTY_DICT MARK
+        writeUnicode(pkl, "training");
+        pkl.write(0x89); // NEWFALSE
+        writeUnicode(pkl, "_is_full_backward_hook");
+        pkl.write(new byte[] {'N', 'u', 'b', '.'}); // NONE SETITEMS BUILD STOP
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            stored(zip, "mad/data.pkl", pkl.toByteArray());
+            stored(zip, "mad/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
+            stored(zip, "mad/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+            stored(zip, "mad/version", "4\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return file;
+    }
+
+    private static void writeUnicode(ByteArrayOutputStream pkl, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        pkl.write('X'); // BINUNICODE, 4-byte little-endian length
+        pkl.write(b.length);
+        pkl.write(0);
+        pkl.write(0);
+        pkl.write(0);
+        pkl.writeBytes(b);
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}
