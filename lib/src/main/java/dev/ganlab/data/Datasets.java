@@ -268,14 +268,25 @@ public final class Datasets {
                         throw new DatasetException(spec + ": option '" + kv + "' must be key=value");
                     }
                     String key = kv.substring(0, eq).trim();
-                    if (!List.of("split", "labels", "classes", "limit", "size", "perMode", "seed").contains(key)) {
-                        throw new DatasetException(spec + ": unknown option '" + key
-                                + "' (known: split, labels, classes, limit; synthetic: size, perMode, seed)");
+                    List<String> known = optionsOf(name);
+                    if (!known.contains(key)) {
+                        throw new DatasetException(spec + ": unknown option '" + key + "' for " + name + " (known: "
+                                + String.join(", ", known) + ")");
                     }
                     s.options.put(key, kv.substring(eq + 1).trim());
                 }
             }
             return s;
+        }
+
+        /** The options a data set kind accepts. */
+        static List<String> optionsOf(String name) {
+            return switch (name) {
+                case "fashion-mnist", "mnist", "cifar10" -> List.of("split", "classes", "limit");
+                case "folder" -> List.of("labels", "classes", "limit");
+                case "synthetic" -> List.of("size", "perMode", "seed", "classes", "limit");
+                default -> List.of("classes", "limit");
+            };
         }
 
         Path requirePath(String what) {

@@ -91,6 +91,10 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         NDArray u = snU == null ? null : ps.getValue(snU, x.getDevice(), training);
         NDArray v = snV == null ? null : ps.getValue(snV, x.getDevice(), training);
+        if (scaling == WeightScaling.EQUALIZED) {
+            // From the weight itself, so a block whose parameters were loaded without prepare() is right.
+            heScale = (float) (gain / Math.sqrt((double) w.getShape().size() / outFeatures));
+        }
         NDArray y = apply(x, w);
         if (scaling == WeightScaling.NONE && b == null) {
             return new NDList(y);

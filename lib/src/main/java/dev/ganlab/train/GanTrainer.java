@@ -106,9 +106,15 @@ public final class GanTrainer implements AutoCloseable {
 
     private long step;
     private long imagesShown;
+    /** What the model's schedule was last told (step t tells it the images shown before step t). */
+    private long stageImages;
+    /** Steps the stored config had before a resume extended it. */
+    private int originalSteps;
     private double secondsBefore;
     private long startNanos;
     private double lastDiversity = Double.NaN;
+    private double lastPrecision = Double.NaN;
+    private double lastCoverage = Double.NaN;
     private volatile boolean stopRequested;
     private final RunStatus status = new RunStatus();
 
@@ -125,10 +131,13 @@ public final class GanTrainer implements AutoCloseable {
         this.loss = cfg.adversarialLoss();
         GradientPenalty.Kind kind = cfg.penaltyKind();
         this.penalty = kind == null ? null : new GradientPenalty(kind, cfg.penaltyWeight * cfg.penaltyEvery);
-        if (!cfg.augment.isBlank()) {
-            throw new UserError("augment '" + cfg.augment + "': DiffAugment is not available in this build");
+        DiffAugment policy;
+        try {
+            policy = DiffAugment.parse(cfg.augment);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("augment: " + e.getMessage(), e);
         }
-        this.augment = null;
+        this.augment = cfg.augment.isBlank() ? null : policy::apply;
 
         GanLab.seedEngine(seed(0, SALT_INIT));
         this.model = Models.create(cfg, data);
@@ -171,7 +180,9 @@ public final class GanTrainer implements AutoCloseable {
             this.history = new TrainingHistory();
         }
         this.loader = new PrefetchingLoader(new BatchSampler(data, seed(0, 0), cfg.hflip), position);
-        model.onImagesShown(imagesShown);
+        // Bring a staged model (ProGAN) to where the last step left it, so the next step sees the same
+        // stage transitions (and optimiser resets) as an uninterrupted run.
+        model.onImagesShown(stageImages);
     }
 
     // ---- Opening runs -------------------------------------------------------------------------------
@@ -223,6 +234,7 @@ public final class GanTrainer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + cfgFile, e);
         }
+        int original = cfg.steps;
         if (steps != null) {
             cfg.steps = steps;
         }
@@ -243,6 +255,7 @@ public final class GanTrainer implements AutoCloseable {
         }
         AtomicFiles.writeString(cfgFile, cfg.toJson());
         GanTrainer t = new GanTrainer(cfg, dir, ckpt, data);
+        t.originalSteps = original;
         RunStatus old = RunStatus.read(dir.resolve("status.json"));
         t.status.started = old != null && old.started != null ? old.started : java.time.Instant.now().toString();
         return t;
@@ -254,11 +267,23 @@ public final class GanTrainer implements AutoCloseable {
      */
     public static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
         if (resume && !Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
-            TrainConfig want = cfg.resolved();
-            GanTrainer t = resume(dir, want.steps);
-            TrainConfig have = t.cfg.copy();
-            have.steps = want.steps;
-            if (!have.toJson().equals(want.toJson())) {
+            int steps = cfg.steps;
+            GanTrainer t = resume(dir, steps);
+            // Compare with the stored config resolved at its original length, so defaults derived
+            // from the number of steps (the instance-noise schedule) compare equal.
+            TrainConfig want = cfg.copy();
+            TrainConfig stored;
+            try {
+                stored = TrainConfig.fromJson(Files.readString(dir.resolve("config.json")));
+            } catch (IOException e) {
+                t.close();
+                throw new UncheckedIOException(e);
+            }
+            want.steps = t.originalSteps;
+            want = want.resolved();
+            TrainConfig have = stored.copy();
+            have.steps = t.originalSteps;
+            if (!have.resolved().toJson().equals(want.toJson())) {
                 t.close();
                 throw new UserError("run " + dir + " was started with a different config; resume it without"
                         + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
@@ -303,6 +328,11 @@ public final class GanTrainer implements AutoCloseable {
     /** The EMA generator when EMA is on, else the trained generator. */
     public Block samplingGenerator() {
         return emaGenerator != null ? emaGenerator : generator;
+    }
+
+    /** The long-lived manager holding parameters and training state (tests check it does not grow). */
+    public NDManager rootManager() {
+        return root;
     }
 
     public TrainingHistory historyLog() {
@@ -402,6 +432,7 @@ public final class GanTrainer implements AutoCloseable {
      * logged for it. Public for notebooks that step by hand.
      */
     public Map<String, Float> step1() {
+        stageImages = imagesShown;
         if (model.onImagesShown(imagesShown)) {
             // ProGAN's official code starts each new resolution with fresh Adam moments.
             optG.reset();
@@ -615,9 +646,19 @@ public final class GanTrainer implements AutoCloseable {
         return lastDiversity;
     }
 
-    /** Whether the diversity ratio is below the collapse threshold. */
+    /** Latest coverage (recall of the fixed reals by the fixed samples), NaN before the first. */
+    public double coverage() {
+        return lastCoverage;
+    }
+
+    /**
+     * Whether mode collapse is suspected: the samples' spread is below {@code collapseThreshold} times
+     * the real spread, or they look real (precision at least 0.5) while covering less than
+     * {@code collapseThreshold} of the reals.
+     */
     public boolean collapseSuspected() {
-        return lastDiversity < cfg.collapseThreshold;
+        return lastDiversity < cfg.collapseThreshold
+                || (lastPrecision >= 0.5 && lastCoverage < cfg.collapseThreshold);
     }
 
     private void samples() {
@@ -630,6 +671,11 @@ public final class GanTrainer implements AutoCloseable {
             }
             lastDiversity = collapse.ratio(raw);
             pending.put("diversity", lastDiversity);
+            var pr = collapse.coverage(raw);
+            lastPrecision = pr.precision();
+            lastCoverage = pr.recall();
+            pending.put("precision", lastPrecision);
+            pending.put("coverage", lastCoverage);
             String name = String.format("step-%08d", step);
             BufferedImage rawGrid = ImageGrid.of(raw).cols(cols()).render();
             PngFiles.write(rawGrid, dir.resolve("samples").resolve(name + (emaGenerator != null ? "-raw" : "") + ".png"));
@@ -693,6 +739,7 @@ public final class GanTrainer implements AutoCloseable {
         JsonObject header = new JsonObject();
         header.addProperty("step", step);
         header.addProperty("imagesShown", imagesShown);
+        header.addProperty("stageImages", stageImages);
         header.addProperty("loaderPosition", loader.position());
         header.addProperty("seconds", seconds());
         header.addProperty("model", model.name());
@@ -752,6 +799,7 @@ public final class GanTrainer implements AutoCloseable {
         }
         step = h.get("step").getAsLong();
         imagesShown = h.get("imagesShown").getAsLong();
+        stageImages = h.has("stageImages") ? h.get("stageImages").getAsLong() : imagesShown;
         status.lastCheckpoint = "checkpoints/" + Checkpoint.fileName(step);
         return h.get("loaderPosition").getAsLong();
     }

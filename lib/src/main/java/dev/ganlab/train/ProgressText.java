@@ -37,7 +37,7 @@ final class ProgressText {
         }
         double div = t.diversity();
         if (!Double.isNaN(div)) {
-            sb.append(String.format(Locale.ROOT, " | diversity %.2f", div));
+            sb.append(String.format(Locale.ROOT, " | diversity %.2f coverage %.2f", div, t.coverage()));
             if (t.collapseSuspected()) {
                 sb.append(" COLLAPSE?");
             }

@@ -10,6 +10,8 @@ import dev.ganlab.core.UserError;
 import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.models.dcgan.DcganConfig;
+import dev.ganlab.models.fastgan.FastganConfig;
+import dev.ganlab.models.progan.ProganConfig;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -89,6 +91,8 @@ public final class TrainConfig {
 
     // ---- Model settings ---------------------------------------------------------------------------
     public DcganConfig dcgan = new DcganConfig();
+    public ProganConfig progan = new ProganConfig();
+    public FastganConfig fastgan = new FastganConfig();
 
     // ---- Outputs ----------------------------------------------------------------------------------
     public int logEvery = 10;
@@ -97,8 +101,11 @@ public final class TrainConfig {
     public int keepCheckpoints = 3;
     /** Images in the fixed-latent sample grid. */
     public int sampleCount = 64;
-    /** Diversity of fixed samples below this fraction of the real data's raises the collapse alarm. */
-    public double collapseThreshold = 0.25;
+    /**
+     * Collapse alarm: fixed samples whose spread is below this fraction of the reals', or which look
+     * real but cover less than this fraction of the fixed reals (see CollapseDetector).
+     */
+    public double collapseThreshold = 0.5;
 
     /** Stabilising tricks from "Improved Techniques for Training GANs" (Salimans et al., 2016) and practice. */
     public static final class Tricks {
@@ -106,7 +113,10 @@ public final class TrainConfig {
         public float labelSmoothing = 1f;
         /** Instance noise (Sonderby et al., 2017): std of Gaussian noise added to D's inputs (0 = off). */
         public float instanceNoise = 0f;
-        /** Steps over which instance noise anneals linearly to 0; null = all steps. */
+        /**
+         * Steps over which instance noise anneals linearly to 0; null = the run's steps when it starts
+         * (a resume that extends the run keeps the original schedule).
+         */
         public Integer instanceNoiseSteps;
         /** Feature matching: weight of ||E f(x) - E f(G(z))||^2 on D's last features in G's loss (0 = off). */
         public float featureMatching = 0f;
@@ -156,6 +166,14 @@ public final class TrainConfig {
      * validated.
      */
     public TrainConfig resolved() {
+        try {
+            return resolve();
+        } catch (IllegalArgumentException e) {
+            throw new UserError("config: " + e.getMessage(), e);
+        }
+    }
+
+    private TrainConfig resolve() {
         TrainConfig c = copy();
         if (c.loss == null) {
             c.loss = defaultLoss();
@@ -175,19 +193,27 @@ public final class TrainConfig {
             c.clip = wgan ? WGAN_CLIP : 0f;
         }
         if (c.drift == null) {
-            c.drift = c.model.equals("progan") && (wgan || wganGp) ? 0.001f : 0f;
+            c.drift = c.model.equals("progan") && (wgan || wganGp) ? (float) ProganConfig.DRIFT_WEIGHT : 0f;
         }
         if (c.hingeMargin == null) {
             c.hingeMargin = c.model.equals("fastgan") ? "random" : "fixed";
         }
         if (c.batch == null) {
-            c.batch = c.model.equals("fastgan") ? 8 : 64;
+            c.batch = c.model.equals("fastgan") ? FastganConfig.BATCH_SIZE : 64;
         }
         if (c.emaDecay == null) {
-            c.emaDecay = EMA_DECAY;
+            c.emaDecay = c.model.equals("fastgan") ? FastganConfig.EMA_DECAY
+                    : c.model.equals("progan") ? (float) ProganConfig.G_EMA_DECAY : EMA_DECAY;
         }
         if (c.augment == null) {
-            c.augment = c.model.equals("fastgan") ? "color,translation,cutout" : "";
+            c.augment = c.model.equals("fastgan") ? FastganConfig.DIFFAUGMENT_POLICY : "";
+        }
+        if (c.model.equals("progan")) {
+            // The data is loaded at the target resolution; ProGAN pools it down to each stage.
+            if (c.resolution == null) {
+                c.resolution = c.progan.targetResolution;
+            }
+            c.progan.targetResolution = c.resolution;
         }
         if (c.optG == null || c.optD == null) {
             OptimizerConfig preset;
@@ -196,7 +222,11 @@ public final class TrainConfig {
             } else if (wganGp && !c.model.equals("progan")) {
                 preset = copyOf(WGAN_GP_ADAM);
             } else if (c.model.equals("progan")) {
-                preset = OptimizerConfig.adam(1e-3f, 0f, 0.99f);
+                preset = OptimizerConfig.adam((float) ProganConfig.LEARNING_RATE, (float) ProganConfig.ADAM_BETA1,
+                        (float) ProganConfig.ADAM_BETA2);
+                preset.eps = (float) ProganConfig.ADAM_EPS;
+            } else if (c.model.equals("fastgan")) {
+                preset = OptimizerConfig.adam(FastganConfig.LEARNING_RATE, FastganConfig.BETA1, FastganConfig.BETA2);
             } else {
                 preset = copyOf(DCGAN_ADAM);
             }
@@ -232,6 +262,8 @@ public final class TrainConfig {
             optG.validate("optG");
             optD.validate("optD");
             dcgan.validate();
+            progan.validate();
+            fastgan.validate();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -312,6 +344,12 @@ public final class TrainConfig {
             if (c.dcgan == null) {
                 c.dcgan = new DcganConfig();
             }
+            if (c.progan == null) {
+                c.progan = new ProganConfig();
+            }
+            if (c.fastgan == null) {
+                c.fastgan = new FastganConfig();
+            }
             return c;
         } catch (JsonSyntaxException | NumberFormatException e) {
             throw new UserError("config: a value has the wrong type: " + e.getMessage(), e);
@@ -343,7 +381,8 @@ public final class TrainConfig {
     }
 
     private static boolean isLeaf(Class<?> t) {
-        return t.isPrimitive() || t == String.class || Number.class.isAssignableFrom(t) || t == Boolean.class;
+        return t.isPrimitive() || t == String.class || Number.class.isAssignableFrom(t) || t == Boolean.class
+                || java.util.Map.class.isAssignableFrom(t);
     }
 
     /**

@@ -1,0 +1,208 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDArray;
+import dev.ganlab.core.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on a tiny DCGAN and the 16 px synthetic ring: resume, memory, divergence, tricks. */
+class GanTrainerTest {
+
+    @TempDir Path tmp;
+
+    /** A small, fast configuration. */
+    static TrainConfig tiny(int steps) {
+        TrainConfig c = new TrainConfig();
+        c.data = "synthetic:8?perMode=40";
+        c.steps = steps;
+        c.batch = 16;
+        c.logEvery = 5;
+        c.sampleEvery = 10;
+        c.checkpointEvery = 10;
+        c.sampleCount = 16;
+        c.dcgan.gWidth = 16;
+        c.dcgan.dWidth = 8;
+        c.dcgan.latentDim = 8;
+        return c;
+    }
+
+    static final TrainingMonitor QUIET = new TrainingMonitor() {};
+
+    static List<String> lines(Path f) throws IOException {
+        return Files.readAllLines(f);
+    }
+
+    /** metrics.csv without the wall-time column. */
+    static List<String> withoutSeconds(Path f) throws IOException {
+        return lines(f).stream().map(l -> {
+            String[] c = l.split(",", -1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < c.length; i++) {
+                if (i != 2) {
+                    sb.append(c[i]).append(',');
+                }
+            }
+            return sb.toString();
+        }).toList();
+    }
+
+    @Test
+    void aResumedRunContinuesTheSameRun() throws Exception {
+        // Tricks on, so their state (replay buffer, historical means, EMA) must survive the resume too.
+        TrainConfig c = tiny(30);
+        c.tricks.replayBuffer = 64;
+        c.tricks.historicalAveraging = 0.01f;
+        c.tricks.instanceNoise = 0.1f;
+        c.tricks.instanceNoiseSteps = 25;
+        c.dcgan.dDropout = 0.25f; // dropout masks must replay too
+        Path straight = tmp.resolve("straight");
+        try (GanTrainer t = GanTrainer.start(c, straight)) {
+            t.addMonitor(QUIET).train();
+        }
+        Path split = tmp.resolve("split");
+        TrainConfig first = c.copy();
+        first.steps = 20;
+        try (GanTrainer t = GanTrainer.start(first, split)) {
+            t.addMonitor(QUIET).train();
+        }
+        try (GanTrainer t = GanTrainer.resume(split, 30)) {
+            assertEquals(20, t.step());
+            t.addMonitor(QUIET).train();
+        }
+        List<String> a = withoutSeconds(straight.resolve("metrics.csv"));
+        List<String> b = withoutSeconds(split.resolve("metrics.csv"));
+        assertEquals(a, b, "losses and samples metrics of the resumed run differ from the uninterrupted run");
+        assertArrayEquals(Files.readAllBytes(straight.resolve("samples/step-00000030.png")),
+                Files.readAllBytes(split.resolve("samples/step-00000030.png")), "sample grids at step 30 differ");
+        RunStatus st = RunStatus.read(split.resolve("status.json"));
+        assertEquals("finished", st.status);
+        assertEquals(30, st.step);
+    }
+
+    @Test
+    void startRefusesAFolderWithCheckpointsAndOpenChecksTheConfig() throws Exception {
+        TrainConfig c = tiny(10);
+        Path dir = tmp.resolve("run");
+        try (GanTrainer t = GanTrainer.start(c, dir)) {
+            t.addMonitor(QUIET).train();
+        }
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.start(c, dir));
+        assertTrue(e.getMessage().contains("already holds checkpoints"), e.getMessage());
+        TrainConfig other = c.copy();
+        other.optD = OptimizerConfig.adam(1e-3f, 0.5f, 0.999f);
+        UserError mismatch = assertThrows(UserError.class, () -> GanTrainer.open(other, dir, true));
+        assertTrue(mismatch.getMessage().contains("different config"), mismatch.getMessage());
+        TrainConfig longer = c.copy();
+        longer.steps = 15;
+        try (GanTrainer t = GanTrainer.open(longer, dir, true)) {
+            assertEquals(10, t.step());
+        }
+    }
+
+    @Test
+    void liveArraysDoNotGrowOverHundredsOfSteps() {
+        TrainConfig c = tiny(400);
+        c.sampleEvery = 1000;
+        c.checkpointEvery = 1000;
+        c.logEvery = 50;
+        c.penalty = "r1";
+        c.tricks.featureMatching = 0.1f;
+        c.tricks.replayBuffer = 32;
+        c.dcgan.dNorm = "none";
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve("mem"))) {
+            t.addMonitor(QUIET);
+            BaseNDManager root = (BaseNDManager) t.rootManager();
+            for (int i = 0; i < 50; i++) {
+                t.step1();
+            }
+            int afterWarmup = root.getManagedArrays().size();
+            for (int i = 0; i < 350; i++) {
+                t.step1();
+            }
+            assertEquals(afterWarmup, root.getManagedArrays().size(), "arrays in the trainer's manager grew");
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunNamingStepAndLossAndKeepsTheLastCheckpoint() throws Exception {
+        TrainConfig c = tiny(40);
+        Path dir = tmp.resolve("nan");
+        try (GanTrainer t = GanTrainer.start(c, dir)) {
+            t.addMonitor(QUIET).addMonitor(new TrainingMonitor() {
+                @Override
+                public void onLog(GanTrainer tr, Map<String, Double> row) {
+                    if (row.get("step") == 15) {
+                        // Poison the discriminator: every later loss is NaN.
+                        NDArray w = tr.model().discriminator().getParameters().valueAt(0).getArray();
+                        w.muli(Float.NaN);
+                    }
+                }
+            });
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::train);
+            assertTrue(e.getMessage().startsWith("step 16: "), e.getMessage());
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+            assertTrue(e.getMessage().contains("checkpoints/step-00000010.ckpt"), e.getMessage());
+        }
+        assertEquals("diverged", RunStatus.read(dir.resolve("status.json")).status);
+        assertTrue(Files.exists(dir.resolve("checkpoints/step-00000010.ckpt")));
+        try (GanTrainer t = GanTrainer.resume(dir, 40)) {
+            assertEquals(10, t.step(), "resume starts from the last good checkpoint");
+        }
+    }
+
+    @Test
+    void everyTrickRunsAndReportsItsValues() {
+        TrainConfig c = tiny(6);
+        c.logEvery = 3;
+        c.sampleEvery = 3;
+        c.tricks.labelSmoothing = 0.9f;
+        c.tricks.instanceNoise = 0.2f;
+        c.tricks.featureMatching = 1f;
+        c.tricks.minibatchDiscrimination = 8;
+        c.tricks.replayBuffer = 32;
+        c.tricks.historicalAveraging = 0.01f;
+        c.penalty = "dragan";
+        c.augment = "color,translation,cutout";
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve("tricks"))) {
+            t.addMonitor(QUIET).train();
+            var h = t.history();
+            for (String col : List.of("d_loss", "g_loss", "feature_matching", "penalty", "grad_norm", "diversity",
+                    "coverage")) {
+                assertTrue(h.columnNames().contains(col), "history lacks " + col + ": " + h.columnNames());
+            }
+        }
+    }
+
+    @Test
+    void sndcganAndWganWithClippingTrain() {
+        TrainConfig s = tiny(4);
+        s.model = "sndcgan";
+        s.loss = "hinge";
+        TrainConfig w = tiny(4);
+        w.loss = "wgan";
+        for (TrainConfig c : List.of(s, w)) {
+            try (GanTrainer t = GanTrainer.start(c, tmp.resolve(c.model + c.loss))) {
+                t.addMonitor(QUIET).train();
+                if (c.loss.equals("wgan")) {
+                    for (var p : t.model().discriminator().getParameters()) {
+                        if (p.getValue().requiresGradient()) {
+                            float max = p.getValue().getArray().abs().max().getFloat();
+                            assertTrue(max <= 0.01f + 1e-7, p.getKey() + " exceeds the clip bound: " + max);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.data.ImageDataset;
+import dev.ganlab.data.SyntheticModes;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The machinery learns: a small DCGAN trained on the 8-mode synthetic ring (16 px blobs) produces
+ * clean blobs on (nearly) every mode. Mode assignment comes from {@link SyntheticModes#modeOf}, which
+ * reads the brightness centroid, so the counts are exact. Minibatch discrimination is on: without it
+ * this generator hops between two or three modes (measured: 3 of 8 modes after 1500 steps), with it
+ * all 8 are covered; the test asserts the coverage, not the absence of collapse in general.
+ */
+class ModeCoverageTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void generatorCoversTheModesOfTheSyntheticRing() {
+        TrainConfig c = new TrainConfig();
+        c.data = "synthetic:8";
+        c.steps = 1500;
+        c.logEvery = 100;
+        c.sampleEvery = 500;
+        c.checkpointEvery = 100_000;
+        c.dcgan.gWidth = 32;
+        c.dcgan.dWidth = 16;
+        c.dcgan.dDropout = 0;
+        c.dcgan.latentDim = 16;
+        c.dcgan.dNorm = "none";
+        c.tricks.minibatchDiscrimination = 50;
+        SyntheticModes ring = new SyntheticModes(8, 16);
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve("ring"))) {
+            t.addMonitor(new TrainingMonitor() {}).train();
+            ImageDataset s = t.sample(512, false, 99);
+            int[] perMode = new int[8];
+            int clean = 0;
+            for (int i = 0; i < s.size(); i++) {
+                int m = ring.modeOf(s.pixels(i));
+                if (m >= 0) {
+                    perMode[m]++;
+                    clean++;
+                }
+            }
+            long covered = Arrays.stream(perMode).filter(n -> n >= 8).count();
+            String report = "per mode " + Arrays.toString(perMode) + ", clean " + clean + "/512, coverage metric "
+                    + t.coverage();
+            assertTrue(covered >= 7, "modes with at least 8 of 512 samples: " + covered + " (" + report + ")");
+            assertTrue(clean >= 160, "clean single-blob samples: " + report);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.core.UserError;
+import org.junit.jupiter.api.Test;
+
+class TrainConfigTest {
+
+    static TrainConfig with(String... kv) {
+        TrainConfig c = new TrainConfig();
+        for (String s : kv) {
+            int eq = s.indexOf('=');
+            c.set(s.substring(0, eq), s.substring(eq + 1));
+        }
+        return c.resolved();
+    }
+
+    @Test
+    void lossPresetsFollowThePapers() {
+        TrainConfig ns = with();
+        assertEquals("adam", ns.optD.type);
+        assertEquals(2e-4f, ns.optD.lr);
+        assertEquals(0.5f, ns.optD.beta1);
+        assertEquals(1, ns.nCritic);
+        assertEquals("none", ns.penalty);
+        assertEquals("batch", ns.dcgan.dNorm);
+
+        TrainConfig wgan = with("loss=wgan");
+        assertEquals("rmsprop", wgan.optD.type);
+        assertEquals(5e-5f, wgan.optD.lr);
+        assertEquals(0.01f, wgan.clip);
+        assertEquals(5, wgan.nCritic);
+
+        TrainConfig gp = with("loss=wgan-gp");
+        assertEquals("wgan-gp", gp.penalty);
+        assertEquals(10f, gp.penaltyWeight);
+        assertEquals(0f, gp.clip);
+        assertEquals(1e-4f, gp.optD.lr);
+        assertEquals(0f, gp.optD.beta1);
+        assertEquals(0.9f, gp.optD.beta2);
+        assertEquals("layer", gp.dcgan.dNorm, "no batch norm in a penalised critic");
+
+        TrainConfig pg = with("model=progan");
+        assertEquals("wgan-gp", pg.loss);
+        assertEquals(1, pg.nCritic);
+        assertEquals(0.001f, pg.drift);
+        assertEquals(1e-3f, pg.optG.lr);
+        assertEquals(0.99f, pg.optG.beta2);
+        assertEquals(pg.progan.targetResolution, pg.resolution.intValue());
+
+        TrainConfig fg = with("model=fastgan");
+        assertEquals("hinge", fg.loss);
+        assertEquals("random", fg.hingeMargin);
+        assertEquals(8, fg.batch.intValue());
+        assertEquals("color,translation,cutout", fg.augment);
+    }
+
+    @Test
+    void explicitSettingsWinOverPresets() {
+        TrainConfig c = with("loss=wgan", "nCritic=2", "optD.type=adam", "optD.lr=1e-3", "clip=0.05", "dcgan.dNorm=none");
+        assertEquals(2, c.nCritic);
+        assertEquals("adam", c.optD.type);
+        assertEquals(1e-3f, c.optD.lr);
+        assertEquals(0.05f, c.clip);
+        assertEquals("none", c.dcgan.dNorm);
+        TrainConfig r1 = with("penalty=r1", "penaltyWeight=0.5");
+        assertEquals("r1", r1.penalty);
+        assertEquals(0.5f, r1.penaltyWeight);
+    }
+
+    @Test
+    void jsonRoundTripsAndRejectsUnknownKeysNamingThem() {
+        TrainConfig c = with("loss=hinge", "tricks.labelSmoothing=1", "tricks.replayBuffer=128");
+        TrainConfig back = TrainConfig.fromJson(c.toJson());
+        assertEquals(c.toJson(), back.toJson());
+        UserError top = assertThrows(UserError.class, () -> TrainConfig.fromJson("{\"stepz\": 3}"));
+        assertTrue(top.getMessage().contains("'stepz'") && top.getMessage().contains("steps"), top.getMessage());
+        UserError nested = assertThrows(UserError.class,
+                () -> TrainConfig.fromJson("{\"tricks\": {\"labelSmothing\": 0.9}}"));
+        assertTrue(nested.getMessage().contains("'tricks.labelSmothing'"), nested.getMessage());
+        UserError type = assertThrows(UserError.class, () -> TrainConfig.fromJson("{\"steps\": \"many\"}"));
+        assertTrue(type.getMessage().contains("wrong type"), type.getMessage());
+    }
+
+    @Test
+    void setRejectsUnknownKeysAndBadValues() {
+        TrainConfig c = new TrainConfig();
+        UserError e = assertThrows(UserError.class, () -> c.set("optD.learningRate", "1"));
+        assertTrue(e.getMessage().contains("'optD.learningRate'") && e.getMessage().contains("lr"), e.getMessage());
+        e = assertThrows(UserError.class, () -> c.set("steps", "1e3x"));
+        assertTrue(e.getMessage().contains("'steps'") && e.getMessage().contains("int"), e.getMessage());
+        e = assertThrows(UserError.class, () -> c.set("hflip", "yes"));
+        assertTrue(e.getMessage().contains("'hflip'"), e.getMessage());
+    }
+
+    @Test
+    void invalidCombinationsAreRejectedNamingTheSetting() {
+        UserError e = assertThrows(UserError.class, () -> with("loss=wgan", "tricks.labelSmoothing=0.9"));
+        assertTrue(e.getMessage().contains("tricks.labelSmoothing"), e.getMessage());
+        e = assertThrows(UserError.class, () -> with("model=stylegan"));
+        assertTrue(e.getMessage().contains("stylegan"), e.getMessage());
+        e = assertThrows(UserError.class, () -> with("penalty=gp0"));
+        assertTrue(e.getMessage().contains("gp0"), e.getMessage());
+        e = assertThrows(UserError.class, () -> with("batch=1"));
+        assertTrue(e.getMessage().contains("batch 1"), e.getMessage());
+    }
+}
