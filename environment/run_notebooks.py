@@ -24,7 +24,7 @@ except ImportError as e:  # pragma: no cover - environment problem
              "(Debian packages jupyter-notebook, jupyter-nbconvert, python3-nbclient) and run this script "
              "with /usr/bin/python3.")
 
-KERNEL = "ganlab"
+KERNEL = os.environ.get("GANLAB_KERNEL_NAME", "ganlab")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -14,6 +14,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PY=/usr/bin/python3
 KERNEL="${GANLAB_KERNEL:-rapaio}"
 HEAP="${GANLAB_KERNEL_HEAP:-6g}"
+# A second checkout can register its own kernel name (GANLAB_KERNEL_NAME) and point the notebook
+# runner at it with the same variable.
+NAME="${GANLAB_KERNEL_NAME:-ganlab}"
 say() { [ "${QUIET:-0}" = 1 ] || echo "[kernel] $*"; }
 die() { echo "[kernel] ERROR: $*" >&2; exit 1; }
 
@@ -66,14 +69,14 @@ PYEOF
   *) die "GANLAB_KERNEL='$KERNEL': use rapaio (default) or ijava" ;;
 esac
 
-"$PY" - "$SPEC" "$ENV_JSON" "${ARGV[@]}" <<'PYEOF'
+"$PY" - "$SPEC" "$NAME" "$ENV_JSON" "${ARGV[@]}" <<'PYEOF'
 import json, sys
-spec, env, argv = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3:]
+spec, name, env, argv = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4:]
 with open(spec + "/kernel.json", "w") as f:
     json.dump({"argv": argv, "display_name": "GAN Lab (Java)", "language": "java",
                "interrupt_mode": "message", "env": env}, f, indent=2)
 from jupyter_client.kernelspec import KernelSpecManager
-dest = KernelSpecManager().install_kernel_spec(spec, kernel_name="ganlab", user=True)
+dest = KernelSpecManager().install_kernel_spec(spec, kernel_name=name, user=True)
 print(dest)
 PYEOF
-say "registered kernelspec ganlab ($KERNEL)"
+say "registered kernelspec $NAME ($KERNEL)"

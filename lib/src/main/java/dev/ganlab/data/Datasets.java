@@ -131,6 +131,11 @@ public final class Datasets {
         return applyImageOptions(ds, o);
     }
 
+    /** A copy of {@code ds} with {@code channels} channels at {@code resolution} (area filter when shrinking). */
+    public static ImageDataset resized(ImageDataset ds, int channels, int resolution) {
+        return applyImageOptions(ds, LoadOptions.defaults().withChannels(channels).withResolution(resolution));
+    }
+
     /** Applies resize and channel options to an already decoded set. */
     static ImageDataset applyImageOptions(ImageDataset ds, LoadOptions o) {
         if (o.resolution() == null && (o.channels() == null || o.channels() == ds.channels())) {

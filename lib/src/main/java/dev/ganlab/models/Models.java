@@ -17,12 +17,15 @@ public final class Models {
 
     /** The model of a resolved config for images like {@code data}'s. */
     public static GanModel create(TrainConfig cfg, ImageDataset data) {
-        int c = data.channels();
-        int r = data.height();
         if (data.height() != data.width()) {
             throw new UserError(data.name() + " images are " + data.width() + "x" + data.height()
                     + "; GAN Lab models need square images: set resolution");
         }
+        return create(cfg, data.channels(), data.height(), data.name());
+    }
+
+    /** The model of a resolved config for square images of {@code c} channels and size {@code r}. */
+    public static GanModel create(TrainConfig cfg, int c, int r, String dataName) {
         switch (cfg.model) {
             case "dcgan":
             case "sndcgan": {
@@ -31,7 +34,7 @@ public final class Models {
                 try {
                     return new DcganModel(d, c, r);
                 } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage() + " (data " + data.name() + "; set resolution to 28, 32 or 64)", e);
+                    throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to 28, 32 or 64)", e);
                 }
             }
             case "progan": {
@@ -48,7 +51,7 @@ public final class Models {
                 try {
                     return new FastganModel(cfg.fastgan, c, r);
                 } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage() + " (data " + data.name() + "; FastGAN resolutions: "
+                    throw new UserError(e.getMessage() + " (data " + dataName + "; FastGAN resolutions: "
                             + FastganConfig.RESOLUTIONS + ")", e);
                 }
             default:

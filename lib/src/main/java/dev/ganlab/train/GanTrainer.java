@@ -25,6 +25,8 @@ import dev.ganlab.data.PrefetchingLoader;
 import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.loss.Params;
+import dev.ganlab.metrics.EvaluationReport;
+import dev.ganlab.metrics.Evaluator;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Models;
@@ -116,6 +118,9 @@ public final class GanTrainer implements AutoCloseable {
     private double lastPrecision = Double.NaN;
     private double lastCoverage = Double.NaN;
     private volatile boolean stopRequested;
+    private Evaluator evaluator;
+    private Shape evaluatorShape;
+    private EvaluationReport lastEvaluation;
     private final RunStatus status = new RunStatus();
 
     private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom, ImageDataset given) {
@@ -403,6 +408,9 @@ public final class GanTrainer implements AutoCloseable {
                 if (done % cfg.sampleEvery == 0 || done == cfg.steps) {
                     samples();
                 }
+                if ((cfg.eval.every > 0 && done % cfg.eval.every == 0) || done == cfg.steps) {
+                    evaluateIntoHistory();
+                }
                 if (done % cfg.logEvery == 0 || done == cfg.steps) {
                     writeHistory(done);
                 }
@@ -652,13 +660,13 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * Whether mode collapse is suspected: the samples' spread is below {@code collapseThreshold} times
-     * the real spread, or they look real (precision at least 0.5) while covering less than
-     * {@code collapseThreshold} of the reals.
+     * Whether mode collapse is suspected: the samples look real (precision at least 0.5) while their
+     * spread is below {@code collapseThreshold} times the real spread or they cover less than
+     * {@code collapseThreshold} of the reals. (Without the precision condition an untrained generator,
+     * whose outputs are all alike at first, raised the alarm in its first steps.)
      */
     public boolean collapseSuspected() {
-        return lastDiversity < cfg.collapseThreshold
-                || (lastPrecision >= 0.5 && lastCoverage < cfg.collapseThreshold);
+        return lastPrecision >= 0.5 && (lastDiversity < cfg.collapseThreshold || lastCoverage < cfg.collapseThreshold);
     }
 
     private void samples() {
@@ -705,6 +713,50 @@ public final class GanTrainer implements AutoCloseable {
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
     }
 
+    /**
+     * Scores the generator with the configured metrics (nothing when {@code eval.metrics} is empty) and
+     * returns the report; the values join the next history row. For a staged model the reference
+     * images are brought to the current stage's resolution.
+     */
+    public EvaluationReport evaluate() {
+        if (cfg.eval.metrics.isBlank()) {
+            return null;
+        }
+        ImageDataset fakes = sample(cfg.eval.n, cfg.eval.ema, Permutations.mix(cfg.seed, 0x5EEDL));
+        Shape shape = new Shape(fakes.channels(), fakes.height(), fakes.width());
+        if (evaluator == null || !shape.equals(evaluatorShape)) {
+            if (evaluator != null) {
+                evaluator.close();
+            }
+            ImageDataset real = cfg.eval.real.isBlank() ? data : Datasets.load(cfg.eval.real);
+            if (real.height() != fakes.height() || real.channels() != fakes.channels()) {
+                real = Datasets.resized(real, fakes.channels(), fakes.height());
+            }
+            Evaluator.Builder b = Evaluator.builder().real(real).n(cfg.eval.n).metrics(cfg.eval.metrics)
+                    .seed(cfg.seed);
+            if (!cfg.eval.features.isBlank()) {
+                b.features(cfg.eval.features);
+            }
+            evaluator = b.build();
+            evaluatorShape = shape;
+        }
+        EvaluationReport r = evaluator.evaluate(fakes);
+        lastEvaluation = r;
+        pending.putAll(r.metrics());
+        return r;
+    }
+
+    private void evaluateIntoHistory() {
+        if (!cfg.eval.metrics.isBlank()) {
+            evaluate(); // its values join the next history row
+        }
+    }
+
+    /** The latest evaluation report, or null. */
+    public EvaluationReport lastEvaluation() {
+        return lastEvaluation;
+    }
+
     /** The sample grid of the fixed latents from the EMA generator (or the trained one without EMA). */
     public BufferedImage sampleGrid() {
         GanLab.noGradOnThisThread();
@@ -743,6 +795,9 @@ public final class GanTrainer implements AutoCloseable {
         header.addProperty("loaderPosition", loader.position());
         header.addProperty("seconds", seconds());
         header.addProperty("model", model.name());
+        header.addProperty("data", data.name());
+        header.addProperty("channels", data.channels());
+        header.addProperty("resolution", data.height());
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(generator, out));
         sections.put("D", out -> ParameterIO.save(model.discriminator(), out));
@@ -820,6 +875,9 @@ public final class GanTrainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (evaluator != null) {
+            evaluator.close();
+        }
         loader.close();
         root.close();
     }

@@ -107,6 +107,31 @@ public final class TrainConfig {
      */
     public double collapseThreshold = 0.5;
 
+    /** Evaluation of the generator during and at the end of training (metrics package). */
+    public Eval eval = new Eval();
+
+    /** When and how a run scores itself; the values go into the history next to the losses. */
+    public static final class Eval {
+        /**
+         * Comma-separated metrics (fid, kid, is, pr, msssim, swd); "auto" = fid,kid on Fashion-MNIST
+         * (with the project's Fashion-MNIST feature network) and swd elsewhere; "" = none.
+         */
+        public String metrics = "auto";
+        /** Steps between evaluations; 0 = only at the end of the run. */
+        public int every = 0;
+        /** Generated images per evaluation (and real images in the reference set). */
+        public int n = 2000;
+        /** Feature network spec (fmnist, inception=PATH, torchscript=PATH); "auto" = fmnist for Fashion-MNIST. */
+        public String features = "auto";
+        /**
+         * Reference images: a data set spec, or "auto" = the test split for Fashion-MNIST (train and test
+         * differ; FID against the training images is lower) and the training data itself elsewhere.
+         */
+        public String real = "auto";
+        /** Score the EMA generator (when there is one). */
+        public boolean ema = true;
+    }
+
     /** Stabilising tricks from "Improved Techniques for Training GANs" (Salimans et al., 2016) and practice. */
     public static final class Tricks {
         /** One-sided label smoothing: the real label (1 = off; the paper uses 0.9). */
@@ -244,6 +269,16 @@ public final class TrainConfig {
             // A gradient penalty is defined per sample; batch norm couples samples (WGAN-GP paper, sec. 4).
             c.dcgan.dNorm = kind != null ? "layer" : "batch";
         }
+        boolean fashion = c.data.startsWith("fashion-mnist") || c.data.startsWith("fmnist");
+        if (c.eval.metrics.equals("auto")) {
+            c.eval.metrics = fashion ? "fid,kid" : "swd";
+        }
+        if (c.eval.features.equals("auto")) {
+            c.eval.features = fashion ? "fmnist" : "";
+        }
+        if (c.eval.real.equals("auto")) {
+            c.eval.real = fashion ? "fashion-mnist:test" : "";
+        }
         if (c.tricks.minibatchDiscrimination > 0) {
             c.dcgan.minibatchKernels = c.tricks.minibatchDiscrimination;
         }
@@ -284,6 +319,8 @@ public final class TrainConfig {
                 "logEvery, sampleEvery and checkpointEvery must be >= 1");
         check(keepCheckpoints >= 1, "keepCheckpoints " + keepCheckpoints + " must be >= 1");
         check(sampleCount >= 1 && sampleCount <= 1024, "sampleCount " + sampleCount + " must be in 1..1024");
+        check(eval.every >= 0, "eval.every " + eval.every + " must be >= 0 (0 = at the end only)");
+        check(eval.n >= 2, "eval.n " + eval.n + " must be >= 2");
         Tricks t = tricks;
         check(t.labelSmoothing > 0 && t.labelSmoothing <= 1, "tricks.labelSmoothing " + t.labelSmoothing
                 + " must be in (0, 1] (1 = off, 0.9 = the usual smoothing)");
@@ -349,6 +386,9 @@ public final class TrainConfig {
             }
             if (c.fastgan == null) {
                 c.fastgan = new FastganConfig();
+            }
+            if (c.eval == null) {
+                c.eval = new Eval();
             }
             return c;
         } catch (JsonSyntaxException | NumberFormatException e) {

@@ -34,6 +34,7 @@ class GanTrainerTest {
         c.dcgan.gWidth = 16;
         c.dcgan.dWidth = 8;
         c.dcgan.latentDim = 8;
+        c.eval.metrics = "";
         return c;
     }
 
@@ -181,6 +182,23 @@ class GanTrainerTest {
                     "coverage")) {
                 assertTrue(h.columnNames().contains(col), "history lacks " + col + ": " + h.columnNames());
             }
+        }
+    }
+
+    @Test
+    void theRunScoresItselfAndRecordsTheScoresInTheHistory() {
+        TrainConfig c = tiny(10);
+        c.eval.metrics = "swd";
+        c.eval.every = 5;
+        c.eval.n = 64;
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve("eval"))) {
+            t.addMonitor(QUIET).train();
+            var h = t.history();
+            assertTrue(h.columnNames().contains("swd_x1e3"), h.columnNames().toString());
+            double[] swd = dev.ganlab.viz.Plots.column(h, "swd_x1e3");
+            long scored = java.util.Arrays.stream(swd).filter(v -> !Double.isNaN(v)).count();
+            assertEquals(2, scored, "evaluations at steps 5 and 10");
+            assertTrue(t.lastEvaluation().setup().toString().contains("64"), t.lastEvaluation().setup().toString());
         }
     }
 

@@ -1,0 +1,130 @@
+package dev.ganlab.cli;
+
+import dev.ganlab.core.UserError;
+import dev.ganlab.train.GanTrainer;
+import dev.ganlab.train.RunStatus;
+import dev.ganlab.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ganlab train}: trains a GAN and writes config.json, metrics.csv, samples/ and checkpoints/
+ * into the output folder.
+ */
+@Command(name = "train", description = "Train a GAN (dcgan, sndcgan, progan, fastgan) on a data set.",
+        footer = {"", "Examples:",
+            "  ganlab train --model dcgan --data fashion-mnist --loss ns --steps 2000 --batch 64 --out runs/dcgan-ns",
+            "  ganlab train --model progan --data emoji --resolution 64 --out runs/progan-emoji",
+            "  ganlab train --model fastgan --data emoji:smileys --resolution 128 --out runs/fastgan-smileys",
+            "  ganlab train --config base.json --set tricks.labelSmoothing=0.9 --set optD.lr=1e-4 --out runs/x",
+            "  ganlab train --out runs/dcgan-ns --resume --steps 4000     (continue a run, longer)"})
+public final class TrainCommand implements Runnable {
+
+    @Mixin CommonOptions common;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A JSON config (TrainConfig); flags override it.")
+    Path config;
+
+    @Option(names = "--model", description = "dcgan (default), sndcgan, progan or fastgan.")
+    String model;
+
+    @Option(names = "--data", description = "Data set spec, e.g. fashion-mnist, emoji:smileys, folder:/path.")
+    String data;
+
+    @Option(names = "--loss", description = "minimax, ns, wgan, wgan-gp, lsgan or hinge (default: the model's).")
+    String loss;
+
+    @Option(names = "--penalty", description = "none, wgan-gp, wgan-lp, dragan or r1 (default: what the loss implies).")
+    String penalty;
+
+    @Option(names = "--steps", description = "Training steps.")
+    Integer steps;
+
+    @Option(names = "--batch", description = "Batch size.")
+    Integer batch;
+
+    @Option(names = "--resolution", description = "Square training resolution.")
+    Integer resolution;
+
+    @Option(names = "--seed", description = "Seed of everything random.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. optD.lr=1e-4 (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    boolean resume;
+
+    @Override
+    public void run() {
+        common.apply();
+        TrainConfig cfg = buildConfig();
+        if (resume && !Files.isDirectory(out.resolve("checkpoints"))) {
+            throw new UserError("--resume: " + out + " holds no checkpoints to resume");
+        }
+        RunStatus status;
+        try (GanTrainer t = resume && config == null && model == null && data == null && loss == null && sets.isEmpty()
+                ? GanTrainer.resume(out, steps)
+                : GanTrainer.open(cfg, out, resume)) {
+            status = t.train();
+        }
+        if (!status.status.equals("finished")) {
+            throw new UserError("run " + out + " " + status.status + ": " + status.message);
+        }
+    }
+
+    TrainConfig buildConfig() {
+        TrainConfig cfg;
+        if (config != null) {
+            try {
+                cfg = TrainConfig.fromJson(Files.readString(config));
+            } catch (IOException e) {
+                throw new UserError("cannot read --config " + config + ": " + e.getMessage(), e);
+            }
+        } else {
+            cfg = new TrainConfig();
+        }
+        if (model != null) {
+            cfg.model = model;
+        }
+        if (data != null) {
+            cfg.data = data;
+        }
+        if (loss != null) {
+            cfg.loss = loss;
+        }
+        if (penalty != null) {
+            cfg.penalty = penalty;
+        }
+        if (steps != null) {
+            cfg.steps = steps;
+        }
+        if (batch != null) {
+            cfg.batch = batch;
+        }
+        if (resolution != null) {
+            cfg.resolution = resolution;
+        }
+        if (seed != null) {
+            cfg.seed = seed;
+        }
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UserError("--set '" + kv + "' must be KEY=VALUE");
+            }
+            cfg.set(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+        }
+        return cfg;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ganlab.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.UserError;
+import dev.ganlab.data.ImageDataset;
+import dev.ganlab.data.Permutations;
+import dev.ganlab.models.GanModel;
+import dev.ganlab.models.Models;
+import dev.ganlab.viz.ImageGrid;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The generator of a finished (or running) run, loaded from its newest checkpoint for sampling and
+ * evaluation, without its data set or training state. Staged models are put at the stage the
+ * checkpoint reached.
+ */
+public final class TrainedGenerator implements AutoCloseable {
+
+    private final TrainConfig cfg;
+    private final GanModel model;
+    private final NDManager root;
+    private final ParameterStore ps;
+    private final Block ema;
+    private final long step;
+
+    private TrainedGenerator(TrainConfig cfg, Checkpoint c) throws IOException {
+        GanLab.init();
+        GanLab.noGradOnThisThread();
+        this.cfg = cfg;
+        JsonObject h = c.header();
+        if (!h.has("channels")) {
+            throw new UserError("checkpoint predates image-shape records; resume the run once to rewrite it");
+        }
+        this.root = GanLab.newManager();
+        this.ps = new ParameterStore(root, false);
+        this.model = Models.create(cfg, h.get("channels").getAsInt(), h.get("resolution").getAsInt(),
+                h.get("data").getAsString());
+        model.initializeGenerator(model.generator(), root);
+        ParameterIO.load(model.generator(), c.section("G"));
+        if (c.has("EMA_G")) {
+            this.ema = model.newGenerator();
+            model.initializeGenerator(ema, root);
+            ParameterIO.load(ema, c.section("EMA_G"));
+        } else {
+            this.ema = null;
+        }
+        model.onImagesShown(h.has("stageImages") ? h.get("stageImages").getAsLong() : h.get("imagesShown").getAsLong());
+        this.step = h.get("step").getAsLong();
+    }
+
+    /** Loads the newest readable checkpoint of a run folder. */
+    public static TrainedGenerator load(Path runDir) {
+        Path cfgFile = runDir.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new UserError(runDir + " is not a GAN Lab run (no config.json)");
+        }
+        try {
+            TrainConfig cfg = TrainConfig.fromJson(Files.readString(cfgFile)).resolved();
+            List<String> problems = new ArrayList<>();
+            for (Path p : Checkpoint.list(runDir.resolve("checkpoints"))) {
+                try {
+                    return new TrainedGenerator(cfg, Checkpoint.read(p));
+                } catch (IOException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            throw new UserError("no readable checkpoint in " + runDir.resolve("checkpoints")
+                    + (problems.isEmpty() ? " (train the run first)" : ": " + String.join("; ", problems)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfgFile, e);
+        }
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public GanModel model() {
+        return model;
+    }
+
+    /** The training step of the checkpoint. */
+    public long step() {
+        return step;
+    }
+
+    public boolean hasEma() {
+        return ema != null;
+    }
+
+    /** {@code n} images from latents drawn with {@code seed}; the EMA generator when asked for and present. */
+    public ImageDataset sample(int n, boolean useEma, long seed) {
+        if (n < 1) {
+            throw new UserError("number of samples " + n + " must be >= 1");
+        }
+        GanLab.noGradOnThisThread();
+        Block g = useEma && ema != null ? ema : model.generator();
+        List<ImageDataset> parts = new ArrayList<>();
+        for (int i = 0; i < n; i += 64) {
+            try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+                GanLab.seedEngine(Permutations.mix(seed, i));
+                NDArray z = model.sampleLatent(sm, Math.min(64, n - i));
+                parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
+            }
+        }
+        return ImageDataset.concat(model.name() + " step " + step + (useEma && ema != null ? " EMA" : ""), parts);
+    }
+
+    /** A grid of {@code n} samples. */
+    public BufferedImage grid(int n, boolean useEma, long seed) {
+        ImageDataset s = sample(n, useEma, seed);
+        return ImageGrid.of(s, 0, s.size()).cols((int) Math.ceil(Math.sqrt(n))).render();
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}
