@@ -25,6 +25,9 @@ import java.util.concurrent.Executors;
  */
 public final class PrefetchingLoader implements AutoCloseable {
 
+    /** -Dganlab.prefetch=false serves batches synchronously (for diagnosing). */
+    static final boolean PREFETCH = !"false".equals(System.getProperty("ganlab.prefetch"));
+
     private final BatchSampler sampler;
     private final ExecutorService worker;
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
@@ -73,7 +76,8 @@ public final class PrefetchingLoader implements AutoCloseable {
         long nextPos = position;
         pendingPosition = nextPos;
         pendingBatch = batch;
-        pending = CompletableFuture.supplyAsync(() -> produce(nextPos, batch), worker);
+        pending = PREFETCH ? CompletableFuture.supplyAsync(() -> produce(nextPos, batch), worker)
+                : CompletableFuture.completedFuture(produce(nextPos, batch));
         Shape shape = new Shape(batch, sampler.data().channels(), sampler.data().height(), sampler.data().width());
         return manager.create(buf, shape, DataType.FLOAT32);
     }

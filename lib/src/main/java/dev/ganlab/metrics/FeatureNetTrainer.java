@@ -86,7 +86,7 @@ public final class FeatureNetTrainer {
                         try (NDManager m = trainer.getManager().newSubManager()) {
                             NDArray xs = m.create(x, new Shape(BATCH_SIZE, 1, train.height(), train.width()));
                             NDArray ys = m.create(y, new Shape(BATCH_SIZE));
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
+                            try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList pred = trainer.forward(new NDList(xs));
                                 NDArray loss = trainer.getLoss().evaluate(new NDList(ys), pred);
                                 lossSum += loss.getFloat();

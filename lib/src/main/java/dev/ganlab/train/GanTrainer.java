@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.BatchSampler;
 import dev.ganlab.data.Datasets;
@@ -59,7 +60,8 @@ import tech.tablesaw.api.Table;
  * fresh fakes (generated without a graph), with the adversarial loss, drift term, the model's own
  * auxiliary loss and the gradient penalty in one backward; then one generator update through the
  * (frozen) discriminator; then the EMA and historical-average updates. Every array a step creates
- * lives in a sub-manager and an {@link NDScope} closed at the end of the step; parameters, optimiser
+ * lives in a sub-manager and a {@link StepScope} closed at the end of the step (it also works around
+ * a use-after-free of the engine's scalar operands under autograd); parameters, optimiser
  * moments and trick state live in the trainer's long-lived manager, so memory stays flat.
  *
  * <p><b>Exact resume.</b> All randomness of step t comes from the engine and Java generators seeded
@@ -121,6 +123,7 @@ public final class GanTrainer implements AutoCloseable {
     private Evaluator evaluator;
     private Shape evaluatorShape;
     private EvaluationReport lastEvaluation;
+    private String evaluationWarning;
     private final RunStatus status = new RunStatus();
 
     private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom, ImageDataset given) {
@@ -449,7 +452,7 @@ public final class GanTrainer implements AutoCloseable {
         int batch = model.batchSize(cfg.batch);
         long t = step;
         Map<String, Float> out = new LinkedHashMap<>();
-        try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager sm = root.newSubManager(); StepScope scope = new StepScope()) {
             NDArray lastReals = null;
             for (int k = 0; k < cfg.nCritic; k++) {
                 GanLab.seedEngine(seed(t, k));
@@ -747,9 +750,22 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private void evaluateIntoHistory() {
-        if (!cfg.eval.metrics.isBlank()) {
-            evaluate(); // its values join the next history row
+        if (cfg.eval.metrics.isBlank()) {
+            return;
         }
+        try {
+            evaluate(); // its values join the next history row
+        } catch (UserError e) {
+            // A metric that cannot run at this stage (SWD below 16 px while ProGAN is small) must not
+            // stop training: say so and go on.
+            evaluationWarning = "evaluation at step " + step + " skipped: " + e.getMessage();
+            System.err.println(evaluationWarning);
+        }
+    }
+
+    /** Why the last evaluation was skipped, or null. */
+    public String evaluationWarning() {
+        return evaluationWarning;
     }
 
     /** The latest evaluation report, or null. */

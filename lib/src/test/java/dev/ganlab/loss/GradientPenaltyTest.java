@@ -89,7 +89,7 @@ class GradientPenaltyTest {
         NDArray x = points.stopGradient();
         x.setRequiresGradient(true);
         float[] first;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             GanLab.seedEngine(seed);
             NDArray s = critic.apply(x).sum();
             JniUtils.backward((PtNDArray) s, (PtNDArray) s.onesLike(), true, true);
@@ -113,7 +113,7 @@ class GradientPenaltyTest {
         GanLab.seedEngine(seed + 1);
         NDArray points = gp.points(reals, fakes);
         pointsOut[0] = points;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             GanLab.seedEngine(seed);
             GradientPenalty.Result r = gp.penalty(points, critic);
             valueOut[0] = r.value().getFloat();
@@ -273,10 +273,10 @@ class GradientPenaltyTest {
             int arraysAfterWarmup = 0;
             long peak = 0;
             for (int step = 1; step <= 1000; step++) {
-                try (NDManager sm = m.newSubManager(); ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                try (NDManager sm = m.newSubManager(); dev.ganlab.core.StepScope scope = new dev.ganlab.core.StepScope()) {
                     NDArray reals = sm.randomNormal(new Shape(16, 3, 16, 16));
                     NDArray fakes = sm.randomNormal(new Shape(16, 3, 16, 16));
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         gc.backward(gp.penalty(gp.points(reals, fakes), f).value());
                     }
                     zero(params);

@@ -42,7 +42,7 @@ class DiffAugmentTest {
     private static float[] gradient(NDArray x, UnaryOperator<NDArray> f, NDArray r) {
         NDArray xg = x.duplicate();
         xg.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             gc.backward(f.apply(xg).mul(r).sum());
         }
         return xg.getGradient().toFloatArray();

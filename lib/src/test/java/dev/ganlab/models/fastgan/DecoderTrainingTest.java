@@ -86,7 +86,7 @@ class DecoderTrainingTest {
             for (int i = 0; i < STEPS; i++) {
                 try (NDManager step = params.newSubManager()) {
                     ParameterStore ps = new ParameterStore(step, false);
-                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                         DiscriminatorOutput out = model.discriminate(ps, reals, true, true);
                         gc.backward(out.auxLoss());
                     }

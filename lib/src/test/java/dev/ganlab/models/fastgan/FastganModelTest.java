@@ -295,7 +295,7 @@ class FastganModelTest {
             List<Parameter> g = Params.trainable(model.generator());
             try (NDManager step = m.newSubManager()) {
                 ParameterStore ps = new ParameterStore(step, false);
-                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(step, 2), true);
                     NDArray augmented = FastganConfig.defaultAugment().apply(fakes);
                     gc.backward(model.discriminate(ps, augmented, true, false).logits().mean().neg());

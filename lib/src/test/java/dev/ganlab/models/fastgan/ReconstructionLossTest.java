@@ -74,7 +74,7 @@ class ReconstructionLossTest {
             assertEquals(expected, loss.distance(a, b).getFloat(), 1e-6f);
             NDArray ag = a.duplicate();
             ag.setRequiresGradient(true);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 gc.backward(loss.distance(ag, b));
             }
             float[] g = ag.getGradient().toFloatArray();

@@ -272,7 +272,7 @@ class ProganModelTest {
         model.onImagesShown(model.schedule().fadeInStart(8) + 50); // 8px fade-in, alpha 0.5
         try (NDManager m = params.newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(m, N), true);
                 NDArray reals = model.prepareReals(m.randomUniform(-1f, 1f, new Shape(N, 3, 16, 16)));
                 NDArray loss = model.discriminate(ps, fakes, true, false).logits().mean()
