@@ -12,3 +12,7 @@ import dev.ganlab.core.*;
 import dev.ganlab.data.*;
 import dev.ganlab.viz.*;
 import static dev.ganlab.viz.Notebook.show;
+import dev.ganlab.train.*;
+import dev.ganlab.models.*;
+import dev.ganlab.loss.*;
+import dev.ganlab.metrics.*;
