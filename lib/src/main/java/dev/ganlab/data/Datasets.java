@@ -57,6 +57,29 @@ public final class Datasets {
      * @throws DatasetException naming the spec, file or setting at fault and how to fix it
      */
     public static ImageDataset load(String spec, LoadOptions opt, LoadReport report) {
+        // Data sets are immutable: a notebook or sweep that opens several runs on the same data loads
+        // it once. Only loads that cannot skip files are cached (a skip load must fill its report).
+        boolean cacheable = opt.badImagePolicy() == BadImagePolicy.FAIL && !spec.startsWith("folder:")
+                && !spec.startsWith("/") && !spec.startsWith(".");
+        String key = spec + "|" + opt;
+        if (cacheable) {
+            java.lang.ref.SoftReference<ImageDataset> ref = CACHE.get(key);
+            ImageDataset hit = ref == null ? null : ref.get();
+            if (hit != null) {
+                return hit;
+            }
+        }
+        ImageDataset ds = loadUncached(spec, opt, report);
+        if (cacheable) {
+            CACHE.put(key, new java.lang.ref.SoftReference<>(ds));
+        }
+        return ds;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.lang.ref.SoftReference<ImageDataset>> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ImageDataset loadUncached(String spec, LoadOptions opt, LoadReport report) {
         Spec s = Spec.parse(spec);
         int limit = s.intOption("limit", opt.limit());
         LoadOptions o = opt.withLimit(s.options.containsKey("classes") ? 0 : limit);

@@ -768,10 +768,34 @@ public final class GanTrainer implements AutoCloseable {
         return evaluationWarning;
     }
 
-    /** The latest evaluation report, or null. */
+    /** The latest evaluation report of this session, or null (see {@link #finalMetrics}). */
     public EvaluationReport lastEvaluation() {
         return lastEvaluation;
     }
+
+    /**
+     * The run's latest metric values: from this session's last evaluation, or else from the history
+     * (a finished run reopened in a new session), as metric name to value.
+     */
+    public Map<String, Double> finalMetrics() {
+        if (lastEvaluation != null) {
+            return lastEvaluation.metrics();
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String c : history.table("h").columnNames()) {
+            if (!EVALUATION_EXCLUDED.contains(c) && !c.startsWith("d_") && !c.startsWith("g_")) {
+                double v = history.last(c);
+                if (!Double.isNaN(v)) {
+                    out.put(c, v);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.Set<String> EVALUATION_EXCLUDED = java.util.Set.of("step", "images", "seconds",
+            "penalty", "grad_norm", "drift", "feature_matching", "diversity", "precision", "coverage", "resolution",
+            "alpha", "lod", "recon_full", "recon_part");
 
     /** The sample grid of the fixed latents from the EMA generator (or the trained one without EMA). */
     public BufferedImage sampleGrid() {
