@@ -96,6 +96,11 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
             heScale = (float) (gain / Math.sqrt((double) w.getShape().size() / outFeatures));
         }
         NDArray y = apply(x, w);
+        if (FlopCounter.active()) {
+            // multiply-adds: every output value sums fan_in products
+            FlopCounter.add(y.getShape().size() * (w.getShape().size() / outFeatures),
+                    ai.djl.pytorch.jni.JniUtils.isGradMode());
+        }
         if (scaling == WeightScaling.NONE && b == null) {
             return new NDList(y);
         }

@@ -1,0 +1,139 @@
+package dev.ganlab.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.ganlab.bench.FidBenchmark;
+import dev.ganlab.bench.TrainStepBenchmark;
+import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.UserError;
+import dev.ganlab.data.DataPaths;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ganlab bench}: training-step speed, overhead, compute efficiency and memory of a model, with
+ * the same DCGAN step in Python PyTorch as a reference peer; or {@code --op fid}.
+ */
+@Command(name = "bench", description = "Benchmark training steps (images/s, ms/step, overhead, GFLOP/s, memory) or FID.",
+        footer = {"", "Examples:",
+            "  ganlab bench --model dcgan --resolution 32 --batch 64 --steps 50",
+            "  ganlab bench --model dcgan --resolution 32 --batch 64 --steps 2000 --profile-steps 0   (memory flatness)",
+            "  ganlab bench --op fid --n 10000 --dims 2048"})
+public final class BenchCommand implements Runnable {
+
+    @Mixin CommonOptions common;
+
+    @Option(names = "--op", defaultValue = "train", description = "train (default) or fid.")
+    String op;
+
+    @Option(names = "--model", defaultValue = "dcgan", description = "dcgan, sndcgan, progan or fastgan.")
+    String model;
+
+    @Option(names = "--resolution", defaultValue = "32", description = "Image size (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--channels", description = "1 or 3 (default: 1 for dcgan, 3 otherwise).")
+    Integer channels;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "50", description = "Timed steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--profile-steps", defaultValue = "5",
+            description = "Steps under the engine profiler for the overhead figure (0 = skip).")
+    int profileSteps;
+
+    @Option(names = "--no-peer", description = "Do not run the Python PyTorch peer (dcgan only).")
+    boolean noPeer;
+
+    @Option(names = "--n", defaultValue = "10000", description = "FID: feature rows per set.")
+    int n;
+
+    @Option(names = "--dims", defaultValue = "2048", description = "FID: feature dimension.")
+    int dims;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Path json;
+
+    @Override
+    public void run() {
+        common.apply();
+        if (op.equals("fid")) {
+            FidBenchmark.Result r = FidBenchmark.run(n, dims);
+            System.out.println(r.report());
+            if (json != null) {
+                AtomicFiles.writeString(json, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(r));
+            }
+            return;
+        }
+        if (!op.equals("train")) {
+            throw new UserError("--op '" + op + "': use train or fid");
+        }
+        int c = channels != null ? channels : (model.equals("dcgan") || model.equals("sndcgan") ? 1 : 3);
+        TrainStepBenchmark.Result r = TrainStepBenchmark.run(
+                new TrainStepBenchmark.Options(model, resolution, batch, steps, warmup, c, profileSteps));
+        System.out.println(r.report());
+        JsonObject out = JsonParser.parseString(r.toJson()).getAsJsonObject();
+        if (model.equals("dcgan") && !noPeer && !GanLab.device().isGpu()) {
+            JsonObject peer = runPeer(c);
+            if (peer != null) {
+                double ratio = r.msPerStep() / peer.get("msPerStep").getAsDouble();
+                System.out.printf(Locale.ROOT, "python peer       %s, %d threads (%s; %s): %.1f ms/step -> Java/Python"
+                        + " time ratio %.2f%n", peer.get("engine").getAsString(), peer.get("threads").getAsInt(),
+                        peer.get("backends").getAsString(), peer.get("blas").getAsString(),
+                        peer.get("msPerStep").getAsDouble(), ratio);
+                out.add("peer", peer);
+                out.addProperty("javaOverPythonTime", ratio);
+            }
+        }
+        if (json != null) {
+            AtomicFiles.writeString(json, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(out));
+        }
+    }
+
+    /** Runs environment/bench/dcgan_peer.py at the same size and threads; null (with a note) when it cannot. */
+    private JsonObject runPeer(int c) {
+        Path script = DataPaths.home().resolve("environment/bench/dcgan_peer.py");
+        Path python = Path.of("/usr/bin/python3");
+        if (!Files.isRegularFile(script) || !Files.isExecutable(python)) {
+            System.out.println("python peer       skipped: " + script + " or /usr/bin/python3 missing");
+            return null;
+        }
+        List<String> cmd = List.of(python.toString(), script.toString(), "--resolution", Integer.toString(resolution),
+                "--channels", Integer.toString(c), "--batch", Integer.toString(batch), "--steps", Integer.toString(steps),
+                "--warmup", Integer.toString(warmup), "--threads", Integer.toString(GanLab.threads()));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                String reason = text.contains("No module named 'torch'")
+                        ? "Debian's python3-torch is not installed (apt-get install python3-torch)" : text.strip();
+                System.out.println("python peer       skipped: " + reason);
+                return null;
+            }
+            String last = text.strip().lines().reduce((a, b) -> b).orElse("{}");
+            return JsonParser.parseString(last).getAsJsonObject();
+        } catch (IOException e) {
+            System.out.println("python peer       skipped: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
