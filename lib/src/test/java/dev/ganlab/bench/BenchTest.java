@@ -1,0 +1,64 @@
+package dev.ganlab.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.core.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void busyTimeIsTheUnionOfOperatorIntervals() throws Exception {
+        Path trace = tmp.resolve("t.json");
+        // [0,10] and [5,12] overlap -> 12; [20,25] -> 5; nested [21,22] adds nothing; an event without dur is ignored
+        Files.writeString(trace, "[{\"name\":\"a\",\"ph\":\"X\",\"ts\":0,\"dur\":10},"
+                + "{\"name\":\"b\",\"ph\":\"X\",\"ts\":5,\"dur\":7},{\"name\":\"c\",\"ph\":\"X\",\"ts\":20,\"dur\":5},"
+                + "{\"name\":\"d\",\"ph\":\"X\",\"ts\":21,\"dur\":1},{\"name\":\"m\",\"ph\":\"i\",\"ts\":30}]");
+        assertEquals(17.0, ProfileTrace.busyMicros(trace), 1e-9);
+    }
+
+    @Test
+    void flopCountOfADcganStepMatchesTheArchitecture() {
+        int r = 16;
+        int c = 1;
+        int b = 4;
+        TrainStepBenchmark.Result res = TrainStepBenchmark.run(new TrainStepBenchmark.Options("dcgan", r, b, 2, 1, c, 1));
+        // DCGAN defaults: latent 100, generator width 128, discriminator widths 16..128.
+        int w = 128;
+        int s = r / 4;
+        double g = 100.0 * w * s * s + (2.0 * s) * (2 * s) * w * w * 9 + (double) r * r * w * (w / 2) * 9
+                + (double) r * r * (w / 2) * c * 9;
+        double d = 0;
+        int size = r;
+        int in = c;
+        int out = 16;
+        for (int i = 0; i < 4; i++) {
+            size = (size + 2 - 3) / 2 + 1;
+            d += (double) size * size * out * in * 9;
+            in = out;
+            out *= 2;
+        }
+        d += (double) in * size * size;
+        // D step: G forward without graph (x1) on b images, D on the joint 2b batch with backward (x3);
+        // G step: G forward and backward (x3), D on the joint 2b batch with grad mode on (x3).
+        double expected = 2.0 * b * (g * 1 + d * 2 * 3 + g * 3 + d * 2 * 3);
+        assertEquals(expected / 1e9, res.gflopPerStep(), 1e-9);
+        assertEquals(res.arraysAfterWarmup(), res.arraysEnd(), "live arrays grew during the timed steps");
+        assertTrue(res.msPerStep() > 0 && res.imagesPerSecond() > 0 && res.peakGflops() > 0);
+        assertTrue(res.outsideEngineFraction() >= 0 && res.outsideEngineFraction() < 1, res.report());
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        UserError e = assertThrows(UserError.class,
+                () -> new TrainStepBenchmark.Options("stylegan", 32, 8, 1, 1, 1, 0));
+        assertTrue(e.getMessage().contains("stylegan"));
+    }
+}
