@@ -25,6 +25,12 @@ public final class RunStatus {
     public String started;
     public String updated;
 
+    @Override
+    public String toString() {
+        return status + " at step " + step + "/" + steps + " (" + images + " images)"
+                + (message == null || message.isEmpty() ? "" : ": " + message);
+    }
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     public void write(Path file) {
