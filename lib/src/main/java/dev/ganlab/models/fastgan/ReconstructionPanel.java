@@ -2,7 +2,6 @@ package dev.ganlab.models.fastgan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
@@ -59,13 +58,8 @@ public record ReconstructionPanel(List<BufferedImage> inputs, List<BufferedImage
         }
         GanLab.noGradOnThisThread();
         try (NDManager m = GanLab.newManager()) {
-            int len = images.imageLength();
-            float[] buf = new float[n * len];
-            for (int i = 0; i < n; i++) {
-                images.copyScaled(i, buf, i * len, false);
-            }
             int side = images.height();
-            NDArray x = m.create(buf, new Shape(n, images.channels(), side, images.width())); // (n, C, S, S)
+            NDArray x = images.toTensor(m, 0, n); // (n, C, S, S)
             Reconstructions r = model.reconstruct(new ParameterStore(m, false), x, quadrant, false);
             ReconstructionLoss loss = model.reconstructionLoss();
             return new ReconstructionPanel(tiles(x, side), tiles(r.full(), side),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
@@ -54,11 +53,7 @@ class ReconstructionPanelTest {
             ReconstructionPanel panel = ReconstructionPanel.of(model, images, n, q);
 
             // The same reconstructions computed here directly.
-            float[] buf = new float[n * images.imageLength()];
-            for (int i = 0; i < n; i++) {
-                images.copyScaled(i, buf, i * images.imageLength(), false);
-            }
-            NDArray x = m.create(buf, new Shape(n, 3, 64, 64));
+            NDArray x = images.toTensor(m, 0, n);
             Reconstructions r = model.reconstruct(new ParameterStore(m, false), x, q, false);
             ImageDataset full = ImageDataset.fromTensor(r.full(), "full"); // 64 px at 64 px: no enlargement
             ImageDataset part = ImageDataset.fromTensor(r.part(), "part"); // 32 px, drawn 2x
