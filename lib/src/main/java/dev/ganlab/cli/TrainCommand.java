@@ -22,7 +22,8 @@ import java.util.List;
         footer = {"", "Examples:",
             "  ganlab train --model dcgan --data fashion-mnist --loss ns --steps 2000 --batch 64 --out runs/dcgan-ns",
             "  ganlab train --model progan --data emoji --resolution 64 --out runs/progan-emoji",
-            "  ganlab train --model fastgan --data emoji:smileys --resolution 128 --out runs/fastgan-smileys",
+            "  ganlab train --model fastgan --data emoji:smileys --resolution 128 --set dataLimit=100 --out runs/fastgan-smileys",
+            "  ganlab train ... --set fastgan.sle=false --set augment=         (FastGAN ablation: no SLE, no DiffAugment)",
             "  ganlab train --config base.json --set tricks.labelSmoothing=0.9 --set optD.lr=1e-4 --out runs/x",
             "  ganlab train --out runs/dcgan-ns --resume --steps 4000     (continue a run, longer)"})
 public final class TrainCommand implements Runnable {

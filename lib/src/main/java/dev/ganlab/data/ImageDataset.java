@@ -130,6 +130,24 @@ public final class ImageDataset {
         }
     }
 
+    /**
+     * Images {@code from} (inclusive) to {@code to} (exclusive) as one batch {@code (N, C, H, W)} in
+     * [-1, 1] (the scaling of {@link #copyScaled}), in {@code manager}: what a notebook hands to a
+     * model or an augmentation.
+     */
+    public ai.djl.ndarray.NDArray toTensor(ai.djl.ndarray.NDManager manager, int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IndexOutOfBoundsException(name + ": images " + from + ".." + to + " must lie in 0.." + size()
+                    + " with from < to");
+        }
+        int len = imageLength();
+        float[] buf = new float[(to - from) * len];
+        for (int i = from; i < to; i++) {
+            copyScaled(i, buf, (i - from) * len, false);
+        }
+        return manager.create(buf, new ai.djl.ndarray.types.Shape(to - from, channels, height, width));
+    }
+
     /** The first {@code n} images (or all, if fewer), keeping labels. */
     public ImageDataset head(int n) {
         int m = Math.min(n, size());

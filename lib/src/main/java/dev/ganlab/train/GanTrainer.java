@@ -44,10 +44,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import tech.tablesaw.api.Table;
 
 /**
@@ -79,6 +84,10 @@ public final class GanTrainer implements AutoCloseable {
     private static final long SALT_PENALTY = 41;
     private static final long SALT_REPLAY = 42;
     private static final long SALT_MARGIN = 43;
+
+    /** Sample grids are saved as {@code samples/step-00000250.png} (and {@code ...-raw.png} beside EMA ones). */
+    private static final String SAMPLE_GRID_NAME = "step-%08d";
+    private static final Pattern SAMPLE_GRID_FILE = Pattern.compile("step-(\\d{8})\\.png");
 
     private final TrainConfig cfg;
     private final Path dir;
@@ -687,7 +696,7 @@ public final class GanTrainer implements AutoCloseable {
             lastCoverage = pr.recall();
             pending.put("precision", lastPrecision);
             pending.put("coverage", lastCoverage);
-            String name = String.format("step-%08d", step);
+            String name = String.format(SAMPLE_GRID_NAME, step);
             BufferedImage rawGrid = ImageGrid.of(raw).cols(cols()).render();
             PngFiles.write(rawGrid, dir.resolve("samples").resolve(name + (emaGenerator != null ? "-raw" : "") + ".png"));
             BufferedImage grid = rawGrid;
@@ -803,6 +812,34 @@ public final class GanTrainer implements AutoCloseable {
         try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
             return ImageGrid.of(generateBatched(samplingGenerator(), fixedLatents, sm)).cols(cols()).render();
         }
+    }
+
+    /**
+     * The fixed-latent sample grids this run has saved in {@code samples/} (from the EMA generator when
+     * EMA is on), by step, oldest first: how the samples changed over training, including sessions
+     * before a resume.
+     */
+    public SortedMap<Long, BufferedImage> savedSampleGrids() {
+        SortedMap<Long, BufferedImage> grids = new TreeMap<>();
+        Path folder = dir.resolve("samples");
+        if (!Files.isDirectory(folder)) {
+            return grids;
+        }
+        try (var files = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = SAMPLE_GRID_FILE.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    BufferedImage img = ImageIO.read(p.toFile());
+                    if (img == null) {
+                        throw new UserError("sample grid " + p + " is not a readable PNG");
+                    }
+                    grids.put(Long.parseLong(m.group(1)), img);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sample grids in " + folder, e);
+        }
+        return grids;
     }
 
     /**

@@ -414,6 +414,11 @@ public final class TrainConfig {
                 throw new UserError("unknown setting '" + prefix + key + "' (known: " + String.join(", ", known) + ")");
             }
             JsonElement v = obj.get(key);
+            boolean flag = f.getType() == boolean.class || f.getType() == Boolean.class;
+            if (flag && !v.isJsonNull() && !(v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean())) {
+                // Gson reads any string into a boolean ("off" and "yes" both become false): say so instead.
+                throw new UserError("setting '" + prefix + key + "': " + v + " is not a boolean (use true or false)");
+            }
             if (v.isJsonObject() && !isLeaf(f.getType())) {
                 checkKeys(v.getAsJsonObject(), f.getType(), prefix + key + ".");
             }

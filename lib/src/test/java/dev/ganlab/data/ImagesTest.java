@@ -2,6 +2,7 @@ package dev.ganlab.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
@@ -74,5 +75,24 @@ class ImagesTest {
         assertEquals(1f, back[3], 1e-6f);
         ds.copyScaled(0, back, 0, true);
         assertEquals(1f, back[2], 1e-6f, "flipped row: value of column 3 lands in column 2");
+    }
+
+    @Test
+    void aRangeOfImagesBecomesOneBatchInMinusOneToOne() {
+        byte[][] px = {{0, 1, 2, 3, 4, 5}, {(byte) 255, (byte) 128, 0, 10, 20, 30}, {7, 7, 7, 7, 7, 7}};
+        ImageDataset ds = new ImageDataset("three", 1, 2, 3, java.util.List.of(px), null, java.util.List.of());
+        dev.ganlab.core.GanLab.init();
+        try (ai.djl.ndarray.NDManager m = dev.ganlab.core.GanLab.newManager()) {
+            ai.djl.ndarray.NDArray x = ds.toTensor(m, 1, 3);
+            assertEquals(new ai.djl.ndarray.types.Shape(2, 1, 2, 3), x.getShape());
+            float[] v = x.toFloatArray();
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; k < 6; k++) {
+                    assertEquals((px[i + 1][k] & 0xFF) / 127.5f - 1f, v[i * 6 + k], 1e-6f, "image " + (i + 1) + " value " + k);
+                }
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> ds.toTensor(null, 2, 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> ds.toTensor(null, 1, 1));
     }
 }

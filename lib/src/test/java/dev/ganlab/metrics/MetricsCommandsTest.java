@@ -2,7 +2,7 @@ package dev.ganlab.metrics;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.ganlab.cli.Main;
+import dev.ganlab.cli.MainRunner;
 import dev.ganlab.data.Datasets;
 import dev.ganlab.data.ImageDataset;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,10 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,19 +36,7 @@ class MetricsCommandsTest {
 
     /** Runs the command line; returns {exit status, stdout, stderr}. */
     static String[] run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int rc = Main.run(args);
-            return new String[] {Integer.toString(rc), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return MainRunner.run(args);
     }
 
     @Test

@@ -86,6 +86,19 @@ class TrainConfigTest {
     }
 
     @Test
+    void switchesTakeOnlyTrueOrFalse() {
+        assertEquals(false, TrainConfig.fromJson("{\"fastgan\": {\"sle\": false}}").fastgan.sle);
+        assertEquals(true, TrainConfig.fromJson("{\"fastgan\": {}}").fastgan.sle, "SLE is on by default");
+        assertEquals(false, with("model=fastgan", "fastgan.sle=false").fastgan.sle);
+        for (String bad : new String[] {"\"off\"", "\"true\"", "0"}) {
+            UserError e = assertThrows(UserError.class, () -> TrainConfig.fromJson("{\"fastgan\": {\"sle\": " + bad + "}}"));
+            assertTrue(e.getMessage().contains("'fastgan.sle'") && e.getMessage().contains(bad), e.getMessage());
+        }
+        UserError e = assertThrows(UserError.class, () -> new TrainConfig().set("fastgan.sle", "off"));
+        assertTrue(e.getMessage().contains("'fastgan.sle'") && e.getMessage().contains("off"), e.getMessage());
+    }
+
+    @Test
     void setRejectsUnknownKeysAndBadValues() {
         TrainConfig c = new TrainConfig();
         UserError e = assertThrows(UserError.class, () -> c.set("optD.learningRate", "1"));

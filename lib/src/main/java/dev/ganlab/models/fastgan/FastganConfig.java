@@ -105,9 +105,17 @@ public final class FastganConfig {
      * noise at 8, 32, 128, 512 px, one conv without noise at 16, 64, 256, 1024 px).
      */
     public String upBlocks = "single";
+    /**
+     * Skip-layer excitation (SLE) on: the low-resolution maps gate the channels of the high-resolution
+     * ones, in the generator ({@link #G_SLE_SOURCES}, the paper's module) and in the discriminator
+     * ({@link #D_SLE_SOURCES}, as the official code). {@code false} builds both networks without any
+     * SLE: every high-resolution map goes on ungated, the layers and output shapes are otherwise the
+     * same. For ablations (with vs without SLE at the same budget).
+     */
+    public boolean sle = true;
     /** Spectral norm on the generator's layers (the official code applies it to every G conv). */
     public boolean gSpectralNorm = true;
-    /** SLE nonlinearity: "swish" (official code) or "leaky_relu" (paper, slope 0.1). */
+    /** SLE nonlinearity: "swish" (official code) or "leaky_relu" (paper, slope 0.1); unused when {@code sle} is off. */
     public String sleActivation = SkipLayerExcitation.Activation.SWISH.key();
     /**
      * What the discriminator returns as logits: "patches" (the official {@code view(-1)} of the 5x5

@@ -25,7 +25,7 @@ import java.util.Map;
  *   <li>From the image to a map of side {@code min(S, 256)}: conv 3x3 (S <= 256), conv 4x4 stride 2
  *       (512) or two of them with BN (1024); LeakyReLU 0.2.
  *   <li>{@link DownBlock}s halve it down to 8x8; SLE lets the 256, 128, 64 px maps gate the 32, 16,
- *       8 px ones ({@link FastganConfig#D_SLE_SOURCES}; the pairs that fit).
+ *       8 px ones ({@link FastganConfig#D_SLE_SOURCES}; the pairs that fit; none with {@code sle} off).
  *   <li>Logits from the 8x8 map: conv 1x1, BN, LeakyReLU, conv 4x4 -> a 5x5 map of scores, returned
  *       flattened ({@code patches}, N*25 values, image-major, as the official {@code view(-1)}) or
  *       averaged per image ({@code mean}, N values).
@@ -89,7 +89,7 @@ public final class FastganDiscriminator extends AbstractBlock {
         for (int r = top / 2; r >= LAST; r /= 2) {
             DownBlock down = addChildBlock("down_" + r, new DownBlock(cfg.dChannels(r), sn));
             Integer source = FastganConfig.D_SLE_SOURCES.get(r);
-            boolean gated = source != null && source <= top;
+            boolean gated = cfg.sle && source != null && source <= top;
             SkipLayerExcitation sle = gated
                     ? addChildBlock("sle_" + source + "_" + r, new SkipLayerExcitation(cfg.dChannels(r), act, sn, false))
                     : null;
@@ -196,6 +196,7 @@ public final class FastganDiscriminator extends AbstractBlock {
 
     @Override
     public String toString() {
-        return "FastganDiscriminator(" + resolution + " px, SLE " + slePairs() + ", logits=" + cfg.logits + ")";
+        return "FastganDiscriminator(" + resolution + " px, SLE " + (cfg.sle ? slePairs() : "off") + ", logits="
+                + cfg.logits + ")";
     }
 }

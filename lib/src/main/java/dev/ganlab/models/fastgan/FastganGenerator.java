@@ -28,7 +28,8 @@ import java.util.Map;
  *   <li>One {@link UpBlock} per resolution 8, 16, ..., S (one conv with noise injection, or the
  *       official alternation of two-conv and one-conv blocks: {@code upBlocks}).
  *   <li>Skip-layer excitation: the 4, 8, 16, 32 px maps gate the 64, 128, 256, 512 px maps
- *       ({@link FastganConfig#G_SLE_SOURCES}; the pairs that fit the output size).
+ *       ({@link FastganConfig#G_SLE_SOURCES}; the pairs that fit the output size); none with
+ *       {@code sle} off.
  *   <li>Output: conv 3x3 to the image channels, tanh.
  * </ul>
  * Every conv (and the initial Linear) is spectrally normalised when {@code gSpectralNorm}, as in the
@@ -67,7 +68,7 @@ public final class FastganGenerator extends AbstractBlock {
             int convs = official && comp ? 2 : 1;
             boolean noise = !official || comp;
             UpBlock up = addChildBlock("up_" + r, new UpBlock(cfg.gChannels(r), convs, noise, ws));
-            Integer source = FastganConfig.G_SLE_SOURCES.get(r);
+            Integer source = cfg.sle ? FastganConfig.G_SLE_SOURCES.get(r) : null;
             SkipLayerExcitation sle = source == null ? null
                     : addChildBlock("sle_" + source + "_" + r, new SkipLayerExcitation(cfg.gChannels(r), act, ws, false));
             ladder.add(r, up, sle, source == null ? 0 : source);
@@ -113,6 +114,7 @@ public final class FastganGenerator extends AbstractBlock {
 
     @Override
     public String toString() {
-        return "FastganGenerator(" + resolution + " px, upBlocks=" + cfg.upBlocks + ", SLE " + slePairs() + ")";
+        return "FastganGenerator(" + resolution + " px, upBlocks=" + cfg.upBlocks + ", SLE "
+                + (cfg.sle ? slePairs() : "off") + ")";
     }
 }

@@ -88,6 +88,96 @@ class FastganModelTest {
     }
 
     @Test
+    void withSleOffNoMapIsGatedAndTheShapesStayTheSame() {
+        // Without spectral norm in G, so a zeroed weight below gives an exact gate (0 / sigma(0) is NaN).
+        FastganModel on = new FastganModel(small(c -> c.gSpectralNorm = false), 3, 64);
+        FastganModel off = new FastganModel(small(c -> {
+            c.gSpectralNorm = false;
+            c.sle = false;
+        }), 3, 64);
+        assertEquals(Map.of(), off.generator().slePairs());
+        assertEquals(Map.of(), off.discriminator().slePairs());
+        try (NDManager m = GanLab.newManager()) {
+            for (FastganModel model : List.of(on, off)) {
+                model.initializeGenerator(model.generator(), m);
+                model.initializeDiscriminator(m);
+            }
+            Map<String, Parameter> gOn = byPlainName(on.generator());
+            Map<String, Parameter> gOff = byPlainName(off.generator());
+            Map<String, Parameter> dOn = byPlainName(on.discriminator());
+            Map<String, Parameter> dOff = byPlainName(off.discriminator());
+            assertTrue(gOn.keySet().stream().anyMatch(k -> k.startsWith("sle_")), "SLE on: G has SLE parameters " + gOn.keySet());
+            assertTrue(dOn.keySet().stream().anyMatch(k -> k.startsWith("sle_")), "SLE on: D has SLE parameters");
+            assertTrue(gOff.keySet().stream().noneMatch(k -> k.contains("sle")), "SLE off: G has " + gOff.keySet());
+            assertTrue(dOff.keySet().stream().noneMatch(k -> k.contains("sle")), "SLE off: D has " + dOff.keySet());
+            // Everything else is the same layer with the same shape.
+            for (Map<String, Parameter>[] pair : List.of(new Map[] {gOn, gOff}, new Map[] {dOn, dOff})) {
+                Map<String, Parameter> withSle = pair[0];
+                Map<String, Parameter> without = pair[1];
+                assertEquals(withSle.keySet().stream().filter(k -> !k.startsWith("sle_")).sorted().toList(),
+                        without.keySet().stream().sorted().toList());
+                for (String k : without.keySet()) {
+                    assertEquals(withSle.get(k).getArray().getShape(), without.get(k).getArray().getShape(), k);
+                    without.get(k).getArray().set(withSle.get(k).getArray().toFloatArray());
+                }
+            }
+            // At 64 px the only generator SLE gates the 64 px map, which goes to the output through a
+            // linear conv and tanh: with the gate's 1x1 conv zeroed the gate is sigmoid(0) = 1/2, so
+            // atanh(output with SLE) = atanh(output without) / 2 exactly when "off" means "not gated".
+            for (Map.Entry<String, Parameter> e : gOn.entrySet()) {
+                if (e.getKey().startsWith("sle_") && e.getKey().contains("excite") && e.getKey().endsWith("weight")) {
+                    e.getValue().getArray().muli(0);
+                }
+            }
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray z = on.sampleLatent(m, 2);
+            // Training mode: batch statistics keep the maps at unit scale (at initialisation the running
+            // statistics shrink them layer by layer to nearly zero); the noise is replayed by the seed.
+            GanLab.seedEngine(7);
+            NDArray xOn = on.generate(on.generator(), ps, z, true);
+            GanLab.seedEngine(7);
+            NDArray xOff = off.generate(off.generator(), ps, z, true);
+            assertEquals(new Shape(2, 3, 64, 64), xOff.getShape());
+            float[] a = atanh(xOn.toFloatArray());
+            float[] b = atanh(xOff.toFloatArray());
+            float largest = 0;
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i] / 2, a[i], 1e-4f + 1e-3f * Math.abs(b[i]), "pixel " + i);
+                largest = Math.max(largest, Math.abs(b[i]));
+            }
+            assertTrue(largest > 1e-2f, "the comparison is not between zero images");
+            NDArray images = m.randomUniform(-1f, 1f, new Shape(2, 3, 64, 64));
+            DiscriminatorOutput dOutOn = on.discriminate(ps, images, true, true);
+            DiscriminatorOutput dOutOff = off.discriminate(ps, images, true, true);
+            assertEquals(dOutOn.logits().getShape(), dOutOff.logits().getShape());
+            assertEquals(dOutOn.features().getShape(), dOutOff.features().getShape());
+            assertNotNull(dOutOff.auxLoss(), "the reconstruction decoders do not depend on SLE");
+        }
+        assertTrue(off.generator().toString().contains("SLE off"), off.generator().toString());
+    }
+
+    /**
+     * Parameters by name without the order prefix of the network's own children ("03up_16_..." ->
+     * "up_16_..."), which shifts when SLE blocks are left out; prefixes inside a child stay.
+     */
+    private static Map<String, Parameter> byPlainName(Block block) {
+        Map<String, Parameter> m = new java.util.TreeMap<>();
+        for (var p : block.getParameters()) {
+            m.put(p.getKey().replaceFirst("^\\d\\d", ""), p.getValue());
+        }
+        assertEquals(block.getParameters().size(), m.size(), "plain names are unique");
+        return m;
+    }
+
+    private static float[] atanh(float[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (0.5 * Math.log((1 + (double) v[i]) / (1 - (double) v[i])));
+        }
+        return out;
+    }
+
+    @Test
     void officialLayoutHasTwoConvsWithNoiseAtEveryOtherResolution() {
         try (NDManager m = GanLab.newManager()) {
             FastganModel single = new FastganModel(small(), 3, 64);
