@@ -50,9 +50,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import tech.tablesaw.api.Table;
 
 /**
@@ -87,7 +84,6 @@ public final class GanTrainer implements AutoCloseable {
 
     /** Sample grids are saved as {@code samples/step-00000250.png} (and {@code ...-raw.png} beside EMA ones). */
     private static final String SAMPLE_GRID_NAME = "step-%08d";
-    private static final Pattern SAMPLE_GRID_FILE = Pattern.compile("step-(\\d{8})\\.png");
 
     private final TrainConfig cfg;
     private final Path dir;
@@ -821,23 +817,10 @@ public final class GanTrainer implements AutoCloseable {
      */
     public SortedMap<Long, BufferedImage> savedSampleGrids() {
         SortedMap<Long, BufferedImage> grids = new TreeMap<>();
-        Path folder = dir.resolve("samples");
-        if (!Files.isDirectory(folder)) {
-            return grids;
-        }
-        try (var files = Files.list(folder)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Matcher m = SAMPLE_GRID_FILE.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    BufferedImage img = ImageIO.read(p.toFile());
-                    if (img == null) {
-                        throw new UserError("sample grid " + p + " is not a readable PNG");
-                    }
-                    grids.put(Long.parseLong(m.group(1)), img);
-                }
+        if (Files.isDirectory(dir.resolve("samples"))) {
+            for (Path p : SampleGrids.list(dir)) {
+                grids.put(SampleGrids.stepOf(p), SampleGrids.read(p));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the sample grids in " + folder, e);
         }
         return grids;
     }
