@@ -59,6 +59,27 @@ public final class Plots {
         return new Figure(layout(title, xLabel, yLabel, logY), traces);
     }
 
+    /**
+     * Two series of different units over the same x: {@code left} against the left axis, {@code right}
+     * against a second axis on the right (e.g. a resolution and a fade-in weight over images shown).
+     */
+    public static Figure twoAxes(String title, String xLabel, double[] x, String leftName, double[] left,
+            String rightName, double[] right) {
+        if (left.length != x.length || right.length != x.length) {
+            throw new IllegalArgumentException(title + ": " + x.length + " x values, but " + left.length + " "
+                    + leftName + " and " + right.length + " " + rightName + " values");
+        }
+        Trace l = ScatterTrace.builder(x, left).mode(ScatterTrace.Mode.LINE).name(leftName).build();
+        Trace r = ScatterTrace.builder(x, right).mode(ScatterTrace.Mode.LINE).name(rightName)
+                .yAxis(ScatterTrace.YAxis.Y2).build();
+        Layout layout = Layout.builder().title(title).width(720).height(380)
+                .xAxis(Axis.builder().title(xLabel).build())
+                .yAxis(Axis.builder().title(leftName).build())
+                .yAxis2(Axis.builder().title(rightName).side(Axis.Side.right).overlaying(ScatterTrace.YAxis.Y).build())
+                .build();
+        return new Figure(layout, l, r);
+    }
+
     /** A bar chart with optional error bars (pass null for none). */
     public static Figure bars(String title, String yLabel, List<String> labels, double[] values) {
         if (labels.size() != values.length) {
