@@ -130,6 +130,20 @@ public final class ImageDataset {
         }
     }
 
+    /**
+     * All images as one batch {@code (N, C, H, W)} scaled to [-1, 1] in {@code manager} (on its
+     * device), as the training loop feeds them; {@link #fromTensor} is the way back. Take a
+     * {@link #head} or {@link #subset} first for a few.
+     */
+    public ai.djl.ndarray.NDArray toTensor(ai.djl.ndarray.NDManager manager) {
+        int len = imageLength();
+        float[] v = new float[size() * len];
+        for (int i = 0; i < size(); i++) {
+            copyScaled(i, v, i * len, false);
+        }
+        return manager.create(v, new ai.djl.ndarray.types.Shape(size(), channels, height, width));
+    }
+
     /** The first {@code n} images (or all, if fewer), keeping labels. */
     public ImageDataset head(int n) {
         int m = Math.min(n, size());

@@ -48,6 +48,35 @@ public final class Plots {
         return lines(title, xCol, yCols.length == 1 ? yCols[0] : "", column(t, xCol), ys, false);
     }
 
+    /**
+     * Lines with markers of values recorded only now and then (evaluations every k steps, a column
+     * that starts partway through a run): each series keeps just its rows with a value, so the points
+     * join up instead of standing alone between missing rows, and a series with one value still shows.
+     */
+    public static Figure sparseLines(Table t, String title, String xCol, String... yCols) {
+        double[] x = column(t, xCol);
+        Trace[] traces = new Trace[yCols.length];
+        for (int k = 0; k < yCols.length; k++) {
+            double[] y = column(t, yCols[k]);
+            int n = 0;
+            for (int i = 0; i < y.length; i++) {
+                if (!Double.isNaN(y[i]) && !Double.isNaN(x[i])) {
+                    n++;
+                }
+            }
+            double[] xs = new double[n];
+            double[] ys = new double[n];
+            for (int i = 0, j = 0; i < y.length; i++) {
+                if (!Double.isNaN(y[i]) && !Double.isNaN(x[i])) {
+                    xs[j] = x[i];
+                    ys[j++] = y[i];
+                }
+            }
+            traces[k] = ScatterTrace.builder(xs, ys).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(yCols[k]).build();
+        }
+        return new Figure(layout(title, xCol, yCols.length == 1 ? yCols[0] : "", false), traces);
+    }
+
     /** A line chart of several series sharing x values. */
     public static Figure lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series,
             boolean logY) {

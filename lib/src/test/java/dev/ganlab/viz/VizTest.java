@@ -118,6 +118,22 @@ class VizTest {
     }
 
     @Test
+    void sparseLinesKeepOnlyTheRowsWithAValuePerSeries() {
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("h",
+                tech.tablesaw.api.DoubleColumn.create("images", new double[] {10, 20, 30, 40}),
+                tech.tablesaw.api.DoubleColumn.create("swd_16", new double[] {Double.NaN, 5, Double.NaN, 3}),
+                tech.tablesaw.api.DoubleColumn.create("swd_32", new double[] {Double.NaN, Double.NaN, Double.NaN, 7}));
+        // Tablesaw writes the numbers as quoted strings.
+        String js = Plots.sparseLines(t, "swd", "images", "swd_16", "swd_32").asJavascript("d")
+                .replace("\"", "").replace(" ", "");
+        assertTrue(js.contains("x:[20.0,40.0]") && js.contains("y:[5.0,3.0]"), js);
+        assertTrue(js.contains("x:[40.0]") && js.contains("y:[7.0]"), "a single value still forms a series: " + js);
+        assertFalse(js.contains("NaN"), js);
+        assertTrue(js.contains("lines+markers"), js);
+        assertThrows(IllegalArgumentException.class, () -> Plots.sparseLines(t, "x", "images", "fid"));
+    }
+
+    @Test
     void pngFilesAreWrittenWholeAndReadBack() throws Exception {
         BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
         img.setRGB(2, 1, 0x123456);
