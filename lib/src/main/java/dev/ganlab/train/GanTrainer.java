@@ -132,6 +132,7 @@ public final class GanTrainer implements AutoCloseable {
     private Shape evaluatorShape;
     private EvaluationReport lastEvaluation;
     private String evaluationWarning;
+    private String lastSkipReason;
     private final RunStatus status = new RunStatus();
 
     private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom, ImageDataset given) {
@@ -814,7 +815,12 @@ public final class GanTrainer implements AutoCloseable {
             // A metric that cannot run at this stage (SWD below 16 px while ProGAN is small) must not
             // stop training: say so and go on.
             evaluationWarning = "evaluation at step " + step + " skipped: " + e.getMessage();
-            System.err.println(evaluationWarning);
+            // Say it once per reason: a ProGAN run evaluating every k steps would otherwise repeat the
+            // same line for every evaluation of its first stages.
+            if (!e.getMessage().equals(lastSkipReason)) {
+                System.err.println(evaluationWarning + " (said once; later skips for this reason are silent)");
+                lastSkipReason = e.getMessage();
+            }
         }
     }
 

@@ -166,6 +166,35 @@ class ProganTrainingTest {
                 Files.readAllBytes(dir.resolve("samples").resolve(GanTrainer.resolutionSampleName(16))));
     }
 
+    @Test
+    void swdIsRecordedFrom16PxOnAndEarlierSkipsAreReportedOncePerResolution() {
+        TrainConfig c = tiny(STEPS);
+        c.eval.metrics = "swd";
+        c.eval.every = 3;
+        c.eval.n = 16;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream oldErr = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve("swd"))) {
+            t.addMonitor(GanTrainerTest.QUIET).train();
+            Table h = t.history();
+            double[] swd16 = Plots.column(h, "swd_16_x1e3");
+            double[] resolution = Plots.column(h, "resolution");
+            double[] step = Plots.column(h, "step");
+            for (int i = 0; i < h.rowCount(); i++) {
+                boolean evaluated = step[i] % 3 == 0 || step[i] == STEPS;
+                assertEquals(evaluated && resolution[i] == 16, !Double.isNaN(swd16[i]), "SWD at step " + step[i]);
+            }
+            assertTrue(t.evaluationWarning().startsWith("evaluation at step 15 skipped"), t.evaluationWarning());
+        } finally {
+            System.setErr(oldErr);
+        }
+        List<String> skips = err.toString().lines().filter(l -> l.contains("skipped")).toList();
+        assertEquals(2, skips.size(), "one line for 4 px and one for 8 px: " + skips);
+        assertTrue(skips.get(0).contains("step 3 ") && skips.get(0).contains("4x4"), skips.get(0));
+        assertTrue(skips.get(1).contains("step 6 ") && skips.get(1).contains("8x8"), skips.get(1));
+    }
+
     static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> m = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
