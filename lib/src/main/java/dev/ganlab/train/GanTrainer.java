@@ -458,8 +458,9 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * One training step (nCritic discriminator updates, one generator update). Returns the values
-     * logged for it. Public for notebooks that step by hand.
+     * One training step (nCritic discriminator updates, one generator update). Returns the losses
+     * logged for it; the model's stage values ({@code model().stageMetrics()}) go to the history as
+     * they are after the step. Public for notebooks that step by hand.
      */
     public Map<String, Float> step1() {
         stageImages = imagesShown;
