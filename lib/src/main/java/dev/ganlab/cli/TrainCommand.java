@@ -19,7 +19,8 @@ import java.util.Locale;
 
 /**
  * {@code ganlab train}: trains a GAN and writes config.json, metrics.csv, samples/ and checkpoints/
- * into the output folder.
+ * into the output folder; a growing model (ProGAN) also leaves one sample grid per resolution,
+ * {@code samples/res-<R>px.png}.
  */
 @Command(name = "train", description = "Train a GAN (dcgan, sndcgan, progan, fastgan) on a data set.",
         footer = {"", "Examples:",
