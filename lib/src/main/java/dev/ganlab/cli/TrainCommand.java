@@ -1,6 +1,8 @@
 package dev.ganlab.cli;
 
 import dev.ganlab.core.UserError;
+import dev.ganlab.models.progan.ProganConfig;
+import dev.ganlab.models.progan.ProganSchedule;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
@@ -13,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code ganlab train}: trains a GAN and writes config.json, metrics.csv, samples/ and checkpoints/
- * into the output folder.
+ * into the output folder; a growing model (ProGAN) also leaves one sample grid per resolution,
+ * {@code samples/res-<R>px.png}.
  */
 @Command(name = "train", description = "Train a GAN (dcgan, sndcgan, progan, fastgan) on a data set.",
         footer = {"", "Examples:",
@@ -77,11 +81,36 @@ public final class TrainCommand implements Runnable {
         try (GanTrainer t = resume && config == null && model == null && data == null && loss == null && sets.isEmpty()
                 ? GanTrainer.resume(out, steps)
                 : GanTrainer.open(cfg, out, resume)) {
+            String note = growthNote(t.config());
+            if (note != null) {
+                System.err.println(note);
+            }
             status = t.train();
         }
         if (!status.status.equals("finished")) {
             throw new UserError("run " + out + " " + status.status + ": " + status.message);
         }
+    }
+
+    /**
+     * For a ProGAN run whose steps end before its schedule has grown to the target resolution (the
+     * default 2000 steps cover a fraction of the paper's 800k-image phases), a note that says how many
+     * steps growing takes; null otherwise. Such a run is legal (a short test), but rarely meant.
+     */
+    static String growthNote(TrainConfig resolved) {
+        if (!resolved.model.equals("progan")) {
+            return null;
+        }
+        ProganConfig p = resolved.progan;
+        long grown = ProganSchedule.of(p).growthEnd();
+        int needed = p.stepsToShow(grown, resolved.batch, resolved.nCritic);
+        if (resolved.steps >= needed) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "note: progan reaches %d px (fully faded in) after %,d images = %,d steps;"
+                + " this run stops at step %,d. Set --steps, or shorten progan.fadeInImages (%,d) and"
+                + " progan.stabiliseImages (%,d) with --set.", p.targetResolution, grown, needed, resolved.steps,
+                p.fadeInImages, p.stabiliseImages);
     }
 
     TrainConfig buildConfig() {

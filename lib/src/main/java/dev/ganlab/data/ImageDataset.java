@@ -148,6 +148,14 @@ public final class ImageDataset {
         return manager.create(buf, new ai.djl.ndarray.types.Shape(to - from, channels, height, width));
     }
 
+    /**
+     * All images as one batch {@code (N, C, H, W)} scaled to [-1, 1] in {@code manager}, as the training
+     * loop feeds them; {@link #fromTensor} is the way back.
+     */
+    public ai.djl.ndarray.NDArray toTensor(ai.djl.ndarray.NDManager manager) {
+        return toTensor(manager, 0, size());
+    }
+
     /** The first {@code n} images (or all, if fewer), keeping labels. */
     public ImageDataset head(int n) {
         int m = Math.min(n, size());

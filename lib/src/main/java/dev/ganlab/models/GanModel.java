@@ -99,6 +99,22 @@ public interface GanModel {
         return configured;
     }
 
+    /**
+     * Whether the model changes resolution during training (ProGAN). The trainer then also saves a
+     * sample grid at the end of each resolution ({@code samples/res-<R>px.png}).
+     */
+    default boolean grows() {
+        return false;
+    }
+
+    /**
+     * The resolution the generator works at once {@code images} real images have been shown; a model
+     * that does not grow always works at its {@link #imageShape()} size.
+     */
+    default int resolutionAt(long images) {
+        return (int) imageShape().get(1);
+    }
+
     /** A one-line description of the stage, for progress lines (empty when the model has none). */
     default String stage() {
         return "";

@@ -43,6 +43,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
@@ -50,6 +51,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tech.tablesaw.api.Table;
 
 /**
@@ -84,6 +88,8 @@ public final class GanTrainer implements AutoCloseable {
 
     /** Sample grids are saved as {@code samples/step-00000250.png} (and {@code ...-raw.png} beside EMA ones). */
     private static final String SAMPLE_GRID_NAME = "step-%08d";
+    /** Names written by {@link #resolutionSampleName}. */
+    private static final Pattern RESOLUTION_SAMPLE = Pattern.compile("res-(\\d+)px\\.png");
 
     private final TrainConfig cfg;
     private final Path dir;
@@ -129,6 +135,7 @@ public final class GanTrainer implements AutoCloseable {
     private Shape evaluatorShape;
     private EvaluationReport lastEvaluation;
     private String evaluationWarning;
+    private String lastSkipReason;
     private final RunStatus status = new RunStatus();
 
     private GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom, ImageDataset given) {
@@ -357,6 +364,11 @@ public final class GanTrainer implements AutoCloseable {
         return this;
     }
 
+    /** Generator updates since the generator optimiser's last reset (tests check when ProGAN resets Adam). */
+    long generatorUpdatesSinceReset() {
+        return optG.steps();
+    }
+
     /** Asks the loop to checkpoint and stop after the current step. */
     public void requestStop() {
         stopRequested = true;
@@ -419,6 +431,11 @@ public final class GanTrainer implements AutoCloseable {
                 if ((cfg.eval.every > 0 && done % cfg.eval.every == 0) || done == cfg.steps) {
                     evaluateIntoHistory();
                 }
+                if (model.grows() && (done == cfg.steps
+                        || model.resolutionAt(imagesShown) != model.imageShape().get(1))) {
+                    // The next step works at another resolution (or there is none): keep this one's result.
+                    saveResolutionSamples();
+                }
                 if (done % cfg.logEvery == 0 || done == cfg.steps) {
                     writeHistory(done);
                 }
@@ -444,8 +461,9 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * One training step (nCritic discriminator updates, one generator update). Returns the values
-     * logged for it. Public for notebooks that step by hand.
+     * One training step (nCritic discriminator updates, one generator update). Returns the losses
+     * logged for it; the model's stage values ({@code model().stageMetrics()}) go to the history as
+     * they are after the step. Public for notebooks that step by hand.
      */
     public Map<String, Float> step1() {
         stageImages = imagesShown;
@@ -475,9 +493,9 @@ public final class GanTrainer implements AutoCloseable {
             if (ema != null) {
                 ema.update(t);
             }
-            for (Map.Entry<String, Double> e : model.stageMetrics().entrySet()) {
-                out.put(e.getKey(), e.getValue().floatValue());
-            }
+            // The stage of the row's last step, not an average over the interval (a mean of 8 and 16
+            // px is no resolution the model ever had).
+            pending.putAll(model.stageMetrics());
         } finally {
             loader.recycle();
         }
@@ -682,7 +700,11 @@ public final class GanTrainer implements AutoCloseable {
         try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
             NDArray raw = generateBatched(generator, fixedLatents, sm);
             Shape image = raw.getShape().slice(1);
-            if (collapse.needsReal(image)) {
+            // A growing model's reals change with its stage (ProGAN blends them during a fade-in), so
+            // compare with them as the discriminator sees them now. Set once per image size instead, the
+            // reference would depend on the alpha of the first grid at that size, and a resumed run would
+            // measure against other reals than the uninterrupted one.
+            if (model.grows() || collapse.needsReal(image)) {
                 collapse.setReal(model.prepareReals(fixedReals), root);
             }
             lastDiversity = collapse.ratio(raw);
@@ -703,6 +725,39 @@ public final class GanTrainer implements AutoCloseable {
             BufferedImage g = grid;
             monitors.forEach(m -> m.onSamples(this, step, g));
         }
+    }
+
+    /** File name of the sample grid that ends resolution {@code resolution} (zero-padded so names sort). */
+    public static String resolutionSampleName(int resolution) {
+        return String.format(Locale.ROOT, "res-%04dpx.png", resolution);
+    }
+
+    /** Saves the sampling generator's grid as the result of the current resolution. */
+    private void saveResolutionSamples() {
+        int r = (int) model.imageShape().get(1);
+        BufferedImage grid = sampleGrid();
+        PngFiles.write(grid, dir.resolve("samples").resolve(resolutionSampleName(r)));
+        monitors.forEach(m -> m.onResolutionDone(this, r, grid));
+    }
+
+    /**
+     * The per-resolution sample grids of a growing model saved so far ({@code samples/res-<R>px.png}),
+     * by resolution, smallest first: each is the fixed latents' grid at the end of that resolution
+     * (for the last one: at the end of the run so far).
+     */
+    public Map<Integer, BufferedImage> resolutionSamples() {
+        Map<Integer, BufferedImage> grids = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir.resolve("samples"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Matcher m = RESOLUTION_SAMPLE.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    grids.put(Integer.parseInt(m.group(1)), PngFiles.read(f));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir.resolve("samples"), e);
+        }
+        return grids;
     }
 
     private int cols() {
@@ -764,7 +819,12 @@ public final class GanTrainer implements AutoCloseable {
             // A metric that cannot run at this stage (SWD below 16 px while ProGAN is small) must not
             // stop training: say so and go on.
             evaluationWarning = "evaluation at step " + step + " skipped: " + e.getMessage();
-            System.err.println(evaluationWarning);
+            // Say it once per reason: a ProGAN run evaluating every k steps would otherwise repeat the
+            // same line for every evaluation of its first stages.
+            if (!e.getMessage().equals(lastSkipReason)) {
+                System.err.println(evaluationWarning + " (said once; later skips for this reason are silent)");
+                lastSkipReason = e.getMessage();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ganlab.viz;
 import java.awt.image.BufferedImage;
 import java.lang.reflect.Method;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Figure;
@@ -247,6 +248,23 @@ public final class Notebook {
     public static String imgTag(BufferedImage img) {
         return "<img src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(PngFiles.encode(img))
                 + "\" width=\"" + img.getWidth() + "\" height=\"" + img.getHeight() + "\"/>";
+    }
+
+    /**
+     * Pictures side by side, each with its caption underneath (wrapping onto further rows when the page
+     * is narrow): e.g. a run's sample grid at every resolution, in the order of the map.
+     */
+    public static Html gallery(Map<String, BufferedImage> captioned) {
+        if (captioned.isEmpty()) {
+            throw new IllegalArgumentException("gallery: no pictures to show");
+        }
+        StringBuilder html = new StringBuilder("<div style=\"display:flex;flex-wrap:wrap;gap:16px;align-items:flex-end\">");
+        for (Map.Entry<String, BufferedImage> e : captioned.entrySet()) {
+            html.append("<figure style=\"margin:0;text-align:center\">").append(imgTag(e.getValue()))
+                    .append("<figcaption style=\"font-family:sans-serif;font-size:13px\">").append(escape(e.getKey()))
+                    .append("</figcaption></figure>");
+        }
+        return new Html(html.append("</div>").toString());
     }
 
     /** Escapes text for HTML. */

@@ -48,6 +48,35 @@ public final class Plots {
         return lines(title, xCol, yCols.length == 1 ? yCols[0] : "", column(t, xCol), ys, false);
     }
 
+    /**
+     * Lines with markers of values recorded only now and then (evaluations every k steps, a column
+     * that starts partway through a run): each series keeps just its rows with a value, so the points
+     * join up instead of standing alone between missing rows, and a series with one value still shows.
+     */
+    public static Figure sparseLines(Table t, String title, String xCol, String... yCols) {
+        double[] x = column(t, xCol);
+        Trace[] traces = new Trace[yCols.length];
+        for (int k = 0; k < yCols.length; k++) {
+            double[] y = column(t, yCols[k]);
+            int n = 0;
+            for (int i = 0; i < y.length; i++) {
+                if (!Double.isNaN(y[i]) && !Double.isNaN(x[i])) {
+                    n++;
+                }
+            }
+            double[] xs = new double[n];
+            double[] ys = new double[n];
+            for (int i = 0, j = 0; i < y.length; i++) {
+                if (!Double.isNaN(y[i]) && !Double.isNaN(x[i])) {
+                    xs[j] = x[i];
+                    ys[j++] = y[i];
+                }
+            }
+            traces[k] = ScatterTrace.builder(xs, ys).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(yCols[k]).build();
+        }
+        return new Figure(layout(title, xCol, yCols.length == 1 ? yCols[0] : "", false), traces);
+    }
+
     /** A line chart of several series sharing x values. */
     public static Figure lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series,
             boolean logY) {
@@ -57,6 +86,27 @@ public final class Plots {
             traces[i++] = ScatterTrace.builder(x, e.getValue()).mode(ScatterTrace.Mode.LINE).name(e.getKey()).build();
         }
         return new Figure(layout(title, xLabel, yLabel, logY), traces);
+    }
+
+    /**
+     * Two series of different units over the same x: {@code left} against the left axis, {@code right}
+     * against a second axis on the right (e.g. a resolution and a fade-in weight over images shown).
+     */
+    public static Figure twoAxes(String title, String xLabel, double[] x, String leftName, double[] left,
+            String rightName, double[] right) {
+        if (left.length != x.length || right.length != x.length) {
+            throw new IllegalArgumentException(title + ": " + x.length + " x values, but " + left.length + " "
+                    + leftName + " and " + right.length + " " + rightName + " values");
+        }
+        Trace l = ScatterTrace.builder(x, left).mode(ScatterTrace.Mode.LINE).name(leftName).build();
+        Trace r = ScatterTrace.builder(x, right).mode(ScatterTrace.Mode.LINE).name(rightName)
+                .yAxis(ScatterTrace.YAxis.Y2).build();
+        Layout layout = Layout.builder().title(title).width(720).height(380)
+                .xAxis(Axis.builder().title(xLabel).build())
+                .yAxis(Axis.builder().title(leftName).build())
+                .yAxis2(Axis.builder().title(rightName).side(Axis.Side.right).overlaying(ScatterTrace.YAxis.Y).build())
+                .build();
+        return new Figure(layout, l, r);
     }
 
     /** A bar chart with optional error bars (pass null for none). */

@@ -19,6 +19,19 @@ public final class PngFiles {
         AtomicFiles.write(file, encode(img));
     }
 
+    /** Reads an image file (PNG or any format ImageIO knows); a missing or unreadable file names itself. */
+    public static BufferedImage read(Path file) {
+        try {
+            BufferedImage img = ImageIO.read(file.toFile());
+            if (img == null) {
+                throw new IOException("not an image ImageIO can read");
+            }
+            return img;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read image " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The PNG encoding of {@code img}. */
     public static byte[] encode(BufferedImage img) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {

@@ -95,4 +95,22 @@ class ImagesTest {
         assertThrows(IndexOutOfBoundsException.class, () -> ds.toTensor(null, 2, 4));
         assertThrows(IndexOutOfBoundsException.class, () -> ds.toTensor(null, 1, 1));
     }
+
+    @Test
+    void toTensorIsTheInverseOfFromTensor() {
+        // Two RGB 1x2 images with pixel values spread over 0..255.
+        byte[][] px = {{0, 10, 20, 30, (byte) 200, (byte) 255}, {(byte) 255, 1, 2, 3, 4, 5}};
+        ImageDataset ds = new ImageDataset("t", 3, 1, 2, java.util.List.of(px[0], px[1]), null, java.util.List.of());
+        dev.ganlab.core.GanLab.init();
+        try (ai.djl.ndarray.NDManager m = dev.ganlab.core.GanLab.newManager()) {
+            ai.djl.ndarray.NDArray t = ds.toTensor(m);
+            assertEquals(new ai.djl.ndarray.types.Shape(2, 3, 1, 2), t.getShape());
+            assertEquals(-1f, t.getFloat(0, 0, 0, 0), 1e-6f);
+            assertEquals(1f, t.getFloat(0, 2, 0, 1), 1e-6f, "channel 2, column 1 of image 0 is 255");
+            ImageDataset back = ImageDataset.fromTensor(t, "back");
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(px[i], back.pixels(i), "image " + i);
+            }
+        }
+    }
 }

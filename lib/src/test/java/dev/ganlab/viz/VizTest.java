@@ -92,12 +92,57 @@ class VizTest {
     }
 
     @Test
+    void galleryCaptionsEveryPictureInOrder() {
+        BufferedImage a = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+        BufferedImage b = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        Map<String, BufferedImage> m = new java.util.LinkedHashMap<>();
+        m.put("8 px", a);
+        m.put("16 px <final>", b);
+        String html = Notebook.gallery(m).html();
+        assertEquals(2, html.split("<img ", -1).length - 1, html);
+        int first = html.indexOf("<figcaption");
+        assertTrue(html.indexOf("8 px</figcaption>") > first && html.indexOf("16 px &lt;final&gt;</figcaption>")
+                > html.indexOf("8 px</figcaption>"), "captions escaped and in order: " + html);
+        assertThrows(IllegalArgumentException.class, () -> Notebook.gallery(Map.of()));
+    }
+
+    @Test
+    void twoAxesPutsTheSecondSeriesOnAnAxisOnTheRight() {
+        var fig = Plots.twoAxes("growth", "images", new double[] {0, 1, 2}, "resolution", new double[] {4, 8, 8},
+                "alpha", new double[] {1, 0.5, 1});
+        String js = fig.asJavascript("d");
+        assertTrue(js.contains("yaxis2") && js.contains("overlaying") && js.contains("right"), js);
+        assertTrue(js.contains("'y2'") || js.contains("\"y2\""), js);
+        assertThrows(IllegalArgumentException.class, () -> Plots.twoAxes("t", "x", new double[] {0, 1}, "a",
+                new double[] {1}, "b", new double[] {1, 2}));
+    }
+
+    @Test
+    void sparseLinesKeepOnlyTheRowsWithAValuePerSeries() {
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("h",
+                tech.tablesaw.api.DoubleColumn.create("images", new double[] {10, 20, 30, 40}),
+                tech.tablesaw.api.DoubleColumn.create("swd_16", new double[] {Double.NaN, 5, Double.NaN, 3}),
+                tech.tablesaw.api.DoubleColumn.create("swd_32", new double[] {Double.NaN, Double.NaN, Double.NaN, 7}));
+        // Tablesaw writes the numbers as quoted strings.
+        String js = Plots.sparseLines(t, "swd", "images", "swd_16", "swd_32").asJavascript("d")
+                .replace("\"", "").replace(" ", "");
+        assertTrue(js.contains("x:[20.0,40.0]") && js.contains("y:[5.0,3.0]"), js);
+        assertTrue(js.contains("x:[40.0]") && js.contains("y:[7.0]"), "a single value still forms a series: " + js);
+        assertFalse(js.contains("NaN"), js);
+        assertTrue(js.contains("lines+markers"), js);
+        assertThrows(IllegalArgumentException.class, () -> Plots.sparseLines(t, "x", "images", "fid"));
+    }
+
+    @Test
     void pngFilesAreWrittenWholeAndReadBack() throws Exception {
         BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
         img.setRGB(2, 1, 0x123456);
         Path f = dir.resolve("sub/x.png");
         PngFiles.write(img, f);
         assertEquals(0x123456, ImageIO.read(f.toFile()).getRGB(2, 1) & 0xFFFFFF);
+        assertEquals(0x123456, PngFiles.read(f).getRGB(2, 1) & 0xFFFFFF);
+        var missing = assertThrows(java.io.UncheckedIOException.class, () -> PngFiles.read(dir.resolve("none.png")));
+        assertTrue(missing.getMessage().contains("none.png"), missing.getMessage());
         try (var files = Files.list(f.getParent())) {
             assertEquals(List.of(f), files.toList(), "no temporary file left behind");
         }

@@ -133,6 +133,39 @@ public final class ProganConfig {
     }
 
     /**
+     * The training steps needed to show at least {@code images} real images, counted as the trainer
+     * counts them: each step shows {@code nCritic} minibatches of the size for the resolution it
+     * starts at ({@link #minibatch}, else {@code configuredBatch}). Plans a run's length from the
+     * schedule, e.g. {@code stepsToShow(ProganSchedule.of(cfg).growthEnd() + cfg.stabiliseImages, b, 1)}
+     * for the whole growth plus one stabilisation period at the target.
+     *
+     * @throws IllegalArgumentException when the count does not fit a step count (an int)
+     */
+    public int stepsToShow(long images, int configuredBatch, int nCritic) {
+        if (images < 0 || configuredBatch < 1 || nCritic < 1) {
+            throw new IllegalArgumentException("stepsToShow(images " + images + ", batch " + configuredBatch
+                    + ", nCritic " + nCritic + "): images must be >= 0, batch and nCritic >= 1");
+        }
+        ProganSchedule schedule = ProganSchedule.of(this);
+        long shown = 0;
+        long steps = 0;
+        while (shown < images) {
+            // The batch is fixed while the resolution is: jump to where the next one begins.
+            int r = schedule.at(shown).resolution();
+            long perStep = (long) nCritic * minibatch.getOrDefault(r, configuredBatch);
+            long until = r < targetResolution ? Math.min(images, schedule.fadeInStart(2 * r)) : images;
+            long n = (until - shown + perStep - 1) / perStep;
+            steps += n;
+            shown += n * perStep;
+        }
+        if (steps > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("showing " + images + " images takes " + steps
+                    + " steps, more than a run can have");
+        }
+        return (int) steps;
+    }
+
+    /**
      * Feature maps of a network stage by the paper's rule, {@code min(fmapBase / 2^(stage * fmapDecay),
      * fmapMax)} (truncated as the official code's int()), times {@link #fmapScale}, rounded, at least 1.
      * Stage {@code s} is used by the layers at resolution {@code 2^(s + 1)}.

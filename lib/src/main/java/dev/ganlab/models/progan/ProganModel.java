@@ -194,6 +194,18 @@ public final class ProganModel implements GanModel {
         return reset;
     }
 
+    /** True when the start resolution is below the target. */
+    @Override
+    public boolean grows() {
+        return cfg.startResolution < cfg.targetResolution;
+    }
+
+    /** {@code schedule().at(images).resolution()}. */
+    @Override
+    public int resolutionAt(long images) {
+        return schedule.at(images).resolution();
+    }
+
     /**
      * The minibatch for the current resolution from {@code progan.minibatch}, or {@code configured}
      * where the map has none.

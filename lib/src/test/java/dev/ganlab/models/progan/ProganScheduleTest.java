@@ -228,6 +228,32 @@ class ProganScheduleTest {
         assertEquals(128, partial.minibatch.get(4));
     }
 
+    @Test
+    void stepsToShowCountsStepsAsTheTrainerDoesWithBatchesPerResolution() {
+        ProganConfig cfg = smallConfig(); // 4px [0, 200), 8px [200, 500), 16px from 500
+        cfg.minibatch = new TreeMap<>(Map.of(4, 32, 8, 12));
+        for (int nCritic : new int[] {1, 2}) {
+            for (long images : new long[] {0, 1, 199, 200, 201, 500, 700, 12_345}) {
+                // Step by step: a step's batch is the one of the stage at the images shown before it.
+                ProganSchedule s = ProganSchedule.of(cfg);
+                long shown = 0;
+                int steps = 0;
+                while (shown < images) {
+                    shown += (long) nCritic * cfg.minibatch.getOrDefault(s.at(shown).resolution(), 20);
+                    steps++;
+                }
+                assertEquals(steps, cfg.stepsToShow(images, 20, nCritic), images + " images, nCritic " + nCritic);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> cfg.stepsToShow(-1, 20, 1));
+        assertThrows(IllegalArgumentException.class, () -> cfg.stepsToShow(100, 0, 1));
+        cfg.minibatch = new TreeMap<>(Map.of(4, 1));
+        cfg.targetResolution = 4;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cfg.stepsToShow(1L << 40, 1, 1));
+        assertTrue(e.getMessage().contains("more than a run can have"), e.getMessage());
+    }
+
     /** 16px target, tiny networks, fade-in 100 and stabilise 200 images. */
     static ProganConfig smallConfig() {
         ProganConfig cfg = new ProganConfig();
