@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -131,6 +134,75 @@ public final class RunFolder {
     /** {@code metrics.csv} as a table named after the run (no rows when the file is missing). */
     public Table history() {
         return TrainingHistory.readCsv(dir.resolve("metrics.csv")).table(name);
+    }
+
+    /**
+     * The logged values of one column against the step, only at the rows that have it: evaluation
+     * columns ({@code fid}, {@code swd_x1e3}, ...) are filled every {@code eval.every} steps only.
+     * Empty when the run never logged the column.
+     */
+    public Curve curve(String column) {
+        Table h = history();
+        if (!h.columnNames().contains(column)) {
+            return new Curve(column, new double[0], new double[0]);
+        }
+        Table present = h.where(h.doubleColumn(column).isNotMissing());
+        return new Curve(column, present.doubleColumn("step").asDoubleArray(),
+                present.doubleColumn(column).asDoubleArray());
+    }
+
+    /**
+     * A column of the history against the step.
+     *
+     * @param column the column's name
+     * @param steps the steps of the rows that have a value
+     * @param values the values
+     */
+    public record Curve(String column, double[] steps, double[] values) {
+        public boolean isEmpty() {
+            return steps.length == 0;
+        }
+    }
+
+    /**
+     * One row per run: its name, model, loss, data, resolution, steps asked for, status, newest
+     * checkpoint, evaluation setup ({@code eval.metrics} every {@code eval.every} steps on
+     * {@code eval.n} images) and what keeps it from being sampled.
+     */
+    public static Table overview(String title, List<RunFolder> runs) {
+        StringColumn name = StringColumn.create("run");
+        StringColumn model = StringColumn.create("model");
+        StringColumn loss = StringColumn.create("loss");
+        StringColumn data = StringColumn.create("data");
+        IntColumn resolution = IntColumn.create("resolution");
+        IntColumn steps = IntColumn.create("steps");
+        StringColumn state = StringColumn.create("status");
+        LongColumn checkpoint = LongColumn.create("checkpoint step");
+        StringColumn eval = StringColumn.create("in-run evaluation");
+        StringColumn problem = StringColumn.create("problem");
+        for (RunFolder r : runs) {
+            TrainConfig c = r.config;
+            name.append(r.name);
+            model.append(c == null ? "" : c.model);
+            loss.append(c == null ? "" : c.loss);
+            data.append(c == null ? "" : c.data);
+            if (c == null || c.resolution == null) {
+                resolution.appendMissing();
+            } else {
+                resolution.append(c.resolution);
+            }
+            if (c == null) {
+                steps.appendMissing();
+            } else {
+                steps.append(c.steps);
+            }
+            state.append(r.status == null ? "" : r.status.status);
+            checkpoint.append(r.checkpointStep);
+            eval.append(c == null || c.eval.metrics.isBlank() ? "none" : c.eval.metrics + " on " + c.eval.n
+                    + " images, " + (c.eval.every > 0 ? "every " + c.eval.every + " steps" : "at the end"));
+            problem.append(r.problem == null ? "" : r.problem);
+        }
+        return Table.create(title, name, model, loss, data, resolution, steps, state, checkpoint, eval, problem);
     }
 
     /** The training images as the trainer loaded them (resolution, channels and limit of the config). */

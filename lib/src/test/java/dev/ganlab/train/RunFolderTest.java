@@ -80,6 +80,36 @@ class RunFolderTest {
     }
 
     @Test
+    void aCurveKeepsOnlyTheRowsThatLoggedTheColumn() {
+        RunFolder hinge = named(RunFolder.under(root), "01-losses/hinge");
+        // Samples (and with them the diversity value) every 10 steps, history rows every 5.
+        RunFolder.Curve diversity = hinge.curve("diversity");
+        assertArrayEquals(new double[] {10, 20}, diversity.steps());
+        Table h = hinge.history();
+        assertEquals(h.doubleColumn("diversity").get(1), diversity.values()[0]);
+        assertEquals(h.doubleColumn("diversity").get(3), diversity.values()[1]);
+        RunFolder.Curve dLoss = hinge.curve("d_loss");
+        assertArrayEquals(new double[] {5, 10, 15, 20}, dLoss.steps());
+        assertTrue(hinge.curve("fid").isEmpty(), "never evaluated: no FID column");
+    }
+
+    @Test
+    void theOverviewHasOneRowPerRunWithItsProblem() {
+        List<RunFolder> runs = RunFolder.under(root);
+        Table t = RunFolder.overview("runs", runs);
+        assertEquals(runs.size(), t.rowCount());
+        assertEquals(List.of("01-losses/hinge", "a-first", "broken", "fresh"), t.stringColumn("run").asList());
+        assertEquals("dcgan", t.stringColumn("model").get(0));
+        assertEquals("finished", t.stringColumn("status").get(0));
+        assertEquals(20L, t.longColumn("checkpoint step").get(0));
+        assertEquals(20, t.intColumn("steps").get(0));
+        assertEquals("none", t.stringColumn("in-run evaluation").get(0), "tiny() turns evaluation off");
+        assertEquals("", t.stringColumn("problem").get(0));
+        assertTrue(t.intColumn("steps").isMissing(2), "broken config: no steps");
+        assertEquals("no checkpoint yet", t.stringColumn("problem").get(3));
+    }
+
+    @Test
     void unusableRunsAreListedWithTheReason() {
         List<RunFolder> runs = RunFolder.under(root);
         RunFolder fresh = named(runs, "fresh");
