@@ -96,6 +96,15 @@ class NotebooksIT {
         assertTrue(count(tour, "text/html", "Plotly.newPlot") >= 1, "tour: an interactive chart");
         assertEquals(1, count(tour, "text/html", "window.__ganlabDefine"), "plotly.js is inlined exactly once");
         assertTrue(count(tour, "text/html", "<table") >= 1, "tour: a table");
+        Path metricsNotebook = out.resolve("04-metric-evaluation.ipynb");
+        if (Files.isRegularFile(metricsNotebook)) {
+            List<JsonObject> metrics = outputs(metricsNotebook);
+            assertTrue(count(metrics, "text/html", "sha256") >= 3, "04: every score table names the network's hash");
+            assertTrue(count(metrics, "text/html", "fashion-mnist:train") >= 1, "04: scores against the train split");
+            assertTrue(count(metrics, "text/html", "biased upward") >= 1, "04: the small-sample FID warning");
+            assertTrue(count(metrics, "text/html", "Plotly.newPlot") >= 5, "04: bar charts and FID against N");
+            assertTrue(count(metrics, "image/png", "") >= 2, "04: sample grids and metric-against-step curves");
+        }
     }
 
     @Test

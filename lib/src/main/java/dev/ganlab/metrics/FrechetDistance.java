@@ -109,25 +109,65 @@ public final class FrechetDistance {
         }
         int lo = Math.max(2, (int) Math.round(n * FID_INFINITY_MIN_FRACTION));
         int[] sizes = new int[FID_INFINITY_POINTS];
-        double[] fids = new double[FID_INFINITY_POINTS];
+        for (int i = 0; i < FID_INFINITY_POINTS; i++) {
+            sizes[i] = (int) Math.round(lo + (double) (n - lo) * i / (FID_INFINITY_POINTS - 1));
+        }
+        return fitInverseN(sizes, atSampleCounts(real, fake, sizes, seed));
+    }
+
+    /**
+     * FID of random subsets of the fakes, one subset per size: how FID moves with the number of fake
+     * samples while the reference stays fixed (its upward bias shrinks roughly as 1/N). Subset
+     * {@code i} is the first {@code sizes[i]} rows of a permutation drawn from {@code (seed, i)}, so
+     * subsets of different sizes are independent draws.
+     *
+     * @throws IllegalArgumentException when a size is below 2 or above the number of fakes
+     */
+    public static double[] atSampleCounts(Reference real, FeatureMatrix fake, int[] sizes, long seed) {
+        int n = fake.rows();
+        double[] fids = new double[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] < 2 || sizes[i] > n) {
+                throw new IllegalArgumentException("sample count " + sizes[i] + " must lie in 2.." + n
+                        + " (the fakes available)");
+            }
+            int[] perm = Permutations.of(n, Permutations.mix(seed, i));
+            fids[i] = real.distanceTo(GaussianStats.of(fake.rows(Arrays.copyOf(perm, sizes[i]))));
+        }
+        return fids;
+    }
+
+    /**
+     * The least-squares line {@code FID_N = intercept + slope / N} through (N, FID_N) points; its
+     * intercept is the FID an infinite sample would give.
+     *
+     * @throws IllegalArgumentException with fewer than 2 points or fewer than 2 distinct sizes
+     */
+    public static Extrapolation fitInverseN(int[] sizes, double[] fids) {
+        int k = sizes.length;
+        if (k != fids.length || k < 2) {
+            throw new IllegalArgumentException("a line in 1/N needs at least 2 points with one FID each, got "
+                    + k + " sizes and " + fids.length + " FIDs");
+        }
         double sx = 0;
         double sy = 0;
         double sxx = 0;
         double sxy = 0;
-        for (int i = 0; i < FID_INFINITY_POINTS; i++) {
-            sizes[i] = (int) Math.round(lo + (double) (n - lo) * i / (FID_INFINITY_POINTS - 1));
-            int[] perm = Permutations.of(n, Permutations.mix(seed, i));
-            fids[i] = real.distanceTo(GaussianStats.of(fake.rows(Arrays.copyOf(perm, sizes[i]))));
+        for (int i = 0; i < k; i++) {
             double x = 1.0 / sizes[i];
             sx += x;
             sy += fids[i];
             sxx += x * x;
             sxy += x * fids[i];
         }
-        int k = FID_INFINITY_POINTS;
-        double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+        double denominator = k * sxx - sx * sx;
+        if (!(denominator > 0)) {
+            throw new IllegalArgumentException("a line in 1/N needs at least 2 different sample counts, got "
+                    + Arrays.toString(sizes));
+        }
+        double slope = (k * sxy - sx * sy) / denominator;
         double intercept = (sy - slope * sx) / k;
-        return new Extrapolation(intercept, slope, sizes, fids);
+        return new Extrapolation(intercept, slope, sizes.clone(), fids.clone());
     }
 
     /**
@@ -138,7 +178,12 @@ public final class FrechetDistance {
      * @param sizes the subset sizes N used
      * @param fids FID at each size
      */
-    public record Extrapolation(double fidInfinity, double slope, int[] sizes, double[] fids) {}
+    public record Extrapolation(double fidInfinity, double slope, int[] sizes, double[] fids) {
+        /** The fitted line at {@code n} samples. */
+        public double at(double n) {
+            return fidInfinity + slope / n;
+        }
+    }
 
     /** Symmetric PSD square root: V diag(sqrt(max(lambda, 0))) V^T. */
     static double[] sqrtPsd(double[] cov, int d) {

@@ -119,6 +119,28 @@ public final class Plots {
         return new Figure(layout(title, "", yLabel, false), t);
     }
 
+    /**
+     * Bars of several series side by side per label (e.g. precision and recall per run), one colour
+     * and legend entry per series.
+     *
+     * @throws IllegalArgumentException when a series does not have one value per label
+     */
+    public static Figure groupedBars(String title, String yLabel, List<String> labels, Map<String, double[]> series) {
+        Trace[] traces = new Trace[series.size()];
+        int i = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            if (e.getValue().length != labels.size()) {
+                throw new IllegalArgumentException(title + ": series '" + e.getKey() + "' has " + e.getValue().length
+                        + " values for " + labels.size() + " labels");
+            }
+            String colour = String.format("#%06x", LineChart.PALETTE[i % LineChart.PALETTE.length].getRGB() & 0xFFFFFF);
+            traces[i++] = BarTrace.builder(labels.toArray(new Object[0]), e.getValue()).name(e.getKey())
+                    .marker(Marker.builder().color(colour).build()).build();
+        }
+        // plotly's default bar mode is "group" (Tablesaw 0.43's layout template drops barMode anyway).
+        return new Figure(layout(title, "", yLabel, false), traces);
+    }
+
     private static Layout layout(String title, String xLabel, String yLabel, boolean logY) {
         Axis.AxisBuilder y = Axis.builder().title(yLabel);
         if (logY) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FrechetDistanceTest {
@@ -92,6 +93,66 @@ class FrechetDistanceTest {
             assertEquals(400, ex.sizes()[ex.sizes().length - 1]);
             assertEquals(40, ex.sizes()[0]);
         }
+    }
+
+    @Test
+    void fitInverseNRecoversAnExactLine() {
+        int[] sizes = {100, 250, 1000, 4000};
+        double[] fids = new double[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            fids[i] = 3.0 + 500.0 / sizes[i];
+        }
+        FrechetDistance.Extrapolation line = FrechetDistance.fitInverseN(sizes, fids);
+        assertEquals(3.0, line.fidInfinity(), 1e-9);
+        assertEquals(500.0, line.slope(), 1e-6);
+        assertEquals(3.0 + 500.0 / 200, line.at(200), 1e-9);
+    }
+
+    @Test
+    void fitInverseNIsLeastSquaresForNoisyPoints() {
+        // Two sizes, two FIDs each side of a line: the fit passes through the midpoints.
+        int[] sizes = {100, 100, 400, 400};
+        double[] fids = {9, 11, 4, 6};  // means 10 at 1/100 and 5 at 1/400
+        FrechetDistance.Extrapolation line = FrechetDistance.fitInverseN(sizes, fids);
+        double slope = (10.0 - 5.0) / (1.0 / 100 - 1.0 / 400);
+        assertEquals(slope, line.slope(), 1e-9);
+        assertEquals(10.0 - slope / 100, line.fidInfinity(), 1e-9);
+    }
+
+    @Test
+    void fitInverseNNeedsTwoDifferentSizes() {
+        assertThrows(IllegalArgumentException.class,
+                () -> FrechetDistance.fitInverseN(new int[] {500, 500}, new double[] {1, 2}));
+        assertThrows(IllegalArgumentException.class,
+                () -> FrechetDistance.fitInverseN(new int[] {500}, new double[] {1}));
+    }
+
+    @Test
+    void fidAtSampleCountsFallsTowardsTheTrueDistanceAsNGrows() {
+        // Same distribution on both sides: the population FID is 0, the estimate's bias ~ c / N.
+        Random r = new Random(11);
+        int d = 16;
+        FrechetDistance.Reference ref = new FrechetDistance.Reference(GaussianStats.of(gaussian(r, 20000, d, 0)));
+        FeatureMatrix fake = gaussian(r, 3200, d, 0);
+        double[] fids = FrechetDistance.atSampleCounts(ref, fake, new int[] {50, 200, 800, 3200}, 5);
+        for (int i = 1; i < fids.length; i++) {
+            assertTrue(fids[i] < fids[i - 1], "FID at the larger sample should be smaller: " + java.util.Arrays.toString(fids));
+        }
+        // The largest size takes every fake (in another order): the FID of the whole set.
+        assertEquals(ref.distanceTo(GaussianStats.of(fake)), fids[3], 1e-9 * fids[3]);
+        // A shift of 0.5 in each of d dimensions adds d * 0.25 to the population FID.
+        FeatureMatrix shifted = gaussian(r, 3200, d, 0.5);
+        double[] shiftedFids = FrechetDistance.atSampleCounts(ref, shifted, new int[] {3200}, 5);
+        assertEquals(d * 0.25, shiftedFids[0], 0.1 * d * 0.25);
+    }
+
+    @Test
+    void fidAtSampleCountsRejectsSizesOutsideTheFakes() {
+        Random r = new Random(2);
+        FrechetDistance.Reference ref = new FrechetDistance.Reference(GaussianStats.of(gaussian(r, 100, 4, 0)));
+        FeatureMatrix fake = gaussian(r, 50, 4, 0);
+        assertThrows(IllegalArgumentException.class, () -> FrechetDistance.atSampleCounts(ref, fake, new int[] {51}, 1));
+        assertThrows(IllegalArgumentException.class, () -> FrechetDistance.atSampleCounts(ref, fake, new int[] {1}, 1));
     }
 
     static FeatureMatrix gaussian(Random r, int n, int d, double shift) {

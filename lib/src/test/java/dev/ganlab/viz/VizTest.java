@@ -74,6 +74,20 @@ class VizTest {
     }
 
     @Test
+    void groupedBarsDrawOneColouredTracePerSeriesSideBySide() {
+        Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        series.put("precision", new double[] {0.25, 0.75});
+        series.put("recall", new double[] {0.5, 0.125});
+        String js = Plots.groupedBars("pr", "fraction", List.of("run a", "run b"), series).asJavascript("d");
+        assertTrue(js.contains("precision") && js.contains("recall"), js);
+        assertTrue(js.contains("0.125") && js.contains("0.75"), js);
+        assertTrue(js.contains("#1f77b4") && js.contains("#ff7f0e"), "one palette colour per series: " + js);
+        assertEquals(2, js.split("type: 'bar'", -1).length - 1, "two bar traces: " + js);
+        series.put("short", new double[] {1});
+        assertThrows(IllegalArgumentException.class, () -> Plots.groupedBars("pr", "y", List.of("a", "b"), series));
+    }
+
+    @Test
     void plotlyIsInlinedOnceAndStandalonePagesCarryTheirOwn() throws Exception {
         // The installed copy from environment/setup.sh (the README's test command runs it first).
         assertTrue(Files.isRegularFile(Plots.plotlyPath()), "plotly.js missing: run environment/setup.sh");
