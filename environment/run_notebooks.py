@@ -48,7 +48,9 @@ def run(path, out_dir, timeout):
     name = os.path.splitext(os.path.basename(path))[0]
     with open(path, encoding="utf-8") as f:
         nb = nbformat.read(f, as_version=4)
-    ep = ExecutePreprocessor(kernel_name=KERNEL, timeout=timeout, allow_errors=False)
+    # A JVM kernel with the engine on its class path can take over a minute to answer its first
+    # request on a busy machine (seen: 4 of 12 starts past nbclient's default 60 s).
+    ep = ExecutePreprocessor(kernel_name=KERNEL, timeout=timeout, allow_errors=False, startup_timeout=300)
     os.makedirs(out_dir, exist_ok=True)
     log_path = os.path.join(out_dir, name + ".kernel.log")
     started = time.time()

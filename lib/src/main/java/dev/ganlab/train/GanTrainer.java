@@ -785,7 +785,8 @@ public final class GanTrainer implements AutoCloseable {
         if (cfg.eval.metrics.isBlank()) {
             return null;
         }
-        ImageDataset fakes = sample(cfg.eval.n, cfg.eval.ema, Permutations.mix(cfg.seed, 0x5EEDL));
+        int n = evalCount();
+        ImageDataset fakes = sample(n, cfg.eval.ema, Permutations.mix(cfg.seed, 0x5EEDL));
         Shape shape = new Shape(fakes.channels(), fakes.height(), fakes.width());
         if (evaluator == null || !shape.equals(evaluatorShape)) {
             if (evaluator != null) {
@@ -795,7 +796,7 @@ public final class GanTrainer implements AutoCloseable {
             if (real.height() != fakes.height() || real.channels() != fakes.channels()) {
                 real = Datasets.resized(real, fakes.channels(), fakes.height());
             }
-            Evaluator.Builder b = Evaluator.builder().real(real).n(cfg.eval.n).metrics(cfg.eval.metrics)
+            Evaluator.Builder b = Evaluator.builder().real(real).n(n).metrics(cfg.eval.metrics)
                     .seed(cfg.seed);
             if (!cfg.eval.features.isBlank()) {
                 b.features(cfg.eval.features);
@@ -807,6 +808,11 @@ public final class GanTrainer implements AutoCloseable {
         lastEvaluation = r;
         pending.putAll(r.metrics());
         return r;
+    }
+
+    /** Images per evaluation: the configured count, or for "auto" the training set's size in 256..2000. */
+    public int evalCount() {
+        return cfg.eval.n > 0 ? cfg.eval.n : Math.max(256, Math.min(2000, data.size()));
     }
 
     private void evaluateIntoHistory() {

@@ -198,7 +198,7 @@ public final class RunFolder {
             }
             state.append(r.status == null ? "" : r.status.status);
             checkpoint.append(r.checkpointStep);
-            eval.append(c == null || c.eval.metrics.isBlank() ? "none" : c.eval.metrics + " on " + c.eval.n
+            eval.append(c == null || c.eval.metrics.isBlank() ? "none" : c.eval.metrics + " on " + (c.eval.n == 0 ? "auto (256-2000)" : c.eval.n)
                     + " images, " + (c.eval.every > 0 ? "every " + c.eval.every + " steps" : "at the end"));
             problem.append(r.problem == null ? "" : r.problem);
         }

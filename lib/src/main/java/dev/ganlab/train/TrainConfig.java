@@ -119,8 +119,12 @@ public final class TrainConfig {
         public String metrics = "auto";
         /** Steps between evaluations; 0 = only at the end of the run. */
         public int every = 0;
-        /** Generated images per evaluation (and real images in the reference set). */
-        public int n = 2000;
+        /**
+         * Generated images per evaluation (and real images in the reference set); 0 = auto: 2000 on
+         * Fashion-MNIST, elsewhere the training set's size clamped to 256..2000 (a few-shot set of 100
+         * images gives no better reference, and generating 2000 FastGAN images takes minutes on a CPU).
+         */
+        public int n = 0;
         /** Feature network spec (fmnist, inception=PATH, torchscript=PATH); "auto" = fmnist for Fashion-MNIST. */
         public String features = "auto";
         /**
@@ -273,6 +277,9 @@ public final class TrainConfig {
         if (c.eval.metrics.equals("auto")) {
             c.eval.metrics = fashion ? "fid,kid" : "swd";
         }
+        if (c.eval.n == 0 && fashion) {
+            c.eval.n = 2000;
+        }
         if (c.eval.features.equals("auto")) {
             c.eval.features = fashion ? "fmnist" : "";
         }
@@ -320,7 +327,7 @@ public final class TrainConfig {
         check(keepCheckpoints >= 1, "keepCheckpoints " + keepCheckpoints + " must be >= 1");
         check(sampleCount >= 1 && sampleCount <= 1024, "sampleCount " + sampleCount + " must be in 1..1024");
         check(eval.every >= 0, "eval.every " + eval.every + " must be >= 0 (0 = at the end only)");
-        check(eval.n >= 2, "eval.n " + eval.n + " must be >= 2");
+        check(eval.n == 0 || eval.n >= 2, "eval.n " + eval.n + " must be >= 2 (or 0 = auto)");
         Tricks t = tricks;
         check(t.labelSmoothing > 0 && t.labelSmoothing <= 1, "tricks.labelSmoothing " + t.labelSmoothing
                 + " must be in (0, 1] (1 = off, 0.9 = the usual smoothing)");

@@ -142,7 +142,7 @@ public final class LineChart {
             g.setColor(new Color(0xE6E6E6));
             g.drawLine(left, yy, left + pw, yy);
             g.setColor(Color.DARK_GRAY);
-            String lab = fmt(logY ? Math.pow(10, t) : t);
+            String lab = logY ? fmt(Math.pow(10, t)) : fmtStep(t, yt.length > 1 ? yt[1] - yt[0] : 1);
             g.drawString(lab, left - 6 - fm.stringWidth(lab), yy + fm.getAscent() / 2 - 1);
         }
         for (double t : xt) {
@@ -249,6 +249,18 @@ public final class LineChart {
             t[i] = start + i * step;
         }
         return t;
+    }
+
+    /** A tick label with enough decimals to tell ticks {@code step} apart (141.2 vs 141.4). */
+    static String fmtStep(double v, double step) {
+        if (Math.abs(v) >= 1e5 || (v != 0 && Math.abs(v) < 1e-3)) {
+            return fmt(v);
+        }
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        if (decimals == 0 && Math.abs(v) >= 1000) {
+            return fmt(v);
+        }
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
     }
 
     static String fmt(double v) {
