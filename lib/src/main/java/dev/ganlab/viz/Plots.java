@@ -208,7 +208,7 @@ public final class Plots {
             for (int g = 0; g < k; g++) {
                 ticks[g] = g;
             }
-            xAxis.tickSettings(TickSettings.builder()
+            xAxis.tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.ARRAY)
                     .arrayTicks(ticks, names.toArray(new String[0])).build());
         } else if (logX) {
             xAxis.type(Axis.Type.LOG);
