@@ -234,8 +234,7 @@ public final class Comparison {
         DoubleColumn min = DoubleColumn.create("min");
         DoubleColumn max = DoubleColumn.create("max");
         StringColumn best = StringColumn.create("best run");
-        boolean lower = objective == null || !objective.metric().equals(metric) ? lowerIsBetter(metric)
-                : objective.lowerIsBetter();
+        boolean lower = lowerIsBetter(metric);
         for (Map.Entry<String, List<RunInfo>> e : cells().entrySet()) {
             double[] v = e.getValue().stream().mapToDouble(r -> r.value(metric)).filter(d -> !Double.isNaN(d))
                     .toArray();
@@ -261,7 +260,33 @@ public final class Comparison {
                 best);
     }
 
-    private static boolean lowerIsBetter(String metric) {
+    /**
+     * Which cell would have looked best had every cell been trained once, with one seed: per seed, the
+     * cell of the best run among that seed's runs, and its value. When the winner changes from seed to
+     * seed, a comparison of single runs says more about the seed than about the cells.
+     */
+    public Table winnerPerSeed(String metric) {
+        boolean lower = lowerIsBetter(metric);
+        Map<String, RunInfo> best = new LinkedHashMap<>();
+        for (RunInfo r : runs) {
+            String seed = r.labels().getOrDefault("seed", r.setting("seed"));
+            double v = r.value(metric);
+            RunInfo b = best.get(seed);
+            if (!Double.isNaN(v) && (b == null || (lower ? v < b.value(metric) : v > b.value(metric)))) {
+                best.put(seed, r);
+            }
+        }
+        StringColumn seed = StringColumn.create("seed", best.keySet());
+        StringColumn cell = StringColumn.create("best cell", best.values().stream().map(this::cell).toList());
+        DoubleColumn value = DoubleColumn.create(metric, best.values().stream().mapToDouble(r -> r.value(metric)));
+        return Table.create("the best cell by " + metric + " if each cell had run once, with one seed", seed, cell,
+                value);
+    }
+
+    private boolean lowerIsBetter(String metric) {
+        if (objective != null && objective.metric().equals(metric)) {
+            return objective.lowerIsBetter();
+        }
         Boolean b = Objective.EVALUATION_KEYS.get(metric);
         return b == null || b;
     }

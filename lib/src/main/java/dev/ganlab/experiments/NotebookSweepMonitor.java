@@ -66,7 +66,8 @@ public final class NotebookSweepMonitor implements SweepMonitor {
             }
         }
         String html = "<div style=\"font-family:sans-serif;font-size:13px\"><b>sweep " + Notebook.escape(plan.name())
-                + "</b>: " + runs.size() + " runs (" + counts + "), " + workers + " worker(s)"
+                + "</b>: " + runs.size() + " runs (" + counts + "), "
+                + (workers == 0 ? "all ended before: nothing to run" : workers + " worker(s)")
                 + (footer.isEmpty() ? "" : "<br>" + Notebook.escape(footer)) + "</div>" + Tables.html(t, 500);
         if (!html.equals(shown)) {
             shown = html;

@@ -8,7 +8,9 @@ import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainingHistory;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 
@@ -41,6 +46,9 @@ public final class RunInfo {
     public static final String FAILED = "failed";
     /** Every status a run can be in. */
     public static final List<String> STATUSES = List.of(PENDING, RUNNING, FINISHED, DIVERGED, INTERRUPTED, FAILED);
+
+    /** Sample grids as the trainer names them (zero-padded steps, so names sort by step). */
+    private static final Pattern SAMPLE_GRID = Pattern.compile("step-\\d+\\.png");
 
     private final String id;
     private final Path dir;
@@ -283,6 +291,32 @@ public final class RunInfo {
     /** A final value, or NaN when the last row has none (no evaluation, diverged). */
     public double value(String key) {
         return finalValues.getOrDefault(key, Double.NaN);
+    }
+
+    /**
+     * The newest sample grid the run wrote ({@code samples/step-N.png}: the EMA generator's when the
+     * run keeps one), or null when it has written none yet.
+     */
+    public BufferedImage latestSamples() {
+        Path samples = dir.resolve("samples");
+        if (!Files.isDirectory(samples)) {
+            return null;
+        }
+        Path newest;
+        try (Stream<Path> s = Files.list(samples)) {
+            newest = s.filter(p -> SAMPLE_GRID.matcher(p.getFileName().toString()).matches()).max(Path::compareTo)
+                    .orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + samples, e);
+        }
+        if (newest == null) {
+            return null;
+        }
+        try {
+            return ImageIO.read(newest.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + newest, e);
+        }
     }
 
     /** The run's full history ({@code metrics.csv}) as a table named by the run's id. */

@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -270,20 +272,25 @@ public final class Sweep {
         return out;
     }
 
-    /** The first setting in which two configs differ, other than the number of steps, or null. */
+    /**
+     * The first setting in which two configs differ once resolved (defaults filled in), or null. The
+     * number of steps may differ: a longer run extends the old one.
+     */
     static String firstDifference(TrainConfig stored, TrainConfig planned) {
-        Map<String, String> a = RunInfo.flatten(stored);
-        Map<String, String> b = RunInfo.flatten(planned);
-        a.remove("steps");
-        b.remove("steps");
-        for (String k : a.keySet()) {
-            if (!Objects.equals(a.get(k), b.get(k))) {
-                return k + ": " + a.get(k) + " there, " + b.get(k) + " now";
-            }
+        TrainConfig a = stored.copy();
+        a.steps = planned.steps; // before resolving: defaults that follow the steps must follow them too
+        Map<String, String> x;
+        try {
+            x = RunInfo.flatten(a.resolved());
+        } catch (UserError e) {
+            return "the stored config no longer resolves: " + e.getMessage();
         }
-        for (String k : b.keySet()) {
-            if (!a.containsKey(k)) {
-                return k + ": unset there, " + b.get(k) + " now";
+        Map<String, String> y = RunInfo.flatten(planned.resolved());
+        Set<String> keys = new LinkedHashSet<>(x.keySet());
+        keys.addAll(y.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(x.get(k), y.get(k))) {
+                return k + ": " + x.getOrDefault(k, "unset") + " there, " + y.getOrDefault(k, "unset") + " now";
             }
         }
         return null;

@@ -9,12 +9,14 @@ import dev.ganlab.core.UserError;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainingHistory;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
@@ -105,6 +107,16 @@ class RunRegistryTest {
         Table h = r.history();
         assertEquals(2, h.rowCount());
         assertEquals(1.5, h.numberColumn("d_loss").getDouble(0));
+
+        assertNull(r.latestSamples());
+        Files.createDirectories(dir.resolve("samples"));
+        int[] widths = {10, 20, 30};
+        String[] names = {"step-00000010.png", "step-00000020.png", "step-00000020-raw.png"};
+        for (int i = 0; i < names.length; i++) {
+            ImageIO.write(new BufferedImage(widths[i], 5, BufferedImage.TYPE_INT_RGB), "png",
+                    dir.resolve("samples").resolve(names[i]).toFile());
+        }
+        assertEquals(20, r.latestSamples().getWidth(), "the newest grid of the EMA generator, not the raw one");
     }
 
     @Test
@@ -167,6 +179,12 @@ class RunRegistryTest {
         assertEquals(0, spread.intColumn("diverged").get(1));
         assertEquals("ls-0", spread.stringColumn("best run").get(0));
         assertEquals("ns-0", spread.stringColumn("best run").get(1));
+
+        // Seed 1: ls-0 (25) beats ns-0 (30); seed 2: ns-1 (34) beats ls-1 (45); seed 3: only ns-2 has a FID.
+        Table winners = c.winnerPerSeed("fid");
+        assertEquals(List.of("1", "2", "3"), winners.stringColumn("seed").asList());
+        assertEquals(List.of("loss=lsgan", "loss=ns", "loss=ns"), winners.stringColumn("best cell").asList());
+        assertEquals(List.of(lsFid[0], nsFid[1], nsFid[2]), winners.doubleColumn("fid").asList());
 
         String curves = c.curves("d_loss").asJavascript("d");
         assertTrue(curves.contains("loss=ns") && curves.contains("loss=lsgan") && curves.contains("ls-2"), curves);

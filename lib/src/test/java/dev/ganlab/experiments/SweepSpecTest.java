@@ -202,6 +202,19 @@ class SweepSpecTest {
     }
 
     @Test
+    void aFolderPlannedWithAnotherConfigIsRefusedButLongerRunsAreNot() {
+        SweepSpec s = parse(spec("\"grid\": {\"loss\": [\"ns\", \"hinge\"]}"));
+        s.plan().runs().forEach(RunSpec::write); // planned, not started
+        assertEquals(List.of("run", "run"), Sweep.dryRun(s).stringColumn("action").asList());
+        TrainConfig longer = TrainConfig.fromJson(BASE);
+        longer.steps = 50;
+        assertEquals(List.of("run", "run"), Sweep.dryRun(s.base(longer)).stringColumn("action").asList());
+        TrainConfig other = TrainConfig.fromJson(BASE);
+        other.batch = 8;
+        assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(other))), "different config", "batch");
+    }
+
+    @Test
     void theObjectiveDefaultsToTheBasesEvaluation() {
         TrainConfig fid = TrainConfig.fromJson("{\"data\": \"fashion-mnist\"}");
         assertEquals(new Objective("fid", true), SweepSpec.named("a").base(fid).seeds(1, 2).plan().objective());
