@@ -96,6 +96,9 @@ class NotebooksIT {
         assertTrue(count(tour, "text/html", "Plotly.newPlot") >= 1, "tour: an interactive chart");
         assertEquals(1, count(tour, "text/html", "window.__ganlabDefine"), "plotly.js is inlined exactly once");
         assertTrue(count(tour, "text/html", "<table") >= 1, "tour: a table");
+        List<JsonObject> sweeps = outputs(out.resolve("05-sweeps.ipynb"));
+        assertTrue(count(sweeps, "text/html", "runs ranked by min:fid") >= 1, "sweeps: the comparison table");
+        assertTrue(count(sweeps, "text/html", "mean ± std") >= 1, "sweeps: the spread over seeds");
     }
 
     @Test
