@@ -199,6 +199,17 @@ class SweepSpecTest {
         assertEquals(r.labels(), back.labels());
         assertEquals(r.configJson(), back.configJson());
         assertEquals(1f, back.config().penaltyWeight, 0f);
+
+        // Java serialisation too, for engines that ship closures (a cluster backend).
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(r);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            RunSpec shipped = (RunSpec) in.readObject();
+            assertEquals(r.toJson(), shipped.toJson());
+        }
     }
 
     @Test
