@@ -16,3 +16,4 @@ import dev.ganlab.train.*;
 import dev.ganlab.models.*;
 import dev.ganlab.loss.*;
 import dev.ganlab.metrics.*;
+import dev.ganlab.experiments.*;

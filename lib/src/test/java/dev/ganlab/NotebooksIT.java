@@ -105,6 +105,9 @@ class NotebooksIT {
             assertTrue(count(metrics, "text/html", "Plotly.newPlot") >= 5, "04: bar charts and FID against N");
             assertTrue(count(metrics, "image/png", "") >= 2, "04: sample grids and metric-against-step curves");
         }
+        List<JsonObject> sweeps = outputs(out.resolve("05-sweeps.ipynb"));
+        assertTrue(count(sweeps, "text/html", "runs ranked by min:fid") >= 1, "sweeps: the comparison table");
+        assertTrue(count(sweeps, "text/html", "mean ± std") >= 1, "sweeps: the spread over seeds");
     }
 
     @Test

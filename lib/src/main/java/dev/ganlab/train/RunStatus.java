@@ -14,7 +14,10 @@ import java.nio.file.Path;
  */
 public final class RunStatus {
 
-    /** running, finished, diverged or interrupted. */
+    /**
+     * running, finished, diverged or interrupted; a sweep writes failed when a run's worker process
+     * ended with an error before the run could say so itself.
+     */
     public String status;
     public long step;
     public long steps;

@@ -464,6 +464,20 @@ public final class TrainConfig {
         return this;
     }
 
+    /**
+     * The Java type of the setting at a dotted key ({@code optD.lr} is a float, {@code optD} an
+     * {@link OptimizerConfig}), so a caller can check a value's type before setting it (sweeps check a
+     * whole grid before anything runs). An unknown key is a UserError naming it.
+     */
+    public static Class<?> settingType(String key) {
+        String[] path = key.split("\\.");
+        Class<?> type = TrainConfig.class;
+        for (int i = 0; i < path.length; i++) {
+            type = field(type, path[i], String.join(".", java.util.Arrays.copyOf(path, i + 1))).getType();
+        }
+        return type;
+    }
+
     private static Field field(Class<?> type, String name, String fullKey) {
         try {
             Field f = type.getField(name);

@@ -9,9 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tech.tablesaw.api.NumericColumn;
@@ -19,7 +23,10 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
 import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.Line;
 import tech.tablesaw.plotly.components.Marker;
+import tech.tablesaw.plotly.components.Symbol;
+import tech.tablesaw.plotly.components.TickSettings;
 import tech.tablesaw.plotly.traces.BarTrace;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
@@ -107,6 +114,158 @@ public final class Plots {
                 .yAxis2(Axis.builder().title(rightName).side(Axis.Side.right).overlaying(ScatterTrace.YAxis.Y).build())
                 .build();
         return new Figure(layout, l, r);
+    }
+
+    /** Colours for series that belong together (plotly's default cycle), by index modulo its length. */
+    public static final List<String> PALETTE = List.of("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf");
+
+    /**
+     * One line of a chart whose series have their own x values (runs logged at different steps).
+     *
+     * @param name hover and legend name
+     * @param color a CSS colour, or null for plotly's next one
+     * @param group series of one group share a legend entry (the first names it) and toggle together;
+     *     null for its own entry
+     */
+    public record Series(String name, double[] x, double[] y, String color, String group) {
+        public Series {
+            if (x.length != y.length) {
+                throw new IllegalArgumentException("series '" + name + "': " + x.length + " x values for " + y.length
+                        + " y values");
+            }
+        }
+    }
+
+    /**
+     * A line chart of series with their own x values. Points where x or y is missing (NaN) are left
+     * out, so a value logged only every few steps still draws a line; short series get markers.
+     */
+    public static Figure lines(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
+        Trace[] traces = new Trace[series.size()];
+        Set<String> groupsNamed = new HashSet<>();
+        for (int i = 0; i < traces.length; i++) {
+            Series s = series.get(i);
+            int n = 0;
+            for (int k = 0; k < s.x().length; k++) {
+                if (!Double.isNaN(s.x()[k]) && !Double.isNaN(s.y()[k])) {
+                    n++;
+                }
+            }
+            double[] x = new double[n];
+            double[] y = new double[n];
+            for (int k = 0, j = 0; k < s.x().length; k++) {
+                if (!Double.isNaN(s.x()[k]) && !Double.isNaN(s.y()[k])) {
+                    x[j] = s.x()[k];
+                    y[j++] = s.y()[k];
+                }
+            }
+            ScatterTrace.ScatterBuilder b = ScatterTrace.builder(x, y)
+                    .mode(n < 20 ? ScatterTrace.Mode.LINE_AND_MARKERS : ScatterTrace.Mode.LINE);
+            if (s.color() != null) {
+                b.line(Line.builder().color(s.color()).build())
+                        .marker(Marker.builder().color(s.color()).build());
+            }
+            if (s.group() != null) {
+                b.legendGroup(s.group()).name(s.group()).showLegend(groupsNamed.add(s.group()));
+                b.text(repeat(s.name(), n));
+            } else {
+                b.name(s.name());
+            }
+            traces[i] = b.build();
+        }
+        return new Figure(layout(title, xLabel, yLabel, logY), traces);
+    }
+
+    private static String[] repeat(String s, int n) {
+        String[] out = new String[n];
+        Arrays.fill(out, s);
+        return out;
+    }
+
+    /**
+     * The spread of a value within groups: every value as a point (hover: its label), and each group's
+     * mean with a bar of one standard deviation either side (a black diamond and line). Groups sit at
+     * the positions {@code positions} on a numeric axis (a swept learning rate; log scale when
+     * {@code logX}), or, when {@code positions} is null, side by side under their names.
+     *
+     * @param names group names
+     * @param values each group's values (NaN values are left out)
+     * @param labels each group's point labels (same lengths as values), or null
+     */
+    public static Figure spread(String title, String xLabel, String yLabel, List<String> names, double[] positions,
+            List<double[]> values, List<String[]> labels, boolean logX) {
+        int k = names.size();
+        if (values.size() != k || (positions != null && positions.length != k)
+                || (labels != null && labels.size() != k)) {
+            throw new IllegalArgumentException(title + ": " + k + " groups but " + values.size() + " value lists");
+        }
+        List<Double> px = new ArrayList<>();
+        List<Double> py = new ArrayList<>();
+        List<String> pt = new ArrayList<>();
+        double[] mx = new double[k];
+        double[] my = new double[k];
+        double[] ex = new double[3 * k];
+        double[] ey = new double[3 * k];
+        for (int g = 0; g < k; g++) {
+            double at = positions == null ? g : positions[g];
+            double[] v = values.get(g);
+            int n = 0;
+            double sum = 0;
+            for (double d : v) {
+                if (!Double.isNaN(d)) {
+                    n++;
+                    sum += d;
+                }
+            }
+            double mean = n == 0 ? Double.NaN : sum / n;
+            double ss = 0;
+            int j = 0;
+            for (int i = 0; i < v.length; i++) {
+                if (Double.isNaN(v[i])) {
+                    continue;
+                }
+                ss += (v[i] - mean) * (v[i] - mean);
+                // Spread points of a named group a little sideways so equal values stay visible.
+                double jitter = positions == null && n > 1 ? 0.24 * (j / (double) (n - 1) - 0.5) : 0;
+                px.add(at + jitter);
+                py.add(v[i]);
+                pt.add(labels == null ? names.get(g) : labels.get(g)[i]);
+                j++;
+            }
+            double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+            mx[g] = at;
+            my[g] = mean;
+            ex[3 * g] = at;
+            ex[3 * g + 1] = at;
+            ex[3 * g + 2] = Double.NaN;
+            ey[3 * g] = mean - sd;
+            ey[3 * g + 1] = mean + sd;
+            ey[3 * g + 2] = Double.NaN;
+        }
+        Trace points = ScatterTrace.builder(px.stream().mapToDouble(Double::doubleValue).toArray(),
+                py.stream().mapToDouble(Double::doubleValue).toArray()).mode(ScatterTrace.Mode.MARKERS).name("runs")
+                .marker(Marker.builder().color(PALETTE.get(0)).opacity(0.7).size(9).build())
+                .text(pt.toArray(new String[0])).build();
+        Trace bars = ScatterTrace.builder(ex, ey).mode(ScatterTrace.Mode.LINE).name("mean ± std")
+                .line(Line.builder().color("#222222").width(2).build()).build();
+        Trace means = ScatterTrace.builder(mx, my).mode(ScatterTrace.Mode.MARKERS).name("mean").showLegend(false)
+                .marker(Marker.builder().color("#222222").size(11)
+                        .symbol(Symbol.DIAMOND).build()).build();
+        Axis.AxisBuilder xAxis = Axis.builder().title(xLabel);
+        if (positions == null) {
+            double[] ticks = new double[k];
+            for (int g = 0; g < k; g++) {
+                ticks[g] = g;
+            }
+            xAxis.tickSettings(TickSettings.builder().tickMode(TickSettings.TickMode.ARRAY)
+                    .arrayTicks(ticks, names.toArray(new String[0])).build());
+        } else if (logX) {
+            xAxis.type(Axis.Type.LOG);
+        }
+        Layout layout = Layout.builder().title(title).width(720).height(400).xAxis(xAxis.build())
+                .yAxis(Axis.builder().title(yLabel).build()).build();
+        return new Figure(layout, points, bars, means);
     }
 
     /** A bar chart with optional error bars (pass null for none). */

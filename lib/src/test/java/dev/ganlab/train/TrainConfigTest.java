@@ -110,6 +110,17 @@ class TrainConfigTest {
     }
 
     @Test
+    void settingTypeFollowsDottedKeys() {
+        assertEquals(float.class, TrainConfig.settingType("optD.lr"));
+        assertEquals(OptimizerConfig.class, TrainConfig.settingType("optD"));
+        assertEquals(Integer.class, TrainConfig.settingType("nCritic"));
+        assertEquals(boolean.class, TrainConfig.settingType("tricks.featureMatchingOnly"));
+        UserError e = assertThrows(UserError.class, () -> TrainConfig.settingType("tricks.smoothing"));
+        assertTrue(e.getMessage().contains("'tricks.smoothing'") && e.getMessage().contains("labelSmoothing"),
+                e.getMessage());
+    }
+
+    @Test
     void invalidCombinationsAreRejectedNamingTheSetting() {
         UserError e = assertThrows(UserError.class, () -> with("loss=wgan", "tricks.labelSmoothing=0.9"));
         assertTrue(e.getMessage().contains("tricks.labelSmoothing"), e.getMessage());

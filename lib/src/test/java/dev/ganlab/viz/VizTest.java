@@ -163,4 +163,27 @@ class VizTest {
         AtomicFiles.writeString(f, "replaced");
         assertEquals("replaced", Files.readString(f));
     }
+
+    @Test
+    void seriesWithTheirOwnStepsSkipMissingPointsAndShareALegendPerGroup() {
+        String js = Plots.lines("t", "step", "fid", List.of(
+                new Plots.Series("run a", new double[] {10, 20, 30}, new double[] {5, Double.NaN, 3}, "#123456", "cell"),
+                new Plots.Series("run b", new double[] {10, 30}, new double[] {6, 4}, "#123456", "cell")), false)
+                .asJavascript("d");
+        assertTrue(js.contains("x: [\"10.0\",\"30.0\"]"), "the NaN point is left out: " + js);
+        assertEquals(1, js.split("showlegend: true", -1).length - 1, "one legend entry for the group: " + js);
+        assertTrue(js.contains("run b") && js.contains("#123456"), js);
+    }
+
+    @Test
+    void aSpreadPlotNamesItsGroupsAndMarksMeanAndStd() {
+        String js = Plots.spread("s", "", "fid", List.of("a", "b"), null,
+                List.of(new double[] {1, 3}, new double[] {10, Double.NaN}), null, false).asJavascript("d");
+        assertTrue(js.contains("tickmode: 'array'") && js.contains("ticktext: [\"a\",\"b\"]"), js);
+        // Group a: mean 2, sample std sqrt(2); its bar runs from 2 - sqrt(2) to 2 + sqrt(2).
+        assertTrue(js.contains("\"" + (2 - Math.sqrt(2)) + "\"") && js.contains("\"" + (2 + Math.sqrt(2)) + "\""), js);
+        assertTrue(js.contains("y: [\"2.0\",\"10.0\"]"), "means: " + js);
+        assertThrows(IllegalArgumentException.class, () -> Plots.spread("s", "", "y", List.of("a"), null,
+                List.of(new double[] {1}, new double[] {2}), null, false));
+    }
 }

@@ -1,0 +1,55 @@
+package dev.ganlab.cli;
+
+import dev.ganlab.experiments.Comparison;
+import dev.ganlab.experiments.RunRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+/** {@code ganlab runs}: the run registry on the command line - list, history, comparison, spread. */
+@Command(name = "runs", description = "List the runs under a folder (status, step, config, final metrics), print one"
+        + " run's history, or compare runs.",
+        footer = {"", "Examples:",
+            "  ganlab runs                                       (every run under runs/)",
+            "  ganlab runs runs/sweeps/loss-x-reg --compare        (differing settings and final metrics, best first)",
+            "  ganlab runs runs/sweeps/loss-x-reg --spread fid     (FID per configuration, spread over seeds)",
+            "  ganlab runs runs --history dcgan-ns                 (one run's metrics.csv as a table)"})
+public final class RunsCommand implements Runnable {
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "runs", paramLabel = "DIR",
+            description = "Folder holding runs (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Option(names = "--history", paramLabel = "RUN", description = "Print this run's history (its id as listed).")
+    String history;
+
+    @Option(names = "--compare", description = "Compare the runs: differing settings and final metrics.")
+    boolean compare;
+
+    @Option(names = "--rank", paramLabel = "OBJECTIVE",
+            description = "With --compare: rank by this, e.g. fid or max:is.")
+    String rank;
+
+    @Option(names = "--spread", paramLabel = "METRIC", description = "A metric's spread over seeds, per configuration.")
+    String spread;
+
+    @Override
+    public void run() {
+        RunRegistry registry = RunRegistry.of(root);
+        if (history != null) {
+            System.out.println(registry.history(history).printAll());
+            return;
+        }
+        if (compare || spread != null) {
+            Comparison c = Comparison.of(registry.runs());
+            if (rank != null) {
+                c.rankBy(rank);
+            }
+            System.out.println(spread != null ? c.spread(spread).printAll() : c.table().printAll());
+            return;
+        }
+        System.out.println(registry.table().printAll());
+    }
+}

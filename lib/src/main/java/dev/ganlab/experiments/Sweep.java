@@ -1,0 +1,298 @@
+package dev.ganlab.experiments;
+
+import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.UserError;
+import dev.ganlab.train.Checkpoint;
+import dev.ganlab.train.TrainConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Runs a {@link SweepSpec}: plans it (everything is checked before anything runs), decides per run
+ * what to do, hands the runs to a {@link RunExecutor} and waits, reporting to a {@link SweepMonitor}.
+ *
+ * <p><b>Resuming.</b> Running a sweep again (the same spec, or its {@code sweep.json}) continues it:
+ * finished runs are skipped (or extended when the spec now asks for more steps), diverged runs are
+ * kept as they are - a divergence is a result, not an error - and interrupted, failed or never started
+ * runs are run, from their newest checkpoint when they have one. A run folder planned with a different
+ * config is an error, so a changed spec needs its own {@code out}.
+ *
+ * <p><b>Stopping.</b> Interrupting the calling thread (a notebook's interrupt), or the end of this
+ * process, stops the workers; each checkpoints and records status interrupted.
+ *
+ * <p>The sweep's folder holds {@code sweep.json} (the spec, base inline), one folder per run (named by
+ * its id: {@code loss=ns,reg=sn,seed=1}) with {@code run-spec.json}, the run's usual files and
+ * {@code log.txt}, and a lock file that keeps two sweeps out of one folder.
+ */
+public final class Sweep {
+
+    /** The spec as the sweep recorded it, in its folder. */
+    public static final String SPEC_FILE = "sweep.json";
+    private static final String LOCK_FILE = ".sweep.lock";
+    private static final long PROGRESS_EVERY_MS = 2000;
+
+    /** What happens to a run. */
+    static final String RUN = "run";
+    static final String RESUME = "resume";
+    static final String EXTEND = "extend";
+    static final String SKIP_FINISHED = "skip: finished";
+    static final String SKIP_DIVERGED = "skip: diverged";
+
+    private Sweep() {}
+
+    /** Runs the sweep on worker processes of this machine, with the default monitor. */
+    public static SweepResult run(SweepSpec spec) {
+        return run(spec, null, SweepMonitor.auto());
+    }
+
+    /** Continues the sweep recorded in {@code sweepDir} (its {@code sweep.json}). */
+    public static SweepResult resume(Path sweepDir) {
+        return run(SweepSpec.read(sweepDir.resolve(SPEC_FILE)));
+    }
+
+    /**
+     * Runs the sweep.
+     *
+     * @param executor where runs execute; null for a {@link LocalProcessExecutor} with the spec's
+     *     workers (closed at the end). A given executor is closed only when the sweep is interrupted.
+     */
+    public static SweepResult run(SweepSpec spec, RunExecutor executor, SweepMonitor monitor) {
+        SweepPlan plan = spec.plan();
+        Path out = plan.out();
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the sweep folder " + out, e);
+        }
+        try (FileChannel ch = FileChannel.open(out.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = tryLock(ch, out)) {
+            Map<String, String> actions = actions(plan);
+            AtomicFiles.writeString(out.resolve(SPEC_FILE), spec.toJson());
+            List<RunSpec> toRun = new ArrayList<>();
+            for (RunSpec r : plan.runs()) {
+                if (!actions.get(r.id()).startsWith("skip")) {
+                    r.write();
+                    toRun.add(r);
+                }
+            }
+            return execute(plan, actions, toRun, executor, monitor);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + out.resolve(LOCK_FILE), e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel ch, Path out) throws IOException {
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new UserError("another sweep is running in " + out + "; wait for it, or give this one another 'out'");
+        }
+        return lock;
+    }
+
+    private static SweepResult execute(SweepPlan plan, Map<String, String> actions, List<RunSpec> toRun,
+            RunExecutor given, SweepMonitor monitor) {
+        Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
+        for (RunSpec r : plan.runs()) {
+            if (actions.get(r.id()).startsWith("skip")) {
+                outcomes.put(r.id(), RunOutcome.notExecuted(r));
+            }
+        }
+        RunExecutor ex = given;
+        if (ex == null) {
+            Integer w = plan.spec().workersOrNull();
+            if (!toRun.isEmpty()) {
+                int gpus = LocalProcessExecutor.detectGpus();
+                int workers = w != null ? w : LocalProcessExecutor.defaultWorkers(gpus);
+                // No more workers than runs: each worker's share of the cores depends on their number.
+                ex = LocalProcessExecutor.builder().gpus(gpus).workers(Math.min(workers, toRun.size())).build();
+            }
+        }
+        monitor.onStart(plan, actions, ex == null ? 0 : ex.parallelism());
+        boolean interrupted = false;
+        boolean ended = false;
+        RunExecutor running = ex;
+        Thread hook = new Thread(() -> {
+            if (running != null) {
+                running.close();
+            }
+        }, "ganlab-sweep-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Map<String, CompletableFuture<RunOutcome>> futures = new LinkedHashMap<>();
+        try {
+            for (RunSpec r : toRun) {
+                futures.put(r.id(), ex.submit(r));
+            }
+            long lastProgress = 0;
+            int done = 0;
+            while (done < futures.size()) {
+                List<CompletableFuture<RunOutcome>> open = futures.values().stream().filter(f -> !f.isDone()).toList();
+                if (!open.isEmpty()) {
+                    try {
+                        CompletableFuture.anyOf(open.toArray(new CompletableFuture[0]))
+                                .get(PROGRESS_EVERY_MS, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException | ExecutionException e) {
+                        // a timeout: time to report progress; a failed future is collected below
+                    }
+                }
+                for (Map.Entry<String, CompletableFuture<RunOutcome>> e : futures.entrySet()) {
+                    if (e.getValue().isDone() && !outcomes.containsKey(e.getKey())) {
+                        RunOutcome o = outcomeOf(e.getKey(), e.getValue());
+                        outcomes.put(e.getKey(), o);
+                        done++;
+                        monitor.onRunEnd(plan, o, done, futures.size());
+                    }
+                }
+                if (System.currentTimeMillis() - lastProgress >= PROGRESS_EVERY_MS || done == futures.size()) {
+                    lastProgress = System.currentTimeMillis();
+                    monitor.onProgress(plan, readRuns(plan));
+                }
+            }
+            ended = true;
+        } catch (InterruptedException e) {
+            interrupted = true; // the flag is restored below, once the workers have stopped
+        } finally {
+            if (ex != null && (given == null || !ended)) {
+                ex.close(); // on interruption this stops the workers, which checkpoint first
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is already running
+            }
+        }
+        for (Map.Entry<String, CompletableFuture<RunOutcome>> e : futures.entrySet()) {
+            outcomes.computeIfAbsent(e.getKey(), id -> outcomeOf(id, e.getValue()));
+        }
+        Map<String, RunOutcome> ordered = new LinkedHashMap<>();
+        for (RunSpec r : plan.runs()) {
+            ordered.put(r.id(), Objects.requireNonNullElseGet(outcomes.get(r.id()), () -> RunOutcome.notExecuted(r)));
+        }
+        SweepResult result = new SweepResult(plan, ordered, interrupted);
+        monitor.onEnd(result);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    /** A finished future's outcome; an executor that broke yields a failed outcome naming the cause. */
+    private static RunOutcome outcomeOf(String id, CompletableFuture<RunOutcome> f) {
+        if (!f.isDone()) {
+            return new RunOutcome(id, RunInfo.INTERRUPTED, 0, -1, "the executor did not finish it", 0, false);
+        }
+        try {
+            return f.join();
+        } catch (RuntimeException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            return new RunOutcome(id, RunInfo.FAILED, 0, -1, "executor error: " + c, 0, false);
+        }
+    }
+
+    private static List<RunInfo> readRuns(SweepPlan plan) {
+        List<RunInfo> out = new ArrayList<>();
+        for (RunSpec r : plan.runs()) {
+            out.add(RunInfo.read(r.dir(), r.id()));
+        }
+        return out;
+    }
+
+    /**
+     * What the sweep would do, without doing it: one row per planned run with its action (run, resume,
+     * extend, skip: finished, skip: diverged), current status, step and labels.
+     */
+    public static Table dryRun(SweepSpec spec) {
+        SweepPlan plan = spec.plan();
+        Map<String, String> actions = actions(plan);
+        Table t = plan.table();
+        t.setName("sweep " + plan.name() + ": " + plan.size() + " runs -> " + plan.out());
+        List<RunInfo> infos = readRuns(plan);
+        t.insertColumn(1, StringColumn.create("action", plan.runs().stream().map(r -> actions.get(r.id())).toList()));
+        t.insertColumn(2, StringColumn.create("status", infos.stream().map(RunInfo::status).toList()));
+        t.insertColumn(3, LongColumn.create("step", infos.stream().mapToLong(RunInfo::step).toArray()));
+        return t;
+    }
+
+    /**
+     * Decides what happens to each run from its folder; a folder that belongs to another config or
+     * another sweep, or a run still running, is an error (nothing has run yet).
+     */
+    static Map<String, String> actions(SweepPlan plan) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (RunSpec r : plan.runs()) {
+            Path dir = r.dir();
+            if (!RunInfo.isRun(dir)) {
+                out.put(r.id(), RUN);
+                continue;
+            }
+            if (!Files.isRegularFile(dir.resolve(RunSpec.FILE))) {
+                throw new UserError(dir + " holds a run this sweep did not plan (no " + RunSpec.FILE + "); move it away"
+                        + " or give the sweep another 'out'");
+            }
+            String diff = firstDifference(RunSpec.read(dir.resolve(RunSpec.FILE)).config(), r.config());
+            if (diff != null) {
+                throw new UserError("run " + r.id() + " in " + plan.out() + " was made with a different config (" + diff
+                        + "); a changed sweep needs another 'out', or delete that run folder");
+            }
+            RunInfo info = RunInfo.read(dir, r.id());
+            String action = switch (info.status()) {
+                case RunInfo.RUNNING -> throw new UserError("run " + r.id() + " is running (see its status.json): is"
+                        + " another sweep working in " + plan.out() + "? Wait for it or stop it first");
+                case RunInfo.FINISHED -> r.config().steps > info.step() ? EXTEND : SKIP_FINISHED;
+                case RunInfo.DIVERGED -> SKIP_DIVERGED;
+                default -> Checkpoint.list(dir.resolve("checkpoints")).isEmpty() ? RUN : RESUME;
+            };
+            out.put(r.id(), action);
+        }
+        return out;
+    }
+
+    /**
+     * The first setting in which two configs differ once resolved (defaults filled in), or null. The
+     * number of steps may differ: a longer run extends the old one.
+     */
+    static String firstDifference(TrainConfig stored, TrainConfig planned) {
+        TrainConfig a = stored.copy();
+        a.steps = planned.steps; // before resolving: defaults that follow the steps must follow them too
+        Map<String, String> x;
+        try {
+            x = RunInfo.flatten(a.resolved());
+        } catch (UserError e) {
+            return "the stored config no longer resolves: " + e.getMessage();
+        }
+        Map<String, String> y = RunInfo.flatten(planned.resolved());
+        Set<String> keys = new LinkedHashSet<>(x.keySet());
+        keys.addAll(y.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(x.get(k), y.get(k))) {
+                return k + ": " + x.getOrDefault(k, "unset") + " there, " + y.getOrDefault(k, "unset") + " now";
+            }
+        }
+        return null;
+    }
+}
