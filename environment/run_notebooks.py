@@ -45,12 +45,22 @@ def export_html(nb, path):
 
 
 def run(path, out_dir, timeout):
+    """Executes one notebook; a kernel that fails before running any cell is started once more."""
+    for attempt in (1, 2):
+        error, elapsed, nb = run_once(path, out_dir, timeout)
+        started_cells = any(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+        if error is None or started_cells or attempt == 2 or "kernel failed to start" not in error:
+            return error, elapsed
+        print(f"[notebooks]   the kernel did not start after {elapsed:.0f} s; starting it once more", flush=True)
+
+
+def run_once(path, out_dir, timeout):
     name = os.path.splitext(os.path.basename(path))[0]
     with open(path, encoding="utf-8") as f:
         nb = nbformat.read(f, as_version=4)
-    # A JVM kernel with the engine on its class path can take over a minute to answer its first
-    # request on a busy machine (seen: 4 of 12 starts past nbclient's default 60 s).
-    ep = ExecutePreprocessor(kernel_name=KERNEL, timeout=timeout, allow_errors=False, startup_timeout=300)
+    # A JVM kernel answers its first request within seconds on a quiet machine; under a parallel
+    # build it has taken over a minute (4 of 12 starts past nbclient's default 60 s).
+    ep = ExecutePreprocessor(kernel_name=KERNEL, timeout=timeout, allow_errors=False, startup_timeout=180)
     os.makedirs(out_dir, exist_ok=True)
     log_path = os.path.join(out_dir, name + ".kernel.log")
     started = time.time()
@@ -93,7 +103,7 @@ def run(path, out_dir, timeout):
     with open(ipynb, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
     export_html(nb, os.path.join(out_dir, name + ".html"))
-    return error, elapsed
+    return error, elapsed, nb
 
 
 def main():

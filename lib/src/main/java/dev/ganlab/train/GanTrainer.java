@@ -123,8 +123,6 @@ public final class GanTrainer implements AutoCloseable {
     private long imagesShown;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
-    /** Steps the stored config had before a resume extended it. */
-    private int originalSteps;
     private double secondsBefore;
     private long startNanos;
     private double lastDiversity = Double.NaN;
@@ -245,16 +243,7 @@ public final class GanTrainer implements AutoCloseable {
     /** Resumes a run started on directly given images, with the same images. */
     public static GanTrainer resume(Path dir, Integer steps, ImageDataset data) {
         Path cfgFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new UserError(dir + " is not a GAN Lab run (no config.json)");
-        }
-        TrainConfig cfg;
-        try {
-            cfg = TrainConfig.fromJson(Files.readString(cfgFile));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cfgFile, e);
-        }
-        int original = cfg.steps;
+        TrainConfig cfg = storedConfig(dir);
         if (steps != null) {
             cfg.steps = steps;
         }
@@ -275,7 +264,6 @@ public final class GanTrainer implements AutoCloseable {
         }
         AtomicFiles.writeString(cfgFile, cfg.toJson());
         GanTrainer t = new GanTrainer(cfg, dir, ckpt, data);
-        t.originalSteps = original;
         RunStatus old = RunStatus.read(dir.resolve("status.json"));
         t.status.started = old != null && old.started != null ? old.started : java.time.Instant.now().toString();
         return t;
@@ -283,34 +271,68 @@ public final class GanTrainer implements AutoCloseable {
 
     /**
      * Resumes {@code dir} when it holds a checkpoint and {@code resume} is set, else starts a new run
-     * there. On resume the stored config must match {@code cfg} except for the number of steps.
+     * there. On resume the stored config must match {@code cfg} except for the number of steps;
+     * otherwise this is an error and the folder is left as it was.
      */
     public static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
         if (resume && !Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
-            int steps = cfg.steps;
-            GanTrainer t = resume(dir, steps);
-            // Compare with the stored config resolved at its original length, so defaults derived
-            // from the number of steps (the instance-noise schedule) compare equal.
-            TrainConfig want = cfg.copy();
-            TrainConfig stored;
-            try {
-                stored = TrainConfig.fromJson(Files.readString(dir.resolve("config.json")));
-            } catch (IOException e) {
-                t.close();
-                throw new UncheckedIOException(e);
-            }
-            want.steps = t.originalSteps;
-            want = want.resolved();
-            TrainConfig have = stored.copy();
-            have.steps = t.originalSteps;
-            if (!have.resolved().toJson().equals(want.toJson())) {
-                t.close();
+            if (!sameSettings(cfg, dir)) {
                 throw new UserError("run " + dir + " was started with a different config; resume it without"
                         + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
             }
-            return t;
+            return resume(dir, cfg.steps);
         }
         return start(cfg, dir);
+    }
+
+    /**
+     * What a notebook wants on every re-run: continue the run in {@code dir} when it was started with
+     * the same settings (steps may differ), else keep it under a new name and start afresh. The old
+     * folder is renamed to {@code <dir>.replaced-<time>} beside it, never deleted, so changing a
+     * parameter cell and re-running loses no training; the new name is printed.
+     */
+    public static GanTrainer reopen(TrainConfig cfg, Path dir) {
+        if (!Checkpoint.list(dir.resolve("checkpoints")).isEmpty() && !sameSettings(cfg, dir)) {
+            String stamp = java.time.LocalDateTime.now()
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp);
+            for (int i = 2; Files.exists(aside); i++) {
+                aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp + "-" + i);
+            }
+            try {
+                Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move the earlier run " + dir + " aside to " + aside, e);
+            }
+            System.out.println("The run in " + dir + " had other settings; it is kept as " + aside
+                    + " and a new run starts.");
+        }
+        return open(cfg, dir, true);
+    }
+
+    /**
+     * Whether the run in {@code dir} was started with {@code cfg}'s settings, the number of steps
+     * aside. Both are resolved at the stored run's length, so defaults derived from the number of
+     * steps (the instance-noise schedule) compare equal.
+     */
+    private static boolean sameSettings(TrainConfig cfg, Path dir) {
+        TrainConfig stored = storedConfig(dir);
+        TrainConfig want = cfg.copy();
+        want.steps = stored.steps;
+        return stored.resolved().toJson().equals(want.resolved().toJson());
+    }
+
+    /** The config.json of the run in {@code dir}, as stored. */
+    private static TrainConfig storedConfig(Path dir) {
+        Path cfgFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new UserError(dir + " is not a GAN Lab run (no config.json)");
+        }
+        try {
+            return TrainConfig.fromJson(Files.readString(cfgFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfgFile, e);
+        }
     }
 
     // ---- Accessors ------------------------------------------------------------------------------------

@@ -102,13 +102,49 @@ class GanTrainerTest {
         assertTrue(e.getMessage().contains("already holds checkpoints"), e.getMessage());
         TrainConfig other = c.copy();
         other.optD = OptimizerConfig.adam(1e-3f, 0.5f, 0.999f);
-        UserError mismatch = assertThrows(UserError.class, () -> GanTrainer.open(other, dir, true));
+        String storedBefore = Files.readString(dir.resolve("config.json"));
+        TrainConfig otherLonger = other.copy();
+        otherLonger.steps = 15;
+        UserError mismatch = assertThrows(UserError.class, () -> GanTrainer.open(otherLonger, dir, true));
         assertTrue(mismatch.getMessage().contains("different config"), mismatch.getMessage());
+        assertEquals(storedBefore, Files.readString(dir.resolve("config.json")),
+                "a refused resume must leave the run's config as it was");
         TrainConfig longer = c.copy();
         longer.steps = 15;
         try (GanTrainer t = GanTrainer.open(longer, dir, true)) {
             assertEquals(10, t.step());
         }
+    }
+
+    @Test
+    void reopenContinuesTheSameSettingsAndKeepsARunWithOtherSettingsAside() throws Exception {
+        TrainConfig c = tiny(10);
+        Path dir = tmp.resolve("nb-run");
+        try (GanTrainer t = GanTrainer.reopen(c, dir)) {
+            assertEquals(0, t.step());
+            t.addMonitor(QUIET).train();
+        }
+        TrainConfig longer = c.copy();
+        longer.steps = 20;
+        try (GanTrainer t = GanTrainer.reopen(longer, dir)) {
+            assertEquals(10, t.step(), "same settings, more steps: the run continues");
+            t.addMonitor(QUIET).train();
+        }
+        byte[] oldMetrics = Files.readAllBytes(dir.resolve("metrics.csv"));
+        TrainConfig other = longer.copy();
+        other.batch = 8;
+        try (GanTrainer t = GanTrainer.reopen(other, dir)) {
+            assertEquals(0, t.step(), "other settings: a new run starts");
+        }
+        List<Path> aside;
+        try (var files = Files.list(tmp)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith("nb-run.replaced-")).toList();
+        }
+        assertEquals(1, aside.size(), "the earlier run is kept beside the folder: " + aside);
+        assertArrayEquals(oldMetrics, Files.readAllBytes(aside.get(0).resolve("metrics.csv")));
+        assertEquals(20, RunStatus.read(aside.get(0).resolve("status.json")).step);
+        assertEquals(8, TrainConfig.fromJson(Files.readString(dir.resolve("config.json"))).batch,
+                "the new run's config is stored");
     }
 
     @Test
