@@ -123,8 +123,10 @@ public final class GanTrainer implements AutoCloseable {
     private long imagesShown;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
-    private double secondsBefore;
-    private long startNanos;
+    /** Training seconds of earlier sessions and finished train() calls. */
+    private double secondsDone;
+    /** When the current train() call began; -1 outside train(). */
+    private long runningSinceNanos = -1;
     private double lastDiversity = Double.NaN;
     private double lastPrecision = Double.NaN;
     private double lastCoverage = Double.NaN;
@@ -194,6 +196,8 @@ public final class GanTrainer implements AutoCloseable {
             position = restore(resumeFrom);
             this.history = TrainingHistory.readCsv(dir.resolve("metrics.csv"));
             history.truncateAfter(step);
+            double logged = history.last("seconds");
+            secondsDone = Double.isNaN(logged) ? 0 : logged;
         } else {
             this.history = new TrainingHistory();
         }
@@ -422,8 +426,7 @@ public final class GanTrainer implements AutoCloseable {
             }
         }, "ganlab-train-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        startNanos = System.nanoTime();
-        secondsBefore = Double.isNaN(history.last("seconds")) ? 0 : history.last("seconds");
+        runningSinceNanos = System.nanoTime();
         setStatus("running", "");
         monitors.forEach(m -> m.onStart(this));
         try {
@@ -468,6 +471,8 @@ public final class GanTrainer implements AutoCloseable {
             setStatus("finished", "");
             return end();
         } finally {
+            secondsDone = seconds();
+            runningSinceNanos = -1;
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -668,9 +673,12 @@ public final class GanTrainer implements AutoCloseable {
         }
     }
 
-    /** Seconds of training so far, over all sessions of the run. */
+    /**
+     * Seconds spent in {@link #train()} so far, over all sessions of the run; the clock stops when
+     * train() returns (steps taken by hand with {@link #step1()} are not timed).
+     */
     public double seconds() {
-        return secondsBefore + (System.nanoTime() - startNanos) / 1e9;
+        return secondsDone + (runningSinceNanos < 0 ? 0 : (System.nanoTime() - runningSinceNanos) / 1e9);
     }
 
     private void writeHistory(long done) {

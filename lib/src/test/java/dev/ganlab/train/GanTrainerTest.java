@@ -123,6 +123,10 @@ class GanTrainerTest {
         try (GanTrainer t = GanTrainer.reopen(c, dir)) {
             assertEquals(0, t.step());
             t.addMonitor(QUIET).train();
+            double trained = t.seconds();
+            assertTrue(trained > 0, "training time is counted: " + trained);
+            Thread.sleep(30);
+            assertEquals(trained, t.seconds(), 0.0, "the training clock stops when train() returns");
         }
         TrainConfig longer = c.copy();
         longer.steps = 20;
