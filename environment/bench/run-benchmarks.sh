@@ -23,10 +23,32 @@ bench() { echo "+ ganlab bench $*" >&2; java -Xmx8g -jar "$JAR" bench "$@"; }
   java -jar "$JAR" info
   echo '```'
   echo
+  echo "## DCGAN against the Python PyTorch peer"
+  echo
+  echo "Three rounds, each Java then Python at the same threads; the ratio is of median step times."
+  echo
+  for round in 1 2 3; do
+    args="--model dcgan --resolution 32 --batch 64 --steps 50"
+    echo "\`ganlab bench $args\` (round $round)"
+    echo '```'
+    bench $args --json "$OUT/dcgan32-round$round.json"
+    echo '```'
+    echo
+  done
+  /usr/bin/python3 - "$OUT" <<'PYEOF'
+import json, statistics, sys
+rs = [json.load(open(f"{sys.argv[1]}/dcgan32-round{i}.json")) for i in (1, 2, 3)]
+ratios = [r["javaOverPythonTime"] for r in rs if "javaOverPythonTime" in r]
+if ratios:
+    print(f"Java/Python step-time ratio over the rounds: {', '.join(f'{x:.2f}' for x in ratios)}; "
+          f"median **{statistics.median(ratios):.2f}** (target: at most 1.00).")
+else:
+    print("The Python peer did not run (python3-torch missing?): no ratio.")
+print()
+PYEOF
   echo "## Training steps"
   echo
-  for args in "--model dcgan --resolution 32 --batch 64 --steps 50" \
-              "--model dcgan --resolution 64 --batch 64 --steps 30" \
+  for args in "--model dcgan --resolution 64 --batch 64 --steps 30" \
               "--model sndcgan --resolution 32 --batch 64 --steps 30" \
               "--model progan --resolution 32 --batch 16 --steps 20" \
               "--model fastgan --resolution 64 --batch 8 --steps 20"; do
@@ -43,6 +65,27 @@ bench() { echo "+ ganlab bench $*" >&2; java -Xmx8g -jar "$JAR" bench "$@"; }
   bench --model dcgan --resolution 32 --batch 64 --steps 2000 --profile-steps 0 --no-peer
   echo '```'
   echo
+  echo "## GPU"
+  echo
+  if java -jar "$JAR" info 2>/dev/null | grep -qi "gpu("; then
+    echo "Images/s of each model at 64 and 256 px (build with \`mvn -Pcuda package\`):"
+    echo
+    for model in dcgan progan fastgan; do
+      for res in 64 256; do
+        batch=64; [ "$model" = fastgan ] && batch=8; [ "$model" = progan ] && batch=16
+        args="--model $model --resolution $res --batch $batch --steps 30"
+        echo "\`ganlab bench $args\`"
+        echo '```'
+        bench $args --json "$OUT/gpu-$model-$res.json"
+        echo '```'
+        echo
+      done
+    done
+  else
+    echo "No GPU on this machine: no GPU figures. On a CUDA machine, build with \`mvn -Pcuda package\` and run"
+    echo "this script again; it then adds images/s of each model at 64 and 256 px here."
+    echo
+  fi
   echo "## FID"
   echo
   echo "\`ganlab bench --op fid --n 10000 --dims 2048\`"

@@ -92,11 +92,15 @@ public final class BenchCommand implements Runnable {
         if (model.equals("dcgan") && !noPeer && !GanLab.device().isGpu()) {
             JsonObject peer = runPeer(c);
             if (peer != null) {
-                double ratio = r.msPerStep() / peer.get("msPerStep").getAsDouble();
-                System.out.printf(Locale.ROOT, "python peer       %s, %d threads (%s; %s): %.1f ms/step -> Java/Python"
-                        + " time ratio %.2f%n", peer.get("engine").getAsString(), peer.get("threads").getAsInt(),
+                // Medians: on a shared machine a few slow steps move the means by several percent.
+                double peerMedian = peer.get("msPerStepMedian").getAsDouble();
+                double ratio = r.msPerStepMedian() / peerMedian;
+                System.out.printf(Locale.ROOT, "python peer       %s, %d threads (%s; %s): %.1f ms mean, %.1f ms median"
+                        + " per step -> Java/Python time ratio %.2f (medians; %.2f by means)%n",
+                        peer.get("engine").getAsString(), peer.get("threads").getAsInt(),
                         peer.get("backends").getAsString(), peer.get("blas").getAsString(),
-                        peer.get("msPerStep").getAsDouble(), ratio);
+                        peer.get("msPerStep").getAsDouble(), peerMedian, ratio,
+                        r.msPerStep() / peer.get("msPerStep").getAsDouble());
                 out.add("peer", peer);
                 out.addProperty("javaOverPythonTime", ratio);
             }

@@ -32,6 +32,49 @@ class LayersTest {
     }
 
     @Test
+    void upsampleIsNearestAndMatchesTheRepeatFormInValuesAndGradients() {
+        try (NDManager m = GanLab.newManager()) {
+            NDArray x = m.randomNormal(new Shape(2, 3, 4, 5));
+            float[] fast = Ops.upsample2x(x).toFloatArray();
+            float[] v = x.toFloatArray();
+            // nearest by hand: out[n, c, i, j] = x[n, c, i / 2, j / 2]
+            float[] byHand = new float[2 * 3 * 8 * 10];
+            for (int nc = 0; nc < 6; nc++) {
+                for (int i = 0; i < 8; i++) {
+                    for (int j = 0; j < 10; j++) {
+                        byHand[(nc * 8 + i) * 10 + j] = v[(nc * 4 + i / 2) * 5 + j / 2];
+                    }
+                }
+            }
+            assertArrayEquals(byHand, fast, 0f);
+            assertArrayEquals(byHand, Ops.upsample2xByRepeat(x).toFloatArray(), 0f);
+            NDArray weights = m.randomNormal(new Shape(2, 3, 8, 10));
+            float[] gFast = gradient(x, Ops::upsample2x, weights);
+            float[] gRepeat = gradient(x, Ops::upsample2xByRepeat, weights);
+            assertArrayEquals(gRepeat, gFast, 1e-5f);
+            // each input pixel receives the sum of its four copies' weights
+            float[] w = weights.toFloatArray();
+            assertEquals(w[0] + w[1] + w[10] + w[11], gFast[0], 1e-5f);
+            // past the matrix-product sizes the repeat form is used: still nearest
+            NDArray wide = m.randomNormal(new Shape(1, 2, 3, Ops.MATMUL_UPSAMPLE_MAX + 1));
+            NDArray up = Ops.upsample2x(wide);
+            assertEquals(new Shape(1, 2, 6, 2 * Ops.MATMUL_UPSAMPLE_MAX + 2), up.getShape());
+            assertEquals(wide.getFloat(0, 1, 2, Ops.MATMUL_UPSAMPLE_MAX), up.getFloat(0, 1, 5, 2 * Ops.MATMUL_UPSAMPLE_MAX + 1));
+        }
+    }
+
+    /** Gradient of sum(f(x) * w) with respect to x. */
+    private static float[] gradient(NDArray x, java.util.function.UnaryOperator<NDArray> f, NDArray w) {
+        NDArray xg = x.duplicate();
+        xg.setRequiresGradient(true);
+        try (dev.ganlab.core.StepScope scope = new dev.ganlab.core.StepScope();
+                ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+            gc.backward(f.apply(xg).mul(w).sum());
+        }
+        return xg.getGradient().toFloatArray();
+    }
+
+    @Test
     void convMatchesHandComputationWithBias() {
         try (NDManager m = GanLab.newManager()) {
             Conv2d conv = Conv2d.builder().setChannels(1).setKernel(2).build();
