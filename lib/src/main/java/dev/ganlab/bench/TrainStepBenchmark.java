@@ -55,7 +55,8 @@ public final class TrainStepBenchmark {
     public record Result(String model, int resolution, int batch, int steps, String device, int threads,
             double msPerStep, double msPerStepMedian, double imagesPerSecond, double outsideEngineFraction,
             double gflopPerStep, double achievedGflops, double peakGflops, long rssAfterWarmupMb, long rssEndMb,
-            long peakRssMb, int arraysAfterWarmup, int arraysEnd, String engineFeatures, String engine) {
+            long peakRssMb, long[] rssQuartilesMb, int arraysAfterWarmup, int arraysEnd, String engineFeatures,
+            String engine) {
 
         /** RSS growth from after the warm-up to the end, in percent. */
         public double rssGrowthPercent() {
@@ -74,16 +75,20 @@ public final class TrainStepBenchmark {
             return String.format(Locale.ROOT, String.join("%n",
                     "%s %dpx batch %d on %s, %d threads (%s; %s)",
                     "  step time        %.1f ms mean, %.1f ms median over %d steps -> %.1f images/s",
-                    "  outside engine   %.1f%% of the step (engine profiler)",
+                    "  outside engine   %s",
                     "  compute          %.2f GFLOP/step (conv+dense, backward as 2x forward) -> %.1f GFLOP/s,"
                             + " %.0f%% of the %.1f GFLOP/s matmul peak",
-                    "  memory           RSS %d MiB after warm-up, %d MiB at end (%+.1f%%), peak %d MiB",
+                    "  memory           RSS %d MiB after warm-up, %d MiB at end (%+.1f%%), peak %d MiB;"
+                            + " at 1/4, 1/2, 3/4, end of the timed steps: %s MiB",
                     "  live arrays      %d after warm-up, %d at end"),
                     model, resolution, batch, device, threads, engine, engineFeatures,
                     msPerStep, msPerStepMedian, steps, imagesPerSecond,
-                    100 * outsideEngineFraction,
+                    Double.isNaN(outsideEngineFraction) ? "not measured (--profile-steps 0)"
+                            : String.format(Locale.ROOT, "%.1f%% of the step (engine profiler)",
+                                    100 * outsideEngineFraction),
                     gflopPerStep, achievedGflops, 100 * achievedGflops / peakGflops, peakGflops,
                     rssAfterWarmupMb, rssEndMb, rssGrowthPercent(), peakRssMb,
+                    Arrays.stream(rssQuartilesMb).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(", ")),
                     arraysAfterWarmup, arraysEnd);
         }
     }
@@ -147,10 +152,17 @@ public final class TrainStepBenchmark {
             int arraysAfterWarmup = root.getManagedArrays().size();
             long rssAfterWarmup = ProcessMemory.rssMb();
             double[] ms = new double[o.steps()];
+            // RSS at each quarter of the timed steps: a leak grows linearly, an allocator settling levels off.
+            long[] rssQuartiles = new long[4];
             for (int i = 0; i < o.steps(); i++) {
                 long a = System.nanoTime();
                 t.step1();
                 ms[i] = (System.nanoTime() - a) / 1e6;
+                for (int q = 0; q < 4; q++) {
+                    if (i + 1 == Math.max(1, (q + 1) * o.steps() / 4)) {
+                        rssQuartiles[q] = ProcessMemory.rssMb();
+                    }
+                }
             }
             int arraysEnd = root.getManagedArrays().size();
             long rssEnd = ProcessMemory.rssMb();
@@ -180,7 +192,7 @@ public final class TrainStepBenchmark {
             var v = GanLab.versions();
             return new Result(o.model(), o.resolution(), o.batch(), o.steps(), GanLab.device().toString(),
                     GanLab.threads(), mean, median, o.batch() * 1000.0 / mean, outside, gflop, gflop * 1000.0 / mean,
-                    peak, rssAfterWarmup, rssEnd, ProcessMemory.peakRssMb(), arraysAfterWarmup, arraysEnd,
+                    peak, rssAfterWarmup, rssEnd, ProcessMemory.peakRssMb(), rssQuartiles, arraysAfterWarmup, arraysEnd,
                     String.join("+", new java.util.TreeSet<>(JniUtils.getFeatures())),
                     "DJL " + v.getProperty("djl") + ", libtorch " + v.getProperty("pytorch"));
         } finally {
