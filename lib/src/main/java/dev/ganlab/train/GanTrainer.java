@@ -247,7 +247,7 @@ public final class GanTrainer implements AutoCloseable {
     /** Resumes a run started on directly given images, with the same images. */
     public static GanTrainer resume(Path dir, Integer steps, ImageDataset data) {
         Path cfgFile = dir.resolve("config.json");
-        TrainConfig cfg = storedConfig(dir);
+        TrainConfig cfg = TrainConfig.ofRun(dir);
         if (steps != null) {
             cfg.steps = steps;
         }
@@ -320,24 +320,12 @@ public final class GanTrainer implements AutoCloseable {
      * steps (the instance-noise schedule) compare equal.
      */
     private static boolean sameSettings(TrainConfig cfg, Path dir) {
-        TrainConfig stored = storedConfig(dir);
+        TrainConfig stored = TrainConfig.ofRun(dir);
         TrainConfig want = cfg.copy();
         want.steps = stored.steps;
         return stored.resolved().toJson().equals(want.resolved().toJson());
     }
 
-    /** The config.json of the run in {@code dir}, as stored. */
-    private static TrainConfig storedConfig(Path dir) {
-        Path cfgFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new UserError(dir + " is not a GAN Lab run (no config.json)");
-        }
-        try {
-            return TrainConfig.fromJson(Files.readString(cfgFile));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cfgFile, e);
-        }
-    }
 
     // ---- Accessors ------------------------------------------------------------------------------------
 

@@ -368,6 +368,19 @@ public final class TrainConfig {
         return GSON.fromJson(GSON.toJson(o), OptimizerConfig.class);
     }
 
+    /** The {@code config.json} of a run folder, as stored (not resolved). */
+    public static TrainConfig ofRun(java.nio.file.Path runDir) {
+        java.nio.file.Path cfgFile = runDir.resolve("config.json");
+        if (!java.nio.file.Files.isRegularFile(cfgFile)) {
+            throw new UserError(runDir + " is not a GAN Lab run (no config.json)");
+        }
+        try {
+            return fromJson(java.nio.file.Files.readString(cfgFile));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + cfgFile, e);
+        }
+    }
+
     /** Parses a config, rejecting unknown keys and values of the wrong type (the key is named). */
     public static TrainConfig fromJson(String json) {
         JsonElement tree;

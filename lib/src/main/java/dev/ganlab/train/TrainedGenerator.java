@@ -16,8 +16,6 @@ import dev.ganlab.viz.ImageGrid;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,25 +61,17 @@ public final class TrainedGenerator implements AutoCloseable {
 
     /** Loads the newest readable checkpoint of a run folder. */
     public static TrainedGenerator load(Path runDir) {
-        Path cfgFile = runDir.resolve("config.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new UserError(runDir + " is not a GAN Lab run (no config.json)");
-        }
-        try {
-            TrainConfig cfg = TrainConfig.fromJson(Files.readString(cfgFile)).resolved();
-            List<String> problems = new ArrayList<>();
-            for (Path p : Checkpoint.list(runDir.resolve("checkpoints"))) {
-                try {
-                    return new TrainedGenerator(cfg, Checkpoint.read(p));
-                } catch (IOException e) {
-                    problems.add(e.getMessage());
-                }
+        TrainConfig cfg = TrainConfig.ofRun(runDir).resolved();
+        List<String> problems = new ArrayList<>();
+        for (Path p : Checkpoint.list(runDir.resolve("checkpoints"))) {
+            try {
+                return new TrainedGenerator(cfg, Checkpoint.read(p));
+            } catch (IOException e) {
+                problems.add(e.getMessage());
             }
-            throw new UserError("no readable checkpoint in " + runDir.resolve("checkpoints")
-                    + (problems.isEmpty() ? " (train the run first)" : ": " + String.join("; ", problems)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cfgFile, e);
         }
+        throw new UserError("no readable checkpoint in " + runDir.resolve("checkpoints")
+                + (problems.isEmpty() ? " (train the run first)" : ": " + String.join("; ", problems)));
     }
 
     public TrainConfig config() {
