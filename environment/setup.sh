@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GAN Lab set-up: everything both README commands need, idempotent (a second run only checks).
 #
-#   1. Debian packages: Jupyter (notebook, nbconvert, nbclient) and the Fashion-MNIST data set.
+#   1. Debian packages: Jupyter (notebook, nbconvert, nbclient), the Fashion-MNIST data set, TCMalloc.
 #   2. npm packages: the Noto emoji images (data/) and plotly.js for offline figures (environment/).
 #   3. The library: mvn package -> lib/target/ganlab.jar (+ lib/target/lib/, lib/target/kernel/).
 #      On a machine with an NVIDIA GPU the build uses the cuda profile (CUDA 12.1 libtorch).
@@ -27,7 +27,9 @@ say() { [ "$QUIET" = 1 ] || echo "[setup] $*"; }
 die() { echo "[setup] ERROR: $*" >&2; exit 1; }
 
 # --- 1. Debian packages -------------------------------------------------------------------------
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel dataset-fashion-mnist)
+# libtcmalloc-minimal4: the allocator the kernel and the command line run the engine with (lib/BENCHMARKS.md).
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel dataset-fashion-mnist
+  libtcmalloc-minimal4)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -68,6 +68,18 @@ class Discriminator(nn.Module):
         return self.head(self.features(x).flatten(1)).view(-1)
 
 
+def allocator():
+    """The C allocator of this process, as GAN Lab's NativeAllocator reports it for the Java side."""
+    try:
+        with open("/proc/self/maps") as fh:
+            maps = fh.read().lower()
+    except OSError:
+        return "unknown"
+    if "libtcmalloc" in maps:
+        return "tcmalloc"
+    return "jemalloc" if "libjemalloc" in maps else "glibc malloc"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--resolution", type=int, default=32)
@@ -143,7 +155,7 @@ def main():
                 "BLAS_INFO unknown")
     out = {"engine": "PyTorch " + torch.__version__, "threads": torch.get_num_threads(), "msPerStep": mean,
            "msPerStepMedian": median, "imagesPerSecond": a.batch * 1000 / mean, "backends": "+".join(backends),
-           "blas": blas}
+           "blas": blas, "allocator": allocator()}
     print(json.dumps(out))
     if a.json:
         with open(a.json, "w") as fh:

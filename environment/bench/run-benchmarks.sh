@@ -25,13 +25,23 @@ bench() { echo "+ ganlab bench $*" >&2; java -Xmx8g -jar "$JAR" bench "$@"; }
   echo
   echo "## DCGAN against the Python PyTorch peer"
   echo
-  echo "Three rounds, each Java then Python at the same threads; the ratio is of median step times."
+  echo "Three rounds, each Java then Python at the same threads; the ratio is of median step times. The peer"
+  echo "runs with the Java side's C allocator (TCMalloc unless \`GANLAB_ALLOCATOR=system\`), so both do the same"
+  echo "work on the same allocator; a fourth round runs both on glibc malloc."
   echo
-  for round in 1 2 3; do
+  for round in 1 2 3 system; do
     args="--model dcgan --resolution 32 --batch 64 --steps 50"
-    echo "\`ganlab bench $args\` (round $round)"
+    if [ "$round" = system ]; then
+      echo "\`GANLAB_ALLOCATOR=system ganlab bench $args\` (both on glibc malloc)"
+    else
+      echo "\`ganlab bench $args\` (round $round)"
+    fi
     echo '```'
-    bench $args --json "$OUT/dcgan32-round$round.json"
+    if [ "$round" = system ]; then
+      GANLAB_ALLOCATOR=system bench $args --json "$OUT/dcgan32-round$round.json"
+    else
+      bench $args --json "$OUT/dcgan32-round$round.json"
+    fi
     echo '```'
     echo
   done
@@ -40,8 +50,16 @@ import json, statistics, sys
 rs = [json.load(open(f"{sys.argv[1]}/dcgan32-round{i}.json")) for i in (1, 2, 3)]
 ratios = [r["javaOverPythonTime"] for r in rs if "javaOverPythonTime" in r]
 if ratios:
-    print(f"Java/Python step-time ratio over the rounds: {', '.join(f'{x:.2f}' for x in ratios)}; "
-          f"median **{statistics.median(ratios):.2f}** (target: at most 1.00).")
+    print(f"Java/Python step-time ratio over the rounds, same allocator ({rs[0].get('allocator', '?')}): "
+          f"{', '.join(f'{x:.2f}' for x in ratios)}; median **{statistics.median(ratios):.2f}** (target: at most 1.00).")
+    sys_run = json.load(open(f"{sys.argv[1]}/dcgan32-roundsystem.json"))
+    if "peer" in sys_run:
+        java = statistics.median(r["msPerStepMedian"] for r in rs)
+        py_glibc = sys_run["peer"]["msPerStepMedian"]
+        print()
+        print(f"Both on glibc malloc: ratio {sys_run['javaOverPythonTime']:.2f}. GAN Lab as set up by "
+              f"`environment/setup.sh` (TCMalloc, median {java:.1f} ms) against the Python peer as Debian's "
+              f"python3-torch runs by default (glibc malloc, {py_glibc:.1f} ms): ratio {java / py_glibc:.2f}.")
 else:
     print("The Python peer did not run (python3-torch missing?): no ratio.")
 print()
@@ -62,14 +80,19 @@ PYEOF
   echo
   echo "The Java heap is fixed and touched up front (\`-Xms1g -Xmx1g -XX:+AlwaysPreTouch\`), so resident memory"
   echo "counts the engine's native memory and not the collector filling its heap; the 200 warm-up steps let"
-  echo "the native allocator reach its working set first. With a growing heap and a 10-step warm-up the same"
-  echo "run reads as RSS +114% (671 to 1435 MiB) while live arrays stay at 124: heap pages being touched between"
-  echo "collections and the allocator settling, not a leak; the quarter readings below show which it is."
+  echo "the native allocator reach its working set first. The quarter readings tell a leak (growing in"
+  echo "every quarter) from an allocator settling (steps that level off)."
   echo
   echo "\`java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -jar lib/target/ganlab.jar bench --model dcgan --resolution 32 --batch 64 --steps 2000 --warmup 200 --profile-steps 0 --no-peer\`"
   echo '```'
   java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -jar "$JAR" bench --model dcgan --resolution 32 --batch 64 --steps 2000 \
     --warmup 200 --profile-steps 0 --no-peer
+  echo '```'
+  echo
+  echo "The same on glibc malloc, 500 steps (\`GANLAB_ALLOCATOR=system\`, otherwise the same command):"
+  echo '```'
+  GANLAB_ALLOCATOR=system java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -jar "$JAR" bench --model dcgan --resolution 32 \
+    --batch 64 --steps 500 --warmup 200 --profile-steps 0 --no-peer
   echo '```'
   echo
   echo "## GPU"

@@ -25,6 +25,16 @@ die() { echo "[kernel] ERROR: $*" >&2; exit 1; }
 JAR="$ROOT/lib/target/ganlab.jar"
 [ -f "$JAR" ] || say "note: $JAR appears after 'mvn package'"
 
+# TCMalloc for the engine's memory (see NativeAllocator.java: 15% faster DCGAN step, flat RSS), when
+# installed (setup.sh installs Debian's libtcmalloc-minimal4) and not turned off with GANLAB_ALLOCATOR=system.
+TCMALLOC=""
+if [ "${GANLAB_ALLOCATOR:-}" != system ]; then
+  for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib /usr/local/lib; do
+    if [ -f "$d/libtcmalloc_minimal.so.4" ]; then TCMALLOC="$d/libtcmalloc_minimal.so.4"; break; fi
+  done
+  [ -n "$TCMALLOC" ] || say "note: TCMalloc not found (apt-get install libtcmalloc-minimal4); the kernel uses glibc malloc"
+fi
+
 SPEC="$ROOT/build/kernel/spec"
 rm -rf "$SPEC"
 mkdir -p "$SPEC"
@@ -78,9 +88,12 @@ PYEOF
   *) die "GANLAB_KERNEL='$KERNEL': use rapaio (default) or ijava" ;;
 esac
 
-"$PY" - "$SPEC" "$NAME" "$ENV_JSON" "${ARGV[@]}" <<'PYEOF'
+"$PY" - "$SPEC" "$NAME" "$ENV_JSON" "$TCMALLOC" "${ARGV[@]}" <<'PYEOF'
 import json, sys
-spec, name, env, argv = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4:]
+spec, name, env, tcmalloc, argv = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4], sys.argv[5:]
+if tcmalloc:
+    env["LD_PRELOAD"] = tcmalloc
+    env["TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD"] = str(1 << 40)
 with open(spec + "/kernel.json", "w") as f:
     json.dump({"argv": argv, "display_name": "GAN Lab (Java)", "language": "java",
                "interrupt_mode": "message", "env": env}, f, indent=2)
@@ -88,4 +101,4 @@ from jupyter_client.kernelspec import KernelSpecManager
 dest = KernelSpecManager().install_kernel_spec(spec, kernel_name=name, user=True)
 print(dest)
 PYEOF
-say "registered kernelspec $NAME ($KERNEL)"
+say "registered kernelspec $NAME ($KERNEL${TCMALLOC:+, TCMalloc})"

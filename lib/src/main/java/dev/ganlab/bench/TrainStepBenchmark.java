@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.NativeAllocator;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.nn.FlopCounter;
@@ -56,7 +57,7 @@ public final class TrainStepBenchmark {
             double msPerStep, double msPerStepMedian, double imagesPerSecond, double outsideEngineFraction,
             double gflopPerStep, double achievedGflops, double peakGflops, long rssAfterWarmupMb, long rssEndMb,
             long peakRssMb, long[] rssQuartilesMb, int arraysAfterWarmup, int arraysEnd, String engineFeatures,
-            String engine) {
+            String engine, String allocator) {
 
         /** RSS growth from after the warm-up to the end, in percent. */
         public double rssGrowthPercent() {
@@ -73,7 +74,7 @@ public final class TrainStepBenchmark {
         /** A readable multi-line report. */
         public String report() {
             return String.format(Locale.ROOT, String.join("%n",
-                    "%s %dpx batch %d on %s, %d threads (%s; %s)",
+                    "%s %dpx batch %d on %s, %d threads (%s; %s; %s)",
                     "  step time        %.1f ms mean, %.1f ms median over %d steps -> %.1f images/s",
                     "  outside engine   %s",
                     "  compute          %.2f GFLOP/step (conv+dense, backward as 2x forward) -> %.1f GFLOP/s,"
@@ -81,7 +82,7 @@ public final class TrainStepBenchmark {
                     "  memory           RSS %d MiB after warm-up, %d MiB at end (%+.1f%%), peak %d MiB;"
                             + " at 1/4, 1/2, 3/4, end of the timed steps: %s MiB",
                     "  live arrays      %d after warm-up, %d at end"),
-                    model, resolution, batch, device, threads, engine, engineFeatures,
+                    model, resolution, batch, device, threads, engine, engineFeatures, allocator,
                     msPerStep, msPerStepMedian, steps, imagesPerSecond,
                     Double.isNaN(outsideEngineFraction) ? "not measured (--profile-steps 0)"
                             : String.format(Locale.ROOT, "%.1f%% of the step (engine profiler)",
@@ -194,7 +195,8 @@ public final class TrainStepBenchmark {
                     GanLab.threads(), mean, median, o.batch() * 1000.0 / mean, outside, gflop, gflop * 1000.0 / mean,
                     peak, rssAfterWarmup, rssEnd, ProcessMemory.peakRssMb(), rssQuartiles, arraysAfterWarmup, arraysEnd,
                     String.join("+", new java.util.TreeSet<>(JniUtils.getFeatures())),
-                    "DJL " + v.getProperty("djl") + ", libtorch " + v.getProperty("pytorch"));
+                    "DJL " + v.getProperty("djl") + ", libtorch " + v.getProperty("pytorch"),
+                    NativeAllocator.active());
         } finally {
             deleteQuietly(dir);
         }

@@ -95,10 +95,11 @@ public final class BenchCommand implements Runnable {
                 // Medians: on a shared machine a few slow steps move the means by several percent.
                 double peerMedian = peer.get("msPerStepMedian").getAsDouble();
                 double ratio = r.msPerStepMedian() / peerMedian;
-                System.out.printf(Locale.ROOT, "python peer       %s, %d threads (%s; %s): %.1f ms mean, %.1f ms median"
+                System.out.printf(Locale.ROOT, "python peer       %s, %d threads (%s; %s; %s): %.1f ms mean, %.1f ms median"
                         + " per step -> Java/Python time ratio %.2f (medians; %.2f by means)%n",
                         peer.get("engine").getAsString(), peer.get("threads").getAsInt(),
                         peer.get("backends").getAsString(), peer.get("blas").getAsString(),
+                        peer.has("allocator") ? peer.get("allocator").getAsString() : "allocator unknown",
                         peer.get("msPerStep").getAsDouble(), peerMedian, ratio,
                         r.msPerStep() / peer.get("msPerStep").getAsDouble());
                 out.add("peer", peer);

@@ -1,7 +1,11 @@
 package dev.ganlab.cli;
 
+import dev.ganlab.core.NativeAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Entry point of {@code java -jar lib/target/ganlab.jar <command>}.
@@ -22,8 +26,18 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Commands that do enough tensor work to be worth a restart with TCMalloc ({@link NativeAllocator}). */
+    private static final Set<String> ENGINE_COMMANDS = Set.of("train", "sweep", "bench", "sample", "metrics",
+            "msssim", "swd", "train-features", "run-spec");
+
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
+        if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
+            Optional<Integer> code = NativeAllocator.relaunchIfUseful(Main.class.getName(), args);
+            if (code.isPresent()) {
+                System.exit(code.get());
+            }
+        }
         System.exit(run(args));
     }
 

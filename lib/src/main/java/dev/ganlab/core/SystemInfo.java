@@ -21,6 +21,24 @@ public final class SystemInfo {
         return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The C allocator in use, and what the engine commands would use. */
+    static String allocatorLine() {
+        String active = NativeAllocator.active();
+        if (!active.equals("glibc malloc")) {
+            return active;
+        }
+        if ("system".equalsIgnoreCase(System.getenv().getOrDefault(NativeAllocator.ENV_ALLOCATOR, ""))) {
+            return active + " (" + NativeAllocator.ENV_ALLOCATOR + "=system)";
+        }
+        try {
+            return NativeAllocator.tcmalloc().map(p -> active + " here; train, bench, sweep, ... restart with " + p)
+                    .orElse(active + " (TCMalloc not installed: apt-get install libtcmalloc-minimal4 for faster"
+                            + " steps and flat memory)");
+        } catch (UserError e) {
+            return active + " (" + e.getMessage() + ")";
+        }
+    }
+
     /** Writes the report. */
     public static void print(PrintStream out) {
         Properties v = GanLab.versions();
@@ -38,6 +56,7 @@ public final class SystemInfo {
         out.println("  selected    " + GanLab.device());
         out.println("  threads     " + GanLab.threads() + " intra-op, 1 inter-op (cores: " + rt.availableProcessors() + ")");
         out.println("  memory      max heap " + (rt.maxMemory() >> 20) + " MiB");
+        out.println("  allocator   " + allocatorLine());
         out.println("  home        " + DataPaths.home());
         out.println("data sets");
         for (Datasets.Status s : Datasets.catalog()) {

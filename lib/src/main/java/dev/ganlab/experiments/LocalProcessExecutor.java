@@ -1,6 +1,7 @@
 package dev.ganlab.experiments;
 
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.NativeAllocator;
 import dev.ganlab.core.UserError;
 import dev.ganlab.train.RunStatus;
 
@@ -178,6 +179,7 @@ public final class LocalProcessExecutor implements RunExecutor {
         Map<String, String> env = pb.environment();
         env.put(GanLab.ENV_THREADS, Integer.toString(threadsPerWorker));
         env.put("OMP_NUM_THREADS", Integer.toString(threadsPerWorker));
+        NativeAllocator.configureChild(env);
         String device = deviceFor(spec, slot);
         if (device != null) {
             env.put(GanLab.ENV_DEVICE, device);
