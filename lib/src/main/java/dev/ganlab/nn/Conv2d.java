@@ -1,8 +1,17 @@
 package dev.ganlab.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * 2-D convolution with an optional run-time weight transform (spectral norm, equalized learning
@@ -10,6 +19,17 @@ import ai.djl.training.initializer.Initializer;
  *
  * <p>Input {@code (N, C_in, H, W)}; weight {@code (C_out, C_in, k, k)}; bias {@code (C_out)}; output
  * {@code (N, C_out, H', W')} with {@code H' = (H + 2p - k) / s + 1}.
+ *
+ * <p>With {@link Builder#optUpsample2x} the layer first doubles its input by nearest-neighbour
+ * upsampling (the generator pattern of DCGAN, ProGAN and FastGAN), so {@code H} above is twice the
+ * input's height. For the usual 3x3 kernel, stride 1, padding 1 it never builds the upsampled
+ * tensor: each of the four output phases (row and column parity) of conv3x3(up2x(x)) is a 2x2
+ * convolution of x itself whose taps are sums of the 3x3 taps (an even output row 2m sees input
+ * rows m-1 and m with weights W0 and W1+W2; an odd row 2m+1 sees rows m and m+1 with W0+W1 and
+ * W2). One convolution with 4 C_out output channels computes all phases with 16 instead of 36
+ * multiply-adds per input pixel and channel pair, and the phases are interleaved into the output.
+ * The function is the same; measured on the 32 px DCGAN generator's last upsampling layer (CPU,
+ * forward and backward) 190 -> 130 ms.
  */
 public final class Conv2d extends ScaledWeightLayer {
 
@@ -19,6 +39,19 @@ public final class Conv2d extends ScaledWeightLayer {
     private final Shape strideShape;
     private final Shape paddingShape;
     private final Shape dilation = new Shape(1, 1);
+    private final boolean upsample;
+
+    /**
+     * Row (p, j) of this 4x3 matrix gives tap j of output phase p's 1-D 2-tap kernel as a sum of
+     * the 3 taps of the original kernel: even phase (W0, W1+W2), odd phase (W0+W1, W2).
+     */
+    private static final float[][] PHASE_TAPS = {{1, 0, 0}, {0, 1, 1}, {1, 1, 0}, {0, 0, 1}};
+    /**
+     * The transposed tap matrix per device, made once: an array built from Java values points into
+     * a Java buffer, and autograd keeps this one for the weight's gradient (see StepScope), so it
+     * must outlive every step rather than be made and closed in one.
+     */
+    private static final Map<Device, NDArray> PHASE_TAPS_T = new ConcurrentHashMap<>();
 
     private Conv2d(Builder b) {
         super(b.channels, b.bias, b.scaling, b.gain, b.weightInit, b.biasInit);
@@ -27,6 +60,7 @@ public final class Conv2d extends ScaledWeightLayer {
         this.padding = b.padding;
         this.strideShape = new Shape(stride, stride);
         this.paddingShape = new Shape(padding, padding);
+        this.upsample = b.upsample;
     }
 
     public static Builder builder() {
@@ -44,10 +78,80 @@ public final class Conv2d extends ScaledWeightLayer {
         return input.get(1) * kernel * kernel;
     }
 
+    /** Whether the sub-pixel form of upsample-then-convolve applies (3x3, stride 1, padding 1). */
+    private boolean subPixel() {
+        return upsample && kernel == 3 && stride == 1 && padding == 1;
+    }
+
     @Override
     protected NDArray apply(NDArray input, NDArray w) {
-        return ai.djl.nn.convolutional.Conv2d.conv2d(input, w, null, strideShape, paddingShape, dilation)
-                .singletonOrThrow();
+        return apply(input, w, null);
+    }
+
+    @Override
+    protected NDArray apply(NDArray input, NDArray w, NDArray b) {
+        if (subPixel()) {
+            return upsampleConv3x3(input, w, b);
+        }
+        NDArray x = upsample ? Ops.upsample2x(input) : input;
+        return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, strideShape, paddingShape, dilation).singletonOrThrow();
+    }
+
+    @Override
+    protected long multiplyAdds(NDArray input, NDArray w, NDArray y) {
+        if (subPixel()) {
+            // the phase convolution: 4 C_out channels on an (H+1) x (W+1) grid, 2x2 taps
+            Shape s = input.getShape();
+            return s.get(0) * 4 * w.getShape().get(0) * (s.get(2) + 1) * (s.get(3) + 1) * w.getShape().get(1) * 4;
+        }
+        return super.multiplyAdds(input, w, y);
+    }
+
+    private static NDArray phaseTapsTransposed(Device device) {
+        return PHASE_TAPS_T.computeIfAbsent(device, d -> {
+            float[] t = new float[12];
+            for (int a = 0; a < 3; a++) {
+                for (int q = 0; q < 4; q++) {
+                    t[a * 4 + q] = PHASE_TAPS[q][a];
+                }
+            }
+            // Made directly in its final layout (a view would outlive the array that holds the
+            // buffer) and kept out of any open NDScope, which would close it with the step.
+            NDArray taps = NDManager.newBaseManager(d).create(t, new Shape(3, 4));
+            NDScope.unregister(taps);
+            return taps;
+        });
+    }
+
+    /** conv3x3(up2x(x), w) + b, padding 1, computed on x by four 2x2 phase kernels (see the class comment). */
+    static NDArray upsampleConv3x3(NDArray x, NDArray w, NDArray b) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long h = s.get(2);
+        long wd = s.get(3);
+        long cout = w.getShape().get(0);
+        long cin = w.getShape().get(1);
+        NDArray tapsT = phaseTapsTransposed(x.getDevice());          // (3, 4)
+        // k[o, i, (r, l), (p, j)] = sum_{a, c} w[o, i, a, c] taps[(r, l), c] taps[(p, j), a]; the
+        // parameter comes first in each product so the results stay in the caller's scope.
+        NDArray k = w.matMul(tapsT).transpose(0, 1, 3, 2).matMul(tapsT);
+        // -> ((p, r, o), i, j, l): one block of output channels per phase
+        k = k.reshape(cout, cin, 2, 2, 2, 2).transpose(4, 2, 0, 1, 5, 3).reshape(4 * cout, cin, 2, 2);
+        NDArray b4 = b == null ? null : b.tile(4);
+        // On x padded by 1, output (y, x) of a 2x2 window covers input rows y-1, y: the even phase
+        // takes rows 0..H-1 of this grid, the odd phase rows 1..H (likewise for columns).
+        NDArray all = ai.djl.nn.convolutional.Conv2d.conv2d(x, k, b4, new Shape(1, 1), new Shape(1, 1),
+                new Shape(1, 1)).singletonOrThrow().reshape(n, 2, 2, cout, h + 1, wd + 1);
+        NDList phases = new NDList(4);
+        for (int p = 0; p < 2; p++) {
+            for (int r = 0; r < 2; r++) {
+                phases.add(all.get(new NDIndex(":, " + p + ", " + r + ", :, " + p + ":" + (h + p) + ", "
+                        + r + ":" + (wd + r))));
+            }
+        }
+        // (N, C, H, W, (p, r)) -> (N, C, H, p, W, r) -> (N, C, 2H, 2W)
+        return NDArrays.stack(phases, 4).reshape(n, cout, h, wd, 2, 2).transpose(0, 1, 2, 4, 3, 5)
+                .reshape(n, cout, 2 * h, 2 * wd);
     }
 
     @Override
@@ -55,20 +159,26 @@ public final class Conv2d extends ScaledWeightLayer {
         return b.reshape(1, outFeatures, 1, 1);
     }
 
-    private void checkInput(Shape input) {
-        if (input.dimension() != 4) {
-            throw new IllegalArgumentException("Conv2d expects (N, C, H, W) input, got " + input);
+    private void checkInput(Shape given) {
+        if (given.dimension() != 4) {
+            throw new IllegalArgumentException("Conv2d expects (N, C, H, W) input, got " + given);
         }
+        Shape input = convInput(given);
         if (input.get(2) + 2L * padding < kernel || input.get(3) + 2L * padding < kernel) {
             throw new IllegalArgumentException("Conv2d kernel " + kernel + " with padding " + padding
                     + " does not fit input " + input);
         }
     }
 
+    /** The shape the convolution itself sees (twice the size when upsampling first). */
+    private Shape convInput(Shape input) {
+        return upsample ? new Shape(input.get(0), input.get(1), 2 * input.get(2), 2 * input.get(3)) : input;
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
-        Shape in = inputs[0];
-        checkInput(in);
+        checkInput(inputs[0]);
+        Shape in = convInput(inputs[0]);
         long h = (in.get(2) + 2L * padding - kernel) / stride + 1;
         long w = (in.get(3) + 2L * padding - kernel) / stride + 1;
         return new Shape[] {new Shape(in.get(0), outFeatures, h, w)};
@@ -76,7 +186,7 @@ public final class Conv2d extends ScaledWeightLayer {
 
     @Override
     public String toString() {
-        return "Conv2d(" + outFeatures + ", k=" + kernel + ", s=" + stride + ", p=" + padding
+        return (upsample ? "Upsample2x+" : "") + "Conv2d(" + outFeatures + ", k=" + kernel + ", s=" + stride + ", p=" + padding
                 + (scaling == WeightScaling.NONE ? "" : ", " + scaling.name().toLowerCase()) + ")";
     }
 
@@ -91,6 +201,7 @@ public final class Conv2d extends ScaledWeightLayer {
         private double gain = Math.sqrt(2);
         private Initializer weightInit = Init.normal(0, Init.DCGAN_STD);
         private Initializer biasInit = Init.zeros();
+        private boolean upsample;
 
         /** Output channels. */
         public Builder setChannels(long c) {
@@ -139,6 +250,12 @@ public final class Conv2d extends ScaledWeightLayer {
 
         public Builder optBiasInit(Initializer i) {
             this.biasInit = i;
+            return this;
+        }
+
+        /** Nearest-neighbour 2x upsampling of the input before the convolution (default off). */
+        public Builder optUpsample2x(boolean u) {
+            this.upsample = u;
             return this;
         }
 

@@ -67,6 +67,20 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
     /** The raw operation without bias: {@code f(x, W)}. */
     protected abstract NDArray apply(NDArray input, NDArray w);
 
+    /**
+     * {@code f(x, W) + b} (b may be null); layers whose engine operation takes the bias override
+     * this to save the separate addition and its backward.
+     */
+    protected NDArray apply(NDArray input, NDArray w, NDArray b) {
+        NDArray y = apply(input, w);
+        return b == null ? y : y.add(broadcastBias(b));
+    }
+
+    /** Multiply-adds the layer performed for one forward (every output value sums fan-in products). */
+    protected long multiplyAdds(NDArray input, NDArray w, NDArray y) {
+        return y.getShape().size() * (w.getShape().size() / outFeatures);
+    }
+
     /** The bias reshaped to broadcast against the output. */
     protected abstract NDArray broadcastBias(NDArray b);
 
@@ -95,23 +109,19 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
             // From the weight itself, so a block whose parameters were loaded without prepare() is right.
             heScale = (float) (gain / Math.sqrt((double) w.getShape().size() / outFeatures));
         }
-        NDArray y = apply(x, w);
-        if (FlopCounter.active()) {
-            // multiply-adds: every output value sums fan_in products
-            FlopCounter.add(y.getShape().size() * (w.getShape().size() / outFeatures),
-                    ai.djl.pytorch.jni.JniUtils.isGradMode());
-        }
-        if (scaling == WeightScaling.NONE && b == null) {
-            return new NDList(y);
-        }
-        try (ParamScope scope = ParamScope.of(y, w, b, u, v)) {
-            NDArray out = y;
+        try (ParamScope scope = ParamScope.of(x, w, b, u, v)) {
+            // Without a weight transform the bias goes into the operation itself.
+            boolean plain = scaling == WeightScaling.NONE;
+            NDArray out = plain ? apply(x, w, b) : apply(x, w);
+            if (FlopCounter.active()) {
+                FlopCounter.add(multiplyAdds(x, w, out), ai.djl.pytorch.jni.JniUtils.isGradMode());
+            }
             if (scaling == WeightScaling.EQUALIZED) {
                 out = out.mul(heScale);
             } else if (scaling == WeightScaling.SPECTRAL) {
                 out = out.div(spectralSigma(w, u, v, training));
             }
-            if (b != null) {
+            if (!plain && b != null) {
                 out = out.add(broadcastBias(b));
             }
             return new NDList(scope.keep(out));

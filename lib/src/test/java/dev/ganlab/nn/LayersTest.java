@@ -88,6 +88,69 @@ class LayersTest {
         }
     }
 
+    /**
+     * The sub-pixel form of upsample-then-conv3x3 against the explicit form (upsample, then the
+     * engine's convolution) with the same weights: outputs and the gradients of input, weight and
+     * bias, on a non-square input; plus the fallback (1x1 kernel) and the equalized and spectral
+     * variants, which scale the same output.
+     */
+    @Test
+    void upsamplingConvEqualsUpsampleThenConvInValuesAndGradients() {
+        try (NDManager m = GanLab.newManager()) {
+            GanLab.seedEngine(3);
+            for (WeightScaling scaling : WeightScaling.values()) {
+                for (int kernel : new int[] {3, 1}) {
+                    Conv2d fused = Conv2d.builder().setChannels(5).setKernel(kernel).optPadding(kernel / 2)
+                            .optScaling(scaling).optUpsample2x(true).optWeightInit(Init.normal(0, 1)).build();
+                    Shape in = new Shape(2, 3, 4, 6);
+                    fused.initialize(m, DataType.FLOAT32, in);
+                    assertEquals(new Shape(2, 5, 8, 12), fused.getOutputShapes(new Shape[] {in})[0]);
+                    NDArray bias = fused.getParameters().get("bias").getArray();
+                    bias.set(m.randomNormal(new Shape(5)).toFloatArray());
+                    NDArray w = fused.weight().getArray();
+                    float scale = fused.runtimeScale() / (scaling == WeightScaling.SPECTRAL ? fused.spectralNorm() : 1f);
+                    NDArray x = m.randomNormal(in);
+                    NDArray upstream = m.randomNormal(new Shape(2, 5, 8, 12));
+
+                    x.setRequiresGradient(true);
+                    float[] yFused;
+                    try (dev.ganlab.core.StepScope scope = new dev.ganlab.core.StepScope();
+                            ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray y = forward(fused, m, x, false);
+                        gc.backward(y.mul(upstream).sum());
+                        yFused = y.toFloatArray();
+                    }
+                    float[] gxFused = x.getGradient().toFloatArray();
+                    float[] gwFused = w.getGradient().toFloatArray();
+                    float[] gbFused = bias.getGradient().toFloatArray();
+
+                    NDArray x2 = x.stopGradient().duplicate();
+                    x2.setRequiresGradient(true);
+                    NDArray w2 = w.stopGradient().duplicate();
+                    w2.setRequiresGradient(true);
+                    NDArray b2 = bias.stopGradient().duplicate();
+                    b2.setRequiresGradient(true);
+                    float[] yPlain;
+                    try (dev.ganlab.core.StepScope scope = new dev.ganlab.core.StepScope();
+                            ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(Ops.upsample2xByRepeat(x2), w2, null,
+                                new Shape(1, 1), new Shape(kernel / 2, kernel / 2), new Shape(1, 1)).singletonOrThrow()
+                                .mul(scale).add(b2.reshape(1, 5, 1, 1));
+                        gc.backward(y.mul(upstream).sum());
+                        yPlain = y.toFloatArray();
+                    }
+                    String what = scaling + " k" + kernel;
+                    assertArrayEquals(yPlain, yFused, 1e-4f, what + " output");
+                    assertArrayEquals(x2.getGradient().toFloatArray(), gxFused, 1e-3f, what + " input gradient");
+                    if (scaling != WeightScaling.SPECTRAL) { // sigma's own gradient is not in the plain form
+                        assertArrayEquals(w2.getGradient().toFloatArray(), gwFused, 1e-3f, what + " weight gradient");
+                    }
+                    assertArrayEquals(b2.getGradient().toFloatArray(), gbFused, 1e-3f, what + " bias gradient");
+                }
+            }
+        }
+    }
+
     @Test
     void equalizedLayersScaleByHeConstantAtRunTime() {
         try (NDManager m = GanLab.newManager()) {
@@ -147,6 +210,10 @@ class LayersTest {
             Block[] blocks = {
                 Conv2d.builder().setChannels(3).setKernel(3).optPadding(1).optScaling(WeightScaling.SPECTRAL).build(),
                 Conv2d.builder().setChannels(3).setKernel(3).optPadding(1).optScaling(WeightScaling.EQUALIZED).build(),
+                Conv2d.builder().setChannels(3).setKernel(3).optPadding(1).build(),
+                Conv2d.builder().setChannels(3).setKernel(3).optPadding(1).optUpsample2x(true).build(),
+                Conv2d.builder().setChannels(3).setKernel(3).optPadding(1).optUpsample2x(true)
+                        .optScaling(WeightScaling.SPECTRAL).build(),
                 new LayerNorm(), new BatchNorm(), new MinibatchDiscriminationWrapper()
             };
             for (Block b : blocks) {

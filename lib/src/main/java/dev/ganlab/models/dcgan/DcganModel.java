@@ -89,12 +89,11 @@ public final class DcganModel implements GanModel {
         g.add(Linear.builder().setUnits((long) w * s * s).build());
         g.add(Lambda.reshape(w, s, s));
         g.add(bn());
-        g.add(Lambda.upsample2x());
-        g.add(Conv2d.builder().setChannels(w).setKernel(3).optPadding(1).build());
+        // Nearest 2x upsampling then a 3x3 conv, in one layer (computed without the upsampled tensor).
+        g.add(Conv2d.builder().setChannels(w).setKernel(3).optPadding(1).optUpsample2x(true).build());
         g.add(bn());
         g.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
-        g.add(Lambda.upsample2x());
-        g.add(Conv2d.builder().setChannels(w / 2).setKernel(3).optPadding(1).build());
+        g.add(Conv2d.builder().setChannels(w / 2).setKernel(3).optPadding(1).optUpsample2x(true).build());
         g.add(bn());
         g.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
         g.add(Conv2d.builder().setChannels(channels).setKernel(3).optPadding(1).build());

@@ -18,8 +18,13 @@ final class FastganBlocks {
 
     /** Convolution without bias, {@code k x k}, stride {@code s}, padding {@code p}. */
     static Conv2d conv(int channels, int k, int s, int p, WeightScaling scaling) {
+        return conv(channels, k, s, p, scaling, false);
+    }
+
+    /** The same, after nearest 2x upsampling of its input (done inside the layer, see Conv2d). */
+    static Conv2d conv(int channels, int k, int s, int p, WeightScaling scaling, boolean upsample) {
         return Conv2d.builder().setChannels(channels).setKernel(k).optStride(s).optPadding(p).optBias(false)
-                .optScaling(scaling).optWeightInit(Init.normal(0, Init.DCGAN_STD)).build();
+                .optScaling(scaling).optWeightInit(Init.normal(0, Init.DCGAN_STD)).optUpsample2x(upsample).build();
     }
 
     /** Fully connected layer without bias. */

@@ -2,7 +2,6 @@ package dev.ganlab.models.fastgan;
 
 import ai.djl.nn.SequentialBlock;
 import dev.ganlab.nn.Glu;
-import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.NoiseInjection;
 import dev.ganlab.nn.WeightScaling;
 
@@ -32,9 +31,9 @@ public final class UpBlock extends SequentialBlock {
         this.channels = channels;
         this.convs = convs;
         this.noise = noise;
-        add(Lambda.upsample2x());
         for (int i = 0; i < convs; i++) {
-            add(FastganBlocks.conv(2 * channels, 3, 1, 1, scaling)); // GLU halves the channels
+            // the first conv upsamples its input 2x (nearest); GLU halves the channels
+            add(FastganBlocks.conv(2 * channels, 3, 1, 1, scaling, i == 0));
             if (noise) {
                 add(new NoiseInjection());
             }

@@ -78,8 +78,7 @@ public final class ProganGenerator extends AbstractBlock {
         for (int r = 8; r <= cfg.targetResolution; r *= 2) {
             int nf = cfg.featureMapsAt(r);
             SequentialBlock b = new SequentialBlock();
-            b.add(Lambda.upsample2x());                                   // (N, nf(r/2), r, r)
-            b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN));
+            b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN, true)); // upsample to r, conv
             addActivation(b);
             b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN));
             addActivation(b);                                             // (N, nf(r), r, r)

@@ -14,8 +14,13 @@ final class ProganLayers {
 
     /** Equalized k x k convolution, stride 1, "same" padding, zero bias. */
     static Conv2d conv(int channels, int kernel, double gain) {
+        return conv(channels, kernel, gain, false);
+    }
+
+    /** The same, after nearest 2x upsampling of its input (done inside the layer, see Conv2d). */
+    static Conv2d conv(int channels, int kernel, double gain, boolean upsample) {
         return Conv2d.builder().setChannels(channels).setKernel(kernel).optPadding(kernel / 2)
-                .optScaling(WeightScaling.EQUALIZED).optGain(gain).build();
+                .optScaling(WeightScaling.EQUALIZED).optGain(gain).optUpsample2x(upsample).build();
     }
 
     /** Equalized dense layer, with or without its own zero bias. */
