@@ -79,9 +79,14 @@ public final class NativeAllocator {
         return SEARCHED.stream().map(d -> Path.of(d, LIBRARY)).filter(Files::isRegularFile).findFirst();
     }
 
+    /** Whether {@value #ENV_ALLOCATOR}=system asks for the C library's own allocator. */
+    static boolean systemChosen(Map<String, String> env) {
+        return "system".equalsIgnoreCase(env.getOrDefault(ENV_ALLOCATOR, ""));
+    }
+
     /** Whether this process should restart itself with TCMalloc preloaded, and with which library. */
     static Optional<Path> relaunchWith(Map<String, String> env, String active) {
-        if ("system".equalsIgnoreCase(env.getOrDefault(ENV_ALLOCATOR, "")) || env.containsKey(ENV_RELAUNCHED)
+        if (systemChosen(env) || env.containsKey(ENV_RELAUNCHED)
                 || !active.equals("glibc malloc")) {
             return Optional.empty();
         }
@@ -93,7 +98,7 @@ public final class NativeAllocator {
      * {@value #ENV_ALLOCATOR}=system or the library is not installed; the child then needs no restart.
      */
     public static void configureChild(Map<String, String> env) {
-        if (!"system".equalsIgnoreCase(env.getOrDefault(ENV_ALLOCATOR, ""))) {
+        if (!systemChosen(env)) {
             tcmalloc(env).ifPresent(lib -> preload(env, lib));
         }
     }

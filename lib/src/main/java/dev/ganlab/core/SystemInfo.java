@@ -27,7 +27,7 @@ public final class SystemInfo {
         if (!active.equals("glibc malloc")) {
             return active;
         }
-        if ("system".equalsIgnoreCase(System.getenv().getOrDefault(NativeAllocator.ENV_ALLOCATOR, ""))) {
+        if (NativeAllocator.systemChosen(System.getenv())) {
             return active + " (" + NativeAllocator.ENV_ALLOCATOR + "=system)";
         }
         try {

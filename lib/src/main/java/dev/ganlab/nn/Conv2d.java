@@ -84,11 +84,6 @@ public final class Conv2d extends ScaledWeightLayer {
     }
 
     @Override
-    protected NDArray apply(NDArray input, NDArray w) {
-        return apply(input, w, null);
-    }
-
-    @Override
     protected NDArray apply(NDArray input, NDArray w, NDArray b) {
         if (subPixel()) {
             return upsampleConv3x3(input, w, b);

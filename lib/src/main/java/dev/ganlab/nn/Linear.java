@@ -32,12 +32,6 @@ public final class Linear extends ScaledWeightLayer {
     }
 
     @Override
-    protected NDArray apply(NDArray input, NDArray w) {
-        NDArray x = input.getShape().dimension() == 2 ? input : input.reshape(input.getShape().get(0), -1);
-        return ai.djl.nn.core.Linear.linear(x, w).singletonOrThrow();
-    }
-
-    @Override
     protected NDArray apply(NDArray input, NDArray w, NDArray b) {
         NDArray x = input.getShape().dimension() == 2 ? input : input.reshape(input.getShape().get(0), -1);
         return ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow();

@@ -64,17 +64,11 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
     /** Fan-in of one output unit for an input shape. */
     protected abstract long fanIn(Shape input);
 
-    /** The raw operation without bias: {@code f(x, W)}. */
-    protected abstract NDArray apply(NDArray input, NDArray w);
-
     /**
-     * {@code f(x, W) + b} (b may be null); layers whose engine operation takes the bias override
-     * this to save the separate addition and its backward.
+     * The engine operation {@code f(x, W) + b}, with b null for none; the bias goes into the
+     * operation itself (no separate addition and backward).
      */
-    protected NDArray apply(NDArray input, NDArray w, NDArray b) {
-        NDArray y = apply(input, w);
-        return b == null ? y : y.add(broadcastBias(b));
-    }
+    protected abstract NDArray apply(NDArray input, NDArray w, NDArray b);
 
     /** Multiply-adds the layer performed for one forward (every output value sums fan-in products). */
     protected long multiplyAdds(NDArray input, NDArray w, NDArray y) {
@@ -112,7 +106,7 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
         try (ParamScope scope = ParamScope.of(x, w, b, u, v)) {
             // Without a weight transform the bias goes into the operation itself.
             boolean plain = scaling == WeightScaling.NONE;
-            NDArray out = plain ? apply(x, w, b) : apply(x, w);
+            NDArray out = apply(x, w, plain ? b : null);
             if (FlopCounter.active()) {
                 FlopCounter.add(multiplyAdds(x, w, out), ai.djl.pytorch.jni.JniUtils.isGradMode());
             }

@@ -326,7 +326,6 @@ public final class GanTrainer implements AutoCloseable {
         return stored.resolved().toJson().equals(want.resolved().toJson());
     }
 
-
     // ---- Accessors ------------------------------------------------------------------------------------
 
     public TrainConfig config() {
