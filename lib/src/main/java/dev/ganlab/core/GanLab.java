@@ -27,6 +27,9 @@ import java.util.Properties;
  *   <li>Device: a GPU when the engine sees one, else the CPU; override with {@code GANLAB_DEVICE}
  *       ({@code cpu}, {@code gpu}, {@code gpu:N}, {@code auto}), the system property {@code
  *       ganlab.device}, or {@link #setDevice(String)} (the CLI's {@code --device}).
+ *   <li>Natives: the libtorch build is chosen by DJL among those on the class path ({@link
+ *       NativeLibraries}: CUDA where CUDA is found, else CPU); a build that cannot load is reported in
+ *       one line ({@link UserError}), not a stack trace.
  * </ul>
  */
 public final class GanLab {
@@ -62,7 +65,14 @@ public final class GanLab {
             // competes with the intra-op threads for the same cores.
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             System.setProperty("ai.djl.pytorch.cudnn_benchmark", "true");
-            Engine engine = Engine.getEngine(ENGINE_NAME);
+            Engine engine;
+            try {
+                engine = Engine.getEngine(ENGINE_NAME);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // DJL reports a missing or mismatched libtorch as an EngineException chain (or an
+                // UnsatisfiedLinkError); say in one line what is bundled and what this machine needs.
+                throw new UserError(NativeLibraries.loadFailure(e));
+            }
             JniUtils.setNumThreads(threads);
             JniUtils.setGradMode(false);
             device = resolveDevice(firstNonBlank(System.getProperty("ganlab.device"),

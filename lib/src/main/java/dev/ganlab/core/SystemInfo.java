@@ -45,9 +45,10 @@ public final class SystemInfo {
         Runtime rt = Runtime.getRuntime();
         out.println("GAN Lab " + v.getProperty("ganlab"));
         out.println("  java        " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
-        out.println("  djl         " + v.getProperty("djl") + "  native: " + v.getProperty("pytorch.native")
-                + " " + v.getProperty("pytorch"));
+        out.println("  djl         " + v.getProperty("djl") + "  (built with " + v.getProperty("pytorch.native")
+                + " " + v.getProperty("pytorch") + ")");
         out.println("  engine      " + GanLab.engineDescription() + (GanLab.offline() ? "  (offline mode)" : "  (ONLINE: DJL_OFFLINE=false)"));
+        out.println("  natives     " + NativeLibraries.describe());
         StringBuilder devs = new StringBuilder();
         for (Device d : GanLab.availableDevices()) {
             devs.append(devs.length() == 0 ? "" : ", ").append(d);

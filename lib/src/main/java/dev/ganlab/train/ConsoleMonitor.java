@@ -1,5 +1,8 @@
 package dev.ganlab.train;
 
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.NativeLibraries;
+
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -26,6 +29,7 @@ public final class ConsoleMonitor implements TrainingMonitor {
     public void onStart(GanTrainer t) {
         out.println("training " + t.model().name() + " (" + t.config().loss + ") on " + t.data() + " -> " + t.dir()
                 + (t.step() > 0 ? " (resumed at step " + t.step() + ")" : ""));
+        out.println("  device " + GanLab.device() + "; " + NativeLibraries.describe());
     }
 
     @Override
