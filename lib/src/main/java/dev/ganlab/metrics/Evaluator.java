@@ -37,7 +37,8 @@ import java.util.Set;
  * <p>Counts: up to {@code n} real images (a seeded random subset when the set is larger) and the first
  * {@code n} fakes. MS-SSIM diversity uses {@code min(n/2, 5000)} random pairs per set unless set; SWD
  * uses every image of the smaller side. Below 10,000 fakes FID is biased upward: the report warns and
- * adds {@code fid_infinity} (Chong &amp; Forsyth, 2020).
+ * adds {@code fid_infinity} (Chong &amp; Forsyth, 2020) when there are enough fakes for it (its smallest
+ * subset at least twice the feature dimension, {@link FidInfinity}); otherwise a warning says why not.
  */
 public final class Evaluator implements AutoCloseable {
 
@@ -163,16 +164,20 @@ public final class Evaluator implements AutoCloseable {
             boolean small = fake.size() < FrechetDistance.UNBIASED_SAMPLE_COUNT;
             if (small) {
                 warnings.add("FID from " + fake.size() + " fakes (< " + FrechetDistance.UNBIASED_SAMPLE_COUNT
-                        + ") is biased upward and not comparable across sample counts; compare fid_infinity or"
-                        + " equal counts");
+                        + ") is biased upward and not comparable across sample counts; compare equal counts (or"
+                        + " fid_infinity where reported)");
             }
-            if (fidInfinity == null ? small && fake.size() >= 20 : fidInfinity) {
-                FrechetDistance.Extrapolation ex = FrechetDistance.fidInfinity(realReference, fakeFeatures.features(),
-                        seed);
-                values.put("fid_infinity", ex.fidInfinity());
-                details.put("fid_infinity", Map.of("method", "Chong & Forsyth 2020: least-squares line in 1/N over "
-                        + ex.sizes().length + " random subsets of the fakes, read at 1/N = 0", "sizes", ex.sizes(),
-                        "fids", ex.fids(), "slope", ex.slope()));
+            if (fidInfinity == null ? small : fidInfinity) {
+                FidInfinity.Outcome out = FidInfinity.estimate(realReference, fakeFeatures.features(), seed);
+                if (out.computed()) {
+                    FrechetDistance.Extrapolation ex = out.line();
+                    values.put("fid_infinity", ex.fidInfinity());
+                    details.put("fid_infinity", Map.of("method", "Chong & Forsyth 2020: least-squares line in 1/N"
+                            + " over " + ex.sizes().length + " random subsets of the fakes, read at 1/N = 0",
+                            "sizes", ex.sizes(), "fids", ex.fids(), "slope", ex.slope()));
+                } else {
+                    warnings.add(out.omittedBecause());
+                }
             }
         }
         if (metrics.contains(Metric.KID)) {
@@ -368,7 +373,11 @@ public final class Evaluator implements AutoCloseable {
             return this;
         }
 
-        /** Force FID_infinity on or off (default: on below 10,000 fakes). */
+        /**
+         * Ask for FID_infinity at any count (true) or never (false); default: below 10,000 fakes. Either
+         * way it is left out, with a warning, when its smallest subset would hold fewer than twice the
+         * feature dimension ({@link FidInfinity}).
+         */
         public Builder fidInfinity(boolean on) {
             this.fidInfinity = on;
             return this;
