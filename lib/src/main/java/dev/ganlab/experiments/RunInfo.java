@@ -4,6 +4,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.core.UserError;
+import dev.ganlab.metrics.EvaluationLog;
+import dev.ganlab.metrics.Extractors;
+import dev.ganlab.metrics.Metric;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainingHistory;
@@ -93,7 +96,7 @@ public final class RunInfo {
         }
         RunStatus st = RunStatus.read(d.resolve("status.json"));
         String status = interpret(st);
-        Map<String, Double> last = lastRow(d.resolve("metrics.csv"));
+        Map<String, Double> last = Metric.withSuffixedScores(lastRow(d.resolve("metrics.csv")), scoreSuffixOf(config));
         long step = st != null ? st.step : last.getOrDefault("step", 0.0).longValue();
         long steps = st != null && st.steps > 0 ? st.steps : config != null ? config.steps : 0;
         return new RunInfo(id, d, config, spec != null ? spec.sweep() : "", spec != null ? spec.labels() : Map.of(),
@@ -319,9 +322,49 @@ public final class RunInfo {
         }
     }
 
-    /** The run's full history ({@code metrics.csv}) as a table named by the run's id. */
+    /**
+     * The run's evaluations with the setup each was measured with ({@code evaluations.jsonl}), oldest
+     * first; empty for a run that never evaluated or was written before that file existed.
+     */
+    public List<EvaluationLog.Entry> evaluations() {
+        return EvaluationLog.read(dir.resolve(EvaluationLog.FILE));
+    }
+
+    /**
+     * The run's full history ({@code metrics.csv}) as a table named by the run's id. Columns of a run
+     * written before score names carried the feature network ({@code fid} from the Fashion-MNIST
+     * network) are renamed to today's names ({@code fid_fmnist}).
+     */
     public Table history() {
-        return TrainingHistory.readCsv(dir.resolve("metrics.csv")).table(id);
+        Table t = TrainingHistory.readCsv(dir.resolve("metrics.csv")).table(id);
+        String suffix = scoreSuffixOf(config);
+        if (!suffix.isEmpty()) {
+            for (String base : Metric.FEATURE_SCORES) {
+                if (t.containsColumn(base) && !t.containsColumn(Metric.scoreKey(base, suffix))) {
+                    t.column(base).setName(Metric.scoreKey(base, suffix));
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The suffix of the run's feature-network scores, from its config: the Fashion-MNIST network's when
+     * none is named (the evaluator's default), "" when the config is unknown or names no valid network.
+     */
+    static String scoreSuffixOf(TrainConfig config) {
+        if (config == null || config.eval == null) {
+            return "";
+        }
+        String f = config.eval.features;
+        if (f == null || f.isBlank() || f.equals("auto")) {
+            return Extractors.scoreSuffix("");
+        }
+        try {
+            return Extractors.scoreSuffix(f);
+        } catch (UserError e) {
+            return "";
+        }
     }
 
     @Override

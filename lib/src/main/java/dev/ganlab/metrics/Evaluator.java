@@ -147,6 +147,10 @@ public final class Evaluator implements AutoCloseable {
         Map<String, Object> details = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         boolean needFeatures = metrics.stream().anyMatch(Metric::usesFeatures) || dumpPrefix != null;
+        // Scores in a feature space carry the network's name unless it is the standard Inception-v3.
+        String suffix = extractor == null ? "" : extractor.scoreSuffix();
+        String fidKey = Metric.scoreKey("fid", suffix);
+        String fidInfKey = Metric.scoreKey("fid_infinity", suffix);
         FeatureExtractor.Features fakeFeatures = null;
         FeatureCache.Entry realE = null;
         if (needFeatures) {
@@ -160,18 +164,18 @@ public final class Evaluator implements AutoCloseable {
             if (realReference == null) {
                 realReference = new FrechetDistance.Reference(realE.stats());
             }
-            values.put("fid", realReference.distanceTo(GaussianStats.of(fakeFeatures.features())));
+            values.put(fidKey, realReference.distanceTo(GaussianStats.of(fakeFeatures.features())));
             boolean small = fake.size() < FrechetDistance.UNBIASED_SAMPLE_COUNT;
             if (small) {
                 warnings.add("FID from " + fake.size() + " fakes (< " + FrechetDistance.UNBIASED_SAMPLE_COUNT
                         + ") is biased upward and not comparable across sample counts; compare equal counts (or"
-                        + " fid_infinity where reported)");
+                        + " " + fidInfKey + " where reported)");
             }
             if (fidInfinity == null ? small : fidInfinity) {
-                FidInfinity.Outcome out = FidInfinity.estimate(realReference, fakeFeatures.features(), seed);
+                FidInfinity.Outcome out = FidInfinity.estimate(realReference, fakeFeatures.features(), seed, fidInfKey);
                 if (out.computed()) {
                     FrechetDistance.Extrapolation ex = out.line();
-                    values.put("fid_infinity", ex.fidInfinity());
+                    values.put(fidInfKey, ex.fidInfinity());
                     details.put("fid_infinity", Map.of("method", "Chong & Forsyth 2020: least-squares line in 1/N"
                             + " over " + ex.sizes().length + " random subsets of the fakes, read at 1/N = 0",
                             "sizes", ex.sizes(), "fids", ex.fids(), "slope", ex.slope()));
@@ -183,21 +187,21 @@ public final class Evaluator implements AutoCloseable {
         if (metrics.contains(Metric.KID)) {
             KernelInceptionDistance.Result k = KernelInceptionDistance.kid(realE.features().features(),
                     fakeFeatures.features(), kidSubsets, kidSubsetSize, seed);
-            values.put("kid", k.mean());
-            values.put("kid_std", k.std());
+            values.put(Metric.scoreKey("kid", suffix), k.mean());
+            values.put(Metric.scoreKey("kid_std", suffix), k.std());
             details.put("kid", Map.of("kernel", "(x.y/d + 1)^3", "estimator", "unbiased MMD^2", "subsets",
                     k.subsets(), "subset_size", k.subsetSize()));
         }
         if (metrics.contains(Metric.IS)) {
             InceptionScore.Result r = InceptionScore.score(fakeFeatures.logits());
-            values.put("is", r.mean());
-            values.put("is_std", r.std());
+            values.put(Metric.scoreKey("is", suffix), r.mean());
+            values.put(Metric.scoreKey("is_std", suffix), r.std());
             details.put("is", Map.of("splits", r.splits(), "classes", fakeFeatures.logits().cols()));
         }
         if (metrics.contains(Metric.PR)) {
             PrecisionRecall.Result r = PrecisionRecall.compute(realE.features().features(), fakeFeatures.features());
-            values.put("precision", r.precision());
-            values.put("recall", r.recall());
+            values.put(Metric.scoreKey("precision", suffix), r.precision());
+            values.put(Metric.scoreKey("recall", suffix), r.recall());
             details.put("pr", Map.of("k", r.k()));
         }
         if (metrics.contains(Metric.MSSSIM)) {
@@ -234,7 +238,7 @@ public final class Evaluator implements AutoCloseable {
                 extractor == null ? "none" : extractor.preparation().describe(fake),
                 realName, real.size(), fake.name(), fake.size(), seed,
                 realE == null ? "none" : realE.name() + (realE.hit() ? " (hit)" : " (written)"));
-        return new EvaluationReport(setup, values, details, warnings);
+        return new EvaluationReport(setup, suffix, values, details, warnings);
     }
 
     private void checkCounts(ImageDataset fake) {
@@ -425,7 +429,19 @@ public final class Evaluator implements AutoCloseable {
                 ext = Extractors.open(featuresSpec);
                 owns = true;
             }
-            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() == 0) {
+            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() < 0) {
+                // A TorchScript model fed at the images' own size: one real image tells whether it
+                // returns (features, logits).
+                try {
+                    ext.extract(cut.head(1), 1, true);
+                } catch (RuntimeException e) {
+                    if (owns) {
+                        ext.close();
+                    }
+                    throw e;
+                }
+            }
+            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() <= 0) {
                 if (owns) {
                     ext.close();
                 }

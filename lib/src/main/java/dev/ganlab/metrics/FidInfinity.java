@@ -60,11 +60,16 @@ public final class FidInfinity {
      * when it can.
      */
     public static String whyNot(int n, int d) {
+        return whyNot(n, d, "fid_infinity");
+    }
+
+    /** {@link #whyNot(int, int)} naming the score as {@code key} (e.g. fid_infinity_fmnist). */
+    public static String whyNot(int n, int d, String key) {
         int smallest = smallestSubset(n);
         if (n >= 20 && smallest >= MIN_SAMPLES_PER_DIMENSION * d) {
             return null;
         }
-        return String.format(Locale.ROOT, "fid_infinity left out: its smallest subset would hold %d of the %d"
+        return String.format(Locale.ROOT, key + " left out: its smallest subset would hold %d of the %d"
                 + " fakes (%.0f%%), fewer than %d x %d = %d (%d x the feature dimension), where FID no longer"
                 + " falls as a line in 1/N and the extrapolation is unreliable; it needs at least %d fakes",
                 smallest, n, 100 * FrechetDistance.FID_INFINITY_MIN_FRACTION, MIN_SAMPLES_PER_DIMENSION, d,
@@ -73,14 +78,19 @@ public final class FidInfinity {
 
     /** FID_infinity of {@code fake} against {@code real} when the counts allow it, else the reason. */
     public static Outcome estimate(FrechetDistance.Reference real, FeatureMatrix fake, long seed) {
-        String why = whyNot(fake.rows(), fake.cols());
+        return estimate(real, fake, seed, "fid_infinity");
+    }
+
+    /** {@link #estimate(FrechetDistance.Reference, FeatureMatrix, long)} naming the score as {@code key}. */
+    public static Outcome estimate(FrechetDistance.Reference real, FeatureMatrix fake, long seed, String key) {
+        String why = whyNot(fake.rows(), fake.cols(), key);
         if (why != null) {
             return new Outcome(null, why);
         }
         FrechetDistance.Extrapolation line = FrechetDistance.fidInfinity(real, fake, seed);
         if (line.sizes()[0] < MIN_SAMPLES_PER_DIMENSION * fake.cols()) {
             // FrechetDistance chose smaller subsets than smallestSubset predicts: the rule still holds.
-            return new Outcome(null, String.format(Locale.ROOT, "fid_infinity left out: its smallest subset holds"
+            return new Outcome(null, String.format(Locale.ROOT, key + " left out: its smallest subset holds"
                     + " %d fakes, fewer than %d x the feature dimension %d", line.sizes()[0],
                     MIN_SAMPLES_PER_DIMENSION, fake.cols()));
         }

@@ -3,7 +3,10 @@ package dev.ganlab.metrics;
 import dev.ganlab.core.UserError;
 
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The metrics {@link Evaluator} computes, by their command-line names. */
@@ -21,10 +24,43 @@ public enum Metric {
     /** ProGAN's sliced Wasserstein distance per pyramid level. */
     SWD("swd");
 
+    /**
+     * Names of the values measured in a feature network's space, before the network's suffix (see
+     * {@link #scoreKey}); pixel metrics (msssim_*, swd_*) keep their names.
+     */
+    public static final List<String> FEATURE_SCORES = List.of("fid", "fid_infinity", "kid", "kid_std", "is", "is_std",
+            "precision", "recall");
+
     private final String key;
 
     Metric(String key) {
         this.key = key;
+    }
+
+    /**
+     * The name of a feature-network score: {@code base} alone for the Inception-v3 network that published
+     * FID, KID and IS figures use (suffix empty), else {@code base_suffix}, e.g. {@code fid_fmnist}, so
+     * that a score from another network is never read as the standard one.
+     */
+    public static String scoreKey(String base, String suffix) {
+        return suffix == null || suffix.isEmpty() ? base : base + "_" + suffix;
+    }
+
+    /**
+     * Renames the feature-network scores of a row written before score names carried the network
+     * ({@code fid} measured with the Fashion-MNIST network becomes {@code fid_fmnist}); names that
+     * already carry it, or whose new name is present, are left alone.
+     */
+    public static Map<String, Double> withSuffixedScores(Map<String, Double> row, String suffix) {
+        if (suffix == null || suffix.isEmpty() || FEATURE_SCORES.stream().noneMatch(row::containsKey)) {
+            return row;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        row.forEach((k, v) -> {
+            String renamed = FEATURE_SCORES.contains(k) && !row.containsKey(scoreKey(k, suffix)) ? scoreKey(k, suffix) : k;
+            out.put(renamed, v);
+        });
+        return out;
     }
 
     /** The command-line name. */

@@ -93,7 +93,35 @@ public final class TrainingHistory {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    /** Reads a {@code metrics.csv} written by {@link #writeCsv}. */
+    /** The column name both precisions shared before the collapse alarm's got its own. */
+    private static final String LEGACY_PRECISION = "precision";
+
+    /**
+     * Files written before {@link CollapseDetector#PRECISION_KEY} existed logged the collapse alarm's
+     * precision as {@code precision}, the column the evaluation's improved precision also uses. In such
+     * a row the value is the alarm's when the row has the alarm's {@code coverage} and no evaluation
+     * {@code recall} (an evaluation writes both precision and recall, after the alarm when both happen
+     * at one step); it is then renamed. A row with a recall keeps its {@code precision}.
+     */
+    private static Map<String, Double> renameLegacyCollapsePrecision(Map<String, Double> row) {
+        if (row.containsKey(LEGACY_PRECISION) && row.containsKey("coverage") && !row.containsKey("recall")
+                && !row.containsKey(CollapseDetector.PRECISION_KEY)) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            row.forEach((k, v) -> out.put(k.equals(LEGACY_PRECISION) ? CollapseDetector.PRECISION_KEY : k, v));
+            return out;
+        }
+        return row;
+    }
+
+    private boolean hasEvaluationPrecision() {
+        return rows.stream().anyMatch(r -> r.containsKey(LEGACY_PRECISION));
+    }
+
+    /**
+     * Reads a {@code metrics.csv} written by {@link #writeCsv}. In files from before the collapse alarm's
+     * precision had its own column, its values move to {@code collapse_precision} (see
+     * {@link CollapseDetector#PRECISION_KEY}).
+     */
     public static TrainingHistory readCsv(Path file) {
         TrainingHistory h = new TrainingHistory();
         if (!Files.isRegularFile(file)) {
@@ -116,9 +144,12 @@ public final class TrainingHistory {
                         row.put(header[k], Double.parseDouble(cells[k]));
                     }
                 }
-                h.add(row);
+                h.add(renameLegacyCollapsePrecision(row));
             }
-            h.columns.addAll(List.of(header));
+            for (String c : header) {
+                h.columns.add(c.equals(LEGACY_PRECISION) && !h.hasEvaluationPrecision() ? CollapseDetector.PRECISION_KEY
+                        : c);
+            }
             return h;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
