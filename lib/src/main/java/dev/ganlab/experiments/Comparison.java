@@ -191,7 +191,11 @@ public final class Comparison {
         }
         RunInfo b = ranked().isEmpty() ? null : ranked().get(0);
         if (b == null || Double.isNaN(b.value(objective.metric()))) {
-            throw new UserError("no run has a final '" + objective.metric() + "'");
+            String m = objective.metric();
+            List<String> named = metrics.stream().filter(k -> k.startsWith(m + "_") && Objective.baseOf(k).equals(m))
+                    .toList();
+            throw new UserError("no run has a final '" + m + "'" + (named.isEmpty() ? ""
+                    : "; scores from a feature network other than Inception-v3 carry its name: " + named));
         }
         return b;
     }

@@ -5,8 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.EvaluationLog;
-import dev.ganlab.metrics.Extractors;
-import dev.ganlab.metrics.Metric;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainingHistory;
@@ -96,7 +94,7 @@ public final class RunInfo {
         }
         RunStatus st = RunStatus.read(d.resolve("status.json"));
         String status = interpret(st);
-        Map<String, Double> last = Metric.withSuffixedScores(lastRow(d.resolve("metrics.csv")), scoreSuffixOf(config));
+        Map<String, Double> last = lastRow(d.resolve("metrics.csv"), TrainingHistory.scoreSuffixOf(config));
         long step = st != null ? st.step : last.getOrDefault("step", 0.0).longValue();
         long steps = st != null && st.steps > 0 ? st.steps : config != null ? config.steps : 0;
         return new RunInfo(id, d, config, spec != null ? spec.sweep() : "", spec != null ? spec.labels() : Map.of(),
@@ -169,14 +167,14 @@ public final class RunInfo {
     }
 
     /** The last row of a metrics file (values present in it), or an empty map. */
-    private static Map<String, Double> lastRow(Path metricsCsv) {
+    private static Map<String, Double> lastRow(Path metricsCsv, String scoreSuffix) {
         Map<String, Double> row = new LinkedHashMap<>();
         if (!Files.isRegularFile(metricsCsv)) {
             return row;
         }
         Table t;
         try {
-            t = TrainingHistory.readCsv(metricsCsv).table("last");
+            t = TrainingHistory.readCsv(metricsCsv).withScoreSuffix(scoreSuffix).table("last");
         } catch (UserError e) {
             return row;
         }
@@ -333,38 +331,11 @@ public final class RunInfo {
     /**
      * The run's full history ({@code metrics.csv}) as a table named by the run's id. Columns of a run
      * written before score names carried the feature network ({@code fid} from the Fashion-MNIST
-     * network) are renamed to today's names ({@code fid_fmnist}).
+     * network) are read under today's names ({@code fid_fmnist}).
      */
     public Table history() {
-        Table t = TrainingHistory.readCsv(dir.resolve("metrics.csv")).table(id);
-        String suffix = scoreSuffixOf(config);
-        if (!suffix.isEmpty()) {
-            for (String base : Metric.FEATURE_SCORES) {
-                if (t.containsColumn(base) && !t.containsColumn(Metric.scoreKey(base, suffix))) {
-                    t.column(base).setName(Metric.scoreKey(base, suffix));
-                }
-            }
-        }
-        return t;
-    }
-
-    /**
-     * The suffix of the run's feature-network scores, from its config: the Fashion-MNIST network's when
-     * none is named (the evaluator's default), "" when the config is unknown or names no valid network.
-     */
-    static String scoreSuffixOf(TrainConfig config) {
-        if (config == null || config.eval == null) {
-            return "";
-        }
-        String f = config.eval.features;
-        if (f == null || f.isBlank() || f.equals("auto")) {
-            return Extractors.scoreSuffix("");
-        }
-        try {
-            return Extractors.scoreSuffix(f);
-        } catch (UserError e) {
-            return "";
-        }
+        return TrainingHistory.readCsv(dir.resolve("metrics.csv"))
+                .withScoreSuffix(TrainingHistory.scoreSuffixOf(config)).table(id);
     }
 
     @Override

@@ -3,10 +3,8 @@ package dev.ganlab.metrics;
 import dev.ganlab.core.UserError;
 
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /** The metrics {@link Evaluator} computes, by their command-line names. */
@@ -44,23 +42,6 @@ public enum Metric {
      */
     public static String scoreKey(String base, String suffix) {
         return suffix == null || suffix.isEmpty() ? base : base + "_" + suffix;
-    }
-
-    /**
-     * Renames the feature-network scores of a row written before score names carried the network
-     * ({@code fid} measured with the Fashion-MNIST network becomes {@code fid_fmnist}); names that
-     * already carry it, or whose new name is present, are left alone.
-     */
-    public static Map<String, Double> withSuffixedScores(Map<String, Double> row, String suffix) {
-        if (suffix == null || suffix.isEmpty() || FEATURE_SCORES.stream().noneMatch(row::containsKey)) {
-            return row;
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        row.forEach((k, v) -> {
-            String renamed = FEATURE_SCORES.contains(k) && !row.containsKey(scoreKey(k, suffix)) ? scoreKey(k, suffix) : k;
-            out.put(renamed, v);
-        });
-        return out;
     }
 
     /** The command-line name. */

@@ -221,8 +221,11 @@ class RunRegistryTest {
         assertTrue(c.spreadPlot("fid_fmnist").asJavascript("s").contains("ns-2"));
         assertThrows(UserError.class, () -> c.curves("no_such_metric"));
         assertThrows(UserError.class, () -> c.versus("no.such.key", "fid_fmnist"));
-        Comparison byKid = Comparison.of(root).rankBy("max:kid");
+        Comparison byKid = Comparison.of(root).rankBy("max:kid_fmnist");
         assertEquals("ls-1", byKid.best().id(), "highest KID when asked for max");
+        // The Inception name does not silently pick the Fashion-MNIST score: the error names it.
+        UserError plainKid = assertThrows(UserError.class, () -> Comparison.of(root).rankBy("max:kid").best());
+        assertTrue(plainKid.getMessage().contains("kid_fmnist"), plainKid.getMessage());
     }
 
     @Test
