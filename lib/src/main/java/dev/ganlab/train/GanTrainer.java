@@ -195,7 +195,9 @@ public final class GanTrainer implements AutoCloseable {
         long position = 0;
         if (resumeFrom != null) {
             position = restore(resumeFrom);
-            this.history = TrainingHistory.readCsv(dir.resolve("metrics.csv"));
+            // Old folders' scores under today's names (fid -> fid_fmnist), so one column continues.
+            this.history = TrainingHistory.readCsv(dir.resolve("metrics.csv"))
+                    .withScoreSuffix(TrainingHistory.scoreSuffixOf(cfg));
             history.truncateAfter(step);
             double logged = history.last("seconds");
             secondsDone = Double.isNaN(logged) ? 0 : logged;
