@@ -44,6 +44,28 @@ class TrainingHistoryTest {
     }
 
     @Test
+    void oldScoreNamesTakeTheFeatureNetworksSuffixOnlyWhereNeeded() throws Exception {
+        Path f = tmp.resolve("metrics.csv");
+        Files.writeString(f, "step,images,seconds,fid,kid,swd_x1e3\n10,640,1,40.5,0.03,12\n");
+        Table t = TrainingHistory.readCsv(f).withScoreSuffix("fmnist").table("old");
+        assertEquals(List.of("step", "images", "seconds", "fid_fmnist", "kid_fmnist", "swd_x1e3"), t.columnNames());
+        assertEquals(40.5, t.doubleColumn("fid_fmnist").get(0));
+        // Inception-v3 scores keep the plain names; a file already using the new names is left alone.
+        assertEquals(List.of("step", "images", "seconds", "fid", "kid", "swd_x1e3"),
+                TrainingHistory.readCsv(f).withScoreSuffix("").table("x").columnNames());
+        Files.writeString(f, "step,fid,fid_fmnist\n10,1,2\n");
+        assertEquals(List.of("step", "images", "seconds", "fid", "fid_fmnist"),
+                TrainingHistory.readCsv(f).withScoreSuffix("fmnist").table("x").columnNames());
+        // The suffix a run's config implies: the evaluator's default network, Inception, a model file.
+        TrainConfig c = TrainConfig.fromJson("{\"data\": \"synthetic:8\"}").resolved();
+        assertEquals("fmnist", TrainingHistory.scoreSuffixOf(c));
+        c.eval.features = "inception=/x/inception-2015-12-05.pt";
+        assertEquals("", TrainingHistory.scoreSuffixOf(c));
+        c.eval.features = "torchscript=/x/My-Net.pt?size=32";
+        assertEquals("my_net", TrainingHistory.scoreSuffixOf(c));
+    }
+
+    @Test
     void newFilesRoundTripUnchanged() {
         TrainingHistory h = new TrainingHistory();
         h.add(java.util.Map.of("step", 10.0, CollapseDetector.PRECISION_KEY, 0.5, "coverage", 0.25, "precision",
