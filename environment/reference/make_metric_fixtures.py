@@ -12,6 +12,9 @@ files. What it writes (all arrays as .npy, values as JSON):
   dimensions, a singular covariance), features_near.npy (200x32, overlapping a) and reference.json with FID from scipy.linalg.sqrtm (the
   StyleGAN2-ADA formula), the unbiased KID estimate over the full sets (polynomial kernel
   (x.y/d + 1)^3) and improved precision/recall with k = 3 from scipy.spatial.distance.cdist.
+* features_same.npy (250x32): a fresh draw with a's mixing matrix and a's sample mean, and
+  reference["pr_a_same"]: improved precision/recall of (a, same) for k = 1, 3, 5 (a set against an
+  independent sample of nearly its own distribution: values below 1 that depend on k).
 * msssim_*.npy image pairs (uint8, N=2,C,H,W) and their MS-SSIM from a numpy transcription of the
   algorithm of tf.image.ssim_multiscale (TensorFlow is not installed here; this follows TF's
   documented semantics and its source: Gaussian window 11 / sigma 1.5 built as a softmax of squared
@@ -22,6 +25,14 @@ files. What it writes (all arrays as .npy, values as JSON):
   renormalised to sum to 1.
 * pyramid_image.npy and pyramid_level{0,1,2}.npy: the Laplacian pyramid of ProGAN's SWD
   (5x5 binomial kernel, scipy.ndimage.convolve mode='mirror', decimation by 2) of one 3x64x64 image.
+* swd_real.npy, swd_fake.npy (uint8, 3x3x32x32 each), swd_corners_{real,fake}_level{0,1}.npy (the
+  top-left corners (y0, x0) of 128 7x7 neighbourhoods per image, drawn separately per set, as
+  float64), swd_dirs_level{0,1}.npy (4 x 147 x 128 unit directions, float32) and reference["swd"]:
+  ProGAN's sliced Wasserstein distance per level (descriptors normalised per channel and set, sorted
+  projections, mean absolute difference), unscaled, in float64, plus the normalised descriptors of
+  the real set at level 0 (swd_desc_real_level0.npy).
+* reference["swd_1d"]: closed forms of the 1-D case (W1 of N(0,1) to N(mu,1) is |mu|; to N(0,s^2)
+  is |1 - s| sqrt(2/pi)).
 """
 import json
 import os
@@ -90,6 +101,18 @@ reference = {
     "precision_a_near": prec,
     "recall_a_near": rec,
 }
+
+# A separate generator, so that the draws above (and the files made from them) stay as they were.
+pr_rng = np.random.default_rng(53)
+same = pr_rng.normal(size=(250, d)) @ mix_a + a.mean(0)
+save("features_same.npy", same)
+reference["pr_a_same"] = {}
+for k in (1, 3, 5):
+    def coverage_k(manifold, probes, k=k):
+        dm = cdist(manifold, manifold)
+        radii = np.sort(dm, axis=1)[:, k]
+        return float(np.mean(np.any(cdist(probes, manifold) <= radii[None, :], axis=1)))
+    reference["pr_a_same"]["k%d" % k] = {"precision": coverage_k(a, same), "recall": coverage_k(same, a)}
 
 # ---------------------------------------------------------------- MS-SSIM (tf.image.ssim_multiscale)
 TF_WEIGHTS = np.array([0.0448, 0.2856, 0.3001, 0.2363, 0.1333])
@@ -206,6 +229,64 @@ for _ in range(2):
     levels[-2] = levels[-2] - pyr_up(levels[-1])
 for i, lv in enumerate(levels):
     save("pyramid_level%d.npy" % i, lv)
+
+# ---------------------------------------------------------------- ProGAN SWD end to end (fixed draws)
+NHOOD = 7
+NHOODS_PER_IMAGE = 128
+
+
+def laplacian_pyramid(img, levels):
+    gauss = [img.astype(np.float64)]
+    for _ in range(levels - 1):
+        gauss.append(pyr_down(gauss[-1]))
+    return [gauss[i] - pyr_up(gauss[i + 1]) for i in range(levels - 1)] + [gauss[-1]]
+
+
+def swd_descriptors(images, level, levels, corners):
+    """corners: (N * 128, 2) top-left (y0, x0); returns normalised (N * 128, C * 49) float64."""
+    desc = []
+    for i, img in enumerate(images):
+        lv = laplacian_pyramid(img, levels)[level]
+        for y0, x0 in corners[i * NHOODS_PER_IMAGE:(i + 1) * NHOODS_PER_IMAGE]:
+            desc.append(lv[:, y0:y0 + NHOOD, x0:x0 + NHOOD])
+    desc = np.stack(desc)                                   # (neighbourhood, channel, 7, 7)
+    desc = desc - desc.mean(axis=(0, 2, 3), keepdims=True)
+    desc = desc / desc.std(axis=(0, 2, 3), keepdims=True)
+    return desc.reshape(desc.shape[0], -1)
+
+
+def sliced_wasserstein(a, b, dirs):
+    results = []
+    for d in dirs.astype(np.float64):                       # (components, directions)
+        pa = np.sort(a @ d, axis=0)
+        pb = np.sort(b @ d, axis=0)
+        results.append(np.mean(np.abs(pa - pb)))
+    return float(np.mean(results))
+
+
+swd_rng = np.random.default_rng(31)
+swd_real = np.stack([smooth_image(swd_rng, 3, 32, 32) for _ in range(3)]).astype(np.uint8)
+swd_fake = np.stack([np.clip(smooth_image(swd_rng, 3, 32, 32) + swd_rng.normal(scale=20.0, size=(3, 32, 32)),
+                             0, 255) for _ in range(3)]).astype(np.uint8)
+save("swd_real.npy", swd_real)
+save("swd_fake.npy", swd_fake)
+swd_levels = []
+for level in range(2):
+    side = 32 >> level
+    corners = {}
+    for name in ("real", "fake"):
+        corners[name] = swd_rng.integers(0, side - NHOOD + 1, size=(3 * NHOODS_PER_IMAGE, 2))
+        save("swd_corners_%s_level%d.npy" % (name, level), corners[name].astype(np.float64))
+    dirs = swd_rng.normal(size=(4, 3 * NHOOD * NHOOD, 128))
+    dirs = (dirs / np.sqrt(np.sum(dirs ** 2, axis=1, keepdims=True))).astype(np.float32)
+    save("swd_dirs_level%d.npy" % level, dirs)
+    da = swd_descriptors(swd_real, level, 2, corners["real"])
+    db = swd_descriptors(swd_fake, level, 2, corners["fake"])
+    if level == 0:
+        save("swd_desc_real_level0.npy", da)
+    swd_levels.append(sliced_wasserstein(da, db, dirs))
+reference["swd"] = {"per_level": swd_levels}
+reference["swd_1d"] = {"mean_shift_0.7": 0.7, "scale_1.5": 0.5 * float(np.sqrt(2 / np.pi))}
 
 with open(os.path.join(OUT, "reference.json"), "w") as f:
     json.dump(reference, f, indent=2, sort_keys=True)

@@ -14,7 +14,7 @@ import java.nio.file.Path;
         footer = {"", "Examples:",
             "  ganlab runs                                       (every run under runs/)",
             "  ganlab runs runs/sweeps/loss-x-reg --compare        (differing settings and final metrics, best first)",
-            "  ganlab runs runs/sweeps/loss-x-reg --spread fid     (FID per configuration, spread over seeds)",
+            "  ganlab runs runs/sweeps/loss-x-reg --spread fid_fmnist   (FID per configuration, spread over seeds)",
             "  ganlab runs runs --history dcgan-ns                 (one run's metrics.csv as a table)"})
 public final class RunsCommand implements Runnable {
 
@@ -29,7 +29,8 @@ public final class RunsCommand implements Runnable {
     boolean compare;
 
     @Option(names = "--rank", paramLabel = "OBJECTIVE",
-            description = "With --compare: rank by this, e.g. fid or max:is.")
+            description = "With --compare: rank by this, e.g. fid_fmnist or max:is_fmnist (scores carry the"
+                    + " feature network's name unless it is Inception-v3).")
     String rank;
 
     @Option(names = "--spread", paramLabel = "METRIC", description = "A metric's spread over seeds, per configuration.")

@@ -1,6 +1,9 @@
 package dev.ganlab.experiments;
 
 import dev.ganlab.core.UserError;
+import dev.ganlab.metrics.EvaluationLog;
+import dev.ganlab.metrics.EvaluationReport;
+import dev.ganlab.metrics.EvaluationTable;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.viz.Plots;
 
@@ -76,7 +79,7 @@ public final class Comparison {
             return own;
         }
         for (String m : metrics) {
-            Boolean lower = Objective.EVALUATION_KEYS.get(m);
+            Boolean lower = Objective.EVALUATION_KEYS.get(Objective.baseOf(m));
             if (lower != null) {
                 return new Objective(m, lower);
             }
@@ -164,6 +167,9 @@ public final class Comparison {
         for (String m : metrics) {
             t.addColumns(RunRegistry.valueColumn(ordered, m));
         }
+        if (!metrics.isEmpty()) {
+            addEvaluationSetup(t, ordered);
+        }
         t.addColumns(RunRegistry.valueColumn(ordered, "seconds"));
         return t;
     }
@@ -185,7 +191,11 @@ public final class Comparison {
         }
         RunInfo b = ranked().isEmpty() ? null : ranked().get(0);
         if (b == null || Double.isNaN(b.value(objective.metric()))) {
-            throw new UserError("no run has a final '" + objective.metric() + "'");
+            String m = objective.metric();
+            List<String> named = metrics.stream().filter(k -> k.startsWith(m + "_") && Objective.baseOf(k).equals(m))
+                    .toList();
+            throw new UserError("no run has a final '" + m + "'" + (named.isEmpty() ? ""
+                    : "; scores from a feature network other than Inception-v3 carry its name: " + named));
         }
         return b;
     }
@@ -287,7 +297,7 @@ public final class Comparison {
         if (objective != null && objective.metric().equals(metric)) {
             return objective.lowerIsBetter();
         }
-        Boolean b = Objective.EVALUATION_KEYS.get(metric);
+        Boolean b = Objective.EVALUATION_KEYS.get(Objective.baseOf(metric));
         return b == null || b;
     }
 
@@ -400,17 +410,52 @@ public final class Comparison {
 
     // ---- Helpers ------------------------------------------------------------------------------------
 
-    /** The evaluation metrics any of the runs has in its last history row, in a fixed order. */
+    /**
+     * The setup of each run's last evaluation beside its scores ({@code eval features}, {@code eval
+     * sha256}, {@code eval fake n}; empty for runs without {@code evaluations.jsonl}): scores measured
+     * with different feature networks or counts are not comparable, and the table shows it.
+     */
+    private static void addEvaluationSetup(Table t, List<RunInfo> ordered) {
+        StringColumn features = StringColumn.create("eval features");
+        StringColumn sha = StringColumn.create("eval sha256");
+        IntColumn fakeN = IntColumn.create("eval fake n");
+        for (RunInfo r : ordered) {
+            List<EvaluationLog.Entry> log = r.evaluations();
+            if (log.isEmpty()) {
+                features.appendMissing();
+                sha.appendMissing();
+                fakeN.appendMissing();
+                continue;
+            }
+            EvaluationReport.Setup s = log.get(log.size() - 1).setup();
+            features.append(s.features());
+            sha.append(s.featuresSha256().substring(0, Math.min(EvaluationTable.SHA_PREFIX,
+                    s.featuresSha256().length())));
+            fakeN.append(s.fakeCount());
+        }
+        t.addColumns(features, sha, fakeN);
+    }
+
+    /**
+     * The evaluation metrics any of the runs has in its last history row, in a fixed order: each listed
+     * key, then the same score under feature-network suffixes ({@code fid}, {@code fid_fmnist}, ...).
+     */
     static List<String> evaluationMetricsOf(List<RunInfo> runs) {
+        Set<String> present = new LinkedHashSet<>();
+        runs.forEach(r -> r.finalValues().forEach((k, v) -> {
+            if (!Double.isNaN(v)) {
+                present.add(k);
+            }
+        }));
         List<String> out = new ArrayList<>();
-        for (String key : Objective.EVALUATION_KEYS.keySet()) {
-            boolean any = runs.stream().anyMatch(r -> !Double.isNaN(r.value(key)));
-            // The collapse alarm logs a "precision" of its own next to "coverage"; only the evaluation's
-            // precision comes with a recall.
-            boolean evaluation = !key.equals("precision")
-                    || runs.stream().anyMatch(r -> !Double.isNaN(r.value("recall")));
-            if (any && evaluation) {
-                out.add(key);
+        for (String base : Objective.EVALUATION_KEYS.keySet()) {
+            // The collapse alarm's precision has its own column (collapse_precision), so "precision" here
+            // is the evaluation's.
+            for (String k : present) {
+                if (Objective.baseOf(k).equals(base) && Objective.EVALUATION_KEYS.containsKey(Objective.baseOf(k))
+                        && (k.equals(base) || k.startsWith(base + "_"))) {
+                    out.add(k);
+                }
             }
         }
         return out;

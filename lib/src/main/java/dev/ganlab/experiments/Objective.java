@@ -1,6 +1,8 @@
 package dev.ganlab.experiments;
 
 import dev.ganlab.core.UserError;
+import dev.ganlab.metrics.Extractors;
+import dev.ganlab.metrics.Metric;
 import dev.ganlab.train.TrainConfig;
 
 import java.util.Comparator;
@@ -52,10 +54,11 @@ public record Objective(String metric, boolean lowerIsBetter) {
         if (lower.startsWith("max:")) {
             return new Objective(t.substring(4).trim(), false);
         }
-        Boolean dir = EVALUATION_KEYS.get(lower);
+        Boolean dir = EVALUATION_KEYS.get(baseOf(lower));
         if (dir == null) {
             throw new UserError("rank '" + s + "': the direction of '" + t + "' is not known; write min:" + t
-                    + " or max:" + t + " (known: fid, fid_infinity, kid, swd_x1e3 lower is better; is, recall higher)");
+                    + " or max:" + t + " (known: fid, fid_infinity, kid, swd_x1e3 lower is better; is, recall higher;"
+                    + " also with a feature network's suffix, e.g. fid_fmnist)");
         }
         return new Objective(lower, dir);
     }
@@ -67,7 +70,7 @@ public record Objective(String metric, boolean lowerIsBetter) {
     public static Objective auto(TrainConfig resolved) {
         String metrics = resolved.eval.metrics == null ? "" : resolved.eval.metrics.toLowerCase(Locale.ROOT);
         for (String m : metrics.split(",")) {
-            String key = switch (m.trim()) {
+            String base = switch (m.trim()) {
                 case "fid" -> "fid";
                 case "kid" -> "kid";
                 case "swd" -> "swd_x1e3";
@@ -75,11 +78,36 @@ public record Objective(String metric, boolean lowerIsBetter) {
                 case "pr" -> "recall";
                 default -> null;
             };
-            if (key != null) {
-                return new Objective(key, EVALUATION_KEYS.get(key));
+            if (base != null) {
+                String key = base.equals("swd_x1e3") ? base
+                        : Metric.scoreKey(base, Extractors.scoreSuffix(resolved.eval.features));
+                return new Objective(key, EVALUATION_KEYS.get(base));
             }
         }
         return null;
+    }
+
+    /**
+     * The evaluation key a metric name stands for: itself when listed, else the longest listed key it
+     * extends with a feature network's suffix ({@code fid_infinity_fmnist} -> {@code fid_infinity},
+     * {@code kid_fmnist} -> {@code kid}); the name itself when none fits.
+     */
+    static String baseOf(String key) {
+        if (EVALUATION_KEYS.containsKey(key)) {
+            return key;
+        }
+        for (String spread : new String[] {"kid_std", "is_std"}) {
+            if (key.equals(spread) || key.startsWith(spread + "_")) {
+                return key;   // a spread has no better direction
+            }
+        }
+        String best = null;
+        for (String k : EVALUATION_KEYS.keySet()) {
+            if (key.startsWith(k + "_") && (best == null || k.length() > best.length())) {
+                best = k;
+            }
+        }
+        return best == null ? key : best;
     }
 
     /** Best first; runs without the value (not evaluated, diverged) last. */

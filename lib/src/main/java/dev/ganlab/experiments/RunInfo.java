@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.core.UserError;
+import dev.ganlab.metrics.EvaluationLog;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainingHistory;
@@ -93,7 +94,7 @@ public final class RunInfo {
         }
         RunStatus st = RunStatus.read(d.resolve("status.json"));
         String status = interpret(st);
-        Map<String, Double> last = lastRow(d.resolve("metrics.csv"));
+        Map<String, Double> last = lastRow(d.resolve("metrics.csv"), TrainingHistory.scoreSuffixOf(config));
         long step = st != null ? st.step : last.getOrDefault("step", 0.0).longValue();
         long steps = st != null && st.steps > 0 ? st.steps : config != null ? config.steps : 0;
         return new RunInfo(id, d, config, spec != null ? spec.sweep() : "", spec != null ? spec.labels() : Map.of(),
@@ -166,14 +167,14 @@ public final class RunInfo {
     }
 
     /** The last row of a metrics file (values present in it), or an empty map. */
-    private static Map<String, Double> lastRow(Path metricsCsv) {
+    private static Map<String, Double> lastRow(Path metricsCsv, String scoreSuffix) {
         Map<String, Double> row = new LinkedHashMap<>();
         if (!Files.isRegularFile(metricsCsv)) {
             return row;
         }
         Table t;
         try {
-            t = TrainingHistory.readCsv(metricsCsv).table("last");
+            t = TrainingHistory.readCsv(metricsCsv).withScoreSuffix(scoreSuffix).table("last");
         } catch (UserError e) {
             return row;
         }
@@ -319,9 +320,22 @@ public final class RunInfo {
         }
     }
 
-    /** The run's full history ({@code metrics.csv}) as a table named by the run's id. */
+    /**
+     * The run's evaluations with the setup each was measured with ({@code evaluations.jsonl}), oldest
+     * first; empty for a run that never evaluated or was written before that file existed.
+     */
+    public List<EvaluationLog.Entry> evaluations() {
+        return EvaluationLog.read(dir.resolve(EvaluationLog.FILE));
+    }
+
+    /**
+     * The run's full history ({@code metrics.csv}) as a table named by the run's id. Columns of a run
+     * written before score names carried the feature network ({@code fid} from the Fashion-MNIST
+     * network) are read under today's names ({@code fid_fmnist}).
+     */
     public Table history() {
-        return TrainingHistory.readCsv(dir.resolve("metrics.csv")).table(id);
+        return TrainingHistory.readCsv(dir.resolve("metrics.csv"))
+                .withScoreSuffix(TrainingHistory.scoreSuffixOf(config)).table(id);
     }
 
     @Override

@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  *   "variants": {"reg": {"none": {}, "sn": {"model": "sndcgan"}, "r1": {"penalty": "r1"}}},
  *   "random": {"tricks.labelSmoothing": {"uniform": [0.8, 1.0]}}, "samples": 4, "searchSeed": 0,
  *   "seeds": [1, 2, 3],
- *   "out": "runs/sweeps/loss-x-reg", "workers": 2, "rank": "fid"
+ *   "out": "runs/sweeps/loss-x-reg", "workers": 2, "rank": "fid_fmnist"
  * }
  * }</pre>
  *
@@ -173,7 +173,7 @@ public final class SweepSpec {
         return this;
     }
 
-    /** What runs are ranked by, e.g. "fid" or "max:is" (see {@link Objective#parse}). */
+    /** What runs are ranked by, e.g. "fid_fmnist" or "max:is_fmnist" (see {@link Objective#parse}). */
     public SweepSpec rank(String objective) {
         this.rank = objective;
         return this;

@@ -19,7 +19,9 @@ import java.util.Map;
  *
  * <p>Metric keys: {@code fid}, {@code fid_infinity}, {@code kid}, {@code kid_std}, {@code is},
  * {@code is_std}, {@code precision}, {@code recall}, {@code msssim_fake}, {@code msssim_real},
- * {@code swd_x1e3} (mean over levels) and {@code swd_<resolution>_x1e3}.
+ * {@code swd_x1e3} (mean over levels) and {@code swd_<resolution>_x1e3}. The feature-network scores
+ * (fid to recall) carry the network's name unless it is the standard Inception-v3: {@code fid_fmnist},
+ * {@code is_fmnist}, ... from the Fashion-MNIST network ({@link #scoreSuffix()}, {@link #key}).
  */
 public final class EvaluationReport {
 
@@ -41,12 +43,19 @@ public final class EvaluationReport {
             String real, int realCount, String fake, int fakeCount, long seed, String realCache) {}
 
     private final Setup setup;
+    private final String scoreSuffix;
     private final Map<String, Double> metrics;
     private final Map<String, Object> details;
     private final List<String> warnings;
 
     EvaluationReport(Setup setup, Map<String, Double> metrics, Map<String, Object> details, List<String> warnings) {
+        this(setup, "", metrics, details, warnings);
+    }
+
+    EvaluationReport(Setup setup, String scoreSuffix, Map<String, Double> metrics, Map<String, Object> details,
+            List<String> warnings) {
         this.setup = setup;
+        this.scoreSuffix = scoreSuffix == null ? "" : scoreSuffix;
         this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
         this.warnings = List.copyOf(warnings);
@@ -61,11 +70,24 @@ public final class EvaluationReport {
         return metrics;
     }
 
+    /** What the feature-network scores' names end with: empty for Inception-v3, e.g. {@code fmnist}. */
+    public String scoreSuffix() {
+        return scoreSuffix;
+    }
+
+    /** The key of a score in this report: {@code key("fid")} is {@code fid_fmnist} for the Fashion-MNIST network. */
+    public String key(String base) {
+        return Metric.FEATURE_SCORES.contains(base) ? Metric.scoreKey(base, scoreSuffix) : base;
+    }
+
     /** The value of a metric key. */
     public double get(String key) {
         Double v = metrics.get(key);
         if (v == null) {
-            throw new IllegalArgumentException("no metric '" + key + "' in this report; it has " + metrics.keySet());
+            String named = key(key);
+            throw new IllegalArgumentException("no metric '" + key + "' in this report"
+                    + (!named.equals(key) && metrics.containsKey(named) ? " (scores from the " + setup.features()
+                    + " network are named " + named + ")" : "") + "; it has " + metrics.keySet());
         }
         return v;
     }
@@ -99,21 +121,27 @@ public final class EvaluationReport {
         AtomicFiles.write(file, out -> out.write(text));
     }
 
-    /** One compact line, e.g. {@code fid 12.34 (inf 11.90) | kid 0.0123±0.0004 | is 8.12±0.10 | ...}. */
+    /**
+     * One compact line, e.g. {@code fid_fmnist 12.34 (inf 11.90) | kid_fmnist 0.0123±0.0004 | ...}: each
+     * score under its key, so that a Fashion-MNIST FID never reads as an Inception FID.
+     */
     public String tableLine() {
         List<String> parts = new ArrayList<>();
-        if (has("fid")) {
-            parts.add(String.format(Locale.ROOT, "fid %.3f", get("fid"))
-                    + (has("fid_infinity") ? String.format(Locale.ROOT, " (inf %.3f)", get("fid_infinity")) : ""));
+        String fid = key("fid");
+        if (has(fid)) {
+            String inf = key("fid_infinity");
+            parts.add(String.format(Locale.ROOT, "%s %.3f", fid, get(fid))
+                    + (has(inf) ? String.format(Locale.ROOT, " (inf %.3f)", get(inf)) : ""));
         }
-        if (has("kid")) {
-            parts.add(String.format(Locale.ROOT, "kid %.5f±%.5f", get("kid"), get("kid_std")));
+        if (has(key("kid"))) {
+            parts.add(String.format(Locale.ROOT, "%s %.5f±%.5f", key("kid"), get(key("kid")), get(key("kid_std"))));
         }
-        if (has("is")) {
-            parts.add(String.format(Locale.ROOT, "is %.3f±%.3f", get("is"), get("is_std")));
+        if (has(key("is"))) {
+            parts.add(String.format(Locale.ROOT, "%s %.3f±%.3f", key("is"), get(key("is")), get(key("is_std"))));
         }
-        if (has("precision")) {
-            parts.add(String.format(Locale.ROOT, "precision %.3f recall %.3f", get("precision"), get("recall")));
+        if (has(key("precision"))) {
+            parts.add(String.format(Locale.ROOT, "%s %.3f %s %.3f", key("precision"), get(key("precision")),
+                    key("recall"), get(key("recall"))));
         }
         if (has("msssim_fake")) {
             parts.add(String.format(Locale.ROOT, "msssim %.4f (real %.4f)", get("msssim_fake"), get("msssim_real")));

@@ -37,7 +37,8 @@ import java.util.Set;
  * <p>Counts: up to {@code n} real images (a seeded random subset when the set is larger) and the first
  * {@code n} fakes. MS-SSIM diversity uses {@code min(n/2, 5000)} random pairs per set unless set; SWD
  * uses every image of the smaller side. Below 10,000 fakes FID is biased upward: the report warns and
- * adds {@code fid_infinity} (Chong &amp; Forsyth, 2020).
+ * adds {@code fid_infinity} (Chong &amp; Forsyth, 2020) when there are enough fakes for it (its smallest
+ * subset at least twice the feature dimension, {@link FidInfinity}); otherwise a warning says why not.
  */
 public final class Evaluator implements AutoCloseable {
 
@@ -146,6 +147,10 @@ public final class Evaluator implements AutoCloseable {
         Map<String, Object> details = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         boolean needFeatures = metrics.stream().anyMatch(Metric::usesFeatures) || dumpPrefix != null;
+        // Scores in a feature space carry the network's name unless it is the standard Inception-v3.
+        String suffix = extractor == null ? "" : extractor.scoreSuffix();
+        String fidKey = Metric.scoreKey("fid", suffix);
+        String fidInfKey = Metric.scoreKey("fid_infinity", suffix);
         FeatureExtractor.Features fakeFeatures = null;
         FeatureCache.Entry realE = null;
         if (needFeatures) {
@@ -159,40 +164,44 @@ public final class Evaluator implements AutoCloseable {
             if (realReference == null) {
                 realReference = new FrechetDistance.Reference(realE.stats());
             }
-            values.put("fid", realReference.distanceTo(GaussianStats.of(fakeFeatures.features())));
+            values.put(fidKey, realReference.distanceTo(GaussianStats.of(fakeFeatures.features())));
             boolean small = fake.size() < FrechetDistance.UNBIASED_SAMPLE_COUNT;
             if (small) {
                 warnings.add("FID from " + fake.size() + " fakes (< " + FrechetDistance.UNBIASED_SAMPLE_COUNT
-                        + ") is biased upward and not comparable across sample counts; compare fid_infinity or"
-                        + " equal counts");
+                        + ") is biased upward and not comparable across sample counts; compare equal counts (or"
+                        + " " + fidInfKey + " where reported)");
             }
-            if (fidInfinity == null ? small && fake.size() >= 20 : fidInfinity) {
-                FrechetDistance.Extrapolation ex = FrechetDistance.fidInfinity(realReference, fakeFeatures.features(),
-                        seed);
-                values.put("fid_infinity", ex.fidInfinity());
-                details.put("fid_infinity", Map.of("method", "Chong & Forsyth 2020: least-squares line in 1/N over "
-                        + ex.sizes().length + " random subsets of the fakes, read at 1/N = 0", "sizes", ex.sizes(),
-                        "fids", ex.fids(), "slope", ex.slope()));
+            if (fidInfinity == null ? small : fidInfinity) {
+                FidInfinity.Outcome out = FidInfinity.estimate(realReference, fakeFeatures.features(), seed, fidInfKey);
+                if (out.computed()) {
+                    FrechetDistance.Extrapolation ex = out.line();
+                    values.put(fidInfKey, ex.fidInfinity());
+                    details.put("fid_infinity", Map.of("method", "Chong & Forsyth 2020: least-squares line in 1/N"
+                            + " over " + ex.sizes().length + " random subsets of the fakes, read at 1/N = 0",
+                            "sizes", ex.sizes(), "fids", ex.fids(), "slope", ex.slope()));
+                } else {
+                    warnings.add(out.omittedBecause());
+                }
             }
         }
         if (metrics.contains(Metric.KID)) {
             KernelInceptionDistance.Result k = KernelInceptionDistance.kid(realE.features().features(),
                     fakeFeatures.features(), kidSubsets, kidSubsetSize, seed);
-            values.put("kid", k.mean());
-            values.put("kid_std", k.std());
+            values.put(Metric.scoreKey("kid", suffix), k.mean());
+            values.put(Metric.scoreKey("kid_std", suffix), k.std());
             details.put("kid", Map.of("kernel", "(x.y/d + 1)^3", "estimator", "unbiased MMD^2", "subsets",
                     k.subsets(), "subset_size", k.subsetSize()));
         }
         if (metrics.contains(Metric.IS)) {
             InceptionScore.Result r = InceptionScore.score(fakeFeatures.logits());
-            values.put("is", r.mean());
-            values.put("is_std", r.std());
+            values.put(Metric.scoreKey("is", suffix), r.mean());
+            values.put(Metric.scoreKey("is_std", suffix), r.std());
             details.put("is", Map.of("splits", r.splits(), "classes", fakeFeatures.logits().cols()));
         }
         if (metrics.contains(Metric.PR)) {
             PrecisionRecall.Result r = PrecisionRecall.compute(realE.features().features(), fakeFeatures.features());
-            values.put("precision", r.precision());
-            values.put("recall", r.recall());
+            values.put(Metric.scoreKey("precision", suffix), r.precision());
+            values.put(Metric.scoreKey("recall", suffix), r.recall());
             details.put("pr", Map.of("k", r.k()));
         }
         if (metrics.contains(Metric.MSSSIM)) {
@@ -229,7 +238,7 @@ public final class Evaluator implements AutoCloseable {
                 extractor == null ? "none" : extractor.preparation().describe(fake),
                 realName, real.size(), fake.name(), fake.size(), seed,
                 realE == null ? "none" : realE.name() + (realE.hit() ? " (hit)" : " (written)"));
-        return new EvaluationReport(setup, values, details, warnings);
+        return new EvaluationReport(setup, suffix, values, details, warnings);
     }
 
     private void checkCounts(ImageDataset fake) {
@@ -368,7 +377,11 @@ public final class Evaluator implements AutoCloseable {
             return this;
         }
 
-        /** Force FID_infinity on or off (default: on below 10,000 fakes). */
+        /**
+         * Ask for FID_infinity at any count (true) or never (false); default: below 10,000 fakes. Either
+         * way it is left out, with a warning, when its smallest subset would hold fewer than twice the
+         * feature dimension ({@link FidInfinity}).
+         */
         public Builder fidInfinity(boolean on) {
             this.fidInfinity = on;
             return this;
@@ -416,7 +429,19 @@ public final class Evaluator implements AutoCloseable {
                 ext = Extractors.open(featuresSpec);
                 owns = true;
             }
-            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() == 0) {
+            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() < 0) {
+                // A TorchScript model fed at the images' own size: one real image tells whether it
+                // returns (features, logits).
+                try {
+                    ext.extract(cut.head(1), 1, true);
+                } catch (RuntimeException e) {
+                    if (owns) {
+                        ext.close();
+                    }
+                    throw e;
+                }
+            }
+            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() <= 0) {
                 if (owns) {
                     ext.close();
                 }

@@ -80,6 +80,48 @@ public final class Extractors {
         };
     }
 
+    /**
+     * The suffix of score names for a features spec, without opening the network (see
+     * {@link FeatureExtractor#scoreSuffix()}): {@code fmnist} for {@code fmnist[=PATH]} and for an empty
+     * spec (the evaluator's default), empty for {@code inception[=PATH]}, the file's stem for
+     * {@code torchscript=PATH}.
+     *
+     * @throws UserError for an unknown spec
+     */
+    public static String scoreSuffix(String spec) {
+        String s = spec == null ? "" : spec.trim();
+        if (s.isEmpty()) {
+            return FashionMnistFeatureNet.SCORE_SUFFIX;
+        }
+        int eq = s.indexOf('=');
+        String kind = (eq < 0 ? s : s.substring(0, eq)).toLowerCase(Locale.ROOT);
+        return switch (kind) {
+            case "fmnist" -> FashionMnistFeatureNet.SCORE_SUFFIX;
+            case "inception" -> "";
+            case "torchscript" -> {
+                String arg = eq < 0 ? "" : s.substring(eq + 1);
+                int q = arg.indexOf('?');
+                yield stemSuffix(path(q < 0 ? arg : arg.substring(0, q)));
+            }
+            default -> throw new UserError("unknown --features '" + spec
+                    + "': use fmnist, inception=PATH or torchscript=PATH");
+        };
+    }
+
+    /** A file's name without its extension, as a score-name suffix. */
+    static String stemSuffix(Path file) {
+        Path name = file.getFileName();
+        String n = name == null ? "torchscript" : name.toString();
+        int dot = n.lastIndexOf('.');
+        return suffixOf(dot > 0 ? n.substring(0, dot) : n);
+    }
+
+    /** Letters, digits and underscores only, lower case: safe in a CSV header and a JSON key. */
+    static String suffixOf(String text) {
+        String out = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_").replaceAll("^_+|_+$", "");
+        return out.isEmpty() ? "features" : out;
+    }
+
     private static Path path(String p) {
         return p.startsWith("~") ? Paths.get(System.getProperty("user.home") + p.substring(1)) : Paths.get(p);
     }

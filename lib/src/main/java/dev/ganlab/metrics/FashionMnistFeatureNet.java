@@ -49,6 +49,12 @@ import java.nio.file.Path;
  */
 public final class FashionMnistFeatureNet implements FeatureExtractor {
 
+    /**
+     * Suffix of the names of scores measured with this network ({@code fid_fmnist}, {@code is_fmnist},
+     * ...): they are on this network's scale, not comparable with Inception-based FID or IS.
+     */
+    public static final String SCORE_SUFFIX = "fmnist";
+
     /** Classpath location of the committed weights. */
     public static final String WEIGHTS_RESOURCE = "/dev/ganlab/metrics/fmnist-features.params";
     /** Input side. */
@@ -139,6 +145,11 @@ public final class FashionMnistFeatureNet implements FeatureExtractor {
     @Override
     public String id() {
         return "fmnist";
+    }
+
+    @Override
+    public String scoreSuffix() {
+        return SCORE_SUFFIX;
     }
 
     @Override

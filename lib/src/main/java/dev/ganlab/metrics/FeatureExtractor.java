@@ -15,13 +15,27 @@ public interface FeatureExtractor extends AutoCloseable {
     /** A short name, e.g. {@code fmnist}, {@code inception-2015-12-05}, {@code torchscript:model.pt}. */
     String id();
 
+    /**
+     * What the names of this network's scores end with ({@code fid_<suffix>}, {@code is_<suffix>}, ...;
+     * {@link Metric#scoreKey}): empty only for StyleGAN2-ADA's Inception-v3, the network published FID,
+     * KID and IS figures are measured with; {@code fmnist} for the Fashion-MNIST network; the file's
+     * stem for other TorchScript models. Default: the id with characters other than letters, digits
+     * and underscores replaced by underscores.
+     */
+    default String scoreSuffix() {
+        return Extractors.suffixOf(id());
+    }
+
     /** SHA-256 (hex) of the weights file, so that a score names the exact network. */
     String weightsSha256();
 
     /** Length of a feature vector. */
     int featureDim();
 
-    /** Number of classes of the logits, or 0 when the network gives none (no Inception Score). */
+    /**
+     * Number of classes of the logits, 0 when the network gives none (no Inception Score), or -1 while
+     * that is not known (a TorchScript model of unknown input size before its first extraction).
+     */
     int logitsDim();
 
     /** How images are prepared: channels, size, resize filters, value range, layer used. */
@@ -37,7 +51,7 @@ public interface FeatureExtractor extends AutoCloseable {
 
     /** Features and, when available, logits. */
     default Features extract(ImageDataset images, int batchSize) {
-        return extract(images, batchSize, logitsDim() > 0);
+        return extract(images, batchSize, logitsDim() != 0);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ganlab.metrics;
 import dev.ganlab.core.UserError;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,10 +22,26 @@ public enum Metric {
     /** ProGAN's sliced Wasserstein distance per pyramid level. */
     SWD("swd");
 
+    /**
+     * Names of the values measured in a feature network's space, before the network's suffix (see
+     * {@link #scoreKey}); pixel metrics (msssim_*, swd_*) keep their names.
+     */
+    public static final List<String> FEATURE_SCORES = List.of("fid", "fid_infinity", "kid", "kid_std", "is", "is_std",
+            "precision", "recall");
+
     private final String key;
 
     Metric(String key) {
         this.key = key;
+    }
+
+    /**
+     * The name of a feature-network score: {@code base} alone for the Inception-v3 network that published
+     * FID, KID and IS figures use (suffix empty), else {@code base_suffix}, e.g. {@code fid_fmnist}, so
+     * that a score from another network is never read as the standard one.
+     */
+    public static String scoreKey(String base, String suffix) {
+        return suffix == null || suffix.isEmpty() ? base : base + "_" + suffix;
     }
 
     /** The command-line name. */

@@ -21,9 +21,10 @@ import java.util.stream.IntStream;
  *
  * <p>Each image is split into a Laplacian pyramid (5 x 5 binomial filter, mirrored borders, decimation
  * by 2) from full size down to 16 x 16; the coarsest level is the low-pass image itself. From every
- * level of every image, {@link #NHOODS_PER_IMAGE} 7 x 7 neighbourhoods at random positions become
- * descriptors of {@code 7 * 7 * C} values. Per level and per set, each channel of the descriptors is
- * normalised to mean 0 and standard deviation 1. The distance between the real and fake descriptor
+ * level of every image, {@link #NHOODS_PER_IMAGE} 7 x 7 neighbourhoods at random positions (drawn
+ * independently for the real and the fake set, as in ProGAN) become descriptors of {@code 7 * 7 * C}
+ * values. Per level and per set, each channel of the descriptors is normalised to mean 0 and standard
+ * deviation 1. The distance between the real and fake descriptor
  * sets of a level is the sliced Wasserstein distance: project both onto random unit directions
  * ({@link #DIR_REPEATS} repeats of {@link #DIRS_PER_REPEAT}), sort each projection, and average the
  * absolute differences of the sorted values. Figures are reported multiplied by 10^3 as ProGAN
@@ -48,6 +49,9 @@ public final class SlicedWasserstein {
     /** ProGAN reports SWD multiplied by this. */
     public static final double REPORT_SCALE = 1e3;
 
+    /** Salts of the two sets' descriptor positions. */
+    private static final long SALT_REAL = 0x5EA1;
+    private static final long SALT_FAKE = 0xFA4E;
     private static final double[] BINOMIAL = {1 / 16.0, 4 / 16.0, 6 / 16.0, 4 / 16.0, 1 / 16.0};
     /** Directions projected per engine call: bounds memory at descriptors x 32 floats. */
     private static final int DIR_CHUNK = 32;
@@ -101,12 +105,20 @@ public final class SlicedWasserstein {
             throw new UserError("SWD needs at least 2 real and 2 fake images, got " + real.size() + " and "
                     + fake.size());
         }
+        int dim = NHOOD_SIZE * NHOOD_SIZE * real.channels();
+        int count = n * NHOODS_PER_IMAGE;
         double[] perLevel = new double[res.length];
         for (int level = 0; level < res.length; level++) {
-            float[] a = descriptors(real, n, level, res.length, seed);
-            float[] b = descriptors(fake, n, level, res.length, seed);
-            int dim = NHOOD_SIZE * NHOOD_SIZE * real.channels();
-            perLevel[level] = REPORT_SCALE * slicedDistance(a, b, dim, Permutations.mix(seed, 1000 + level));
+            int h = real.height() >> level;
+            int w = real.width() >> level;
+            // Positions are drawn independently for the two sets, as ProGAN does (each set's
+            // descriptors come from their own calls to np.random): identical sets do not give identical
+            // descriptors, and the distance of a set to itself measures the sampling noise.
+            int[] realCorners = randomCorners(count, h, w, Permutations.mix(Permutations.mix(seed, level), SALT_REAL));
+            int[] fakeCorners = randomCorners(count, h, w, Permutations.mix(Permutations.mix(seed, level), SALT_FAKE));
+            float[][] dirs = randomDirections(dim, Permutations.mix(seed, 1000 + level));
+            perLevel[level] = REPORT_SCALE * levelDistance(real, fake, n, level, res.length, realCorners, fakeCorners,
+                    dirs);
         }
         double mean = 0;
         for (double v : perLevel) {
@@ -115,10 +127,40 @@ public final class SlicedWasserstein {
         return new Result(res, perLevel, mean / res.length, n);
     }
 
-    /** Normalised descriptors of one level for the first {@code n} images, row-major (n * 128) x (49 C). */
-    static float[] descriptors(ImageDataset set, int n, int level, int levels, long seed) {
+    /** SWD (not scaled) of one level for given descriptor corners of each set and given directions. */
+    static double levelDistance(ImageDataset real, ImageDataset fake, int n, int level, int levels, int[] realCorners,
+            int[] fakeCorners, float[][] dirs) {
+        float[] a = descriptors(real, n, level, levels, realCorners);
+        float[] b = descriptors(fake, n, level, levels, fakeCorners);
+        return slicedDistance(a, b, NHOOD_SIZE * NHOOD_SIZE * real.channels(), dirs);
+    }
+
+    /**
+     * Top-left corners {@code (y0, x0)} of {@code count} neighbourhoods in an {@code h x w} level, drawn
+     * uniformly over the positions where the whole neighbourhood fits (ProGAN draws the centre in
+     * {@code [3, side - 3)}), interleaved as {@code y0, x0, y0, x0, ...}.
+     */
+    static int[] randomCorners(int count, int h, int w, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int span = NHOOD_SIZE - 1;
+        int[] out = new int[2 * count];
+        for (int i = 0; i < count; i++) {
+            out[2 * i] = rng.nextInt(h - span);
+            out[2 * i + 1] = rng.nextInt(w - span);
+        }
+        return out;
+    }
+
+    /**
+     * Normalised descriptors of one level for the first {@code n} images, row-major (n * 128) x (49 C):
+     * descriptor {@code i * 128 + d} is the neighbourhood of image i at corner {@code i * 128 + d}.
+     */
+    static float[] descriptors(ImageDataset set, int n, int level, int levels, int[] corners) {
         int c = set.channels();
         int dim = NHOOD_SIZE * NHOOD_SIZE * c;
+        if (corners.length != 2 * n * NHOODS_PER_IMAGE) {
+            throw new IllegalArgumentException("need " + n * NHOODS_PER_IMAGE + " corners, got " + corners.length / 2);
+        }
         float[] out = new float[n * NHOODS_PER_IMAGE * dim];
         IntStream.range(0, n).parallel().forEach(i -> {
             byte[] px = set.pixels(i);
@@ -127,13 +169,15 @@ public final class SlicedWasserstein {
                 img[k] = px[k] & 0xFF;
             }
             Level lv = laplacianPyramid(img, c, set.height(), set.width(), levels).get(level);
-            SplittableRandom rng = new SplittableRandom(Permutations.mix(Permutations.mix(seed, level), i));
-            int half = NHOOD_SIZE / 2;
             for (int d = 0; d < NHOODS_PER_IMAGE; d++) {
-                // Top-left corner uniform over the positions where the whole neighbourhood fits.
-                int x0 = rng.nextInt(lv.w - 2 * half);
-                int y0 = rng.nextInt(lv.h - 2 * half);
-                int base = (i * NHOODS_PER_IMAGE + d) * dim;
+                int r = i * NHOODS_PER_IMAGE + d;
+                int y0 = corners[2 * r];
+                int x0 = corners[2 * r + 1];
+                if (y0 < 0 || x0 < 0 || y0 + NHOOD_SIZE > lv.h || x0 + NHOOD_SIZE > lv.w) {
+                    throw new IllegalArgumentException("corner (" + y0 + ", " + x0 + ") outside the " + lv.h + "x"
+                            + lv.w + " level");
+                }
+                int base = r * dim;
                 int k = 0;
                 for (int ch = 0; ch < c; ch++) {
                     for (int dy = 0; dy < NHOOD_SIZE; dy++) {
@@ -176,39 +220,57 @@ public final class SlicedWasserstein {
         }
     }
 
-    /** Sliced Wasserstein distance between two equally sized descriptor sets (not scaled). */
-    static double slicedDistance(float[] a, float[] b, int dim, long seed) {
-        int rows = a.length / dim;
-        if (b.length != a.length) {
-            throw new IllegalArgumentException("descriptor sets differ in size: " + a.length + " vs " + b.length);
-        }
+    /**
+     * {@link #DIR_REPEATS} sets of {@link #DIRS_PER_REPEAT} random unit directions in {@code dim}
+     * dimensions (normalised Gaussian vectors: uniform on the sphere), each row-major
+     * {@code dim x DIRS_PER_REPEAT} as ProGAN's {@code dirs} matrix.
+     */
+    static float[][] randomDirections(int dim, long seed) {
         Random rng = new Random(seed);
+        float[][] out = new float[DIR_REPEATS][dim * DIRS_PER_REPEAT];
+        for (int rep = 0; rep < DIR_REPEATS; rep++) {
+            for (int j = 0; j < DIRS_PER_REPEAT; j++) {
+                double norm = 0;
+                double[] v = new double[dim];
+                for (int k = 0; k < dim; k++) {
+                    v[k] = rng.nextGaussian();
+                    norm += v[k] * v[k];
+                }
+                norm = Math.sqrt(norm);
+                for (int k = 0; k < dim; k++) {
+                    out[rep][k * DIRS_PER_REPEAT + j] = (float) (v[k] / norm);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sliced Wasserstein distance (not scaled) between two equally sized descriptor sets, row-major
+     * {@code rows x dim}, along the given directions (each {@code dim x columns}, row-major): per
+     * direction, the mean absolute difference of the sorted projections; averaged over the directions
+     * of a repeat, then over repeats.
+     */
+    static double slicedDistance(float[] a, float[] b, int dim, float[][] dirs) {
+        int rows = a.length / dim;
+        if (b.length != a.length || a.length % dim != 0) {
+            throw new IllegalArgumentException("descriptor sets differ in size or do not hold rows of " + dim + ": "
+                    + a.length + " vs " + b.length);
+        }
         GanLab.noGradOnThisThread();
         double total = 0;
         try (NDManager m = GanLab.newManager()) {
             NDArray da = m.create(a, new Shape(rows, dim));
             NDArray db = m.create(b, new Shape(rows, dim));
-            for (int rep = 0; rep < DIR_REPEATS; rep++) {
-                float[] dirs = new float[dim * DIRS_PER_REPEAT];
-                for (int j = 0; j < DIRS_PER_REPEAT; j++) {
-                    double norm = 0;
-                    double[] v = new double[dim];
-                    for (int k = 0; k < dim; k++) {
-                        v[k] = rng.nextGaussian();
-                        norm += v[k] * v[k];
-                    }
-                    norm = Math.sqrt(norm);
-                    for (int k = 0; k < dim; k++) {
-                        dirs[k * DIRS_PER_REPEAT + j] = (float) (v[k] / norm);
-                    }
-                }
+            for (float[] repDirs : dirs) {
+                int columns = repDirs.length / dim;
                 double repSum = 0;
-                for (int j0 = 0; j0 < DIRS_PER_REPEAT; j0 += DIR_CHUNK) {
+                for (int j0 = 0; j0 < columns; j0 += DIR_CHUNK) {
                     try (NDManager step = m.newSubManager()) {
-                        int cols = Math.min(DIR_CHUNK, DIRS_PER_REPEAT - j0);
+                        int cols = Math.min(DIR_CHUNK, columns - j0);
                         float[] chunk = new float[dim * cols];
                         for (int k = 0; k < dim; k++) {
-                            System.arraycopy(dirs, k * DIRS_PER_REPEAT + j0, chunk, k * cols, cols);
+                            System.arraycopy(repDirs, k * columns + j0, chunk, k * cols, cols);
                         }
                         NDArray dir = step.create(chunk, new Shape(dim, cols));
                         // A result belongs to its first input's manager: move the projections into
@@ -220,10 +282,10 @@ public final class SlicedWasserstein {
                         repSum += pa.sort(0).sub(pb.sort(0)).abs().sum().getFloat();
                     }
                 }
-                total += repSum / ((double) rows * DIRS_PER_REPEAT);
+                total += repSum / ((double) rows * columns);
             }
         }
-        return total / DIR_REPEATS;
+        return total / dirs.length;
     }
 
     /** One pyramid level: planar (C, h, w) values. */

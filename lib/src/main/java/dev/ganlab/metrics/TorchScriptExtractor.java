@@ -54,6 +54,9 @@ public final class TorchScriptExtractor implements FeatureExtractor {
     /** Its class count (1008: the 2015 graph's 1000 ImageNet classes plus 8 unused). */
     public static final int INCEPTION_CLASSES = 1008;
 
+    /** Id of StyleGAN2-ADA's Inception-v3, named after its file. */
+    public static final String INCEPTION_ID = "inception-2015-12-05";
+
     /** How the module is called; see the class comment. */
     public enum Convention { STYLEGAN_INCEPTION, PLAIN }
 
@@ -97,7 +100,7 @@ public final class TorchScriptExtractor implements FeatureExtractor {
      * 1008 class probabilities.
      */
     public static TorchScriptExtractor inception(Path file) {
-        return styleganInception(file, INCEPTION_SIZE, "inception-2015-12-05");
+        return styleganInception(file, INCEPTION_SIZE, INCEPTION_ID);
     }
 
     /**
@@ -148,6 +151,18 @@ public final class TorchScriptExtractor implements FeatureExtractor {
         return id;
     }
 
+    /**
+     * Empty for StyleGAN2-ADA's Inception-v3 (its scores are the standard fid, kid, is); otherwise the
+     * id of an Inception-convention stand-in, or the file's stem for a plain model.
+     */
+    @Override
+    public String scoreSuffix() {
+        if (convention == Convention.STYLEGAN_INCEPTION) {
+            return id.equals(INCEPTION_ID) ? "" : Extractors.suffixOf(id);
+        }
+        return Extractors.stemSuffix(file);
+    }
+
     @Override
     public String weightsSha256() {
         return sha256;
@@ -164,9 +179,13 @@ public final class TorchScriptExtractor implements FeatureExtractor {
         return featureDim == 0 ? -1 : featureDim;
     }
 
+    /**
+     * Class count of the logits, 0 when the model returns only features, or -1 for a plain model of
+     * unknown input size before its first extraction (whether it returns logits is not known yet).
+     */
     @Override
     public int logitsDim() {
-        return logitsDim;
+        return featureDim == 0 ? -1 : logitsDim;
     }
 
     @Override
@@ -180,6 +199,8 @@ public final class TorchScriptExtractor implements FeatureExtractor {
         featureDim = f.features().cols();
         if (f.hasLogits()) {
             logitsDim = f.logits().cols();
+        } else if (withLogits) {
+            logitsDim = 0;   // asked for and not returned: the model gives features only
         }
         return f;
     }

@@ -26,6 +26,15 @@ import dev.ganlab.nn.Ops;
  */
 public final class CollapseDetector {
 
+    /**
+     * History column of the fraction of fixed fakes inside the fixed reals' k-NN balls. Not the improved
+     * precision metric of Kynkaanniemi et al. as the evaluation reports it (features of a trained
+     * network, thousands of samples): a cheap alarm signal on one batch in a random projection, so it
+     * has a name of its own. Run folders written before it had one call it {@code precision}
+     * ({@link TrainingHistory#readCsv} renames it).
+     */
+    public static final String PRECISION_KEY = "collapse_precision";
+
     /** Dimension of the random projection. */
     public static final int DIM = 64;
     /** Images are pooled down to at most this size before projecting. */

@@ -26,6 +26,7 @@ import dev.ganlab.data.PrefetchingLoader;
 import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.loss.Params;
+import dev.ganlab.metrics.EvaluationLog;
 import dev.ganlab.metrics.EvaluationReport;
 import dev.ganlab.metrics.Evaluator;
 import dev.ganlab.models.DiscriminatorOutput;
@@ -128,7 +129,7 @@ public final class GanTrainer implements AutoCloseable {
     /** When the current train() call began; -1 outside train(). */
     private long runningSinceNanos = -1;
     private double lastDiversity = Double.NaN;
-    private double lastPrecision = Double.NaN;
+    private double lastCollapsePrecision = Double.NaN;
     private double lastCoverage = Double.NaN;
     private volatile boolean stopRequested;
     private Evaluator evaluator;
@@ -194,7 +195,9 @@ public final class GanTrainer implements AutoCloseable {
         long position = 0;
         if (resumeFrom != null) {
             position = restore(resumeFrom);
-            this.history = TrainingHistory.readCsv(dir.resolve("metrics.csv"));
+            // Old folders' scores under today's names (fid -> fid_fmnist), so one column continues.
+            this.history = TrainingHistory.readCsv(dir.resolve("metrics.csv"))
+                    .withScoreSuffix(TrainingHistory.scoreSuffixOf(cfg));
             history.truncateAfter(step);
             double logged = history.last("seconds");
             secondsDone = Double.isNaN(logged) ? 0 : logged;
@@ -703,13 +706,14 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * Whether mode collapse is suspected: the samples look real (precision at least 0.5) while their
+     * Whether mode collapse is suspected: the samples look real (collapse_precision at least 0.5) while their
      * spread is below {@code collapseThreshold} times the real spread or they cover less than
      * {@code collapseThreshold} of the reals. (Without the precision condition an untrained generator,
      * whose outputs are all alike at first, raised the alarm in its first steps.)
      */
     public boolean collapseSuspected() {
-        return lastPrecision >= 0.5 && (lastDiversity < cfg.collapseThreshold || lastCoverage < cfg.collapseThreshold);
+        return lastCollapsePrecision >= 0.5
+                && (lastDiversity < cfg.collapseThreshold || lastCoverage < cfg.collapseThreshold);
     }
 
     private void samples() {
@@ -727,9 +731,9 @@ public final class GanTrainer implements AutoCloseable {
             lastDiversity = collapse.ratio(raw);
             pending.put("diversity", lastDiversity);
             var pr = collapse.coverage(raw);
-            lastPrecision = pr.precision();
+            lastCollapsePrecision = pr.precision();
             lastCoverage = pr.recall();
-            pending.put("precision", lastPrecision);
+            pending.put(CollapseDetector.PRECISION_KEY, lastCollapsePrecision);
             pending.put("coverage", lastCoverage);
             String name = String.format(SAMPLE_GRID_NAME, step);
             BufferedImage rawGrid = ImageGrid.of(raw).cols(cols()).render();
@@ -824,6 +828,8 @@ public final class GanTrainer implements AutoCloseable {
         EvaluationReport r = evaluator.evaluate(fakes);
         lastEvaluation = r;
         pending.putAll(r.metrics());
+        // metrics.csv holds the numbers; evaluations.jsonl the setup each was measured with.
+        EvaluationLog.append(dir.resolve(EvaluationLog.FILE), step, imagesShown, r);
         return r;
     }
 
@@ -882,8 +888,8 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private static final java.util.Set<String> EVALUATION_EXCLUDED = java.util.Set.of("step", "images", "seconds",
-            "penalty", "grad_norm", "drift", "feature_matching", "diversity", "precision", "coverage", "resolution",
-            "alpha", "lod", "recon_full", "recon_part");
+            "penalty", "grad_norm", "drift", "feature_matching", "diversity", CollapseDetector.PRECISION_KEY,
+            "coverage", "resolution", "alpha", "lod", "recon_full", "recon_part");
 
     /** The sample grid of the fixed latents from the EMA generator (or the trained one without EMA). */
     public BufferedImage sampleGrid() {

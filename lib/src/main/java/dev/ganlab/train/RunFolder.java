@@ -133,7 +133,8 @@ public final class RunFolder {
 
     /** {@code metrics.csv} as a table named after the run (no rows when the file is missing). */
     public Table history() {
-        return TrainingHistory.readCsv(dir.resolve("metrics.csv")).table(name);
+        return TrainingHistory.readCsv(dir.resolve("metrics.csv")).withScoreSuffix(TrainingHistory.scoreSuffixOf(config))
+                .table(name);
     }
 
     /**

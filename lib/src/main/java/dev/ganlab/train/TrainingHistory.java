@@ -1,6 +1,9 @@
 package dev.ganlab.train;
 
 import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.UserError;
+import dev.ganlab.metrics.Extractors;
+import dev.ganlab.metrics.Metric;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,7 +96,82 @@ public final class TrainingHistory {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    /** Reads a {@code metrics.csv} written by {@link #writeCsv}. */
+    /**
+     * Renames the feature-network scores of a history written before score names carried the network
+     * ({@code fid} measured with the Fashion-MNIST network becomes {@code fid_fmnist};
+     * {@link Metric#scoreKey}), so that old run folders read under today's names. A column whose new
+     * name is already present is left alone. Returns this history.
+     */
+    public synchronized TrainingHistory withScoreSuffix(String suffix) {
+        if (suffix == null || suffix.isEmpty()) {
+            return this;
+        }
+        Map<String, String> rename = new LinkedHashMap<>();
+        for (String base : Metric.FEATURE_SCORES) {
+            if (columns.contains(base) && !columns.contains(Metric.scoreKey(base, suffix))) {
+                rename.put(base, Metric.scoreKey(base, suffix));
+            }
+        }
+        if (rename.isEmpty()) {
+            return this;
+        }
+        rows.replaceAll(r -> {
+            Map<String, Double> out = new LinkedHashMap<>();
+            r.forEach((k, v) -> out.put(rename.getOrDefault(k, k), v));
+            return out;
+        });
+        List<String> renamed = columns.stream().map(c -> rename.getOrDefault(c, c)).toList();
+        columns.clear();
+        columns.addAll(renamed);
+        return this;
+    }
+
+    /**
+     * The suffix of a run's feature-network scores, from its config: the Fashion-MNIST network's when
+     * the config names none (the evaluator's default), "" when the config is unknown or names no valid
+     * network.
+     */
+    public static String scoreSuffixOf(TrainConfig config) {
+        if (config == null || config.eval == null) {
+            return "";
+        }
+        String f = config.eval.features;
+        try {
+            return Extractors.scoreSuffix(f == null || f.equals("auto") ? "" : f);
+        } catch (UserError e) {
+            return "";
+        }
+    }
+
+    /** The column name both precisions shared before the collapse alarm's got its own. */
+    private static final String LEGACY_PRECISION = "precision";
+
+    /**
+     * Files written before {@link CollapseDetector#PRECISION_KEY} existed logged the collapse alarm's
+     * precision as {@code precision}, the column the evaluation's improved precision also uses. In such
+     * a row the value is the alarm's when the row has the alarm's {@code coverage} and no evaluation
+     * {@code recall} (an evaluation writes both precision and recall, after the alarm when both happen
+     * at one step); it is then renamed. A row with a recall keeps its {@code precision}.
+     */
+    private static Map<String, Double> renameLegacyCollapsePrecision(Map<String, Double> row) {
+        if (row.containsKey(LEGACY_PRECISION) && row.containsKey("coverage") && !row.containsKey("recall")
+                && !row.containsKey(CollapseDetector.PRECISION_KEY)) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            row.forEach((k, v) -> out.put(k.equals(LEGACY_PRECISION) ? CollapseDetector.PRECISION_KEY : k, v));
+            return out;
+        }
+        return row;
+    }
+
+    private boolean hasEvaluationPrecision() {
+        return rows.stream().anyMatch(r -> r.containsKey(LEGACY_PRECISION));
+    }
+
+    /**
+     * Reads a {@code metrics.csv} written by {@link #writeCsv}. In files from before the collapse alarm's
+     * precision had its own column, its values move to {@code collapse_precision} (see
+     * {@link CollapseDetector#PRECISION_KEY}).
+     */
     public static TrainingHistory readCsv(Path file) {
         TrainingHistory h = new TrainingHistory();
         if (!Files.isRegularFile(file)) {
@@ -116,14 +194,17 @@ public final class TrainingHistory {
                         row.put(header[k], Double.parseDouble(cells[k]));
                     }
                 }
-                h.add(row);
+                h.add(renameLegacyCollapsePrecision(row));
             }
-            h.columns.addAll(List.of(header));
+            for (String c : header) {
+                h.columns.add(c.equals(LEGACY_PRECISION) && !h.hasEvaluationPrecision() ? CollapseDetector.PRECISION_KEY
+                        : c);
+            }
             return h;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (NumberFormatException e) {
-            throw new dev.ganlab.core.UserError(file + ": not a GAN Lab metrics file (" + e.getMessage() + ")", e);
+            throw new UserError(file + ": not a GAN Lab metrics file (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -49,8 +49,8 @@ class RunRegistryTest {
         Map<String, Double> last = new LinkedHashMap<>(Map.of("step", (double) st.step, "images", 1280.0, "seconds",
                 2.5, "d_loss", 1.25));
         if (!Double.isNaN(fid)) {
-            last.put("fid", fid);
-            last.put("kid", fid / 100);
+            last.put("fid_fmnist", fid);
+            last.put("kid_fmnist", fid / 100);
         }
         h.add(last);
         h.writeCsv(dir.resolve("metrics.csv"));
@@ -101,7 +101,7 @@ class RunRegistryTest {
     void finalValuesAreTheLastHistoryRow() throws Exception {
         Path dir = writeRun(tmp.resolve("r"), config("ns", 1), RunInfo.FINISHED, 42.5);
         RunInfo r = RunInfo.read(dir, "r");
-        assertEquals(42.5, r.value("fid"));
+        assertEquals(42.5, r.value("fid_fmnist"));
         assertEquals(1.25, r.value("d_loss"), "the last row's, not the first's");
         assertEquals(Double.NaN, r.value("is"));
         Table h = r.history();
@@ -120,6 +120,34 @@ class RunRegistryTest {
     }
 
     @Test
+    void oldRunFoldersReadTheirScoresUnderTheFeatureNetworksNameAndTablesShowTheSetup() throws Exception {
+        // Written before score names carried the network: the config names none, so the evaluator's
+        // default (the Fashion-MNIST network) measured fid and kid; the alarm's precision had no name.
+        Path dir = tmp.resolve("old");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("config.json"), config("ns", 1).toJson());
+        Files.writeString(dir.resolve("metrics.csv"), "step,images,seconds,d_loss,fid,kid,precision,coverage\n"
+                + "10,640,1,1.5,,,0.5,0.25\n20,1280,2,1.25,31.5,0.02,,\n");
+        RunInfo r = RunInfo.read(dir, "old");
+        assertEquals(31.5, r.value("fid_fmnist"));
+        assertEquals(Double.NaN, r.value("fid"));
+        Table h = r.history();
+        assertTrue(h.columnNames().containsAll(List.of("fid_fmnist", "kid_fmnist", "collapse_precision")),
+                h.columnNames().toString());
+        assertTrue(!h.columnNames().contains("fid") && !h.columnNames().contains("precision"),
+                h.columnNames().toString());
+        // The setup of the last evaluation goes beside the scores in a comparison.
+        Files.writeString(dir.resolve("evaluations.jsonl"), "{\"step\":20,\"images\":1280,\"setup\":{\"features\":"
+                + "\"fmnist\",\"featuresSha256\":\"abcdef0123456789\",\"realPreparation\":\"p\",\"fakePreparation\":"
+                + "\"p\",\"real\":\"fashion-mnist:test\",\"realCount\":2000,\"fake\":\"g\",\"fakeCount\":1500,"
+                + "\"seed\":1,\"realCache\":\"none\"},\"metrics\":{\"fid_fmnist\":31.5},\"warnings\":[]}\n");
+        Table t = Comparison.of(List.of(RunInfo.read(dir, "old"))).table();
+        assertEquals("fmnist", t.stringColumn("eval features").get(0));
+        assertEquals("abcdef012345", t.stringColumn("eval sha256").get(0));
+        assertEquals(1500, t.intColumn("eval fake n").get(0));
+    }
+
+    @Test
     void theRegistryFindsNestedRunsAndNamesThemByPath() throws Exception {
         Path root = tmp.resolve("runs");
         writeRun(root.resolve("a"), config("ns", 1), RunInfo.FINISHED, 30);
@@ -129,11 +157,11 @@ class RunRegistryTest {
         writeRun(root.resolve(".trash/old"), config("ns", 9), RunInfo.FINISHED, 1);
         RunRegistry reg = RunRegistry.of(root);
         assertEquals(List.of("a", "sweeps/s1/x"), reg.runs().stream().map(RunInfo::id).toList());
-        assertEquals(20.0, reg.run("sweeps/s1/x").value("fid"));
+        assertEquals(20.0, reg.run("sweeps/s1/x").value("fid_fmnist"));
         Table t = reg.table();
         assertEquals(2, t.rowCount());
         assertTrue(t.columnNames().containsAll(
-                List.of("run", "status", "step", "loss", "seed", "fid", "kid", "seconds")),
+                List.of("run", "status", "step", "loss", "seed", "fid_fmnist", "kid_fmnist", "seconds")),
                 t.columnNames().toString());
         assertEquals(2, reg.history("a").rowCount());
         UserError e = assertThrows(UserError.class, () -> reg.run("nope"));
@@ -154,19 +182,19 @@ class RunRegistryTest {
         writeRun(root.resolve("ls-2"), config("lsgan", 3), RunInfo.DIVERGED, Double.NaN);
         Comparison c = Comparison.of(root);
         assertEquals(Set.of("seed", "loss"), Set.copyOf(c.differingKeys()));
-        assertEquals(List.of("fid", "kid"), c.metrics());
-        assertEquals(new Objective("fid", true), c.objective(), "ranked by the runs' own evaluation");
+        assertEquals(List.of("fid_fmnist", "kid_fmnist"), c.metrics());
+        assertEquals(new Objective("fid_fmnist", true), c.objective(), "ranked by the runs' own evaluation");
 
         Table t = c.table();
         assertEquals(List.of("rank", "run", "status", "step"), t.columnNames().subList(0, 4));
-        assertTrue(t.columnNames().containsAll(List.of("seed", "loss", "fid", "kid", "seconds")));
+        assertTrue(t.columnNames().containsAll(List.of("seed", "loss", "fid_fmnist", "kid_fmnist", "seconds")));
         assertEquals("ls-0", t.stringColumn("run").get(0), "lowest FID first");
         assertEquals("ls-2", t.stringColumn("run").get(5), "the diverged run last");
         assertTrue(t.intColumn("rank").isMissing(5));
         assertEquals("lsgan", t.stringColumn("loss").get(0));
         assertEquals("ls-0", c.best().id());
 
-        Table spread = c.spread("fid");
+        Table spread = c.spread("fid_fmnist");
         // Cells in order of first appearance (the registry lists runs by id: ls-* first).
         assertEquals(List.of("loss=lsgan", "loss=ns"), spread.stringColumn("cell").asList());
         assertEquals(mean(lsFid), spread.doubleColumn("mean").get(0), 1e-9);
@@ -181,20 +209,23 @@ class RunRegistryTest {
         assertEquals("ns-0", spread.stringColumn("best run").get(1));
 
         // Seed 1: ls-0 (25) beats ns-0 (30); seed 2: ns-1 (34) beats ls-1 (45); seed 3: only ns-2 has a FID.
-        Table winners = c.winnerPerSeed("fid");
+        Table winners = c.winnerPerSeed("fid_fmnist");
         assertEquals(List.of("1", "2", "3"), winners.stringColumn("seed").asList());
         assertEquals(List.of("loss=lsgan", "loss=ns", "loss=ns"), winners.stringColumn("best cell").asList());
-        assertEquals(List.of(lsFid[0], nsFid[1], nsFid[2]), winners.doubleColumn("fid").asList());
+        assertEquals(List.of(lsFid[0], nsFid[1], nsFid[2]), winners.doubleColumn("fid_fmnist").asList());
 
         String curves = c.curves("d_loss").asJavascript("d");
         assertTrue(curves.contains("loss=ns") && curves.contains("loss=lsgan") && curves.contains("ls-2"), curves);
-        String versus = c.versus("loss", "fid").asJavascript("v");
+        String versus = c.versus("loss", "fid_fmnist").asJavascript("v");
         assertTrue(versus.contains("lsgan") && versus.contains("mean"), versus);
-        assertTrue(c.spreadPlot("fid").asJavascript("s").contains("ns-2"));
+        assertTrue(c.spreadPlot("fid_fmnist").asJavascript("s").contains("ns-2"));
         assertThrows(UserError.class, () -> c.curves("no_such_metric"));
-        assertThrows(UserError.class, () -> c.versus("no.such.key", "fid"));
-        Comparison byKid = Comparison.of(root).rankBy("max:kid");
+        assertThrows(UserError.class, () -> c.versus("no.such.key", "fid_fmnist"));
+        Comparison byKid = Comparison.of(root).rankBy("max:kid_fmnist");
         assertEquals("ls-1", byKid.best().id(), "highest KID when asked for max");
+        // The Inception name does not silently pick the Fashion-MNIST score: the error names it.
+        UserError plainKid = assertThrows(UserError.class, () -> Comparison.of(root).rankBy("max:kid").best());
+        assertTrue(plainKid.getMessage().contains("kid_fmnist"), plainKid.getMessage());
     }
 
     @Test

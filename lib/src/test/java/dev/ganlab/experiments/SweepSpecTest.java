@@ -228,7 +228,7 @@ class SweepSpecTest {
     @Test
     void theObjectiveDefaultsToTheBasesEvaluation() {
         TrainConfig fid = TrainConfig.fromJson("{\"data\": \"fashion-mnist\"}");
-        assertEquals(new Objective("fid", true), SweepSpec.named("a").base(fid).seeds(1, 2).plan().objective());
+        assertEquals(new Objective("fid_fmnist", true), SweepSpec.named("a").base(fid).seeds(1, 2).plan().objective());
         assertEquals(null, SweepSpec.named("b").base(TrainConfig.fromJson(BASE)).seeds(1, 2).plan().objective());
         assertEquals(new Objective("is", false), Objective.parse("max:is"));
         assertMentions(assertThrows(UserError.class, () -> Objective.parse("sharpness")), "min:sharpness");

@@ -60,14 +60,14 @@ class EvaluatorTest {
 
     @Test
     void realImagesScoreFarBetterThanNoise() {
-        assertTrue(realVsReal.get("fid") * 20 < realVsNoise.get("fid"), realVsReal + " vs " + realVsNoise);
+        assertTrue(realVsReal.get("fid_fmnist") * 20 < realVsNoise.get("fid_fmnist"), realVsReal + " vs " + realVsNoise);
         String both = realVsReal + " vs " + realVsNoise;
-        assertTrue(realVsReal.get("kid") * 20 < realVsNoise.get("kid"), both);
-        assertTrue(realVsReal.get("is") > 2 * realVsNoise.get("is"), both);
-        assertTrue(realVsReal.get("precision") > 0.5 && realVsReal.get("recall") > 0.5, both);
+        assertTrue(realVsReal.get("kid_fmnist") * 20 < realVsNoise.get("kid_fmnist"), both);
+        assertTrue(realVsReal.get("is_fmnist") > 2 * realVsNoise.get("is_fmnist"), both);
+        assertTrue(realVsReal.get("precision_fmnist") > 0.5 && realVsReal.get("recall_fmnist") > 0.5, both);
         // Noise images all map to nearly one feature vector: it covers none of the real manifold (recall 0),
         // although that one point may lie inside it (precision is not a test of this).
-        assertTrue(realVsNoise.get("recall") < 0.05, both);
+        assertTrue(realVsNoise.get("recall_fmnist") < 0.05, both);
         assertTrue(realVsReal.get("swd_x1e3") * 3 < realVsNoise.get("swd_x1e3"), both);
         assertTrue(realVsNoise.get("msssim_fake") < realVsReal.get("msssim_fake"), both);
     }
@@ -84,20 +84,28 @@ class EvaluatorTest {
         assertEquals(3, s.seed());
         assertTrue(s.realPreparation().contains("1x28x28") && s.realPreparation().contains("-1..1"),
                 s.realPreparation());
-        assertTrue(realVsReal.has("fid_infinity"));
+        // 400 fakes of 128-d features: FID_infinity's smallest subset (40) is under 2 x 128, so it is left out.
+        assertFalse(realVsReal.has("fid_infinity_fmnist"));
+        assertTrue(realVsReal.warnings().stream().anyMatch(w -> w.contains("fid_infinity_fmnist left out")
+                && w.contains("40 of the 400") && w.contains("256")), realVsReal.warnings().toString());
         assertTrue(realVsReal.warnings().stream().anyMatch(w -> w.contains("biased")));
         assertTrue(realVsReal.warnings().stream().anyMatch(w -> w.contains("2 of 5 scales")));
         JsonObject json = JsonParser.parseString(realVsReal.toJson()).getAsJsonObject();
         assertEquals(s.featuresSha256(), json.getAsJsonObject("setup").get("featuresSha256").getAsString());
-        assertEquals(realVsReal.get("fid"), json.getAsJsonObject("metrics").get("fid").getAsDouble(), 0);
-        assertTrue(realVsReal.tableLine().startsWith("fid "), realVsReal.tableLine());
+        assertEquals(realVsReal.get("fid_fmnist"), json.getAsJsonObject("metrics").get("fid_fmnist").getAsDouble(), 0);
+        assertTrue(realVsReal.tableLine().startsWith("fid_fmnist "), realVsReal.tableLine());
+        // Scores of the Fashion-MNIST network never appear under the Inception names.
+        assertFalse(realVsReal.metrics().keySet().stream().anyMatch(Metric.FEATURE_SCORES::contains),
+                realVsReal.metrics().toString());
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class, () -> realVsReal.get("fid"));
+        assertTrue(plain.getMessage().contains("fid_fmnist"), plain.getMessage());
         assertTrue(realVsReal.has("swd_28_x1e3"), realVsReal.metrics().toString());   // 28x28: one level
     }
 
     @Test
-    void realFeaturesAreCachedOnDiskAndReused() throws Exception {
-        assertTrue(realVsReal.setup().realCache().endsWith("(written)") || realVsReal.setup().realCache()
-                .endsWith("(hit)"));
+    void realFeaturesAreWrittenOnceThenReadFromTheCache() throws Exception {
+        // The class's cache folder starts empty: the first evaluation must extract and write.
+        assertTrue(realVsReal.setup().realCache().endsWith("(written)"), realVsReal.setup().realCache());
         try (var files = Files.list(cache)) {
             assertEquals(3, files.filter(p -> p.toString().endsWith(".npy")).count());  // features, logits, stats
         }
@@ -105,8 +113,103 @@ class EvaluatorTest {
                 .seed(3).cacheDir(cache).build()) {
             EvaluationReport r = again.evaluate(train);
             assertTrue(r.setup().realCache().endsWith("(hit)"), r.setup().realCache());
-            assertEquals(realVsReal.get("fid"), r.get("fid"), 1e-9);
+            assertEquals(realVsReal.get("fid_fmnist"), r.get("fid_fmnist"), 1e-9);
         }
+    }
+
+    /**
+     * The facade's wiring checked against scipy: a stand-in extractor maps image i of a set to row i
+     * of a fixture matrix, so the evaluator's FID, KID and precision/recall must equal the values
+     * make_metric_fixtures.py computed for those matrices, whether the real features come from the
+     * network (cache miss) or from disk (hit).
+     */
+    @Test
+    void scoresMatchScipyOnACacheMissAndOnTheFollowingHit(@TempDir Path dir) {
+        JsonObject ref = Fixtures.reference();
+        RowLookup lookup = new RowLookup(Fixtures.matrix("features_a.npy"), Fixtures.matrix("features_b.npy"),
+                Fixtures.matrix("features_near.npy"));
+        ImageDataset real = RowLookup.images(0, 300);
+        for (String expectedCache : new String[] {"(written)", "(hit)"}) {
+            try (Evaluator ev = Evaluator.builder().features(lookup).real(real).n(300).metrics("fid,kid,pr").seed(1)
+                    .cacheDir(dir).kid(1, 300).build()) {
+                EvaluationReport vsB = ev.evaluate(RowLookup.images(1, 300));
+                assertTrue(vsB.setup().realCache().endsWith(expectedCache), vsB.setup().realCache());
+                assertEquals("fid_row_lookup", vsB.key("fid"), "a network other than Inception names its scores");
+                double fid = ref.get("fid_a_b").getAsDouble();
+                assertEquals(fid, vsB.get(vsB.key("fid")), 1e-9 * fid, expectedCache);
+                // One subset of all 300: the full-set unbiased MMD^2 (cached features are float32).
+                double kid = ref.get("kid_a_b_full_set").getAsDouble();
+                assertEquals(kid, vsB.get(vsB.key("kid")), 1e-5 * kid, expectedCache);
+                EvaluationReport vsNear = ev.evaluate(RowLookup.images(2, 200));
+                assertEquals(ref.get("precision_a_near").getAsDouble(), vsNear.get(vsNear.key("precision")), 1e-12, expectedCache);
+                assertEquals(ref.get("recall_a_near").getAsDouble(), vsNear.get(vsNear.key("recall")), 1e-12, expectedCache);
+            }
+        }
+        assertEquals(lookup.extracted, 300 + 300 + 200 + 300 + 200, "real rows extracted once, on the miss only");
+    }
+
+    /** A stand-in network: image pixels (table, index) select a row of one of three fixture matrices. */
+    static final class RowLookup implements FeatureExtractor {
+        private final FeatureMatrix[] tables;
+        int extracted;
+
+        RowLookup(FeatureMatrix... tables) {
+            this.tables = tables;
+        }
+
+        static ImageDataset images(int table, int count) {
+            List<byte[]> px = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] b = new byte[16];
+                b[0] = (byte) table;
+                b[1] = (byte) (i >> 8);
+                b[2] = (byte) i;
+                px.add(b);
+            }
+            return new ImageDataset("table" + table, 1, 4, 4, px, null, List.of());
+        }
+
+        @Override
+        public String id() {
+            return "row-lookup";
+        }
+
+        @Override
+        public String weightsSha256() {
+            return "0".repeat(64);
+        }
+
+        @Override
+        public int featureDim() {
+            return tables[0].cols();
+        }
+
+        @Override
+        public int logitsDim() {
+            return 0;
+        }
+
+        @Override
+        public ImagePreparation preparation() {
+            return new ImagePreparation(1, 4, false, ImagePreparation.Range.UINT8, "row lookup (test stand-in)");
+        }
+
+        @Override
+        public Features extract(ImageDataset images, int batchSize, boolean withLogits) {
+            int d = featureDim();
+            double[] out = new double[images.size() * d];
+            for (int i = 0; i < images.size(); i++) {
+                byte[] b = images.pixels(i);
+                FeatureMatrix t = tables[b[0]];
+                int row = ((b[1] & 0xFF) << 8) | (b[2] & 0xFF);
+                System.arraycopy(t.data(), row * d, out, i * d, d);
+            }
+            extracted += images.size();
+            return new Features(new FeatureMatrix(images.size(), d, out), null);
+        }
+
+        @Override
+        public void close() {}
     }
 
     @Test

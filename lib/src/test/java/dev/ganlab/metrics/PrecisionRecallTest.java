@@ -10,11 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PrecisionRecallTest {
 
     @Test
-    void identicalSetsGiveOneAndOne() {
+    void independentSampleOfTheSameDistributionMatchesScipyForEachK() {
+        // A set against a fresh draw of (nearly) its own distribution: neither 1 nor 0, and growing with
+        // k as the balls grow; the values come from scipy's cdist (make_metric_fixtures.py).
+        JsonObject ref = Fixtures.reference().getAsJsonObject("pr_a_same");
         FeatureMatrix a = Fixtures.matrix("features_a.npy");
-        PrecisionRecall.Result r = PrecisionRecall.compute(a, a);
-        assertEquals(1.0, r.precision());
-        assertEquals(1.0, r.recall());
+        FeatureMatrix same = Fixtures.matrix("features_same.npy");
+        for (int k : new int[] {1, 3, 5}) {
+            JsonObject want = ref.getAsJsonObject("k" + k);
+            PrecisionRecall.Result r = PrecisionRecall.compute(a, same, k);
+            assertEquals(want.get("precision").getAsDouble(), r.precision(), 1e-12, "precision, k = " + k);
+            assertEquals(want.get("recall").getAsDouble(), r.recall(), 1e-12, "recall, k = " + k);
+        }
     }
 
     @Test

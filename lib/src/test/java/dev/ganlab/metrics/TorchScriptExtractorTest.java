@@ -91,6 +91,46 @@ class TorchScriptExtractorTest {
         }
     }
 
+    /**
+     * A plain model whose forward(x) returns (features, logits), given with nothing but its path: the
+     * Inception Score runs without size or channel options and matches the score numpy computed from
+     * torch's logits for the same images (environment/reference/make_tiny_two_output.py).
+     */
+    @Test
+    void inceptionScoreRunsOnAPlainModelReturningFeaturesAndLogits() throws URISyntaxException {
+        JsonObject meta = Fixtures.json("tiny_two_output.json");
+        Path file = Path.of(TorchScriptExtractorTest.class.getResource("/metrics/tiny_two_output.pt").toURI());
+        ImageDataset images = Fixtures.images("tiny_two_output_input.npy");
+        try (Evaluator ev = Evaluator.builder().features("torchscript=" + file).real(images).n(images.size())
+                .metrics("is").cacheDir(null).build()) {
+            assertEquals(6, ev.extractor().logitsDim());
+            assertEquals(meta.get("sha256").getAsString(), ev.extractor().weightsSha256());
+            EvaluationReport r = ev.evaluate(images);
+            assertEquals("is_tiny_two_output", r.key("is"), "named after the model file, not as Inception's IS");
+            assertEquals(meta.get("is_mean").getAsDouble(), r.get(r.key("is")), 1e-5);
+            assertEquals(meta.get("is_std").getAsDouble(), r.get(r.key("is_std")), 1e-5);
+        }
+        // The logits themselves, against torch's.
+        try (TorchScriptExtractor plain = TorchScriptExtractor.plain(file, 0, 0, ImagePreparation.Range.SYMMETRIC)) {
+            assertEquals(-1, plain.logitsDim(), "unknown before the first extraction");
+            FeatureExtractor.Features f = plain.extract(images, 16);
+            FeatureMatrix expected = Fixtures.matrix("tiny_two_output_logits.npy");
+            assertEquals(6, plain.logitsDim());
+            for (int i = 0; i < expected.data().length; i++) {
+                assertEquals(expected.data()[i], f.logits().data()[i], 1e-4, "logit " + i);
+            }
+        }
+    }
+
+    @Test
+    void isOnAPlainModelWithoutLogitsIsAUserErrorAfterTheProbe() throws URISyntaxException {
+        // The stand-in called as forward(x) returns one tensor: features only, known after one image.
+        ImageDataset images = Fixtures.images("tiny_input_rgb64.npy");
+        UserError e = assertThrows(UserError.class, () -> Evaluator.builder().features("torchscript=" + tinyPath()
+                + "?range=0..255").real(images).metrics("is").cacheDir(null).build());
+        assertTrue(e.getMessage().contains("logits"), e.getMessage());
+    }
+
     @Test
     void missingFileIsAUserErrorNamingIt() {
         UserError e = assertThrows(UserError.class, () -> Extractors.open("inception=/nonexistent/x.pt"));

@@ -2,6 +2,7 @@ package dev.ganlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,9 +220,11 @@ class GanTrainerTest {
             t.addMonitor(QUIET).train();
             var h = t.history();
             for (String col : List.of("d_loss", "g_loss", "feature_matching", "penalty", "grad_norm", "diversity",
-                    "coverage")) {
+                    "coverage", "collapse_precision")) {
                 assertTrue(h.columnNames().contains(col), "history lacks " + col + ": " + h.columnNames());
             }
+            // The alarm's precision is not the evaluation's improved precision: it must not take its name.
+            assertFalse(h.columnNames().contains("precision"), h.columnNames().toString());
         }
     }
 
@@ -239,6 +242,14 @@ class GanTrainerTest {
             long scored = java.util.Arrays.stream(swd).filter(v -> !Double.isNaN(v)).count();
             assertEquals(2, scored, "evaluations at steps 5 and 10");
             assertTrue(t.lastEvaluation().setup().toString().contains("64"), t.lastEvaluation().setup().toString());
+            // Each evaluation's setup is kept beside the numbers, one entry per evaluation.
+            var log = dev.ganlab.metrics.EvaluationLog.read(tmp.resolve("eval").resolve(
+                    dev.ganlab.metrics.EvaluationLog.FILE));
+            assertEquals(List.of(5L, 10L), log.stream().map(e -> e.step()).toList());
+            assertEquals(64, log.get(1).setup().fakeCount());
+            assertEquals(t.lastEvaluation().setup(), log.get(1).setup());
+            double[] scores = java.util.Arrays.stream(swd).filter(v -> !Double.isNaN(v)).toArray();
+            assertEquals(scores[1], log.get(1).metrics().get("swd_x1e3"), 1e-9);
         }
     }
 
