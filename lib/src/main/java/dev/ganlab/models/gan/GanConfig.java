@@ -1,0 +1,129 @@
+package dev.ganlab.models.gan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of the original, fully connected GAN ({@code --model gan}): Goodfellow et al., "Generative
+ * Adversarial Nets", NeurIPS 2014, in the layout every tutorial starts from, PyTorch-GAN's
+ * {@code implementations/gan/gan.py} (eriklindernoren/PyTorch-GAN). All defaults in one table below.
+ *
+ * <p><b>Which GAN is the default.</b> The paper gives the game (a generator and a discriminator, both
+ * multilayer perceptrons), not one fixed pair of networks; its MNIST code (goodfeli/adversarial, pylearn2)
+ * used a maxout discriminator with dropout, a ReLU/sigmoid generator and momentum SGD. What the issue
+ * and every tutorial call "the GAN" is PyTorch-GAN's MLP, and that is the default here:
+ * <ul>
+ *   <li>G: {@code z (N, 100)} -> Linear 128 -> LeakyReLU 0.2 -> [Linear, BatchNorm, LeakyReLU 0.2] for
+ *       256, 512, 1024 -> Linear {@code C*H*W} -> tanh -> {@code (N, C, H, W)}.
+ *   <li>D: flatten -> Linear 512 -> LeakyReLU 0.2 -> Linear 256 -> LeakyReLU 0.2 (the features) ->
+ *       Linear 1 (a logit; PyTorch-GAN's sigmoid + BCELoss is the {@code ns} loss on logits).
+ *   <li>Adam lr 2e-4, betas (0.5, 0.999), batch 64, non-saturating loss: the training loop's DCGAN
+ *       presets, which are the same numbers ({@link #LEARNING_RATE}, {@link #BETA1}, {@link #BETA2},
+ *       {@link #BATCH_SIZE} record them for this model; a test holds the two equal).
+ * </ul>
+ * PyTorch-GAN quirks kept as defaults, each a named option: batch norm with {@code eps = 0.8}
+ * ({@code BatchNorm1d(out, 0.8)} passes 0.8 as eps, not momentum; with activations of variance well
+ * below 0.8 it mostly centres them rather than scaling them to unit variance; {@link #bnEps}), and
+ * PyTorch's default initialisation (gan.py applies none of its own; {@link #init}). The paper's
+ * maxout discriminator is not implemented.
+ */
+public final class GanConfig {
+
+    // ---- Defaults: PyTorch-GAN implementations/gan/gan.py, unless said ----
+
+    /** gan.py: latent_dim 100, z ~ N(0, I). */
+    public static final int LATENT_DIM = 100;
+    /** gan.py: generator hidden widths 128, 256, 512, 1024 (batch norm on all but the first). */
+    public static final String G_HIDDEN = "128,256,512,1024";
+    /** gan.py: discriminator hidden widths 512, 256. */
+    public static final String D_HIDDEN = "512,256";
+    /** gan.py: LeakyReLU(0.2) after every hidden layer of both networks. */
+    public static final float LEAKY_SLOPE = 0.2f;
+    /** gan.py: {@code nn.BatchNorm1d(out_feat, 0.8)}: eps 0.8 (PyTorch's own default is 1e-5). */
+    public static final float BN_EPS = 0.8f;
+    /** gan.py: Adam lr 0.0002. */
+    public static final float LEARNING_RATE = 2e-4f;
+    /** gan.py: Adam b1 0.5, b2 0.999. */
+    public static final float BETA1 = 0.5f;
+    public static final float BETA2 = 0.999f;
+    /** gan.py: batch_size 64. */
+    public static final int BATCH_SIZE = 64;
+    /** Largest image side accepted: the output layer has {@code 1024 * C * side^2} weights. */
+    public static final int MAX_RESOLUTION = 128;
+
+    /** Latent dimension. */
+    public int latentDim = LATENT_DIM;
+    /** Generator hidden widths, comma-separated; batch norm follows every one but the first. */
+    public String gHidden = G_HIDDEN;
+    /** Discriminator hidden widths, comma-separated; the last one gives the features. */
+    public String dHidden = D_HIDDEN;
+    public float leakySlope = LEAKY_SLOPE;
+    /** Batch-norm eps in the generator: 0.8 as gan.py, 1e-5 for PyTorch's (and DCGAN's) usual batch norm. */
+    public float bnEps = BN_EPS;
+    /** Normalisation of the generator's hidden layers 2..: "batch" (gan.py) or "none". */
+    public String gNorm = "batch";
+    /**
+     * Discriminator layers: "none" (gan.py) or "spectral" (spectral norm on every linear layer, Miyato
+     * et al. 2018). The MLP has no batch norm, so every gradient penalty applies as it is.
+     */
+    public String dNorm = "none";
+    /**
+     * Initialisation of the linear layers: "pytorch" (gan.py keeps PyTorch's defaults: weight and bias
+     * from U(-1/sqrt(fan_in), 1/sqrt(fan_in))) or "dcgan" (weights N(0, 0.02), zero bias).
+     */
+    public String init = "pytorch";
+
+    /** The generator's hidden widths, parsed. */
+    public int[] generatorHidden() {
+        return widths(gHidden, "gan.gHidden");
+    }
+
+    /** The discriminator's hidden widths, parsed. */
+    public int[] discriminatorHidden() {
+        return widths(dHidden, "gan.dHidden");
+    }
+
+    private static int[] widths(String s, String key) {
+        if (s == null || s.isBlank()) {
+            throw new IllegalArgumentException(key + " is empty: give comma-separated widths, e.g. " + G_HIDDEN);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            int w;
+            try {
+                w = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " '" + s + "': '" + part.trim() + "' is not a width");
+            }
+            if (w < 1) {
+                throw new IllegalArgumentException(key + " '" + s + "': widths must be >= 1, got " + w);
+            }
+            out.add(w);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Checks the values; the message names the setting at fault. */
+    public void validate() {
+        if (latentDim < 1) {
+            throw new IllegalArgumentException("gan.latentDim " + latentDim + " must be >= 1");
+        }
+        generatorHidden();
+        discriminatorHidden();
+        if (!(leakySlope >= 0 && leakySlope < 1)) {
+            throw new IllegalArgumentException("gan.leakySlope " + leakySlope + " must be in [0, 1)");
+        }
+        if (!(bnEps > 0) || Float.isInfinite(bnEps)) {
+            throw new IllegalArgumentException("gan.bnEps " + bnEps + " must be finite and > 0");
+        }
+        oneOf("gan.gNorm", gNorm, "batch", "none");
+        oneOf("gan.dNorm", dNorm, "none", "spectral");
+        oneOf("gan.init", init, "pytorch", "dcgan");
+    }
+
+    private static void oneOf(String key, String value, String... allowed) {
+        if (value == null || !List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException(key + " '" + value + "': use " + String.join(" or ", allowed));
+        }
+    }
+}
