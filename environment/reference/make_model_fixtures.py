@@ -12,6 +12,10 @@ from GAN Lab's Java code:
 * gan: the fully connected GAN of PyTorch-GAN implementations/gan/gan.py (G: latent 100 -> 128 ->
   256 -> 512 -> 1024 -> C*H*W with BatchNorm1d(out, eps 0.8) on all hidden layers but the first; D:
   C*H*W -> 512 -> 256 -> 1), and D with torch.nn.utils.spectral_norm on every Linear.
+* gan_..._goodfellow2014: the networks of Goodfellow et al. 2014's mnist.yaml (goodfeli/adversarial):
+  G 100 -> ReLU 1200 -> ReLU 1200 -> 784; D two maxout layers of 240 units x 5 pieces (pylearn2's
+  Maxout: a Linear to 1200 values, max over each unit's 5 consecutive values), then 1; dropout has no
+  values and changes no shape.
 * dcgan: PyTorch-GAN implementations/dcgan/dcgan.py as laid out today (BN on D blocks 2-4), with its
   transposed-free generator (Upsample + Conv 3x3); D's last Linear takes the real flattened size
   found by a forward pass (at 28 px that is 128*2*2, where dcgan.py's img_size // 16 would say 128*1*1).
@@ -105,6 +109,24 @@ def mlp_gan(c, r, spectral=False):
     return nn.Sequential(*g_layers), d
 
 
+class Maxout(nn.Module):
+    def __init__(self, units, pieces):
+        super().__init__()
+        self.units, self.pieces = units, pieces
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], self.units, self.pieces).max(dim=2).values
+
+
+def goodfellow2014(c, r):
+    pixels = c * r * r
+    g = nn.Sequential(nn.Linear(100, 1200), nn.ReLU(), nn.Linear(1200, 1200), nn.ReLU(),
+                      nn.Linear(1200, pixels), nn.Tanh(), View(c, r, r))
+    d = nn.Sequential(nn.Flatten(), nn.Dropout(0.2), nn.Linear(pixels, 240 * 5), Maxout(240, 5),
+                      nn.Dropout(0.5), nn.Linear(240, 240 * 5), Maxout(240, 5), nn.Dropout(0.5), nn.Linear(240, 1))
+    return g, d
+
+
 # ---------------------------------------------------------------- dcgan (PyTorch-GAN dcgan.py)
 def dcgan(c, r):
     s = r // 4
@@ -178,6 +200,8 @@ def main():
     for c, r in [(1, 28), (3, 32)]:
         g, d = mlp_gan(c, r)
         ref[f"gan_{c}x{r}"] = describe(g, d, 100, c, r, True)
+    g, d = goodfellow2014(1, 28)
+    ref["gan_1x28_goodfellow2014"] = describe(g, d, 100, 1, 28, True)
     g, d = mlp_gan(1, 28, spectral=True)
     ref["gan_1x28_spectral"] = describe(g, d, 100, 1, 28, False)
     for c, r in [(1, 28), (3, 32)]:

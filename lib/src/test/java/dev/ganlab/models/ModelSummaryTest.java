@@ -48,6 +48,12 @@ class ModelSummaryTest {
         "--set", "gan.dHidden=512,256", "--set", "gan.gNorm=batch", "--set", "gan.dNorm=none",
         "--set", "tricks.minibatchDiscrimination=0"};
 
+    /** The paper's MNIST networks as GanConfig's javadoc gives them on the command line. */
+    private static final String[] GOODFELLOW_2014 = {"--set", "gan.gHidden=1200,1200", "--set", "gan.gNorm=none",
+        "--set", "gan.gActivation=relu", "--set", "gan.dHidden=240,240", "--set", "gan.dActivation=maxout",
+        "--set", "gan.maxoutPieces=5", "--set", "gan.dInputDropout=0.2", "--set", "gan.dDropout=0.5",
+        "--set", "gan.latentDim=100", "--set", "tricks.minibatchDiscrimination=0"};
+
     @BeforeAll
     static void load() throws IOException {
         GanLab.init();
@@ -98,6 +104,19 @@ class ModelSummaryTest {
         assertTotals("gan_3x32", summary(args("gan", 32, 3, GAN_PINNED)));
         // Spectral norm: the same trainable values; u and v are state.
         assertTotals("gan_1x28_spectral", summary(args("gan", 28, 1, GAN_PINNED, "--set", "gan.dNorm=spectral")));
+    }
+
+    @Test
+    void thePapersMaxoutNetworksMatchTheReference() {
+        assertTotals("gan_1x28_goodfellow2014", summary(args("gan", 28, 1, GOODFELLOW_2014)));
+        ModelSummary s = ModelSummary.of(model("gan", 1, 28, GOODFELLOW_2014));
+        JsonObject ref = reference.getAsJsonObject("gan_1x28_goodfellow2014");
+        assertEquals(referenceLayers(ref.getAsJsonObject("generator")), leafLayers(s.generator()));
+        assertEquals(referenceLayers(ref.getAsJsonObject("discriminator")), leafLayers(s.discriminator()));
+        // GanConfig.goodfellow2014() is the same network.
+        ModelSummary f = ModelSummary.of(new dev.ganlab.models.gan.MlpGanModel(
+                dev.ganlab.models.gan.GanConfig.goodfellow2014(), 1, 28));
+        assertEquals(s.toString(), f.toString());
     }
 
     @Test

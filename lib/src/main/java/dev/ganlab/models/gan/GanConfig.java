@@ -24,8 +24,22 @@ import java.util.List;
  * PyTorch-GAN quirks kept as defaults, each a named option: batch norm with {@code eps = 0.8}
  * ({@code BatchNorm1d(out, 0.8)} passes 0.8 as eps, not momentum; with activations of variance well
  * below 0.8 it mostly centres them rather than scaling them to unit variance; {@link #bnEps}), and
- * PyTorch's default initialisation (gan.py applies none of its own; {@link #init}). The paper's
- * maxout discriminator is not implemented.
+ * PyTorch's default initialisation (gan.py applies none of its own; {@link #init}).
+ *
+ * <p><b>The paper's networks</b> are options: {@link #goodfellow2014()} sets them (Goodfellow et al.'s
+ * mnist.yaml in goodfeli/adversarial): G 100 -> ReLU 1200 -> ReLU 1200 -> 784, no batch norm; D with two
+ * maxout layers of 240 units x 5 pieces, dropout 0.2 on its input and 0.5 on the hidden layers. That
+ * code trained both with SGD, lr 0.1, momentum 0.5 (raised to 0.7 over 250 epochs), batch 100; on the
+ * command line:
+ * <pre>  --set gan.gHidden=1200,1200 --set gan.gNorm=none --set gan.gActivation=relu
+ *   --set gan.dHidden=240,240 --set gan.dActivation=maxout --set gan.dInputDropout=0.2 --set gan.dDropout=0.5
+ *   --set optG.type=sgd --set optG.lr=0.1 --set optG.momentum=0.5 --set optD.type=sgd --set optD.lr=0.1
+ *   --set optD.momentum=0.5 --batch 100</pre>
+ * Where this stays apart from that code: the output is tanh on data in [-1, 1] instead of a sigmoid on
+ * [0, 1] (the same map, {@code tanh(a) = 2 sigmoid(2a) - 1}); weights start from {@link #init} rather than
+ * pylearn2's U(-0.05, 0.05) in G and U(-0.005, 0.005) in D; no momentum ramp and no per-step learning-rate
+ * decay (x 1/1.000004); the loss is the training loop's (the paper's G maximises log D(G(z)), the
+ * {@code ns} loss).
  */
 public final class GanConfig {
 
@@ -48,6 +62,17 @@ public final class GanConfig {
     public static final float BETA2 = 0.999f;
     /** gan.py: batch_size 64. */
     public static final int BATCH_SIZE = 64;
+    /** Goodfellow et al. 2014, mnist.yaml: generator hidden layers 1200, 1200 (ReLU, no batch norm). */
+    public static final String PAPER_G_HIDDEN = "1200,1200";
+    /** Goodfellow et al. 2014, mnist.yaml: discriminator maxout layers of 240 units. */
+    public static final String PAPER_D_HIDDEN = "240,240";
+    /** Goodfellow et al. 2014, mnist.yaml: 5 pieces per maxout unit (Goodfellow et al. 2013, "Maxout Networks"). */
+    public static final int MAXOUT_PIECES = 5;
+    /** Goodfellow et al. 2014, mnist.yaml: discriminator input include probability 0.8, i.e. dropout 0.2. */
+    public static final float PAPER_D_INPUT_DROPOUT = 0.2f;
+    /** Goodfellow et al. 2014, mnist.yaml: default include probability 0.5 on the hidden layers' inputs. */
+    public static final float PAPER_D_DROPOUT = 0.5f;
+
     /** Largest image side accepted: the output layer has {@code 1024 * C * side^2} weights. */
     public static final int MAX_RESOLUTION = 128;
 
@@ -62,6 +87,19 @@ public final class GanConfig {
     public float bnEps = BN_EPS;
     /** Normalisation of the generator's hidden layers 2..: "batch" (gan.py) or "none". */
     public String gNorm = "batch";
+    /** Generator hidden activation: "leakyrelu" (gan.py, slope {@link #leakySlope}) or "relu" (the paper's code). */
+    public String gActivation = "leakyrelu";
+    /**
+     * Discriminator hidden layers: "leakyrelu" (gan.py: linear + LeakyReLU) or "maxout" (the paper's code:
+     * a linear layer to {@code width * maxoutPieces} values, then the maximum of each unit's pieces).
+     */
+    public String dActivation = "leakyrelu";
+    /** Pieces per maxout unit (with {@code dActivation = maxout}). */
+    public int maxoutPieces = MAXOUT_PIECES;
+    /** Dropout on the discriminator's input images (0 = none, gan.py; the paper's code: 0.2). */
+    public float dInputDropout = 0f;
+    /** Dropout on the input of each later discriminator layer (0 = none, gan.py; the paper's code: 0.5). */
+    public float dDropout = 0f;
     /**
      * Discriminator layers: "none" (gan.py) or "spectral" (spectral norm on every linear layer, Miyato
      * et al. 2018). The MLP has no batch norm, so every gradient penalty applies as it is.
@@ -72,6 +110,20 @@ public final class GanConfig {
      * from U(-1/sqrt(fan_in), 1/sqrt(fan_in))) or "dcgan" (weights N(0, 0.02), zero bias).
      */
     public String init = "pytorch";
+
+    /** The paper's MNIST networks (see the class comment); the other settings keep their defaults. */
+    public static GanConfig goodfellow2014() {
+        GanConfig c = new GanConfig();
+        c.gHidden = PAPER_G_HIDDEN;
+        c.gNorm = "none";
+        c.gActivation = "relu";
+        c.dHidden = PAPER_D_HIDDEN;
+        c.dActivation = "maxout";
+        c.maxoutPieces = MAXOUT_PIECES;
+        c.dInputDropout = PAPER_D_INPUT_DROPOUT;
+        c.dDropout = PAPER_D_DROPOUT;
+        return c;
+    }
 
     /** The generator's hidden widths, parsed. */
     public int[] generatorHidden() {
@@ -119,6 +171,17 @@ public final class GanConfig {
         oneOf("gan.gNorm", gNorm, "batch", "none");
         oneOf("gan.dNorm", dNorm, "none", "spectral");
         oneOf("gan.init", init, "pytorch", "dcgan");
+        oneOf("gan.gActivation", gActivation, "leakyrelu", "relu");
+        oneOf("gan.dActivation", dActivation, "leakyrelu", "maxout");
+        if (maxoutPieces < 2) {
+            throw new IllegalArgumentException("gan.maxoutPieces " + maxoutPieces + " must be >= 2");
+        }
+        if (!(dInputDropout >= 0 && dInputDropout < 1)) {
+            throw new IllegalArgumentException("gan.dInputDropout " + dInputDropout + " must be in [0, 1)");
+        }
+        if (!(dDropout >= 0 && dDropout < 1)) {
+            throw new IllegalArgumentException("gan.dDropout " + dDropout + " must be in [0, 1)");
+        }
     }
 
     private static void oneOf(String key, String value, String... allowed) {

@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.nn.BatchNorm;
+import dev.ganlab.nn.Dropout;
 import dev.ganlab.nn.Init;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.Linear;
@@ -27,10 +28,13 @@ import dev.ganlab.nn.WeightScaling;
  *
  * <p>Shapes for images {@code (C, H, W)} and hidden widths {@code g_1..g_k} / {@code d_1..d_m}:
  * <ul>
- *   <li>G: {@code (N, latent)} -> Linear g_1, LeakyReLU -> [Linear g_i, BatchNorm, LeakyReLU] (i = 2..k)
- *       -> Linear {@code C*H*W} -> tanh -> reshape {@code (N, C, H, W)}.
- *   <li>D: {@code (N, C, H, W)} -> flatten {@code (N, C*H*W)} -> [Linear d_j, LeakyReLU] (j = 1..m) ->
- *       features {@code (N, d_m)} -> [minibatch discrimination] -> Linear 1 -> logits {@code (N)}.
+ *   <li>G: {@code (N, latent)} -> Linear g_1, act -> [Linear g_i, BatchNorm, act] (i = 2..k)
+ *       -> Linear {@code C*H*W} -> tanh -> reshape {@code (N, C, H, W)}; act is LeakyReLU (or ReLU), and
+ *       without batch norm ({@code gNorm = none}) every hidden layer is Linear, act.
+ *   <li>D: {@code (N, C, H, W)} -> flatten {@code (N, C*H*W)} -> [dropout] -> [[dropout,] Linear d_j,
+ *       LeakyReLU] (j = 1..m) -> features {@code (N, d_m)} -> [dropout] -> [minibatch discrimination] ->
+ *       Linear 1 -> logits {@code (N)}. With maxout, a hidden layer is Linear {@code d_j * pieces} then
+ *       the maximum over each unit's {@code pieces} consecutive values: {@code (N, d_j * pieces) -> (N, d_j)}.
  * </ul>
  * D works on the images' own 4-d shape and flattens inside, so the gradient penalties see input
  * gradients of image shape; it has no batch statistics, so reals and fakes can be scored apart and
@@ -107,7 +111,7 @@ public final class MlpGanModel implements GanModel {
             if (i > 0 && cfg.gNorm.equals("batch")) {
                 g.add(new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, cfg.bnEps, Init.ones()));
             }
-            g.add(Lambda.leakyRelu(cfg.leakySlope));
+            g.add(cfg.gActivation.equals("relu") ? Lambda.relu() : Lambda.leakyRelu(cfg.leakySlope));
             in = hidden[i];
         }
         g.add(linear(in, pixels(), WeightScaling.NONE));                 // (N, C*H*W)
@@ -120,19 +124,46 @@ public final class MlpGanModel implements GanModel {
         WeightScaling ws = cfg.dNorm.equals("spectral") ? WeightScaling.SPECTRAL : WeightScaling.NONE;
         SequentialBlock f = new SequentialBlock();
         f.add(Lambda.flatten());                                         // (N, C*H*W)
+        if (cfg.dInputDropout > 0) {
+            f.add(new Dropout(cfg.dInputDropout));
+        }
         long in = pixels();
-        for (int w : cfg.discriminatorHidden()) {
-            f.add(linear(in, w, ws));
-            f.add(Lambda.leakyRelu(cfg.leakySlope));
+        boolean maxout = cfg.dActivation.equals("maxout");
+        int[] hidden = cfg.discriminatorHidden();
+        for (int j = 0; j < hidden.length; j++) {
+            int w = hidden[j];
+            if (j > 0 && cfg.dDropout > 0) {
+                f.add(new Dropout(cfg.dDropout));
+            }
+            if (maxout) {
+                f.add(linear(in, (long) w * cfg.maxoutPieces, ws));       // (N, w * pieces)
+                f.add(maxout(w, cfg.maxoutPieces));                       // (N, w)
+            } else {
+                f.add(linear(in, w, ws));
+                f.add(Lambda.leakyRelu(cfg.leakySlope));
+            }
             in = w;
         }
         SequentialBlock head = new SequentialBlock();
+        if (cfg.dDropout > 0) {
+            head.add(new Dropout(cfg.dDropout));
+        }
         if (minibatchKernels > 0) {
             head.add(new MinibatchDiscrimination(minibatchKernels, minibatchKernelDim));
             in += minibatchKernels;
         }
         head.add(linear(in, 1, ws));
         return new Discriminator(f, head);
+    }
+
+    /**
+     * Maxout (Goodfellow et al., ICML 2013): {@code (N, units * pieces) -> (N, units)}, each unit the
+     * maximum of its {@code pieces} consecutive inputs (pylearn2's Maxout groups them the same way).
+     */
+    static Lambda maxout(long units, int pieces) {
+        return new Lambda("Maxout(" + units + "x" + pieces + ")",
+                x -> x.reshape(x.getShape().get(0), units, pieces).max(new int[] {2}),
+                s -> new Shape(s.get(0), units));
     }
 
     /** A linear layer from {@code in} features, initialised as {@link GanConfig#init} says. */
