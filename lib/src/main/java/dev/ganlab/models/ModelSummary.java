@@ -254,8 +254,10 @@ public final class ModelSummary {
             }
             String fmt = "%-" + nameWidth + "s  %-" + layerWidth + "s  %-" + shapeWidth + "s  %,14d%s%n";
             sb.append(String.format(Locale.ROOT, "%s %s, input %s%n", model, n.name(), n.inputShape()));
-            sb.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-" + layerWidth + "s  %-" + shapeWidth
-                    + "s  %14s%n", "block", "layer", "output shape", "parameters"));
+            if (!n.rows().isEmpty()) {
+                sb.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-" + layerWidth + "s  %-" + shapeWidth
+                        + "s  %14s%n", "block", "layer", "output shape", "parameters"));
+            }
             for (Row r : n.rows()) {
                 String state = r.nonTrainable() > 0 ? String.format(Locale.ROOT, "  (+%,d non-trainable)",
                         r.nonTrainable()) : "";
