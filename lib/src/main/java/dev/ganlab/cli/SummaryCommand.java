@@ -36,7 +36,8 @@ public final class SummaryCommand implements Runnable {
     @Option(names = "--channels", required = true, description = "Image channels (1 or 3).")
     int channels;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any training setting, e.g. dcgan.dWidth=32 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Any training setting, e.g. dcgan.dWidth=32 (repeatable).")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--depth", defaultValue = "" + ModelSummary.DEFAULT_DEPTH,

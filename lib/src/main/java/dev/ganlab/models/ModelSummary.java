@@ -125,7 +125,8 @@ public final class ModelSummary {
             walk(child.getKey(), child.getValue(), 1, depth, rows);
         }
         long[] totals = count(network);
-        return new Network(name, shapes(network.getInputShapes()), Collections.unmodifiableList(rows), totals[0], totals[1]);
+        return new Network(name, shapes(network.getInputShapes()), Collections.unmodifiableList(rows), totals[0],
+                totals[1]);
     }
 
     private static void walk(String name, Block b, int level, int depth, List<Row> rows) {

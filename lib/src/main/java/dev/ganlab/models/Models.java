@@ -57,7 +57,9 @@ public final class Models {
                 }
             case "gan":
                 try {
-                    return new MlpGanModel(cfg.gan, c, r, cfg.tricks.minibatchDiscrimination, cfg.dcgan.minibatchKernelDim);
+                    // tricks.minibatchDiscrimination applies here too; its kernel dimension is a dcgan setting.
+                    return new MlpGanModel(cfg.gan, c, r, cfg.tricks.minibatchDiscrimination,
+                            cfg.dcgan.minibatchKernelDim);
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage() + " (data " + dataName + ")", e);
                 }

@@ -66,7 +66,8 @@ public final class MlpGanModel implements GanModel {
             throw new IllegalArgumentException("gan channels must be 1 or 3, got " + channels);
         }
         if (resolution < 4 || resolution > GanConfig.MAX_RESOLUTION) {
-            throw new IllegalArgumentException("gan resolution " + resolution + " must be in 4.." + GanConfig.MAX_RESOLUTION
+            throw new IllegalArgumentException("gan resolution " + resolution + " must be in 4.."
+                    + GanConfig.MAX_RESOLUTION
                     + " (the MLP's output layer grows with the pixel count)");
         }
         this.cfg = cfg;
