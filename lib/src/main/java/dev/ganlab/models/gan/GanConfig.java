@@ -24,13 +24,16 @@ import java.util.List;
  * PyTorch-GAN quirks kept as defaults, each a named option: batch norm with {@code eps = 0.8}
  * ({@code BatchNorm1d(out, 0.8)} passes 0.8 as eps, not momentum; with activations of variance well
  * below 0.8 it mostly centres them rather than scaling them to unit variance; {@link #bnEps}), and
- * PyTorch's default initialisation (gan.py applies none of its own; {@link #init}).
+ * PyTorch's default initialisation (gan.py applies none of its own; {@link #init}). The training loop
+ * keeps a generator EMA (decay 0.999) and scores it, for this model as for DCGAN; gan.py keeps none
+ * ({@code --set emaDecay=0} to match it). On Fashion-MNIST after 2,000 steps the EMA generator scored
+ * FID 128.7 and the raw one 147.5 (project features, 2,000 fakes against the 10,000 test images).
  *
  * <p><b>The paper's networks</b> are options: {@link #goodfellow2014()} sets them (Goodfellow et al.'s
  * mnist.yaml in goodfeli/adversarial): G 100 -> ReLU 1200 -> ReLU 1200 -> 784, no batch norm; D with two
- * maxout layers of 240 units x 5 pieces, dropout 0.2 on its input and 0.5 on the hidden layers. That
- * code trained both with SGD, lr 0.1, momentum 0.5 (raised to 0.7 over 250 epochs), batch 100; on the
- * command line:
+ * maxout layers of 240 units x 5 pieces, dropout 0.2 on its input and 0.5 on the inputs of its later
+ * layers. That code trained both with SGD, lr 0.1, momentum 0.5 (raised to 0.7 over 250 epochs), batch
+ * 100; on the command line:
  * <pre>  --set gan.gHidden=1200,1200 --set gan.gNorm=none --set gan.gActivation=relu
  *   --set gan.dHidden=240,240 --set gan.dActivation=maxout --set gan.dInputDropout=0.2 --set gan.dDropout=0.5
  *   --set optG.type=sgd --set optG.lr=0.1 --set optG.momentum=0.5 --set optD.type=sgd --set optD.lr=0.1
@@ -38,8 +41,8 @@ import java.util.List;
  * Where this stays apart from that code: the output is tanh on data in [-1, 1] instead of a sigmoid on
  * [0, 1] (the same map, {@code tanh(a) = 2 sigmoid(2a) - 1}); weights start from {@link #init} rather than
  * pylearn2's U(-0.05, 0.05) in G and U(-0.005, 0.005) in D; no momentum ramp and no per-step learning-rate
- * decay (x 1/1.000004); the loss is the training loop's (the paper's G maximises log D(G(z)), the
- * {@code ns} loss).
+ * decay (x 1/1.000004); the loss is the training loop's (by default {@code ns}: G maximises
+ * log D(G(z)), which the paper recommends in practice, sec. 3).
  */
 public final class GanConfig {
 
