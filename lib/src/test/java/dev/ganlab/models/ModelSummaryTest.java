@@ -52,7 +52,8 @@ class ModelSummaryTest {
     private static final String[] GOODFELLOW_2014 = {"--set", "gan.gHidden=1200,1200", "--set", "gan.gNorm=none",
         "--set", "gan.gActivation=relu", "--set", "gan.dHidden=240,240", "--set", "gan.dActivation=maxout",
         "--set", "gan.maxoutPieces=5", "--set", "gan.dInputDropout=0.2", "--set", "gan.dDropout=0.5",
-        "--set", "gan.latentDim=100", "--set", "tricks.minibatchDiscrimination=0"};
+        "--set", "gan.latentDim=100", "--set", "gan.init=pylearn2",
+        "--set", "tricks.minibatchDiscrimination=0"};
 
     @BeforeAll
     static void load() throws IOException {

@@ -36,11 +36,11 @@ import java.util.List;
  * 100; on the command line:
  * <pre>  --set gan.gHidden=1200,1200 --set gan.gNorm=none --set gan.gActivation=relu
  *   --set gan.dHidden=240,240 --set gan.dActivation=maxout --set gan.dInputDropout=0.2 --set gan.dDropout=0.5
- *   --set optG.type=sgd --set optG.lr=0.1 --set optG.momentum=0.5 --set optD.type=sgd --set optD.lr=0.1
- *   --set optD.momentum=0.5 --batch 100</pre>
+ *   --set gan.init=pylearn2 --set optG.type=sgd --set optG.lr=0.1 --set optG.momentum=0.5
+ *   --set optD.type=sgd --set optD.lr=0.1 --set optD.momentum=0.5 --batch 100</pre>
  * Where this stays apart from that code: the output is tanh on data in [-1, 1] instead of a sigmoid on
- * [0, 1] (the same map, {@code tanh(a) = 2 sigmoid(2a) - 1}); weights start from {@link #init} rather than
- * pylearn2's U(-0.05, 0.05) in G and U(-0.005, 0.005) in D; no momentum ramp and no per-step learning-rate
+ * [0, 1] (the same map, {@code tanh(a) = 2 sigmoid(2a) - 1}); the output bias starts at 0 (pylearn2 set
+ * it from the data's pixel marginals); no momentum ramp and no per-step learning-rate
  * decay (x 1/1.000004); the loss is the training loop's (by default {@code ns}: G maximises
  * log D(G(z)), which the paper recommends in practice, sec. 3).
  */
@@ -76,6 +76,11 @@ public final class GanConfig {
     /** Goodfellow et al. 2014, mnist.yaml: default include probability 0.5 on the hidden layers' inputs. */
     public static final float PAPER_D_DROPOUT = 0.5f;
 
+    /** Goodfellow et al. 2014, mnist.yaml: generator weights U(-irange, irange) with irange 0.05. */
+    public static final double PAPER_G_INIT_RANGE = 0.05;
+    /** Goodfellow et al. 2014, mnist.yaml: discriminator weights U(-irange, irange) with irange 0.005. */
+    public static final double PAPER_D_INIT_RANGE = 0.005;
+
     /** Largest image side accepted: the output layer has {@code 1024 * C * side^2} weights. */
     public static final int MAX_RESOLUTION = 128;
 
@@ -110,7 +115,8 @@ public final class GanConfig {
     public String dNorm = "none";
     /**
      * Initialisation of the linear layers: "pytorch" (gan.py keeps PyTorch's defaults: weight and bias
-     * from U(-1/sqrt(fan_in), 1/sqrt(fan_in))) or "dcgan" (weights N(0, 0.02), zero bias).
+     * from U(-1/sqrt(fan_in), 1/sqrt(fan_in))), "dcgan" (weights N(0, 0.02), zero bias) or "pylearn2" (the
+     * paper's mnist.yaml: weights U(-0.05, 0.05) in G and U(-0.005, 0.005) in D, zero bias).
      */
     public String init = "pytorch";
 
@@ -125,6 +131,7 @@ public final class GanConfig {
         c.maxoutPieces = MAXOUT_PIECES;
         c.dInputDropout = PAPER_D_INPUT_DROPOUT;
         c.dDropout = PAPER_D_DROPOUT;
+        c.init = "pylearn2";
         return c;
     }
 
@@ -173,7 +180,7 @@ public final class GanConfig {
         }
         oneOf("gan.gNorm", gNorm, "batch", "none");
         oneOf("gan.dNorm", dNorm, "none", "spectral");
-        oneOf("gan.init", init, "pytorch", "dcgan");
+        oneOf("gan.init", init, "pytorch", "dcgan", "pylearn2");
         oneOf("gan.gActivation", gActivation, "leakyrelu", "relu");
         oneOf("gan.dActivation", dActivation, "leakyrelu", "maxout");
         if (maxoutPieces < 2) {

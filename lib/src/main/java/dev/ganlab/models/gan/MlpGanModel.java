@@ -108,14 +108,14 @@ public final class MlpGanModel implements GanModel {
         SequentialBlock g = new SequentialBlock();
         long in = cfg.latentDim;
         for (int i = 0; i < hidden.length; i++) {
-            g.add(linear(in, hidden[i], WeightScaling.NONE));
+            g.add(linear(in, hidden[i], WeightScaling.NONE, false));
             if (i > 0 && cfg.gNorm.equals("batch")) {
                 g.add(new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, cfg.bnEps, Init.ones()));
             }
             g.add(cfg.gActivation.equals("relu") ? Lambda.relu() : Lambda.leakyRelu(cfg.leakySlope));
             in = hidden[i];
         }
-        g.add(linear(in, pixels(), WeightScaling.NONE));                 // (N, C*H*W)
+        g.add(linear(in, pixels(), WeightScaling.NONE, false));               // (N, C*H*W)
         g.add(Lambda.tanh());
         g.add(Lambda.reshape(channels, resolution, resolution));         // (N, C, H, W)
         return g;
@@ -137,10 +137,10 @@ public final class MlpGanModel implements GanModel {
                 f.add(new Dropout(cfg.dDropout));
             }
             if (maxout) {
-                f.add(linear(in, (long) w * cfg.maxoutPieces, ws));       // (N, w * pieces)
+                f.add(linear(in, (long) w * cfg.maxoutPieces, ws, true));     // (N, w * pieces)
                 f.add(maxout(w, cfg.maxoutPieces));                       // (N, w)
             } else {
-                f.add(linear(in, w, ws));
+                f.add(linear(in, w, ws, true));
                 f.add(Lambda.leakyRelu(cfg.leakySlope));
             }
             in = w;
@@ -153,7 +153,7 @@ public final class MlpGanModel implements GanModel {
             head.add(new MinibatchDiscrimination(minibatchKernels, minibatchKernelDim));
             in += minibatchKernels;
         }
-        head.add(linear(in, 1, ws));
+        head.add(linear(in, 1, ws, true));
         return new Discriminator(f, head);
     }
 
@@ -167,14 +167,17 @@ public final class MlpGanModel implements GanModel {
                 s -> new Shape(s.get(0), units));
     }
 
-    /** A linear layer from {@code in} features, initialised as {@link GanConfig#init} says. */
-    private Linear linear(long in, long out, WeightScaling ws) {
+    /** A linear layer of G or D ({@code discriminator}) from {@code in} features, initialised per {@link GanConfig#init}. */
+    private Linear linear(long in, long out, WeightScaling ws, boolean discriminator) {
         Linear.Builder b = Linear.builder().setUnits(out).optScaling(ws);
-        if (cfg.init.equals("pytorch")) {
-            Initializer u = Init.uniform(1 / Math.sqrt(in));
-            b.optWeightInit(u).optBiasInit(u);
-        } else {
-            b.optWeightInit(Init.normal(0, Init.DCGAN_STD)).optBiasInit(Init.zeros());
+        switch (cfg.init) {
+            case "pytorch" -> {
+                Initializer u = Init.uniform(1 / Math.sqrt(in));
+                b.optWeightInit(u).optBiasInit(u);
+            }
+            case "pylearn2" -> b.optWeightInit(Init.uniform(discriminator ? GanConfig.PAPER_D_INIT_RANGE
+                    : GanConfig.PAPER_G_INIT_RANGE)).optBiasInit(Init.zeros());
+            default -> b.optWeightInit(Init.normal(0, Init.DCGAN_STD)).optBiasInit(Init.zeros());
         }
         return b.build();
     }

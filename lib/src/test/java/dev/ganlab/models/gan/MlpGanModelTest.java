@@ -145,6 +145,29 @@ class MlpGanModelTest {
     }
 
     @Test
+    void thePapersInitialisationDrawsGeneratorAndDiscriminatorWeightsFromTheirOwnRanges() {
+        // mnist.yaml: irange 0.05 in G, 0.005 in D; pylearn2 biases start at 0.
+        MlpGanModel m = new MlpGanModel(GanConfig.goodfellow2014(), 1, 28);
+        try (NDManager manager = GanLab.newManager()) {
+            GanLab.seedEngine(5);
+            m.initializeGenerator(m.generator(), manager);
+            m.initializeDiscriminator(manager);
+            for (var net : List.of(m.generator(), m.discriminator())) {
+                double range = net == m.generator() ? 0.05 : 0.005;
+                for (Pair<String, Parameter> p : net.getParameters()) {
+                    NDArray a = p.getValue().getArray();
+                    float max = a.abs().max().getFloat();
+                    if (p.getKey().endsWith("bias")) {
+                        assertEquals(0f, max, p.getKey());
+                    } else {
+                        assertTrue(max <= range + 1e-7 && max > 0.9 * range, p.getKey() + " max |w| " + max);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void maxoutTakesTheLargestOfEachUnitsConsecutivePieces() {
         try (NDManager manager = GanLab.newManager()) {
             // 2 units x 3 pieces; pylearn2 groups unit j's pieces as columns 3j .. 3j+2.
