@@ -23,7 +23,9 @@ from GAN Lab's Java code:
   min(8192 / 2^stage, 512), latent 512, dense 4x4 layer with a per-channel bias after the reshape,
   toRGB / fromRGB 1x1 convs at every resolution, minibatch stddev adding one channel, D's dense layers
   nf(0) then 1; all with bias. Equalized learning rate does not change the counts.
-* sndcgan (recorded, not yet tested): the "standard CNN" of Miyato et al. 2018, table 3 (a), for 32 px.
+* sndcgan (recorded, not yet tested): the "standard CNN" of Miyato et al. 2018, table 3 (a), for 32 px,
+  as the authors' chainer code builds it: G's batch norm after the dense layer normalises all
+  4*4*512 values (BatchNormalization(bottom_width * bottom_width * ch)), D spectrally normalised.
 
 Trainable values are parameters with requires_grad; non-trainable values are batch-norm running
 mean/var and spectral-norm u, v buffers (num_batches_tracked is PyTorch bookkeeping, left out).
@@ -181,7 +183,7 @@ def progan(c, target):
 # ---------------------------------------------------------------- sndcgan (Miyato et al. 2018, table 3)
 def sndcgan(c=3, r=32):
     m = r // 8
-    g = nn.Sequential(nn.Linear(128, m * m * 512), View(512, m, m), nn.BatchNorm2d(512), nn.ReLU(),
+    g = nn.Sequential(nn.Linear(128, m * m * 512), nn.BatchNorm1d(m * m * 512), View(512, m, m), nn.ReLU(),
                       nn.ConvTranspose2d(512, 256, 4, 2, 1), nn.BatchNorm2d(256), nn.ReLU(),
                       nn.ConvTranspose2d(256, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.ReLU(),
                       nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
@@ -214,7 +216,7 @@ def main():
         ref[f"progan_{c}x{r}"] = {"generator": {"parameters": gt, "nonTrainable": 0},
                                   "discriminator": {"parameters": dt, "nonTrainable": 0}}
     g, d = sndcgan(3, 32)
-    ref["sndcgan_3x32_miyato"] = describe(g, d, 128, 3, 32, False)
+    ref["sndcgan_3x32_chainer"] = describe(g, d, 128, 3, 32, False)
     path = os.path.join(OUT, "summary_reference.json")
     with open(path, "w") as f:
         json.dump(ref, f, indent=1)
