@@ -21,7 +21,7 @@ import java.util.Set;
         description = "GAN Lab: GAN building blocks, training and metrics on DJL + PyTorch.",
         subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, RunsCommand.class,
             RunSpecCommand.class, SampleCommand.class, BenchCommand.class, MetricsCommand.class, MsSsimCommand.class, SwdCommand.class,
-            TrainFeaturesCommand.class, CommandLine.HelpCommand.class})
+            TrainFeaturesCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

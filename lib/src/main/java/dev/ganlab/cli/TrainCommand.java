@@ -22,7 +22,7 @@ import java.util.Locale;
  * into the output folder; a growing model (ProGAN) also leaves one sample grid per resolution,
  * {@code samples/res-<R>px.png}.
  */
-@Command(name = "train", description = "Train a GAN (dcgan, sndcgan, progan, fastgan) on a data set.",
+@Command(name = "train", description = "Train a GAN (dcgan, sndcgan, progan, fastgan, gan) on a data set.",
         footer = {"", "Examples:",
             "  ganlab train --model dcgan --data fashion-mnist --loss ns --steps 2000 --batch 64 --out runs/dcgan-ns",
             "  ganlab train --model progan --data emoji --resolution 64 --out runs/progan-emoji",
@@ -40,7 +40,7 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "A JSON config (TrainConfig); flags override it.")
     Path config;
 
-    @Option(names = "--model", description = "dcgan (default), sndcgan, progan or fastgan.")
+    @Option(names = "--model", description = "dcgan (default), sndcgan, progan, fastgan or gan.")
     String model;
 
     @Option(names = "--data", description = "Data set spec, e.g. fashion-mnist, emoji:smileys, folder:/path.")

@@ -6,6 +6,7 @@ import dev.ganlab.models.dcgan.DcganConfig;
 import dev.ganlab.models.dcgan.DcganModel;
 import dev.ganlab.models.fastgan.FastganConfig;
 import dev.ganlab.models.fastgan.FastganModel;
+import dev.ganlab.models.gan.MlpGanModel;
 import dev.ganlab.models.progan.ProganConfig;
 import dev.ganlab.models.progan.ProganModel;
 import dev.ganlab.train.TrainConfig;
@@ -53,6 +54,14 @@ public final class Models {
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage() + " (data " + dataName + "; FastGAN resolutions: "
                             + FastganConfig.RESOLUTIONS + ")", e);
+                }
+            case "gan":
+                try {
+                    // tricks.minibatchDiscrimination applies here too; its kernel dimension is a dcgan setting.
+                    return new MlpGanModel(cfg.gan, c, r, cfg.tricks.minibatchDiscrimination,
+                            cfg.dcgan.minibatchKernelDim);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage() + " (data " + dataName + ")", e);
                 }
             default:
                 throw new UserError("model '" + cfg.model + "' is not available in this build");

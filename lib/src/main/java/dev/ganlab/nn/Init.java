@@ -49,4 +49,26 @@ public final class Init {
             return v.divi(v.norm().addi(1e-12f));
         };
     }
+
+    /**
+     * Values from U(-bound, bound). PyTorch's default for a Linear or Conv layer draws weight and bias
+     * from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5) comes to that bound);
+     * pass that bound to reproduce a reference that keeps PyTorch's defaults.
+     */
+    public static Initializer uniform(double bound) {
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("uniform init bound " + bound + " must be > 0");
+        }
+        return new Initializer() {
+            @Override
+            public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+                return manager.randomUniform((float) -bound, (float) bound, shape, dataType);
+            }
+
+            @Override
+            public String toString() {
+                return "U(-" + bound + ", " + bound + ")";
+            }
+        };
+    }
 }

@@ -11,6 +11,7 @@ import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.models.dcgan.DcganConfig;
 import dev.ganlab.models.fastgan.FastganConfig;
+import dev.ganlab.models.gan.GanConfig;
 import dev.ganlab.models.progan.ProganConfig;
 
 import java.lang.reflect.Field;
@@ -44,7 +45,7 @@ public final class TrainConfig {
     public static final float EMA_DECAY = 0.999f;
 
     // ---- What is trained on what ------------------------------------------------------------------
-    /** dcgan, sndcgan, progan or fastgan. */
+    /** dcgan, sndcgan, progan, fastgan or gan (the original fully connected GAN). */
     public String model = "dcgan";
     /** Data set spec (see data/README.md), e.g. fashion-mnist, emoji:smileys, folder:/path. */
     public String data = "fashion-mnist";
@@ -93,6 +94,7 @@ public final class TrainConfig {
     public DcganConfig dcgan = new DcganConfig();
     public ProganConfig progan = new ProganConfig();
     public FastganConfig fastgan = new FastganConfig();
+    public GanConfig gan = new GanConfig();
 
     // ---- Outputs ----------------------------------------------------------------------------------
     public int logEvery = 10;
@@ -295,8 +297,8 @@ public final class TrainConfig {
 
     /** Checks every value of a resolved config; the message names the key at fault. */
     public void validate() {
-        if (!List.of("dcgan", "sndcgan", "progan", "fastgan").contains(model)) {
-            throw new UserError("model '" + model + "': use dcgan, sndcgan, progan or fastgan");
+        if (!List.of("dcgan", "sndcgan", "progan", "fastgan", "gan").contains(model)) {
+            throw new UserError("model '" + model + "': use dcgan, sndcgan, progan, fastgan or gan");
         }
         try {
             adversarialLoss();
@@ -306,6 +308,7 @@ public final class TrainConfig {
             dcgan.validate();
             progan.validate();
             fastgan.validate();
+            gan.validate();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -406,6 +409,9 @@ public final class TrainConfig {
             }
             if (c.fastgan == null) {
                 c.fastgan = new FastganConfig();
+            }
+            if (c.gan == null) {
+                c.gan = new GanConfig();
             }
             if (c.eval == null) {
                 c.eval = new Eval();
