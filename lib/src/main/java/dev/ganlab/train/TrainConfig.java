@@ -269,6 +269,10 @@ public final class TrainConfig {
         if (c.tricks.instanceNoiseSteps == null) {
             c.tricks.instanceNoiseSteps = c.steps;
         }
+        if (c.model.equals("dcgan") || c.model.equals("sndcgan")) {
+            c.dcgan.variant = c.model;
+        }
+        c.dcgan.fillDefaults(); // latent size and widths: dcgan's or sndcgan's (DcganConfig)
         if (c.dcgan.dNorm.equals("auto")) {
             // A gradient penalty is defined per sample; batch norm couples samples (WGAN-GP paper, sec. 4).
             c.dcgan.dNorm = kind != null ? "layer" : "batch";
