@@ -47,6 +47,11 @@ public final class DcganConfig {
      * sndcgan always uses compare_gan's generator and rejects "pytorchgan".
      */
     public String generator = "paper";
+    /**
+     * Latent distribution: "uniform" on [-1, 1]^d (DCGAN paper, figure 1, and its code; compare_gan's
+     * default {@code z_generator}) or "normal" N(0, I) (PyTorch-GAN, most later GANs).
+     */
+    public String latent = "uniform";
     /** Latent size; null = 100 (dcgan) or 128 (sndcgan). */
     public Integer latentDim;
     /** Generator width (see {@link #G_WIDTH}, {@link #SN_G_WIDTH}); null = the model's. */
@@ -91,6 +96,9 @@ public final class DcganConfig {
         if (variant.equals("sndcgan") && !generator.equals("paper")) {
             throw new IllegalArgumentException("dcgan.generator '" + generator
                     + "' is for model dcgan; sndcgan has compare_gan's generator (leave dcgan.generator=paper)");
+        }
+        if (!"uniform".equals(latent) && !"normal".equals(latent)) {
+            throw new IllegalArgumentException("dcgan.latent '" + latent + "': use uniform or normal");
         }
         if (!List.of("auto", "batch", "layer", "spectral", "none").contains(dNorm)) {
             throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use auto, batch, layer, spectral or none");

@@ -26,7 +26,8 @@ import dev.ganlab.nn.WeightScaling;
 /**
  * The DCGAN family for 1 or 3 channel images: DCGAN (Radford et al., ICLR 2016) and SNDCGAN
  * (compare_gan's, Kurach et al. 2019; Miyato et al. 2018's "standard CNN"). All weights start
- * N(0, 0.02) and biases 0, as both official codes.
+ * N(0, 0.02) and biases 0, and latents are drawn from U(-1, 1), as both official codes
+ * ({@code dcgan.latent=normal} for N(0, I)).
  *
  * <p>dcgan generator "paper" (default; Radford et al.'s official code, faces/train_uncond_dcgan.py):
  * {@code z (N, 100)} -> Linear without bias -> {@code C0 s0^2} features -> batch norm over those
@@ -251,6 +252,13 @@ public final class DcganModel implements GanModel {
     @Override
     public Shape latentShape(int batch) {
         return new Shape(batch, cfg.latentDim);
+    }
+
+    /** Latents from U(-1, 1) (the papers' codes) or N(0, I), as {@code dcgan.latent} says. */
+    @Override
+    public NDArray sampleLatent(NDManager manager, int batch) {
+        return cfg.latent.equals("uniform") ? manager.randomUniform(-1f, 1f, latentShape(batch))
+                : manager.randomNormal(latentShape(batch));
     }
 
     @Override

@@ -203,6 +203,24 @@ class DcganModelTest {
         assertEquals(std, sd, Math.max(0.05 * std, 5 * std / Math.sqrt(2 * n)), what + " std");
     }
 
+    /** Latents: U(-1, 1) by default (variance 1/3), N(0, I) with dcgan.latent=normal. */
+    @Test
+    void latentsFollowTheConfiguredDistribution() {
+        try (NDManager m = GanLab.newManager()) {
+            GanLab.seedEngine(8);
+            NDArray u = new DcganModel(config("dcgan", "paper"), 1, 28).sampleLatent(m, 400); // 40,000 values
+            assertEquals(new Shape(400, 100), u.getShape());
+            assertTrue(u.abs().max().getFloat() <= 1f, "uniform latents stay in [-1, 1]");
+            assertMoments(u, 0, Math.sqrt(1.0 / 3), "uniform latent");
+            DcganConfig c = config("sndcgan", "paper");
+            c.latent = "normal";
+            NDArray n = new DcganModel(c, 3, 32).sampleLatent(m, 400);
+            assertEquals(new Shape(400, 128), n.getShape());
+            assertMoments(n, 0, 1, "normal latent");
+            assertTrue(n.abs().max().getFloat() > 2f, "normal latents have tails");
+        }
+    }
+
     @Test
     void badSettingsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -210,6 +228,10 @@ class DcganModelTest {
         assertTrue(e.getMessage().contains("dcgan.generator 'transposed'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcganModel(config("sndcgan", "pytorchgan"), 3, 32));
         assertTrue(e.getMessage().contains("dcgan.generator 'pytorchgan'"), e.getMessage());
+        DcganConfig gaussian = config("dcgan", "paper");
+        gaussian.latent = "gaussian";
+        e = assertThrows(IllegalArgumentException.class, () -> new DcganModel(gaussian, 1, 28));
+        assertTrue(e.getMessage().contains("dcgan.latent 'gaussian'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcganModel(config("sndcgan", "paper"), 1, 28));
         assertTrue(e.getMessage().contains("SNDCGAN resolution 28"), e.getMessage());
     }
