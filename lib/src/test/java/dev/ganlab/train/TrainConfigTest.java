@@ -93,6 +93,21 @@ class TrainConfigTest {
         assertTrue(e.getMessage().contains("dcgan.generator 'pytorchgan'"), e.getMessage());
     }
 
+    /** A run folder written before dcgan.generator and dcgan.latent existed keeps the network it trained. */
+    @Test
+    void runsFromBeforeTheDcganPaperDefaultsKeepTheirGenerator(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        TrainConfig now = with();
+        java.nio.file.Files.writeString(tmp.resolve("config.json"), now.toJson());
+        assertEquals("paper", TrainConfig.ofRun(tmp).dcgan.generator);
+        assertEquals("uniform", TrainConfig.ofRun(tmp).dcgan.latent);
+        java.nio.file.Files.writeString(tmp.resolve("config.json"),
+                now.toJson().replace("\"generator\": \"paper\",", "").replace("\"latent\": \"uniform\",", ""));
+        TrainConfig old = TrainConfig.ofRun(tmp);
+        assertEquals("pytorchgan", old.dcgan.generator);
+        assertEquals("normal", old.dcgan.latent);
+    }
+
     @Test
     void explicitSettingsWinOverPresets() {
         TrainConfig c = with("loss=wgan", "nCritic=2", "optD.type=adam", "optD.lr=1e-3", "clip=0.05", "dcgan.dNorm=none");
