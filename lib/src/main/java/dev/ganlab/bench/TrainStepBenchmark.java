@@ -107,6 +107,10 @@ public final class TrainStepBenchmark {
         c.sampleEvery = Integer.MAX_VALUE / 2;
         c.checkpointEvery = Integer.MAX_VALUE / 2;
         c.eval.metrics = "";
+        if (o.model().equals("dcgan")) {
+            // environment/bench/dcgan_peer.py builds PyTorch-GAN's generator: compare equal work.
+            c.dcgan.generator = "pytorchgan";
+        }
         if (o.model().equals("progan")) {
             // Straight to the target resolution: one image per phase below it, then alpha = 1.
             c.progan.fadeInImages = 1;

@@ -35,7 +35,8 @@ public final class Models {
                 try {
                     return new DcganModel(d, c, r);
                 } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to 28, 32 or 64)", e);
+                    throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to "
+                            + (cfg.model.equals("sndcgan") ? "32 or 64" : "28, 32 or 64") + ")", e);
                 }
             }
             case "progan": {

@@ -78,6 +78,15 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
     /** The bias reshaped to broadcast against the output. */
     protected abstract NDArray broadcastBias(NDArray b);
 
+    /**
+     * The weight as the matrix whose largest singular value spectral norm divides by: one row per
+     * output feature (Miyato et al.: a conv kernel {@code (C_out, C_in, k, k)} becomes
+     * {@code C_out x (C_in k k)}). Layers whose weight does not lead with the output axis override it.
+     */
+    protected NDArray spectralMatrix(NDArray w) {
+        return w.reshape(outFeatures, -1);
+    }
+
     @Override
     public void prepare(Shape[] inputShapes) {
         Shape w = weightShape(inputShapes[0]);
@@ -113,7 +122,7 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
             if (scaling == WeightScaling.EQUALIZED) {
                 out = out.mul(heScale);
             } else if (scaling == WeightScaling.SPECTRAL) {
-                out = out.div(spectralSigma(w, u, v, training));
+                out = out.div(spectralSigma(spectralMatrix(w), u, v, training));
             }
             if (!plain && b != null) {
                 out = out.add(broadcastBias(b));
@@ -127,8 +136,8 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
      * from the detached weight; the gradient flows through W in {@code u^T W v} only, as in Miyato et
      * al.'s algorithm 1.
      */
-    static NDArray spectralSigma(NDArray w, NDArray u, NDArray v, boolean training) {
-        NDArray wm = w.reshape(u.getShape().get(0), -1); // (out, in*k*k)
+    static NDArray spectralSigma(NDArray wm, NDArray u, NDArray v, boolean training) {
+        // wm: (out, in*k*k), see spectralMatrix
         if (training) {
             NDArray wd = wm.stopGradient();
             NDArray vNew = wd.transpose().matMul(u);
@@ -152,7 +161,7 @@ public abstract class ScaledWeightLayer extends AbstractBlock {
         }
         NDArray w = weight.getArray();
         try (ParamScope scope = ParamScope.of(w, w, snU.getArray(), snV.getArray())) {
-            return spectralSigma(w, snU.getArray(), snV.getArray(), false).getFloat();
+            return spectralSigma(spectralMatrix(w), snU.getArray(), snV.getArray(), false).getFloat();
         }
     }
 

@@ -271,6 +271,10 @@ public final class TrainConfig {
         if (c.tricks.instanceNoiseSteps == null) {
             c.tricks.instanceNoiseSteps = c.steps;
         }
+        if (c.model.equals("dcgan") || c.model.equals("sndcgan")) {
+            c.dcgan.variant = c.model;
+        }
+        c.dcgan.fillDefaults(); // latent size and widths: dcgan's or sndcgan's (DcganConfig)
         if (c.dcgan.dNorm.equals("auto")) {
             // A gradient penalty is defined per sample; batch norm couples samples (WGAN-GP paper, sec. 4).
             c.dcgan.dNorm = kind != null ? "layer" : "batch";
@@ -378,7 +382,20 @@ public final class TrainConfig {
             throw new UserError(runDir + " is not a GAN Lab run (no config.json)");
         }
         try {
-            return fromJson(java.nio.file.Files.readString(cfgFile));
+            String json = java.nio.file.Files.readString(cfgFile);
+            TrainConfig c = fromJson(json);
+            // A run stores its resolved (complete) config, so a missing key means the run predates it:
+            // dcgan then had PyTorch-GAN's generator and N(0, I) latents, not today's paper defaults.
+            JsonElement dc = JsonParser.parseString(json).getAsJsonObject().get("dcgan");
+            if (dc != null && dc.isJsonObject()) {
+                if (!dc.getAsJsonObject().has("generator")) {
+                    c.dcgan.generator = "pytorchgan";
+                }
+                if (!dc.getAsJsonObject().has("latent")) {
+                    c.dcgan.latent = "normal";
+                }
+            }
+            return c;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + cfgFile, e);
         }

@@ -28,6 +28,10 @@ class ModeCoverageTest {
         c.logEvery = 100;
         c.sampleEvery = 500;
         c.checkpointEvery = 100_000;
+        // The sizes and step count below were tuned on PyTorch-GAN's generator with N(0, I) latents
+        // (dcgan's default before the paper generator and U(-1, 1) latents): keep that network.
+        c.dcgan.generator = "pytorchgan";
+        c.dcgan.latent = "normal";
         c.dcgan.gWidth = 32;
         c.dcgan.dWidth = 16;
         c.dcgan.dDropout = 0;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ganlab.core.UserError;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 class TrainConfigTest {
 
     static TrainConfig with(String... kv) {
@@ -56,6 +58,54 @@ class TrainConfigTest {
         assertEquals("random", fg.hingeMargin);
         assertEquals(8, fg.batch.intValue());
         assertEquals("color,translation,cutout", fg.augment);
+    }
+
+    /**
+     * sndcgan takes compare_gan's settings (example_configs/sndcgan_celebahq128.gin: z_dim 128, batch
+     * 64, disc_iters 1, non-saturating loss, Adam 2e-4 / 0.5 / 0.999 for both nets); dcgan the DCGAN
+     * paper's generator and latent size.
+     */
+    @Test
+    void dcganFamilyDefaultsFollowThePapers() {
+        TrainConfig d = with();
+        assertEquals("paper", d.dcgan.generator);
+        assertEquals(100, d.dcgan.latentDim.intValue());
+        assertEquals(128, d.dcgan.gWidth.intValue());
+        TrainConfig s = with("model=sndcgan");
+        assertEquals("sndcgan", s.dcgan.variant);
+        assertEquals(128, s.dcgan.latentDim.intValue());
+        assertEquals(64, s.dcgan.gWidth.intValue());
+        assertEquals(64, s.dcgan.dWidth.intValue());
+        assertEquals("ns", s.loss);
+        assertEquals(64, s.batch.intValue());
+        assertEquals(1, s.nCritic.intValue());
+        for (OptimizerConfig o : List.of(s.optG, s.optD)) {
+            assertEquals("adam", o.type);
+            assertEquals(2e-4f, o.lr);
+            assertEquals(0.5f, o.beta1);
+            assertEquals(0.999f, o.beta2);
+        }
+        assertEquals("pytorchgan", with("dcgan.generator=pytorchgan").dcgan.generator);
+        assertEquals(16, with("model=sndcgan", "dcgan.latentDim=16").dcgan.latentDim.intValue());
+        UserError e = assertThrows(UserError.class, () -> with("dcgan.generator=deconv"));
+        assertTrue(e.getMessage().contains("dcgan.generator 'deconv'"), e.getMessage());
+        e = assertThrows(UserError.class, () -> with("model=sndcgan", "dcgan.generator=pytorchgan"));
+        assertTrue(e.getMessage().contains("dcgan.generator 'pytorchgan'"), e.getMessage());
+    }
+
+    /** A run folder written before dcgan.generator and dcgan.latent existed keeps the network it trained. */
+    @Test
+    void runsFromBeforeTheDcganPaperDefaultsKeepTheirGenerator(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        TrainConfig now = with();
+        java.nio.file.Files.writeString(tmp.resolve("config.json"), now.toJson());
+        assertEquals("paper", TrainConfig.ofRun(tmp).dcgan.generator);
+        assertEquals("uniform", TrainConfig.ofRun(tmp).dcgan.latent);
+        java.nio.file.Files.writeString(tmp.resolve("config.json"),
+                now.toJson().replace("\"generator\": \"paper\",", "").replace("\"latent\": \"uniform\",", ""));
+        TrainConfig old = TrainConfig.ofRun(tmp);
+        assertEquals("pytorchgan", old.dcgan.generator);
+        assertEquals("normal", old.dcgan.latent);
     }
 
     @Test

@@ -1,31 +1,63 @@
 package dev.ganlab.models.dcgan;
 
+import java.util.List;
+
 /**
- * Settings of the DCGAN family. Defaults follow the DCGAN paper (Radford et al., ICLR 2016) and the
- * PyTorch-GAN reference architecture; {@code variant = "sndcgan"} swaps in the spectrally normalised
- * CNN discriminator of Miyato et al. (ICLR 2018), as compared in "Are GANs Created Equal?" /
- * compare_gan.
+ * Settings of the DCGAN family: {@code dcgan} (Radford et al., ICLR 2016) and {@code sndcgan}, the
+ * "SNDCGAN" of compare_gan (Kurach et al., "A Large-Scale Study of Regularization and Normalization
+ * in GANs", ICML 2019), i.e. the "standard CNN" of Miyato et al. (SNGAN, ICLR 2018, table 3) as
+ * compare_gan builds it. Fields left null take the chosen model's default ({@link #fillDefaults}).
+ *
+ * <p>dcgan's generator defaults to the paper's ({@code generator = "paper"}, as Radford et al.'s
+ * official code Newmu/dcgan_code); {@code "pytorchgan"} is eriklindernoren/PyTorch-GAN's layout
+ * (upsample + conv), GAN Lab's DCGAN generator before the transposed convolution existed.
+ * dcgan's discriminator is PyTorch-GAN's (the paper's 5x5 conv discriminator is not offered).
  */
 public final class DcganConfig {
 
-    /** DCGAN paper: latent dimension 100. */
+    /** DCGAN paper and official code: latent dimension 100. */
     public static final int LATENT_DIM = 100;
-    /** PyTorch-GAN DCGAN: generator width 128 (then 64). */
+    /** compare_gan's SNDCGAN (example_configs/sndcgan_celebahq128.gin, z_dim) and Miyato et al.: 128. */
+    public static final int SN_LATENT_DIM = 128;
+    /**
+     * DCGAN official code: ngf = 128 filters in the generator's last hidden layer, doubling toward
+     * the input (1024 at 4x4 for 64 px). PyTorch-GAN layout: 128 in its first layer, then 64.
+     */
     public static final int G_WIDTH = 128;
     /** PyTorch-GAN DCGAN: discriminator widths 16, 32, 64, 128 (base 16). */
     public static final int D_WIDTH = 16;
+    /** compare_gan SNDCGAN: generator widths 512, 256, 128, 64 (64 in the last hidden layer). */
+    public static final int SN_G_WIDTH = 64;
+    /** compare_gan SNDCGAN: discriminator widths 64, 128, 128, 256, 256, 512, 512 (base 64). */
+    public static final int SN_D_WIDTH = 64;
     /** PyTorch-GAN DCGAN: Dropout2d(0.25) after each discriminator block. */
     public static final float D_DROPOUT = 0.25f;
     /** DCGAN paper: LeakyReLU slope 0.2 in the discriminator. */
     public static final float LEAKY_SLOPE = 0.2f;
-    /** Miyato et al. 2018 (SN-CNN): LeakyReLU slope 0.1. */
+    /** Miyato et al. 2018 (standard CNN) and compare_gan SNDCGAN: LeakyReLU slope 0.1. */
     public static final float SN_LEAKY_SLOPE = 0.1f;
+    /** The dcgan generator layouts: the paper's (default) and PyTorch-GAN's. */
+    public static final List<String> GENERATORS = List.of("paper", "pytorchgan");
 
-    /** "dcgan" (PyTorch-GAN D) or "sndcgan" (Miyato's spectrally normalised CNN D). */
+    /** "dcgan" or "sndcgan" (set from the training config's {@code model}). */
     public String variant = "dcgan";
-    public int latentDim = LATENT_DIM;
-    public int gWidth = G_WIDTH;
-    public int dWidth = D_WIDTH;
+    /**
+     * dcgan's generator: "paper" (Radford et al.: projected z, 5x5 stride-2 transposed convolutions
+     * with batch norm and ReLU, tanh) or "pytorchgan" (PyTorch-GAN: upsample + 3x3 conv, LeakyReLU).
+     * sndcgan always uses compare_gan's generator and rejects "pytorchgan".
+     */
+    public String generator = "paper";
+    /**
+     * Latent distribution: "uniform" on [-1, 1]^d (DCGAN paper, figure 1, and its code; compare_gan's
+     * default {@code z_generator}) or "normal" N(0, I) (PyTorch-GAN, most later GANs).
+     */
+    public String latent = "uniform";
+    /** Latent size; null = 100 (dcgan) or 128 (sndcgan). */
+    public Integer latentDim;
+    /** Generator width (see {@link #G_WIDTH}, {@link #SN_G_WIDTH}); null = the model's. */
+    public Integer gWidth;
+    /** Discriminator base width (see {@link #D_WIDTH}, {@link #SN_D_WIDTH}); null = the model's. */
+    public Integer dWidth;
     /**
      * Normalisation in the DCGAN discriminator: "auto" (batch, or layer under a gradient penalty), "batch"
      * (PyTorch-GAN), "layer" (WGAN-GP's advice for
@@ -38,13 +70,41 @@ public final class DcganConfig {
     public int minibatchKernels = 0;
     public int minibatchKernelDim = 5;
 
-    /** Checks the values; the message names the setting at fault. */
+    /** Fills null sizes with the defaults of {@link #variant}; returns this. */
+    public DcganConfig fillDefaults() {
+        boolean sn = "sndcgan".equals(variant);
+        if (latentDim == null) {
+            latentDim = sn ? SN_LATENT_DIM : LATENT_DIM;
+        }
+        if (gWidth == null) {
+            gWidth = sn ? SN_G_WIDTH : G_WIDTH;
+        }
+        if (dWidth == null) {
+            dWidth = sn ? SN_D_WIDTH : D_WIDTH;
+        }
+        return this;
+    }
+
+    /** Checks the values (after {@link #fillDefaults}); the message names the setting at fault. */
     public void validate() {
-        if (!variant.equals("dcgan") && !variant.equals("sndcgan")) {
+        if (!"dcgan".equals(variant) && !"sndcgan".equals(variant)) {
             throw new IllegalArgumentException("dcgan.variant '" + variant + "': use dcgan or sndcgan");
         }
-        if (!java.util.List.of("auto", "batch", "layer", "spectral", "none").contains(dNorm)) {
+        if (!GENERATORS.contains(generator)) {
+            throw new IllegalArgumentException("dcgan.generator '" + generator + "': use " + String.join(" or ", GENERATORS));
+        }
+        if (variant.equals("sndcgan") && !generator.equals("paper")) {
+            throw new IllegalArgumentException("dcgan.generator '" + generator
+                    + "' is for model dcgan; sndcgan has compare_gan's generator (leave dcgan.generator=paper)");
+        }
+        if (!"uniform".equals(latent) && !"normal".equals(latent)) {
+            throw new IllegalArgumentException("dcgan.latent '" + latent + "': use uniform or normal");
+        }
+        if (!List.of("auto", "batch", "layer", "spectral", "none").contains(dNorm)) {
             throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use auto, batch, layer, spectral or none");
+        }
+        if (latentDim == null || gWidth == null || dWidth == null) {
+            throw new IllegalArgumentException("dcgan.latentDim, gWidth and dWidth must be set (fillDefaults)");
         }
         if (latentDim < 1 || gWidth < 2 || dWidth < 1) {
             throw new IllegalArgumentException("dcgan sizes must be positive: latentDim=" + latentDim + ", gWidth="

@@ -14,6 +14,7 @@ import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.nn.BatchNorm;
 import dev.ganlab.nn.Conv2d;
+import dev.ganlab.nn.ConvTranspose2d;
 import dev.ganlab.nn.Dropout2d;
 import dev.ganlab.nn.Init;
 import dev.ganlab.nn.Lambda;
@@ -23,20 +24,41 @@ import dev.ganlab.nn.MinibatchDiscrimination;
 import dev.ganlab.nn.WeightScaling;
 
 /**
- * DCGAN (Radford et al., ICLR 2016) for 28, 32 or 64 px images with 1 or 3 channels, laid out as
- * PyTorch-GAN's reference implementation, and SNDCGAN (its generator with Miyato et al.'s spectrally
- * normalised CNN discriminator).
+ * The DCGAN family for 1 or 3 channel images: DCGAN (Radford et al., ICLR 2016) and SNDCGAN
+ * (compare_gan's, Kurach et al. 2019; Miyato et al. 2018's "standard CNN"). All weights start
+ * N(0, 0.02) and biases 0, and latents are drawn from U(-1, 1), as both official codes
+ * ({@code dcgan.latent=normal} for N(0, I)).
  *
- * <p>Generator: {@code z (N, 100)} -> Linear -> {@code (128, s/4, s/4)} -> BN -> [up 2x, conv 3x3, BN,
- * LeakyReLU 0.2] x 2 (128, then 64 channels) -> conv 3x3 -> tanh -> {@code (C, s, s)}. The paper's
- * transposed convolutions become nearest upsampling + convolution (the engine has no transposed
- * convolution; this also avoids checkerboard artefacts). Weights N(0, 0.02), batch-norm scales
- * N(1, 0.02), the paper's initialisation.
+ * <p>dcgan generator "paper" (default; Radford et al.'s official code, faces/train_uncond_dcgan.py):
+ * {@code z (N, 100)} -> Linear without bias -> {@code C0 s0^2} features -> batch norm over those
+ * features -> ReLU -> reshape {@code (C0, s0, s0)} -> [5x5 stride-2 transposed conv without bias
+ * (padding 2, output padding 1: exactly twice the size), BN, ReLU] -> ... -> 5x5 stride-2
+ * transposed conv to the image channels -> tanh; no batch norm on the output layer. {@code s0} is the
+ * resolution halved while the result stays even and at least 4 (4x4 for 32 and 64 px, 7x7 for
+ * 28 px as the official MNIST model), and the widths halve per layer down to {@code gWidth} = 128 in
+ * the last hidden layer (1024, 512, 256, 128 at 64 px, as the paper's figure 1). Batch-norm scales
+ * start N(1, 0.02) (the code's {@code gain_ifn}). The code's cuDNN deconvolution uses true
+ * convolution (a spatially flipped kernel); with symmetric random initialisation that is the same
+ * family of functions.
  *
- * <p>Discriminator (dcgan): four [conv 3x3 stride 2, LeakyReLU 0.2, Dropout2d 0.25, norm] blocks of
- * 16, 32, 64, 128 channels (no norm on the first), then Linear -> 1 logit. Discriminator (sndcgan):
- * conv 3x3/64, 4x4 s2/64, 3x3/128, 4x4 s2/128, 3x3/256, 4x4 s2/256, 3x3/512, each spectrally
- * normalised with LeakyReLU 0.1, then a spectrally normalised Linear -> 1.
+ * <p>dcgan generator "pytorchgan" (PyTorch-GAN's layout): {@code z} -> Linear -> {@code (w, s/4, s/4)}
+ * -> BN -> [up 2x, conv 3x3, BN, LeakyReLU 0.2] x 2 (w, then w/2 channels) -> conv 3x3 -> tanh.
+ * Batch-norm scales N(1, 0.02); PyTorch-GAN's eps of 0.8 is not copied (see {@link BatchNorm}).
+ *
+ * <p>dcgan discriminator (PyTorch-GAN): four [conv 3x3 stride 2, LeakyReLU 0.2, Dropout2d 0.25, norm]
+ * blocks of 16, 32, 64, 128 channels (no norm on the first), then Linear -> 1 logit.
+ *
+ * <p>sndcgan (compare_gan/architectures/sndcgan.py): G = {@code z (N, 128)} -> Linear (with bias) ->
+ * {@code 512 (s/8)^2} features -> batch norm over those features (before the reshape, as compare_gan)
+ * -> ReLU -> reshape -> three [4x4 stride-2 transposed conv (padding 1), BN, ReLU] with 256, 128, 64
+ * channels -> 3x3 conv (padding 1) to the image channels -> tanh; batch-norm scales start at 1
+ * (compare_gan). compare_gan's last layer is a 3x3 stride-1 "deconvolution", the same family as this
+ * convolution. D = conv 3x3/64, 4x4 s2/128, 3x3/128, 4x4 s2/256, 3x3/256, 4x4 s2/512, 3x3/512
+ * (padding 1, i.e. TensorFlow's 'SAME' on even sizes), each with bias, spectral norm and LeakyReLU
+ * 0.1, then a spectrally normalised Linear -> 1. Miyato et al.'s table 3 lists 64, 64, 128, 128,
+ * 256, 256, 512 channels for the same seven layers; GAN Lab follows compare_gan, whose widths the
+ * large-scale study measured. compare_gan maps tanh to [0, 1] and back to [-1, 1] at D's input: the
+ * same as feeding D the tanh output. Widths scale with {@code gWidth} (64) and {@code dWidth} (64).
  */
 public final class DcganModel implements GanModel {
 
@@ -47,9 +69,13 @@ public final class DcganModel implements GanModel {
     private final Discriminator discriminator;
 
     public DcganModel(DcganConfig cfg, int channels, int resolution) {
-        cfg.validate();
+        cfg.fillDefaults().validate();
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("DCGAN channels must be 1 or 3, got " + channels);
+        }
+        if (cfg.variant.equals("sndcgan") && (resolution % 8 != 0 || resolution < 8 || resolution > 128)) {
+            throw new IllegalArgumentException("SNDCGAN resolution " + resolution
+                    + " must be a multiple of 8 between 8 and 128 (its generator starts at s/8; 32 and 64 are the tested sizes)");
         }
         if (resolution % 4 != 0 || resolution < 8 || resolution > 128) {
             throw new IllegalArgumentException("DCGAN resolution " + resolution
@@ -83,26 +109,93 @@ public final class DcganModel implements GanModel {
 
     @Override
     public Block newGenerator() {
+        if (cfg.variant.equals("sndcgan")) {
+            return sndcganGenerator();
+        }
+        return cfg.generator.equals("paper") ? paperGenerator() : pytorchganGenerator();
+    }
+
+    /**
+     * The paper generator's first spatial size: the resolution halved while the result stays even
+     * and at least 4 (64 -> 4, 32 -> 4, 28 -> 7).
+     */
+    static int paperStartSize(int resolution) {
+        int s = resolution;
+        while (s % 2 == 0 && s / 2 >= 4) {
+            s /= 2;
+        }
+        return s;
+    }
+
+    /** Radford et al.'s generator (see the class comment). */
+    private Block paperGenerator() {
+        int s0 = paperStartSize(resolution);
+        int layers = Integer.numberOfTrailingZeros(resolution / s0); // stride-2 layers
+        long width = (long) cfg.gWidth << (layers - 1);
+        SequentialBlock g = new SequentialBlock();
+        g.add(Linear.builder().setUnits(width * s0 * s0).optBias(false).build());
+        g.add(bn(Init.normal(1, Init.DCGAN_STD)));               // over the projected features, as the code
+        g.add(Lambda.relu());
+        g.add(Lambda.reshape(width, s0, s0));
+        for (int i = 1; i < layers; i++) {
+            width /= 2;
+            g.add(paperDeconv(width));
+            g.add(bn(Init.normal(1, Init.DCGAN_STD)));
+            g.add(Lambda.relu());
+        }
+        g.add(paperDeconv(channels));
+        g.add(Lambda.tanh());
+        return g;
+    }
+
+    /** 5x5 stride-2 transposed conv doubling the size, without bias (batch norm or tanh follows). */
+    private static ConvTranspose2d paperDeconv(long out) {
+        return ConvTranspose2d.builder().setChannels(out).setKernel(5).optStride(2).optPadding(2).optOutputPadding(1)
+                .optBias(false).build();
+    }
+
+    /** PyTorch-GAN's generator (see the class comment). */
+    private Block pytorchganGenerator() {
         int s = resolution / 4;
         int w = cfg.gWidth;
         SequentialBlock g = new SequentialBlock();
         g.add(Linear.builder().setUnits((long) w * s * s).build());
         g.add(Lambda.reshape(w, s, s));
-        g.add(bn());
+        g.add(bn(Init.normal(1, Init.DCGAN_STD)));
         // Nearest 2x upsampling then a 3x3 conv, in one layer (computed without the upsampled tensor).
         g.add(Conv2d.builder().setChannels(w).setKernel(3).optPadding(1).optUpsample2x(true).build());
-        g.add(bn());
+        g.add(bn(Init.normal(1, Init.DCGAN_STD)));
         g.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
         g.add(Conv2d.builder().setChannels(w / 2).setKernel(3).optPadding(1).optUpsample2x(true).build());
-        g.add(bn());
+        g.add(bn(Init.normal(1, Init.DCGAN_STD)));
         g.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
         g.add(Conv2d.builder().setChannels(channels).setKernel(3).optPadding(1).build());
         g.add(Lambda.tanh());
         return g;
     }
 
-    private static BatchNorm bn() {
-        return new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, Init.normal(1, Init.DCGAN_STD));
+    /** compare_gan's SNDCGAN generator (see the class comment). */
+    private Block sndcganGenerator() {
+        int s = resolution / 8;
+        long w = 8L * cfg.gWidth;
+        SequentialBlock g = new SequentialBlock();
+        g.add(Linear.builder().setUnits(w * s * s).build());
+        g.add(bn(Init.ones()));                                 // over the dense features, before the reshape
+        g.add(Lambda.relu());
+        g.add(Lambda.reshape(w, s, s));
+        for (int i = 0; i < 3; i++) {
+            w /= 2;
+            g.add(ConvTranspose2d.builder().setChannels(w).setKernel(4).optStride(2).optPadding(1).build());
+            g.add(bn(Init.ones()));
+            g.add(Lambda.relu());
+        }
+        g.add(Conv2d.builder().setChannels(channels).setKernel(3).optPadding(1).build());
+        g.add(Lambda.tanh());
+        return g;
+    }
+
+    private static BatchNorm bn(ai.djl.training.initializer.Initializer gammaInit) {
+        return new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, gammaInit);
     }
 
     private Discriminator dcganDiscriminator() {
@@ -118,7 +211,7 @@ public final class DcganModel implements GanModel {
                 f.add(new Dropout2d(cfg.dDropout));
             }
             if (i > 0 && norm.equals("batch")) {
-                f.add(new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, Init.normal(1, Init.DCGAN_STD)));
+                f.add(bn(Init.normal(1, Init.DCGAN_STD)));
             } else if (i > 0 && norm.equals("layer")) {
                 f.add(new LayerNorm());
             }
@@ -130,9 +223,11 @@ public final class DcganModel implements GanModel {
 
     private Discriminator snDiscriminator() {
         SequentialBlock f = new SequentialBlock();
-        int[][] layers = {{64, 3, 1}, {64, 4, 2}, {128, 3, 1}, {128, 4, 2}, {256, 3, 1}, {256, 4, 2}, {512, 3, 1}};
+        int d = cfg.dWidth;
+        // {width multiple, kernel, stride} of compare_gan's seven convolutions
+        int[][] layers = {{1, 3, 1}, {2, 4, 2}, {2, 3, 1}, {4, 4, 2}, {4, 3, 1}, {8, 4, 2}, {8, 3, 1}};
         for (int[] l : layers) {
-            f.add(Conv2d.builder().setChannels(l[0]).setKernel(l[1]).optStride(l[2]).optPadding(1)
+            f.add(Conv2d.builder().setChannels((long) l[0] * d).setKernel(l[1]).optStride(l[2]).optPadding(1)
                     .optScaling(WeightScaling.SPECTRAL).build());
             f.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
         }
@@ -157,6 +252,13 @@ public final class DcganModel implements GanModel {
     @Override
     public Shape latentShape(int batch) {
         return new Shape(batch, cfg.latentDim);
+    }
+
+    /** Latents from U(-1, 1) (the papers' codes) or N(0, I), as {@code dcgan.latent} says. */
+    @Override
+    public NDArray sampleLatent(NDManager manager, int batch) {
+        return cfg.latent.equals("uniform") ? manager.randomUniform(-1f, 1f, latentShape(batch))
+                : manager.randomNormal(latentShape(batch));
     }
 
     @Override
