@@ -80,6 +80,62 @@ class SymmetricAlgebraTest {
     }
 
     @Test
+    void eigenvaluesAtTheSizeWhereTheProductReadsFourRowsAtATime() {
+        // H2 H1 diag(lambda) H1 H2 with Householder reflections H = I - 2 u u^T: built in O(d^2), dense,
+        // eigenvalues lambda; large enough (d > 1024) for the four-row matrix-vector kernel.
+        int d = 1100;
+        Random r = new Random(5);
+        double[] lambda = new double[d];
+        for (int i = 0; i < d; i++) {
+            lambda[i] = i % 13 == 0 ? 0 : r.nextGaussian() * 3;
+        }
+        double[][] m = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            m[i][i] = lambda[i];
+        }
+        reflect(m, unit(r, d));
+        reflect(m, unit(r, d));
+        double[] got = SymmetricAlgebra.eigenvalues(m);
+        double[] expected = lambda.clone();
+        Arrays.sort(expected);
+        Arrays.sort(got);
+        assertArrayEquals(expected, got, 1e-10);
+    }
+
+    /** m := H m H for H = I - 2 u u^T and unit u: m - 2 u (m u)^T - 2 (m u) u^T + 4 (u.m u) u u^T. */
+    private static void reflect(double[][] m, double[] u) {
+        int d = u.length;
+        double[] mu = new double[d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                mu[i] += m[i][j] * u[j];
+            }
+        }
+        double umu = 0;
+        for (int i = 0; i < d; i++) {
+            umu += u[i] * mu[i];
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                m[i][j] += -2 * u[i] * mu[j] - 2 * mu[i] * u[j] + 4 * umu * u[i] * u[j];
+            }
+        }
+    }
+
+    private static double[] unit(Random r, int d) {
+        double[] u = new double[d];
+        double norm = 0;
+        for (int i = 0; i < d; i++) {
+            u[i] = r.nextGaussian();
+            norm += u[i] * u[i];
+        }
+        for (int i = 0; i < d; i++) {
+            u[i] /= Math.sqrt(norm);
+        }
+        return u;
+    }
+
+    @Test
     void congruenceMatchesTheDefinition() {
         Random r = new Random(4);
         double[][] l = SymmetricAlgebra.cholesky(gram(r, D + 5, D), D);
