@@ -10,9 +10,10 @@ import java.util.stream.IntStream;
  * of a symmetric matrix. Matrices are row-major {@code n x n} arrays; symmetric inputs are read from
  * their lower triangle only.
  *
- * <p>Why not a library: the engine (DJL 0.29 on PyTorch) has no eigh or Cholesky, and EJML 0.44's
- * symmetric eigenvalues of a 2,048 matrix took 13.5 s for the tridiagonal reduction alone on this
- * project's 2-core machine (its multithreaded variant no faster). The kernels here are the textbook
+ * <p>Why not a library: the engine (DJL 0.29 on PyTorch) has no eigh or Cholesky (a TorchScript
+ * {@code torch.linalg.eigvalsh} through the engine took 9-10 s for one 2,048 matrix here), and EJML
+ * 0.44's tridiagonal reduction of a 2,048 matrix alone took 13.5 s on this project's 2-core machine
+ * (its multithreaded variant 14.1 s; both at load average about 4, where numpy's eigvalsh took 1.2 s). The kernels here are the textbook
  * blocked algorithms (Golub &amp; Van Loan, "Matrix Computations", 4th ed.: right-looking block
  * Cholesky, section 4.2.9; Householder tridiagonalisation with the blocked "V W^T + W V^T" update of
  * LAPACK's dsytrd/dlatrd, section 8.3.1) written so that every inner loop is a contiguous
