@@ -11,9 +11,9 @@ import java.util.stream.IntStream;
  * their lower triangle only.
  *
  * <p>Why not a library: the engine (DJL 0.29 on PyTorch) has no eigh or Cholesky (a TorchScript
- * {@code torch.linalg.eigvalsh} through the engine took 9-10 s for one 2,048 matrix here), and EJML
- * 0.44's tridiagonal reduction of a 2,048 matrix alone took 13.5 s on this project's 2-core machine
- * (its multithreaded variant 14.1 s; both at load average about 4, where numpy's eigvalsh took 1.2 s). The kernels here are the textbook
+ * {@code torch.linalg.eigvalsh} through the engine took 9-10 s for one 2,048 matrix on this project's
+ * 2-core machine at load average 8, where numpy's eigvalsh took 1.2 s), and EJML 0.44's tridiagonal
+ * reduction of a 2,048 matrix alone took 13.5 s (its multithreaded variant 14.1 s) at load average 4. The kernels here are the textbook
  * blocked algorithms (Golub &amp; Van Loan, "Matrix Computations", 4th ed.: right-looking block
  * Cholesky, section 4.2.9; Householder tridiagonalisation with the blocked "V W^T + W V^T" update of
  * LAPACK's dsytrd/dlatrd, section 8.3.1) written so that every inner loop is a contiguous
