@@ -37,8 +37,9 @@ public final class FidBenchmark {
     static final Path PYTHON = Path.of("/usr/bin/python3");
 
     /**
-     * Figures of one run. Times are medians over {@code repeat} runs; a peer route is null when it
-     * could not run, and {@code peerNote} then says why.
+     * Figures of one run. Times are medians over {@code repeat} rounds (each round: GAN Lab's distance,
+     * then one run of every peer route); a peer route is null when it could not run, and
+     * {@code peerNote} then says why.
      */
     public record Result(int n, int dims, int repeat, int threads, double statsSeconds, double distanceSeconds,
             double[] distanceRuns, double fid, Route scipy, Route numpyEigh, Route numpyCholesky, String peerNote,
@@ -98,32 +99,44 @@ public final class FidBenchmark {
         GaussianStats sb = GaussianStats.of(b);
         long t2 = System.nanoTime();
         warmUp(sa, sb);
+        // Rounds alternate GAN Lab and the peer (one run of each route per round), so that a change in
+        // the machine's load during the benchmark falls on both sides alike.
         double[] runs = new double[repeat];
         double fid = 0;
-        for (int i = 0; i < repeat; i++) {
-            long s = System.nanoTime();
-            fid = FrechetDistance.distance(sa, sb);
-            runs[i] = (System.nanoTime() - s) / 1e9;
-        }
-        Route scipy = null;
-        Route eigh = null;
-        Route chol = null;
-        String note = null;
-        if (peer) {
-            PeerOutcome p = runPeer(sa, sb, repeat);
-            note = p.note;
-            if (p.json != null) {
-                scipy = route(p.json, "scipy");
-                eigh = route(p.json, "numpy_eigh");
-                chol = route(p.json, "numpy_cholesky");
-                if (scipy == null) {
-                    note = "scipy is not importable by " + PYTHON + " ("
-                            + p.json.get("scipy_missing").getAsString() + "): no scipy figure";
+        List<JsonObject> peerRounds = new ArrayList<>();
+        String note = peer ? null : "not run (--no-peer)";
+        Path dir = null;
+        try {
+            if (peer) {
+                dir = Files.createTempDirectory("ganlab-fid-bench");
+                writeStats(dir, sa, sb);
+            }
+            for (int i = 0; i < repeat; i++) {
+                long s = System.nanoTime();
+                fid = FrechetDistance.distance(sa, sb);
+                runs[i] = (System.nanoTime() - s) / 1e9;
+                if (note == null) {
+                    PeerOutcome p = runPeer(dir);
+                    note = p.note;
+                    if (p.json != null) {
+                        peerRounds.add(p.json);
+                    }
                 }
             }
+        } catch (IOException e) {
+            note = "skipped: " + e.getMessage();
+        } finally {
+            deleteQuietly(dir);
+        }
+        Route scipy = route(peerRounds, "scipy");
+        Route eigh = route(peerRounds, "numpy_eigh");
+        Route chol = route(peerRounds, "numpy_cholesky");
+        if (!peerRounds.isEmpty() && scipy == null) {
+            note = "scipy is not importable by " + PYTHON + " (" + peerRounds.get(0).get("scipy_missing").getAsString()
+                    + "): no scipy figure";
         }
         return new Result(n, dims, repeat, GanLab.threads(), ((t1 - t0) + (t2 - t1)) / 2e9, median(runs), runs, fid,
-                scipy, eigh, chol, note, loadBefore, loadAverage());
+                scipy, eigh, chol, peer ? note : null, loadBefore, loadAverage());
     }
 
     /**
@@ -146,23 +159,24 @@ public final class FidBenchmark {
 
     private record PeerOutcome(JsonObject json, String note) {}
 
-    /** Writes the statistics as .npy files and runs fid_peer.py on them. */
-    private static PeerOutcome runPeer(GaussianStats sa, GaussianStats sb, int repeat) {
+    private static void writeStats(Path dir, GaussianStats sa, GaussianStats sb) throws IOException {
+        int d = sa.dim();
+        Npy.writeFloat64(dir.resolve("mu1.npy"), new int[] {d}, sa.mean());
+        Npy.writeFloat64(dir.resolve("cov1.npy"), new int[] {d, d}, sa.cov());
+        Npy.writeFloat64(dir.resolve("mu2.npy"), new int[] {d}, sb.mean());
+        Npy.writeFloat64(dir.resolve("cov2.npy"), new int[] {d, d}, sb.cov());
+    }
+
+    /** One round of fid_peer.py (each route once) on the statistics in {@code dir}. */
+    private static PeerOutcome runPeer(Path dir) {
         Path script = DataPaths.home().resolve("environment/bench/fid_peer.py");
         if (!Files.isRegularFile(script) || !Files.isExecutable(PYTHON)) {
             return new PeerOutcome(null, "skipped: " + script + " or " + PYTHON + " missing");
         }
-        Path dir = null;
         try {
-            dir = Files.createTempDirectory("ganlab-fid-bench");
-            int d = sa.dim();
-            Npy.writeFloat64(dir.resolve("mu1.npy"), new int[] {d}, sa.mean());
-            Npy.writeFloat64(dir.resolve("cov1.npy"), new int[] {d, d}, sa.cov());
-            Npy.writeFloat64(dir.resolve("mu2.npy"), new int[] {d}, sb.mean());
-            Npy.writeFloat64(dir.resolve("cov2.npy"), new int[] {d, d}, sb.cov());
             String threads = Integer.toString(GanLab.threads());
             ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.toString(), dir.toString(),
-                    "--repeat", Integer.toString(repeat), "--threads", threads).redirectErrorStream(true);
+                    "--repeat", "1", "--threads", threads).redirectErrorStream(true);
             for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
                 pb.environment().put(v, threads);
             }
@@ -181,22 +195,25 @@ public final class FidBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new PeerOutcome(null, "interrupted");
-        } finally {
-            deleteQuietly(dir);
         }
     }
 
-    private static Route route(JsonObject json, String name) {
-        JsonElement e = json.get(name);
-        if (e == null || !e.isJsonObject()) {
+    /** A route's runs over the peer's rounds, or null when a round lacks it. */
+    private static Route route(List<JsonObject> rounds, String name) {
+        if (rounds.isEmpty()) {
             return null;
         }
-        JsonObject o = e.getAsJsonObject();
-        double[] runs = new double[o.getAsJsonArray("seconds").size()];
+        double[] runs = new double[rounds.size()];
+        double value = 0;
         for (int i = 0; i < runs.length; i++) {
-            runs[i] = o.getAsJsonArray("seconds").get(i).getAsDouble();
+            JsonElement e = rounds.get(i).get(name);
+            if (e == null || !e.isJsonObject()) {
+                return null;
+            }
+            runs[i] = e.getAsJsonObject().getAsJsonArray("seconds").get(0).getAsDouble();
+            value = e.getAsJsonObject().get("value").getAsDouble();
         }
-        return new Route(o.get("median").getAsDouble(), runs, o.get("value").getAsDouble());
+        return new Route(median(runs), runs, value);
     }
 
     private static double median(double[] v) {
