@@ -22,13 +22,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ganlab bench}: training-step speed, overhead, compute efficiency and memory of a model, with
- * the same DCGAN step in Python PyTorch as a reference peer; or {@code --op fid}.
+ * the same DCGAN step in Python PyTorch as a reference peer; or {@code --op fid}, the FID statistics
+ * and distance, with scipy's and numpy's distance on the same statistics as peers.
  */
 @Command(name = "bench", description = "Benchmark training steps (images/s, ms/step, overhead, GFLOP/s, memory) or FID.",
         footer = {"", "Examples:",
             "  ganlab bench --model dcgan --resolution 32 --batch 64 --steps 50",
             "  ganlab bench --model dcgan --resolution 32 --batch 64 --steps 2000 --profile-steps 0   (memory flatness)",
-            "  ganlab bench --op fid --n 10000 --dims 2048"})
+            "  ganlab bench --op fid --n 10000 --dims 2048   (also times scipy's and numpy's routes on the same statistics)"})
 public final class BenchCommand implements Runnable {
 
     @Mixin CommonOptions common;
@@ -58,7 +59,7 @@ public final class BenchCommand implements Runnable {
             description = "Steps under the engine profiler for the overhead figure (0 = skip).")
     int profileSteps;
 
-    @Option(names = "--no-peer", description = "Do not run the Python PyTorch peer (dcgan only).")
+    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, scipy/numpy for fid).")
     boolean noPeer;
 
     @Option(names = "--n", defaultValue = "10000", description = "FID: feature rows per set.")
@@ -67,6 +68,10 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--dims", defaultValue = "2048", description = "FID: feature dimension.")
     int dims;
 
+    @Option(names = "--repeat", defaultValue = "3",
+            description = "FID: distances timed on each side, medians reported (default ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
@@ -74,7 +79,10 @@ public final class BenchCommand implements Runnable {
     public void run() {
         common.apply();
         if (op.equals("fid")) {
-            FidBenchmark.Result r = FidBenchmark.run(n, dims);
+            if (repeat < 1) {
+                throw new UserError("--repeat " + repeat + " must be at least 1");
+            }
+            FidBenchmark.Result r = FidBenchmark.run(n, dims, repeat, !noPeer);
             System.out.println(r.report());
             if (json != null) {
                 AtomicFiles.writeString(json, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(r));

@@ -14,13 +14,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -33,9 +30,11 @@ import tech.tablesaw.api.Table;
  * losses, and the evaluation's FID/KID/... when the run scored itself at the end).
  *
  * <p>Status is one of {@link #STATUSES}. A status file that says running is believed only while its
- * process is alive; otherwise the run was {@code interrupted} (killed, machine restarted) and resuming
- * it continues from its last checkpoint. A folder a sweep planned but never started is
- * {@code pending}; {@code failed} means its worker ended with an error (the message says which).
+ * process can be alive (see {@link RunStatus#liveStatus}); otherwise the run {@code crashed} (killed
+ * by the OOM killer or kill -9, machine restarted) and resuming it continues from its last checkpoint.
+ * {@code interrupted} is a run that was stopped and checkpointed cleanly. A folder a sweep planned but
+ * never started is {@code pending}; {@code failed} means its worker ended with an error (the message
+ * says which).
  */
 public final class RunInfo {
 
@@ -45,8 +44,10 @@ public final class RunInfo {
     public static final String DIVERGED = "diverged";
     public static final String INTERRUPTED = "interrupted";
     public static final String FAILED = "failed";
+    public static final String CRASHED = RunStatus.CRASHED;
     /** Every status a run can be in. */
-    public static final List<String> STATUSES = List.of(PENDING, RUNNING, FINISHED, DIVERGED, INTERRUPTED, FAILED);
+    public static final List<String> STATUSES = List.of(PENDING, RUNNING, FINISHED, DIVERGED, INTERRUPTED, CRASHED,
+            FAILED);
 
     /** Sample grids as the trainer names them (zero-padded steps, so names sort by step). */
     private static final Pattern SAMPLE_GRID = Pattern.compile("step-\\d+\\.png");
@@ -103,40 +104,13 @@ public final class RunInfo {
 
     /**
      * The status a status file stands for: its own word, except that "running" whose process is gone
-     * means interrupted, and no file at all means the run has not started (pending).
+     * means crashed, and no file at all means the run has not started (pending).
      */
     static String interpret(RunStatus st) {
         if (st == null || st.status == null) {
             return PENDING;
         }
-        if (st.status.equals(RUNNING) && !processAlive(st.pid, st.updated)) {
-            return INTERRUPTED;
-        }
-        return st.status;
-    }
-
-    /**
-     * Whether the process that wrote a status is alive. A live process with that pid that started
-     * after the status was last written is another process that reused the number.
-     */
-    static boolean processAlive(long pid, String updated) {
-        if (pid <= 0) {
-            return false;
-        }
-        Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (h.isEmpty()) {
-            return false;
-        }
-        Optional<Instant> started = h.get().info().startInstant();
-        if (started.isEmpty() || updated == null) {
-            return true;
-        }
-        try {
-            // Start times are reported at a coarse resolution: allow a second of slack.
-            return !started.get().isAfter(Instant.parse(updated).plusSeconds(1));
-        } catch (DateTimeParseException e) {
-            return true;
-        }
+        return st.liveStatus();
     }
 
     private static RunSpec readSpecOrNull(Path file) {

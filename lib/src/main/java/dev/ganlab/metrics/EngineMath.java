@@ -70,14 +70,4 @@ final class EngineMath {
             return d.toType(DataType.FLOAT64, false).toDoubleArray();
         }
     }
-
-    /** {@code r s r} for square row-major {@code d x d} matrices. */
-    static double[] sandwich(double[] r, double[] s, int d) {
-        GanLab.noGradOnThisThread();
-        try (NDManager m = GanLab.newManager()) {
-            NDArray a = m.create(r, new Shape(d, d));
-            NDArray b = m.create(s, new Shape(d, d));
-            return a.matMul(b).matMul(a).toDoubleArray();
-        }
-    }
 }

@@ -197,7 +197,7 @@ public final class RunFolder {
             } else {
                 steps.append(c.steps);
             }
-            state.append(r.status == null ? "" : r.status.status);
+            state.append(r.status == null ? "" : r.status.liveStatus());
             checkpoint.append(r.checkpointStep);
             eval.append(c == null || c.eval.metrics.isBlank() ? "none" : c.eval.metrics + " on " + (c.eval.n == 0 ? "auto (256-2000)" : c.eval.n)
                     + " images, " + (c.eval.every > 0 ? "every " + c.eval.every + " steps" : "at the end"));
@@ -236,7 +236,7 @@ public final class RunFolder {
     @Override
     public String toString() {
         String what = config == null ? "?" : config.model + " " + config.loss + " on " + config.data;
-        return name + " (" + what + ", " + (status == null ? "no status" : status.status) + ", checkpoint step "
+        return name + " (" + what + ", " + (status == null ? "no status" : status.liveStatus()) + ", checkpoint step "
                 + checkpointStep + ")" + (problem == null ? "" : ": " + problem);
     }
 }

@@ -63,7 +63,7 @@ class RunRegistryTest {
     }
 
     @Test
-    void statusesAreReadAndARunningRunWithoutItsProcessIsInterrupted() throws Exception {
+    void statusesAreReadAndARunningRunWithoutItsProcessHasCrashed() throws Exception {
         Path finished = writeRun(tmp.resolve("finished"), config("ns", 1), RunInfo.FINISHED, 30);
         Path diverged = writeRun(tmp.resolve("diverged"), config("ns", 2), RunInfo.DIVERGED, Double.NaN);
         assertEquals(RunInfo.FINISHED, RunInfo.read(finished, "f").status());
@@ -80,12 +80,12 @@ class RunRegistryTest {
         gone.waitFor();
         writeStatus(live, RunInfo.RUNNING, gone.pid(), java.time.Instant.now().toString());
         RunInfo dead = RunInfo.read(live, "l");
-        assertEquals(RunInfo.INTERRUPTED, dead.status(), "its process has exited");
+        assertEquals(RunInfo.CRASHED, dead.status(), "its process has exited without a final status");
         assertTrue(!dead.isDone());
 
         // A live process with the recorded pid that started after the status was written is another one.
         writeStatus(live, RunInfo.RUNNING, ProcessHandle.current().pid(), "2001-01-01T00:00:00Z");
-        assertEquals(RunInfo.INTERRUPTED, RunInfo.read(live, "l").status());
+        assertEquals(RunInfo.CRASHED, RunInfo.read(live, "l").status());
 
         Path planned = tmp.resolve("planned");
         new RunSpec("planned", "s", planned, "auto", Map.of("loss", "hinge"), TrainConfig.fromJson(

@@ -30,6 +30,39 @@ class FrechetDistanceTest {
     }
 
     @Test
+    void singularReferenceSideGivesScipysValue() {
+        // tr sqrt(S1 S2) = tr sqrt(S2 S1): the singular set as the factored (reference) side.
+        FeatureMatrix a = Fixtures.matrix("features_a.npy");
+        FeatureMatrix small = Fixtures.matrix("features_small.npy");
+        double expected = REF.get("fid_a_small").getAsDouble();
+        assertEquals(expected, FrechetDistance.fid(small, a), 1e-6 * expected);
+    }
+
+    @Test
+    void closedFormAtBlockedMultithreadedSizeWithBothCovariancesSingular() {
+        // d = 300 spans several Cholesky/tridiagonal blocks and runs the threaded kernels; both
+        // covariances have zero eigenvalues (in different directions), as with constant features.
+        int d = 300;
+        Random r = new Random(17);
+        double[] q = randomOrthogonal(d, r);
+        double[] a = new double[d];
+        double[] b = new double[d];
+        for (int i = 0; i < d; i++) {
+            a[i] = i % 7 == 0 ? 0 : 0.1 + 5 * r.nextDouble();
+            b[i] = i % 11 == 3 ? 0 : 0.1 + 5 * r.nextDouble();
+        }
+        double[] mu1 = new double[d];
+        double[] mu2 = new double[d];
+        mu2[5] = 1.5;
+        double expected = 1.5 * 1.5;
+        for (int i = 0; i < d; i++) {
+            expected += a[i] + b[i] - 2 * Math.sqrt(a[i] * b[i]);
+        }
+        double got = FrechetDistance.distance(mu1, rotate(q, a, d), mu2, rotate(q, b, d));
+        assertEquals(expected, got, 1e-6 * expected);
+    }
+
+    @Test
     void setWithItselfIsZero() {
         FeatureMatrix a = Fixtures.matrix("features_a.npy");
         assertEquals(0, FrechetDistance.fid(a, a), 1e-8);
