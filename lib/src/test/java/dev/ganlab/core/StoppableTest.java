@@ -1,0 +1,78 @@
+package dev.ganlab.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** An interrupt of the caller becomes a stop request; the work ends in its own time and is not interrupted. */
+class StoppableTest {
+
+    @Test
+    void anInterruptOfTheCallerIsAStopRequestTheWorkAnswers() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger stopCalls = new AtomicInteger();
+        AtomicReference<Object> result = new AtomicReference<>();
+        AtomicReference<Boolean> callerFlagAfter = new AtomicReference<>();
+        AtomicReference<Boolean> workInterrupted = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            result.set(Stoppable.run("test", stopCalls::incrementAndGet, () -> {
+                started.countDown();
+                long steps = 0;
+                while (!Stoppable.stopRequested()) {
+                    steps++;
+                    Thread.onSpinWait();
+                }
+                // After the request: the work is not interrupted, so its clean-up (file writes) can run.
+                workInterrupted.set(Thread.currentThread().isInterrupted());
+                return "stopped after " + (steps > 0 ? "some" : "no") + " steps";
+            }));
+            callerFlagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        caller.interrupt();
+        caller.join(30_000);
+        assertFalse(caller.isAlive(), "the call returned after the stop request");
+        assertEquals("stopped after some steps", result.get());
+        assertEquals(1, stopCalls.get(), "the stop callback runs once");
+        assertFalse(workInterrupted.get(), "the work's thread is never interrupted");
+        assertTrue(callerFlagAfter.get(), "the caller's interrupt flag is set again on return");
+    }
+
+    @Test
+    void exceptionsOfTheWorkReachTheCallerAndNestedCallsShareTheThread() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Stoppable.run("test", null, () -> { throw new IllegalStateException("boom"); }));
+        assertEquals("boom", e.getMessage());
+        Thread caller = Thread.currentThread();
+        Thread[] seen = new Thread[2];
+        Stoppable.run("outer", null, () -> {
+            seen[0] = Thread.currentThread();
+            return Stoppable.run("inner", null, () -> seen[1] = Thread.currentThread());
+        });
+        assertNotSame(caller, seen[0], "the work runs on its own thread");
+        assertSame(seen[0], seen[1], "a call from inside the work runs inline");
+        assertFalse(Stoppable.stopRequested(), "outside run() nothing is requested");
+    }
+
+    @Test
+    void aCallerInterruptedBeforehandStopsTheWorkAtOnce() {
+        Thread.currentThread().interrupt();
+        try {
+            boolean seen = Stoppable.run("test", null, Stoppable::stopRequested);
+            assertTrue(seen, "the work sees the request from its start");
+            assertTrue(Thread.currentThread().isInterrupted(), "and the flag is back on return");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+}
