@@ -408,7 +408,6 @@ public final class GanTrainer implements AutoCloseable {
      * Calling {@code train()} again, on this trainer or a new {@link #reopen}, continues exactly.
      */
     public RunStatus train() {
-        stopRequested = false;
         return Stoppable.run("train", this::requestStop, this::trainHere);
     }
 
@@ -433,6 +432,7 @@ public final class GanTrainer implements AutoCloseable {
         try {
             while (step < cfg.steps) {
                 if (stopRequested || Stoppable.stopRequested()) {
+                    stopRequested = false; // answered: a later train() call continues the run
                     checkpoint();
                     releaseBackgroundResources();
                     setStatus("interrupted", "stopped at step " + step + "; train() continues from here");
