@@ -42,9 +42,7 @@ import tech.tablesaw.api.Table;
  * <p><b>Stopping.</b> Interrupting the calling thread (a notebook's interrupt), or the end of this
  * process, stops the workers; each checkpoints and records status interrupted (a worker stopped before
  * its run could record anything is marked interrupted by the executor), and the call returns once no
- * worker process is left, with the caller's interrupt flag set. The sweep's own loop runs on a thread
- * of its own ({@link Stoppable}), so the interrupt reaches it as a stop request and not in the middle
- * of a progress display or a status file read.
+ * worker process is left, with the caller's interrupt flag set.
  *
  * <p>The sweep's folder holds {@code sweep.json} (the spec, base inline), one folder per run (named by
  * its id: {@code loss=ns,reg=sn,seed=1}) with {@code run-spec.json}, the run's usual files and
@@ -172,7 +170,7 @@ public final class Sweep {
                         // a timeout: time to report progress; a failed future is collected below
                     }
                 }
-                if (stop.isDone()) {
+                if (Stoppable.stopRequested() || stop.isDone()) { // an interrupt outside the wait
                     interrupted = true;
                     break;
                 }

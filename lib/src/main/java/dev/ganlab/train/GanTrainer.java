@@ -399,9 +399,9 @@ public final class GanTrainer implements AutoCloseable {
      * (interrupt, shutdown, {@link #requestStop()}); checkpoints before returning. Without monitors, a
      * live notebook display is used inside a Jupyter kernel and console progress lines elsewhere.
      *
-     * <p><b>Interrupts</b> (a notebook's stop button interrupts the cell's thread): the steps run on a
-     * thread of their own ({@link Stoppable}), so the interrupt becomes a stop request; the step in
-     * progress finishes, the loop checkpoints (atomically), records status {@code interrupted} with the
+     * <p><b>Interrupts</b> (a notebook's stop button interrupts the cell's thread) become a stop request
+     * ({@link Stoppable}) seen between steps: the step in progress finishes (the batch loader waits out
+     * the interrupt), the loop checkpoints (atomically), records status {@code interrupted} with the
      * step, stops the batch prefetching thread and the evaluator, says "stopped at step N; train()
      * continues from here" in the live display and returns, leaving the caller's interrupt flag set.
      * An evaluation running at that moment is abandoned (its values are missing from that step's row).

@@ -2,7 +2,6 @@ package dev.ganlab.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** An interrupt of the caller becomes a stop request; the work ends in its own time and is not interrupted. */
+/** An interrupt of the caller becomes a stop request; the work ends in its own time, its clean-up not interrupted. */
 class StoppableTest {
 
     @Test
@@ -26,14 +25,12 @@ class StoppableTest {
         Thread caller = new Thread(() -> {
             result.set(Stoppable.run("test", stopCalls::incrementAndGet, () -> {
                 started.countDown();
-                long steps = 0;
                 while (!Stoppable.stopRequested()) {
-                    steps++;
                     Thread.onSpinWait();
                 }
-                // After the request: the work is not interrupted, so its clean-up (file writes) can run.
+                // After the request is taken: the flag is clear, so the clean-up's file writes can run.
                 workInterrupted.set(Thread.currentThread().isInterrupted());
-                return "stopped after " + (steps > 0 ? "some" : "no") + " steps";
+                return "stopped";
             }));
             callerFlagAfter.set(Thread.currentThread().isInterrupted());
         });
@@ -42,14 +39,14 @@ class StoppableTest {
         caller.interrupt();
         caller.join(30_000);
         assertFalse(caller.isAlive(), "the call returned after the stop request");
-        assertEquals("stopped after some steps", result.get());
+        assertEquals("stopped", result.get(), "the call returns the work's result");
         assertEquals(1, stopCalls.get(), "the stop callback runs once");
-        assertFalse(workInterrupted.get(), "the work's thread is never interrupted");
+        assertFalse(workInterrupted.get(), "the flag is clear once the request is taken");
         assertTrue(callerFlagAfter.get(), "the caller's interrupt flag is set again on return");
     }
 
     @Test
-    void exceptionsOfTheWorkReachTheCallerAndNestedCallsShareTheThread() {
+    void exceptionsOfTheWorkReachTheCallerAndTheWorkRunsOnTheCallingThread() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Stoppable.run("test", null, () -> { throw new IllegalStateException("boom"); }));
         assertEquals("boom", e.getMessage());
@@ -59,7 +56,7 @@ class StoppableTest {
             seen[0] = Thread.currentThread();
             return Stoppable.run("inner", null, () -> seen[1] = Thread.currentThread());
         });
-        assertNotSame(caller, seen[0], "the work runs on its own thread");
+        assertSame(caller, seen[0], "the work runs on the calling thread (the engine's NaN on other threads)");
         assertSame(seen[0], seen[1], "a call from inside the work runs inline");
         assertFalse(Stoppable.stopRequested(), "outside run() nothing is requested");
     }
