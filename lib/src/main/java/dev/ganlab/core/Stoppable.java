@@ -10,16 +10,18 @@ import java.util.function.Supplier;
  * that the work answers at its next safe point (a step boundary, a batch), and the call then returns
  * normally (or, for work with nothing to save, throws {@link StoppedException}).
  *
- * <p>The work polls {@link #stopRequested()}, which takes the thread's interrupt flag into the request
- * and clears it: the clean-up that follows (a checkpoint) then writes files with the flag clear, since
+ * <p>In GAN Lab's kernel the stop button does not interrupt the thread while such a call runs: the
+ * kernel patch calls the call's stop hook instead ({@link #HOOK_PREFIX}). Elsewhere (another kernel,
+ * a plain interrupt) the work polls {@link #stopRequested()}, which takes the thread's interrupt flag
+ * into the request and clears it: the clean-up that follows (a checkpoint) then writes files with the flag clear, since
  * an interrupted thread's writes through NIO channels fail with ClosedByInterruptException. On return
  * the flag is set again, so an enclosing loop in the same cell stops too.
  *
  * <p>The work runs on the calling thread. (A first version ran it on a thread of its own, so that no
  * interrupt could reach it at all; but training on a thread other than the one that loaded the engine
  * gave NaN losses from step 2 in 6 of 9 Fashion-MNIST runs on the busy test machine, against 0 of 5 on
- * the loading thread - an engine matter this change does not touch. What remains: an interrupt that
- * lands during a file write between two polls fails that write, and the call ends with its error;
+ * the loading thread - an engine matter this change does not touch. What remains, for interrupts
+ * without the hook: one that lands during a file write between two polls fails that write, and the call ends with its error;
  * files are written atomically, so the run resumes from its last checkpoint.)
  *
  * <p>A call made from inside such work (an evaluation during training) shares its stop request.
@@ -33,15 +35,28 @@ public final class Stoppable {
         }
     }
 
-    private static final class Request {
-        boolean stop;
+    /**
+     * Where GAN Lab's kernel patch looks for a thread's stop hook before interrupting it: the system
+     * property {@code ganlab.stop.<thread id>} holding a {@link Runnable} (a JDK-level place both the
+     * kernel's and the library's class loaders see). While a hook is registered the kernel calls it
+     * instead of interrupting the cell's thread, so no interrupt reaches file writes at all.
+     */
+    public static final String HOOK_PREFIX = "ganlab.stop.";
+
+    private static final class Request implements Runnable {
+        volatile boolean stop;
         final List<Runnable> onStop = new CopyOnWriteArrayList<>();
 
-        void fire() {
+        synchronized void fire() {
             if (!stop) {
                 stop = true;
                 onStop.forEach(Runnable::run);
             }
+        }
+
+        @Override
+        public void run() {
+            fire();
         }
     }
 
@@ -73,9 +88,12 @@ public final class Stoppable {
             request.onStop.add(onStop);
         }
         CURRENT.set(request);
+        String hook = HOOK_PREFIX + Thread.currentThread().getId();
+        System.getProperties().put(hook, request);
         try {
             return work.get();
         } finally {
+            System.getProperties().remove(hook);
             CURRENT.remove();
             if (request.stop || Thread.interrupted()) {
                 Thread.currentThread().interrupt();

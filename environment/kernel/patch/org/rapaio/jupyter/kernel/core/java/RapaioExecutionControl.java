@@ -31,6 +31,8 @@ import jdk.jshell.spi.SPIResolutionException;
  *       so every later cell "succeeded" without running: no output at all. Here {@link #stop()}
  *       leaves the executor alone (JShell means "stop the running snippet" by it, which
  *       {@link #interrupt()} does), and only {@link #close()} shuts it down.</li>
+ *   <li>A thread running a GAN Lab long call is asked to stop through the call's stop hook rather
+ *       than interrupted (see {@code Snippet.interruptThread}).</li>
  *   <li>The original answered at once, while the cell's code could still be running (a training
  *       loop writing its checkpoint, worker processes still up); the next cell then raced with it.
  *       Here the first interrupt interrupts the snippet's thread and <em>waits</em> for the code to
@@ -72,9 +74,21 @@ public class RapaioExecutionControl extends DirectExecutionControl {
             Thread.interrupted();
         }
 
+        /**
+         * Asks the snippet's code to stop: through the stop hook GAN Lab registers while a long call
+         * (training, a sweep, an evaluation) runs on the thread (system property
+         * {@code ganlab.stop.<thread id>}, see dev.ganlab.core.Stoppable), else by interrupting the
+         * thread. The hook lets the call stop at its next step without an interrupt flag that would
+         * make its checkpoint's file writes fail (ClosedByInterruptException).
+         */
         synchronized void interruptThread() {
             if (thread != null) {
-                thread.interrupt();
+                Object hook = System.getProperties().get("ganlab.stop." + thread.getId());
+                if (hook instanceof Runnable stop) {
+                    stop.run();
+                } else {
+                    thread.interrupt();
+                }
             }
         }
     }
