@@ -38,11 +38,11 @@ except ImportError as e:  # pragma: no cover - environment problem
 
 KERNEL = os.environ.get("GANLAB_KERNEL_NAME", "ganlab")
 
-# Bounds from the interrupt to the execute_reply. Measured on the 2-core machine while ~9 other builds
-# ran on it (load average 23-28): training 5.1 and 5.7 s (the step in progress at several seconds a
-# step under that load, the 150 ms monitor pause, a checkpoint, the display's last update), a sweep
-# 3.1 s (SIGTERM to two worker JVMs; each ends its step, checkpoints and exits). Three times the
-# worst measured figure, and more for the sweep whose workers may still be starting their JVMs.
+# Bounds from the interrupt to the execute_reply. Measured on the 2-core machine while other builds
+# ran on it (load average 16-28): training 0.4-1.0 s (the step in progress, the 150 ms monitor pause,
+# a checkpoint, the display's last update; 5.7 s at worst in an earlier version), a sweep 1.5-4.4 s
+# (SIGTERM to two worker JVMs; each ends its step, checkpoints and exits). The bounds leave room for
+# a loaded machine, and more for the sweep, whose workers may still be starting their JVMs.
 TRAIN_STOP_BOUND = 15.0
 SWEEP_STOP_BOUND = 60.0
 STEPS = 40
