@@ -45,14 +45,16 @@ case "$KERNEL" in
   rapaio)
     KJAR="$ROOT/lib/target/kernel/rapaio-jupyter-kernel.jar"
     [ -f "$KJAR" ] || say "note: $KJAR appears after 'mvn package' (Maven resolves io.github.padreati:rapaio-jupyter-kernel)"
-    # The kernel's channel loop thread races at start-up (see patch/.../LoopThread.java); our
-    # replacement class is compiled here and put before the kernel's jar on the class path.
+    # Our replacements for three kernel classes are compiled here (against the kernel's jar) and put
+    # before it on the class path: the channel loop thread (start-up races, patch/.../LoopThread.java),
+    # the channels' per-request state and the JShell execution control (interrupts, issue 15:
+    # patch/.../Channels.java, patch/.../RapaioExecutionControl.java).
     PATCH_SRC="$ROOT/environment/kernel/patch"
     PATCH_OUT="$ROOT/build/kernel/patch-classes"
     JAVAC="$(command -v javac)" || die "javac not found on PATH (a JDK 17 is needed, not only a JRE)"
     rm -rf "$PATCH_OUT"
     mkdir -p "$PATCH_OUT"
-    (cd "$PATCH_SRC" && find . -name '*.java' -print0 | xargs -0 "$JAVAC" --release 17 -nowarn -d "$PATCH_OUT") \
+    (cd "$PATCH_SRC" && find . -name '*.java' -print0 | xargs -0 "$JAVAC" --release 17 -nowarn -cp "$KJAR" -d "$PATCH_OUT") \
       || die "could not compile the kernel patch in $PATCH_SRC"
     ARGV=("$JAVA_BIN" "${JVM_OPTS[@]}" -cp "$PATCH_OUT:$KJAR" org.rapaio.jupyter.kernel.MainApp "{connection_file}")
     ENV_JSON=$("$PY" - "$ROOT" "$JAR" <<'PYEOF'

@@ -29,7 +29,8 @@ public final class PrefetchingLoader implements AutoCloseable {
     static final boolean PREFETCH = !"false".equals(System.getProperty("ganlab.prefetch"));
 
     private final BatchSampler sampler;
-    private final ExecutorService worker;
+    /** The prefetching thread; null until the first batch and after {@link #close()}. */
+    private ExecutorService worker;
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> inUse = new ArrayDeque<>();
     private long position;
@@ -41,11 +42,17 @@ public final class PrefetchingLoader implements AutoCloseable {
     public PrefetchingLoader(BatchSampler sampler, long position) {
         this.sampler = sampler;
         this.position = position;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ganlab-batch-prefetch");
-            t.setDaemon(true);
-            return t;
-        });
+    }
+
+    private ExecutorService worker() {
+        if (worker == null) {
+            worker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ganlab-batch-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
     }
 
     /** Position of the next image to be served. */
@@ -76,7 +83,7 @@ public final class PrefetchingLoader implements AutoCloseable {
         long nextPos = position;
         pendingPosition = nextPos;
         pendingBatch = batch;
-        pending = PREFETCH ? CompletableFuture.supplyAsync(() -> produce(nextPos, batch), worker)
+        pending = PREFETCH ? CompletableFuture.supplyAsync(() -> produce(nextPos, batch), worker())
                 : CompletableFuture.completedFuture(produce(nextPos, batch));
         Shape shape = new Shape(batch, sampler.data().channels(), sampler.data().height(), sampler.data().width());
         return manager.create(buf, shape, DataType.FLOAT32);
@@ -116,19 +123,43 @@ public final class PrefetchingLoader implements AutoCloseable {
         return buf;
     }
 
+    /**
+     * The prepared batch. An interrupt does not abandon it (the batch takes milliseconds, and a step
+     * left without its batch cannot be finished consistently): the wait goes on and the interrupt flag
+     * is restored for the caller's next check.
+     */
     private static ByteBuffer await(CompletableFuture<ByteBuffer> f) {
+        boolean interrupted = false;
         try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading a batch", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("loading a batch failed: " + e.getCause(), e.getCause());
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("loading a batch failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
+    /**
+     * Stops the prefetching thread. The loader stays usable: its position is kept, the batch being
+     * prepared is dropped (it is prepared again, identically, when asked for), and the next
+     * {@link #next} starts a new thread - a stopped training run continues with the same batches.
+     */
     @Override
-    public void close() {
-        worker.shutdownNow();
+    public synchronized void close() {
+        if (worker != null) {
+            worker.shutdownNow();
+            worker = null;
+        }
+        pending = null;
+        pendingPosition = -1;
+        pendingBatch = -1;
     }
 }

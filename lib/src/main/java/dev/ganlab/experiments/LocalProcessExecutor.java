@@ -194,17 +194,25 @@ public final class LocalProcessExecutor implements RunExecutor {
             return recordFailure(spec, -1, "cannot start a worker JVM (" + cmd.get(0) + "): " + e.getMessage(), 0);
         }
         int exit;
+        boolean stopped = false;
         try {
             exit = p.waitFor();
         } catch (InterruptedException e) {
             // Asked to stop: let the run checkpoint (SIGTERM runs the trainer's shutdown hook).
             exit = stop(p);
+            stopped = true;
             Thread.currentThread().interrupt();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunInfo info = RunInfo.read(dir, spec.id());
         boolean recorded = info.status().equals(RunInfo.FINISHED) || info.status().equals(RunInfo.DIVERGED)
                 || info.status().equals(RunInfo.INTERRUPTED);
+        if (stopped && !recorded) {
+            // Stopped before the run could record it (still starting its JVM, or killed after the grace
+            // period): interrupted, not failed, and not "running", which would block the next sweep.
+            return recordStatus(spec, RunInfo.INTERRUPTED, exit, "stopped by its sweep before it could checkpoint"
+                    + " (resumes from " + (info.step() > 0 ? "its last checkpoint" : "the start") + ")", seconds);
+        }
         if (exit != 0 && !recorded) {
             return recordFailure(spec, exit, "worker exited with status " + exit + ": " + lastLine(log), seconds);
         }
@@ -237,15 +245,19 @@ public final class LocalProcessExecutor implements RunExecutor {
 
     /** Writes status failed into the run folder (keeping what the old status knew) and returns the outcome. */
     private static RunOutcome recordFailure(RunSpec spec, int exit, String message, double seconds) {
+        return recordStatus(spec, RunInfo.FAILED, exit, message, seconds);
+    }
+
+    private static RunOutcome recordStatus(RunSpec spec, String status, int exit, String message, double seconds) {
         Path file = spec.dir().resolve("status.json");
         RunStatus st = RunStatus.read(file);
         if (st == null) {
             st = new RunStatus();
         }
-        st.status = RunInfo.FAILED;
+        st.status = status;
         st.message = message;
         st.write(file);
-        return new RunOutcome(spec.id(), RunInfo.FAILED, st.step, exit, message, seconds, true);
+        return new RunOutcome(spec.id(), status, st.step, exit, message, seconds, true);
     }
 
     private List<String> command(Path specFile) {

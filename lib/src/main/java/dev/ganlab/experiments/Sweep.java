@@ -1,6 +1,7 @@
 package dev.ganlab.experiments;
 
 import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.train.Checkpoint;
 import dev.ganlab.train.TrainConfig;
@@ -39,7 +40,9 @@ import tech.tablesaw.api.Table;
  * config is an error, so a changed spec needs its own {@code out}.
  *
  * <p><b>Stopping.</b> Interrupting the calling thread (a notebook's interrupt), or the end of this
- * process, stops the workers; each checkpoints and records status interrupted.
+ * process, stops the workers; each checkpoints and records status interrupted (a worker stopped before
+ * its run could record anything is marked interrupted by the executor), and the call returns once no
+ * worker process is left, with the caller's interrupt flag set.
  *
  * <p>The sweep's folder holds {@code sweep.json} (the spec, base inline), one folder per run (named by
  * its id: {@code loss=ns,reg=sn,seed=1}) with {@code run-spec.json}, the run's usual files and
@@ -78,6 +81,12 @@ public final class Sweep {
      *     workers (closed at the end). A given executor is closed only when the sweep is interrupted.
      */
     public static SweepResult run(SweepSpec spec, RunExecutor executor, SweepMonitor monitor) {
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        return Stoppable.run("sweep", () -> stop.complete(null), () -> runHere(spec, executor, monitor, stop));
+    }
+
+    private static SweepResult runHere(SweepSpec spec, RunExecutor executor, SweepMonitor monitor,
+            CompletableFuture<Void> stop) {
         SweepPlan plan = spec.plan();
         Path out = plan.out();
         try {
@@ -96,7 +105,7 @@ public final class Sweep {
                     toRun.add(r);
                 }
             }
-            return execute(plan, actions, toRun, executor, monitor);
+            return execute(plan, actions, toRun, executor, monitor, stop);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + out.resolve(LOCK_FILE), e);
         }
@@ -116,7 +125,7 @@ public final class Sweep {
     }
 
     private static SweepResult execute(SweepPlan plan, Map<String, String> actions, List<RunSpec> toRun,
-            RunExecutor given, SweepMonitor monitor) {
+            RunExecutor given, SweepMonitor monitor, CompletableFuture<Void> stop) {
         Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
         for (RunSpec r : plan.runs()) {
             if (actions.get(r.id()).startsWith("skip")) {
@@ -151,14 +160,19 @@ public final class Sweep {
             long lastProgress = 0;
             int done = 0;
             while (done < futures.size()) {
-                List<CompletableFuture<RunOutcome>> open = futures.values().stream().filter(f -> !f.isDone()).toList();
+                List<CompletableFuture<?>> open = new ArrayList<>(futures.values().stream().filter(f -> !f.isDone()).toList());
                 if (!open.isEmpty()) {
+                    open.add(stop);
                     try {
                         CompletableFuture.anyOf(open.toArray(new CompletableFuture[0]))
                                 .get(PROGRESS_EVERY_MS, TimeUnit.MILLISECONDS);
                     } catch (TimeoutException | ExecutionException e) {
                         // a timeout: time to report progress; a failed future is collected below
                     }
+                }
+                if (Stoppable.stopRequested() || stop.isDone()) { // an interrupt outside the wait
+                    interrupted = true;
+                    break;
                 }
                 for (Map.Entry<String, CompletableFuture<RunOutcome>> e : futures.entrySet()) {
                     if (e.getValue().isDone() && !outcomes.containsKey(e.getKey())) {
@@ -173,7 +187,7 @@ public final class Sweep {
                     monitor.onProgress(plan, readRuns(plan));
                 }
             }
-            ended = true;
+            ended = !interrupted;
         } catch (InterruptedException e) {
             interrupted = true; // the flag is restored below, once the workers have stopped
         } finally {

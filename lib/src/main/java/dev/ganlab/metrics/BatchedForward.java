@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 
@@ -36,6 +37,8 @@ final class BatchedForward {
         List<FeatureMatrix> feats = new ArrayList<>();
         List<FeatureMatrix> logits = new ArrayList<>();
         for (int from = 0; from < images.size(); from += batchSize) {
+            // An interrupted evaluation (Evaluator.evaluate) ends between batches: nothing to save.
+            Stoppable.throwIfStopRequested("feature extraction of " + images.name());
             int to = Math.min(images.size(), from + batchSize);
             try (NDManager m = parent.newSubManager()) {
                 long[] shape = new long[4];

@@ -1,6 +1,7 @@
 package dev.ganlab.metrics;
 
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.Datasets;
 import dev.ganlab.data.ImageDataset;
@@ -135,8 +136,14 @@ public final class Evaluator implements AutoCloseable {
      *
      * @throws UserError when a metric cannot run on these sets (too few samples, mismatched sizes for
      *     SWD, no logits for IS), naming the metric, the counts and the fix
+     * @throws Stoppable.StoppedException when the calling thread was interrupted (a notebook's stop
+     *     button): the feature extraction ends after its current batch and nothing is scored
      */
     public EvaluationReport evaluate(ImageDataset fakes) {
+        return Stoppable.run("evaluate", null, () -> evaluateHere(fakes));
+    }
+
+    private EvaluationReport evaluateHere(ImageDataset fakes) {
         GanLab.noGradOnThisThread();
         if (fakes == null || fakes.size() == 0) {
             throw new UserError("no fake images to evaluate");

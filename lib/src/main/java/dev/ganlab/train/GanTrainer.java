@@ -16,6 +16,7 @@ import com.google.gson.JsonObject;
 import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.StepScope;
+import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.BatchSampler;
 import dev.ganlab.data.Datasets;
@@ -400,8 +401,20 @@ public final class GanTrainer implements AutoCloseable {
      * Trains until {@code steps} (from the config) are done, the run diverges, or a stop is requested
      * (interrupt, shutdown, {@link #requestStop()}); checkpoints before returning. Without monitors, a
      * live notebook display is used inside a Jupyter kernel and console progress lines elsewhere.
+     *
+     * <p><b>Interrupts</b> (a notebook's stop button interrupts the cell's thread) become a stop request
+     * ({@link Stoppable}) seen between steps: the step in progress finishes (the batch loader waits out
+     * the interrupt), the loop checkpoints (atomically), records status {@code interrupted} with the
+     * step, stops the batch prefetching thread and the evaluator, says "stopped at step N; train()
+     * continues from here" in the live display and returns, leaving the caller's interrupt flag set.
+     * An evaluation running at that moment is abandoned (its values are missing from that step's row).
+     * Calling {@code train()} again, on this trainer or a new {@link #reopen}, continues exactly.
      */
     public RunStatus train() {
+        return Stoppable.run("train", this::requestStop, this::trainHere);
+    }
+
+    private RunStatus trainHere() {
         if (monitors.isEmpty()) {
             monitors.add(Notebook.inKernel() ? new NotebookMonitor() : new ConsoleMonitor());
         }
@@ -421,9 +434,11 @@ public final class GanTrainer implements AutoCloseable {
         monitors.forEach(m -> m.onStart(this));
         try {
             while (step < cfg.steps) {
-                if (stopRequested || Thread.currentThread().isInterrupted()) {
+                if (stopRequested || Stoppable.stopRequested()) {
+                    stopRequested = false; // answered: a later train() call continues the run
                     checkpoint();
-                    setStatus("interrupted", "stopped at step " + step + "; resume continues from here");
+                    releaseBackgroundResources();
+                    setStatus("interrupted", "stopped at step " + step + "; train() continues from here");
                     return end();
                 }
                 Map<String, Float> values = step1();
@@ -460,6 +475,12 @@ public final class GanTrainer implements AutoCloseable {
             }
             setStatus("finished", "");
             return end();
+        } catch (RuntimeException | Error e) {
+            if ("running".equals(status.status)) {
+                // Not left "running": a sweep would take the run for one still in progress.
+                setStatus("failed", String.valueOf(e));
+            }
+            throw e;
         } finally {
             secondsDone = seconds();
             runningSinceNanos = -1;
@@ -469,6 +490,16 @@ public final class GanTrainer implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // JVM already shutting down
             }
+        }
+    }
+
+    /** Stops what runs beside the loop (batch prefetching, the evaluator's engine); both restart on demand. */
+    private void releaseBackgroundResources() {
+        loader.close();
+        if (evaluator != null) {
+            evaluator.close();
+            evaluator = null;
+            evaluatorShape = null;
         }
     }
 
@@ -844,6 +875,9 @@ public final class GanTrainer implements AutoCloseable {
         }
         try {
             evaluate(); // its values join the next history row
+        } catch (Stoppable.StoppedException e) {
+            // Interrupted while scoring: the step is done, so the loop checkpoints and stops next.
+            evaluationWarning = "evaluation at step " + step + " abandoned: " + e.getMessage();
         } catch (UserError e) {
             // A metric that cannot run at this stage (SWD below 16 px while ProGAN is small) must not
             // stop training: say so and go on.
@@ -947,6 +981,7 @@ public final class GanTrainer implements AutoCloseable {
         header.addProperty("data", data.name());
         header.addProperty("channels", data.channels());
         header.addProperty("resolution", data.height());
+        header.add("openInterval", openInterval());
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(generator, out));
         sections.put("D", out -> ParameterIO.save(model.discriminator(), out));
@@ -1005,7 +1040,45 @@ public final class GanTrainer implements AutoCloseable {
         imagesShown = h.get("imagesShown").getAsLong();
         stageImages = h.has("stageImages") ? h.get("stageImages").getAsLong() : imagesShown;
         status.lastCheckpoint = "checkpoints/" + Checkpoint.fileName(step);
+        if (h.has("openInterval")) {
+            restoreOpenInterval(h.getAsJsonObject("openInterval"));
+        }
         return h.get("loaderPosition").getAsLong();
+    }
+
+    /**
+     * What the next history row will average but has not written yet: the sums of the steps since the
+     * last row and the values waiting for it (samples' diversity, an evaluation). Saved in checkpoints
+     * so that a run stopped between two rows (an interrupt) writes the same next row after resuming.
+     * Values are kept as Java's decimal strings: exact, and NaN survives.
+     */
+    private JsonObject openInterval() {
+        JsonObject sums = new JsonObject();
+        intervalSums.forEach((k, v) -> {
+            com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+            a.add(Double.toString(v[0]));
+            a.add(Double.toString(v[1]));
+            sums.add(k, a);
+        });
+        JsonObject waiting = new JsonObject();
+        pending.forEach((k, v) -> waiting.addProperty(k, Double.toString(v)));
+        JsonObject o = new JsonObject();
+        o.add("sums", sums);
+        o.add("pending", waiting);
+        return o;
+    }
+
+    private void restoreOpenInterval(JsonObject o) {
+        intervalSums.clear();
+        pending.clear();
+        for (Map.Entry<String, com.google.gson.JsonElement> e : o.getAsJsonObject("sums").entrySet()) {
+            com.google.gson.JsonArray a = e.getValue().getAsJsonArray();
+            intervalSums.put(e.getKey(), new double[] {Double.parseDouble(a.get(0).getAsString()),
+                    Double.parseDouble(a.get(1).getAsString())});
+        }
+        for (Map.Entry<String, com.google.gson.JsonElement> e : o.getAsJsonObject("pending").entrySet()) {
+            pending.put(e.getKey(), Double.parseDouble(e.getValue().getAsString()));
+        }
     }
 
     private void setStatus(String s, String message) {

@@ -21,13 +21,16 @@ public final class NotebookMonitor implements TrainingMonitor {
     public static final long MIN_INTERVAL_MS = 1500;
     private static final List<String> CURVES = List.of("d_loss", "g_loss", "penalty", "d_aux", "feature_matching");
 
-    private final Notebook.LiveDisplay display = Notebook.live();
+    /** The output area of the current train() call: each call (a re-run cell) shows in its own cell. */
+    private Notebook.LiveDisplay display;
     private BufferedImage samples;
     private String line = "starting";
     private long lastUpdate;
 
     @Override
     public void onStart(GanTrainer t) {
+        display = Notebook.live();
+        lastUpdate = 0;
         line = "training " + t.model().name() + " (" + t.config().loss + ") on " + t.data().name();
         render(t, true);
     }
