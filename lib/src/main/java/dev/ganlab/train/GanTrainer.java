@@ -64,7 +64,8 @@ import tech.tablesaw.api.Table;
  *
  * <p><b>One step</b> (step t): {@code nCritic} discriminator updates, each on a fresh real batch and
  * fresh fakes (generated without a graph), with the adversarial loss, drift term, the model's own
- * auxiliary loss and the gradient penalty in one backward; then one generator update through the
+ * auxiliary loss and the gradient penalty (on every critic update, or every {@code penaltyEvery}-th
+ * one) in one backward; then one generator update through the
  * (frozen) discriminator; then the EMA and historical-average updates. Every array a step creates
  * lives in a sub-manager and a {@link StepScope} closed at the end of the step (it also works around
  * a use-after-free of the engine's scalar operands under autograd); parameters, optimiser
@@ -121,6 +122,8 @@ public final class GanTrainer implements AutoCloseable {
 
     private long step;
     private long imagesShown;
+    /** Critic updates of this session that carried the gradient penalty (tests check the cadence). */
+    private long penalisedCriticUpdates;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
     /** Training seconds of earlier sessions and finished train() calls. */
@@ -377,6 +380,11 @@ public final class GanTrainer implements AutoCloseable {
         return this;
     }
 
+    /** Critic updates of this session (since start or resume) that carried the gradient penalty. */
+    long penalisedCriticUpdates() {
+        return penalisedCriticUpdates;
+    }
+
     /** Generator updates since the generator optimiser's last reset (tests check when ProGAN resets Adam). */
     long generatorUpdatesSinceReset() {
         return optG.steps();
@@ -476,7 +484,9 @@ public final class GanTrainer implements AutoCloseable {
 
     /**
      * One training step (nCritic discriminator updates, one generator update). Returns the losses
-     * logged for it; the model's stage values ({@code model().stageMetrics()}) go to the history as
+     * logged for it: the discriminator's losses of its last update, and {@code penalty} and
+     * {@code grad_norm} as means over the step's penalised critic updates (absent when lazy
+     * regularisation penalised none of them); the model's stage values ({@code model().stageMetrics()}) go to the history as
      * they are after the step. Public for notebooks that step by hand.
      */
     public Map<String, Float> step1() {
@@ -491,6 +501,7 @@ public final class GanTrainer implements AutoCloseable {
         Map<String, Float> out = new LinkedHashMap<>();
         try (NDManager sm = root.newSubManager(); StepScope scope = new StepScope()) {
             NDArray lastReals = null;
+            double[] penaltySums = new double[3]; // sum of penalties, sum of mean gradient norms, count
             for (int k = 0; k < cfg.nCritic; k++) {
                 GanLab.seedEngine(seed(t, k));
                 NDArray reals = model.prepareReals(loader.next(sm, batch));
@@ -500,9 +511,15 @@ public final class GanTrainer implements AutoCloseable {
                 if (replay != null) {
                     fakes = replay.mix(fakes, BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L));
                 }
-                discriminatorStep(reals, fakes, t, k == 0, sm, out);
+                discriminatorStep(reals, fakes, t, k, sm, out, penaltySums);
                 imagesShown += batch;
             }
+            if (penaltySums[2] > 0) {
+                // The mean over this step's penalised critic updates (see discriminatorStep).
+                out.put("penalty", (float) (penaltySums[0] / penaltySums[2]));
+                out.put("grad_norm", (float) (penaltySums[1] / penaltySums[2]));
+            }
+            penalisedCriticUpdates += (long) penaltySums[2];
             generatorStep(lastReals, batch, t, sm, out);
             if (ema != null) {
                 ema.update(t);
@@ -530,11 +547,23 @@ public final class GanTrainer implements AutoCloseable {
         return augment == null ? y : augment.apply(y);
     }
 
-    private void discriminatorStep(NDArray reals, NDArray fakes, long t, boolean first, NDManager sm,
-            Map<String, Float> out) {
+    /**
+     * Critic update {@code k} of step {@code t}: the adversarial loss, the drift term and the model's
+     * auxiliary loss on every update, and the gradient penalty on every update whose index over the
+     * whole run, {@code t * nCritic + k}, is a multiple of {@code penaltyEvery}. Gulrajani et al.
+     * (2017), Algorithm 1, penalise every critic iteration (likewise WGAN-LP, DRAGAN and R1); StyleGAN2's
+     * lazy regularisation counts discriminator minibatches, so {@code penaltyEvery} counts critic
+     * updates, not generator steps (the weight is multiplied by it where the penalty is made). Each
+     * penalised update draws its own penalty points from an engine stream seeded by (seed, t, k), so
+     * a resumed run replays them. Penalty value and mean gradient norm are added to
+     * {@code penaltySums} (sum, sum, count); {@link #step1} logs their means over the step's penalised
+     * updates as {@code penalty} and {@code grad_norm}.
+     */
+    private void discriminatorStep(NDArray reals, NDArray fakes, long t, int k, NDManager sm,
+            Map<String, Float> out, double[] penaltySums) {
         NDArray rIn = discriminatorInput(reals, t);
         NDArray fIn = discriminatorInput(fakes, t);
-        boolean penalise = penalty != null && first && t % cfg.penaltyEvery == 0;
+        boolean penalise = penalty != null && (t * cfg.nCritic + k) % cfg.penaltyEvery == 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             DiscriminatorOutput or;
             DiscriminatorOutput of;
@@ -564,11 +593,13 @@ public final class GanTrainer implements AutoCloseable {
                 }
             }
             if (penalise) {
-                GanLab.seedEngine(seed(t, SALT_PENALTY));
+                // Update 0 keeps the stream it had when only the first update was penalised.
+                GanLab.seedEngine(k == 0 ? seed(t, SALT_PENALTY) : Permutations.mix(seed(t, SALT_PENALTY), k));
                 GradientPenalty.Result r = penalty.penalty(penalty.points(rIn, fIn),
                         x -> model.discriminate(ps, x, true, false).logits());
-                put(out, "penalty", r.value());
-                out.put("grad_norm", r.meanGradNorm());
+                penaltySums[0] += r.value().getFloat();
+                penaltySums[1] += r.meanGradNorm();
+                penaltySums[2] += 1;
                 total = total.add(r.value());
             }
             gc.backward(total);

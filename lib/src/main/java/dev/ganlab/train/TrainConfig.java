@@ -72,7 +72,10 @@ public final class TrainConfig {
     public String penalty = "auto";
     /** Penalty weight (lambda / gamma); null = the penalty's paper value (10). */
     public Float penaltyWeight;
-    /** Apply the penalty every k steps with weight x k (lazy regularisation, StyleGAN2). */
+    /**
+     * Apply the penalty on every k-th critic update (counted over the run, nCritic per step) with
+     * weight x k (lazy regularisation, StyleGAN2: every 16 discriminator minibatches); 1 = every update.
+     */
     public int penaltyEvery = 1;
     /** ProGAN's drift term weight: + drift * E[D(x)^2] keeps critic scores near 0 (0.001 there). */
     public Float drift;
