@@ -1053,6 +1053,7 @@ public final class GanTrainer implements AutoCloseable {
             evaluator.close();
         }
         loader.close();
+        model.close();
         root.close();
     }
 }

@@ -117,6 +117,7 @@ public final class TrainedGenerator implements AutoCloseable {
 
     @Override
     public void close() {
+        model.close();
         root.close();
     }
 }
