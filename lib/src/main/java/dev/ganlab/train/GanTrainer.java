@@ -124,6 +124,10 @@ public final class GanTrainer implements AutoCloseable {
     private long imagesShown;
     /** Critic updates of this session that carried the gradient penalty (tests check the cadence). */
     private long penalisedCriticUpdates;
+    /** The step at which the EMA generator's batch-norm statistics were last re-estimated, or -1. */
+    private long emaRecalibratedAt = -1;
+    /** Latents of the last re-estimation (0: none, or a generator without batch norm). */
+    private int emaRecalibrationLatents;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
     /** Training seconds of earlier sessions and finished train() calls. */
@@ -361,9 +365,33 @@ public final class GanTrainer implements AutoCloseable {
         return history.table(model.name() + " " + cfg.loss);
     }
 
-    /** The EMA generator when EMA is on, else the trained generator. */
+    /**
+     * The EMA generator when EMA is on (its batch-norm statistics re-estimated for the current weights,
+     * see {@link Ema}), else the trained generator.
+     */
     public Block samplingGenerator() {
+        recalibrateEma();
         return emaGenerator != null ? emaGenerator : generator;
+    }
+
+    /**
+     * Gives the EMA generator batch-norm statistics of its own weights ({@link Ema#recalibrateBatchNorm})
+     * unless that was done at this step already or {@code emaBatchNormLatents} is 0. Called before the
+     * EMA generator samples, is scored or checkpointed. Uses the run's fixed recalibration seed and
+     * reseeds nothing the training steps rely on (each step seeds its own streams).
+     */
+    private void recalibrateEma() {
+        if (emaGenerator == null || cfg.emaBatchNormLatents == 0 || emaRecalibratedAt == step) {
+            return;
+        }
+        emaRecalibrationLatents = Ema.recalibrateBatchNorm(model, emaGenerator, ps, root, cfg.emaBatchNormLatents,
+                model.batchSize(cfg.batch), Ema.recalibrationSeed(cfg.seed));
+        emaRecalibratedAt = step;
+    }
+
+    /** Latents used by the last re-estimation of the EMA generator's batch-norm statistics (0: none). */
+    public int emaRecalibrationLatents() {
+        return emaRecalibrationLatents;
     }
 
     /** The long-lived manager holding parameters and training state (tests check it does not grow). */
@@ -767,6 +795,7 @@ public final class GanTrainer implements AutoCloseable {
             PngFiles.write(rawGrid, dir.resolve("samples").resolve(name + (emaGenerator != null ? "-raw" : "") + ".png"));
             BufferedImage grid = rawGrid;
             if (emaGenerator != null) {
+                recalibrateEma();
                 grid = ImageGrid.of(generateBatched(emaGenerator, fixedLatents, sm)).cols(cols()).render();
                 PngFiles.write(grid, dir.resolve("samples").resolve(name + ".png"));
             }
@@ -946,6 +975,9 @@ public final class GanTrainer implements AutoCloseable {
     public ImageDataset sample(int n, boolean useEma, long seed) {
         GanLab.noGradOnThisThread();
         Block g = useEma && emaGenerator != null ? emaGenerator : generator;
+        if (g == emaGenerator) {
+            recalibrateEma();
+        }
         List<ImageDataset> parts = new ArrayList<>();
         int b = 64;
         for (int i = 0; i < n; i += b) {
@@ -955,7 +987,9 @@ public final class GanTrainer implements AutoCloseable {
                 parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
             }
         }
-        return ImageDataset.concat(model.name() + " samples (step " + step + (useEma ? ", EMA" : "") + ")", parts);
+        String bn = g == emaGenerator && emaRecalibrationLatents > 0
+                ? ", batch-norm statistics from " + emaRecalibrationLatents + " latents" : "";
+        return ImageDataset.concat(model.name() + " samples (step " + step + (useEma ? ", EMA" : "") + bn + ")", parts);
     }
 
     /** Writes a checkpoint of the current state (and prunes old ones beyond keepCheckpoints). */
@@ -972,6 +1006,11 @@ public final class GanTrainer implements AutoCloseable {
         header.addProperty("data", data.name());
         header.addProperty("channels", data.channels());
         header.addProperty("resolution", data.height());
+        if (emaGenerator != null) {
+            recalibrateEma();
+            // TrainedGenerator reads this: the EMA_G section's batch-norm statistics are its own.
+            header.addProperty("emaBatchNormLatents", cfg.emaBatchNormLatents == 0 ? 0 : emaRecalibrationLatents);
+        }
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(generator, out));
         sections.put("D", out -> ParameterIO.save(model.discriminator(), out));
