@@ -65,8 +65,8 @@ import tech.tablesaw.api.Table;
  * <p><b>One step</b> (step t): {@code nCritic} discriminator updates, each on a fresh real batch and
  * fresh fakes (generated without a graph), with the adversarial loss, drift term, the model's own
  * auxiliary loss and the gradient penalty (on every critic update, or every {@code penaltyEvery}-th
- * one) in one backward; then one generator update through the
- * (frozen) discriminator; then the EMA and historical-average updates. Every array a step creates
+ * one) in one backward; then one generator update through the (frozen) discriminator; then the EMA
+ * and historical-average updates. Every array a step creates
  * lives in a sub-manager and a {@link StepScope} closed at the end of the step (it also works around
  * a use-after-free of the engine's scalar operands under autograd); parameters, optimiser
  * moments and trick state live in the trainer's long-lived manager, so memory stays flat.
@@ -75,6 +75,8 @@ import tech.tablesaw.api.Table;
  * with a hash of (seed, t, phase), and the data order is a pure function of (seed, position); with
  * parameters, optimiser moments, EMA weights, trick state, the loader position and the step restored
  * from a checkpoint, a resumed run computes the same losses and samples as an uninterrupted one.
+ * The EMA generator's batch-norm statistics are re-estimated from scratch, with latents from a fixed
+ * per-run seed, whenever it is about to be used ({@link Ema}), so they too depend on the weights only.
  */
 public final class GanTrainer implements AutoCloseable {
 
@@ -514,8 +516,9 @@ public final class GanTrainer implements AutoCloseable {
      * One training step (nCritic discriminator updates, one generator update). Returns the losses
      * logged for it: the discriminator's losses of its last update, and {@code penalty} and
      * {@code grad_norm} as means over the step's penalised critic updates (absent when lazy
-     * regularisation penalised none of them); the model's stage values ({@code model().stageMetrics()}) go to the history as
-     * they are after the step. Public for notebooks that step by hand.
+     * regularisation penalised none of them); the model's stage values
+     * ({@code model().stageMetrics()}) go to the history as they are after the step. Public for
+     * notebooks that step by hand.
      */
     public Map<String, Float> step1() {
         stageImages = imagesShown;
@@ -1009,7 +1012,7 @@ public final class GanTrainer implements AutoCloseable {
         if (emaGenerator != null) {
             recalibrateEma();
             // TrainedGenerator reads this: the EMA_G section's batch-norm statistics are its own.
-            header.addProperty("emaBatchNormLatents", cfg.emaBatchNormLatents == 0 ? 0 : emaRecalibrationLatents);
+            header.addProperty("emaBatchNormLatents", emaRecalibrationLatents);
         }
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(generator, out));
