@@ -4,6 +4,7 @@ import dev.ganlab.core.NativeAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,10 +13,14 @@ import java.util.Set;
  *
  * <p>Each command is a class of this package; they share {@link CommonOptions} for the device and
  * thread count. Bad input ends with one clear message on stderr and exit status 2; an unexpected
- * failure prints its stack trace and exits 1.
+ * failure prints its stack trace and exits 1. {@code ganlab COMMAND --help} prints that command's
+ * help and exits 0.
  */
 @Command(
         name = "ganlab",
+        // INHERIT gives every command -h/--help (its own help, exit 0, even when it has required
+        // options) and -V/--version.
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "GAN Lab: GAN building blocks, training and metrics on DJL + PyTorch.",
@@ -32,7 +37,8 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
+        boolean help = List.of(args).contains("--help") || List.of(args).contains("-h");
+        if (args.length > 0 && ENGINE_COMMANDS.contains(args[0]) && !help) {
             Optional<Integer> code = NativeAllocator.relaunchIfUseful(Main.class.getName(), args);
             if (code.isPresent()) {
                 System.exit(code.get());

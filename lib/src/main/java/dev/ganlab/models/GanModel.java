@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
  * <p>All parameters exist from construction on (ProGAN builds every resolution's layers up front and
  * routes through the active ones), so optimiser state and checkpoints see a fixed parameter set.
  */
-public interface GanModel {
+public interface GanModel extends AutoCloseable {
 
     /** Short name, e.g. "dcgan". */
     String name();
@@ -124,4 +124,12 @@ public interface GanModel {
     default java.util.Map<String, Double> stageMetrics() {
         return java.util.Map.of();
     }
+
+    /**
+     * Releases what the model holds outside the networks' parameters (FastGAN's perceptual network of
+     * {@code reconLoss = lpips=PATH}); {@code GanTrainer} and {@code TrainedGenerator} call it when they
+     * close. Default: nothing to release.
+     */
+    @Override
+    default void close() {}
 }

@@ -66,8 +66,9 @@ import tech.tablesaw.api.Table;
  *
  * <p><b>One step</b> (step t): {@code nCritic} discriminator updates, each on a fresh real batch and
  * fresh fakes (generated without a graph), with the adversarial loss, drift term, the model's own
- * auxiliary loss and the gradient penalty in one backward; then one generator update through the
- * (frozen) discriminator; then the EMA and historical-average updates. Every array a step creates
+ * auxiliary loss and the gradient penalty (on every critic update, or every {@code penaltyEvery}-th
+ * one) in one backward; then one generator update through the (frozen) discriminator; then the EMA
+ * and historical-average updates. Every array a step creates
  * lives in a sub-manager and a {@link StepScope} closed at the end of the step (it also works around
  * a use-after-free of the engine's scalar operands under autograd); parameters, optimiser
  * moments and trick state live in the trainer's long-lived manager, so memory stays flat.
@@ -76,6 +77,8 @@ import tech.tablesaw.api.Table;
  * with a hash of (seed, t, phase), and the data order is a pure function of (seed, position); with
  * parameters, optimiser moments, EMA weights, trick state, the loader position and the step restored
  * from a checkpoint, a resumed run computes the same losses and samples as an uninterrupted one.
+ * The EMA generator's batch-norm statistics are re-estimated from scratch, with latents from a fixed
+ * per-run seed, whenever it is about to be used ({@link Ema}), so they too depend on the weights only.
  */
 public final class GanTrainer implements AutoCloseable {
 
@@ -123,6 +126,12 @@ public final class GanTrainer implements AutoCloseable {
 
     private long step;
     private long imagesShown;
+    /** Critic updates of this session that carried the gradient penalty (tests check the cadence). */
+    private long penalisedCriticUpdates;
+    /** The step at which the EMA generator's batch-norm statistics were last re-estimated, or -1. */
+    private long emaRecalibratedAt = -1;
+    /** Latents of the last re-estimation (0: none, or a generator without batch norm). */
+    private int emaRecalibrationLatents;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
     /** Training seconds of earlier sessions and finished train() calls. */
@@ -362,9 +371,33 @@ public final class GanTrainer implements AutoCloseable {
         return history.table(model.name() + " " + cfg.loss);
     }
 
-    /** The EMA generator when EMA is on, else the trained generator. */
+    /**
+     * The EMA generator when EMA is on (its batch-norm statistics re-estimated for the current weights,
+     * see {@link Ema}), else the trained generator.
+     */
     public Block samplingGenerator() {
+        recalibrateEma();
         return emaGenerator != null ? emaGenerator : generator;
+    }
+
+    /**
+     * Gives the EMA generator batch-norm statistics of its own weights ({@link Ema#recalibrateBatchNorm})
+     * unless that was done at this step already or {@code emaBatchNormLatents} is 0. Called before the
+     * EMA generator samples, is scored or checkpointed. Uses the run's fixed recalibration seed and
+     * reseeds nothing the training steps rely on (each step seeds its own streams).
+     */
+    private void recalibrateEma() {
+        if (emaGenerator == null || cfg.emaBatchNormLatents == 0 || emaRecalibratedAt == step) {
+            return;
+        }
+        emaRecalibrationLatents = Ema.recalibrateBatchNorm(model, emaGenerator, ps, root, cfg.emaBatchNormLatents,
+                model.batchSize(cfg.batch), Ema.recalibrationSeed(cfg.seed));
+        emaRecalibratedAt = step;
+    }
+
+    /** Latents used by the last re-estimation of the EMA generator's batch-norm statistics (0: none). */
+    public int emaRecalibrationLatents() {
+        return emaRecalibrationLatents;
     }
 
     /** The long-lived manager holding parameters and training state (tests check it does not grow). */
@@ -379,6 +412,11 @@ public final class GanTrainer implements AutoCloseable {
     public GanTrainer addMonitor(TrainingMonitor m) {
         monitors.add(m);
         return this;
+    }
+
+    /** Critic updates of this session (since start or resume) that carried the gradient penalty. */
+    long penalisedCriticUpdates() {
+        return penalisedCriticUpdates;
     }
 
     /** Generator updates since the generator optimiser's last reset (tests check when ProGAN resets Adam). */
@@ -510,8 +548,11 @@ public final class GanTrainer implements AutoCloseable {
 
     /**
      * One training step (nCritic discriminator updates, one generator update). Returns the losses
-     * logged for it; the model's stage values ({@code model().stageMetrics()}) go to the history as
-     * they are after the step. Public for notebooks that step by hand.
+     * logged for it: the discriminator's losses of its last update, and {@code penalty} and
+     * {@code grad_norm} as means over the step's penalised critic updates (absent when lazy
+     * regularisation penalised none of them); the model's stage values
+     * ({@code model().stageMetrics()}) go to the history as they are after the step. Public for
+     * notebooks that step by hand.
      */
     public Map<String, Float> step1() {
         stageImages = imagesShown;
@@ -525,6 +566,7 @@ public final class GanTrainer implements AutoCloseable {
         Map<String, Float> out = new LinkedHashMap<>();
         try (NDManager sm = root.newSubManager(); StepScope scope = new StepScope()) {
             NDArray lastReals = null;
+            double[] penaltySums = new double[3]; // sum of penalties, sum of mean gradient norms, count
             for (int k = 0; k < cfg.nCritic; k++) {
                 GanLab.seedEngine(seed(t, k));
                 NDArray reals = model.prepareReals(loader.next(sm, batch));
@@ -534,9 +576,15 @@ public final class GanTrainer implements AutoCloseable {
                 if (replay != null) {
                     fakes = replay.mix(fakes, BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L));
                 }
-                discriminatorStep(reals, fakes, t, k == 0, sm, out);
+                discriminatorStep(reals, fakes, t, k, sm, out, penaltySums);
                 imagesShown += batch;
             }
+            if (penaltySums[2] > 0) {
+                // The mean over this step's penalised critic updates (see discriminatorStep).
+                out.put("penalty", (float) (penaltySums[0] / penaltySums[2]));
+                out.put("grad_norm", (float) (penaltySums[1] / penaltySums[2]));
+            }
+            penalisedCriticUpdates += (long) penaltySums[2];
             generatorStep(lastReals, batch, t, sm, out);
             if (ema != null) {
                 ema.update(t);
@@ -564,11 +612,23 @@ public final class GanTrainer implements AutoCloseable {
         return augment == null ? y : augment.apply(y);
     }
 
-    private void discriminatorStep(NDArray reals, NDArray fakes, long t, boolean first, NDManager sm,
-            Map<String, Float> out) {
+    /**
+     * Critic update {@code k} of step {@code t}: the adversarial loss, the drift term and the model's
+     * auxiliary loss on every update, and the gradient penalty on every update whose index over the
+     * whole run, {@code t * nCritic + k}, is a multiple of {@code penaltyEvery}. Gulrajani et al.
+     * (2017), Algorithm 1, penalise every critic iteration (likewise WGAN-LP, DRAGAN and R1); StyleGAN2's
+     * lazy regularisation counts discriminator minibatches, so {@code penaltyEvery} counts critic
+     * updates, not generator steps (the weight is multiplied by it where the penalty is made). Each
+     * penalised update draws its own penalty points from an engine stream seeded by (seed, t, k), so
+     * a resumed run replays them. Penalty value and mean gradient norm are added to
+     * {@code penaltySums} (sum, sum, count); {@link #step1} logs their means over the step's penalised
+     * updates as {@code penalty} and {@code grad_norm}.
+     */
+    private void discriminatorStep(NDArray reals, NDArray fakes, long t, int k, NDManager sm,
+            Map<String, Float> out, double[] penaltySums) {
         NDArray rIn = discriminatorInput(reals, t);
         NDArray fIn = discriminatorInput(fakes, t);
-        boolean penalise = penalty != null && first && t % cfg.penaltyEvery == 0;
+        boolean penalise = penalty != null && (t * cfg.nCritic + k) % cfg.penaltyEvery == 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             DiscriminatorOutput or;
             DiscriminatorOutput of;
@@ -598,11 +658,13 @@ public final class GanTrainer implements AutoCloseable {
                 }
             }
             if (penalise) {
-                GanLab.seedEngine(seed(t, SALT_PENALTY));
+                // Update 0 keeps the stream it had when only the first update was penalised.
+                GanLab.seedEngine(k == 0 ? seed(t, SALT_PENALTY) : Permutations.mix(seed(t, SALT_PENALTY), k));
                 GradientPenalty.Result r = penalty.penalty(penalty.points(rIn, fIn),
                         x -> model.discriminate(ps, x, true, false).logits());
-                put(out, "penalty", r.value());
-                out.put("grad_norm", r.meanGradNorm());
+                penaltySums[0] += r.value().getFloat();
+                penaltySums[1] += r.meanGradNorm();
+                penaltySums[2] += 1;
                 total = total.add(r.value());
             }
             gc.backward(total);
@@ -771,6 +833,7 @@ public final class GanTrainer implements AutoCloseable {
             PngFiles.write(rawGrid, dir.resolve("samples").resolve(name + (emaGenerator != null ? "-raw" : "") + ".png"));
             BufferedImage grid = rawGrid;
             if (emaGenerator != null) {
+                recalibrateEma();
                 grid = ImageGrid.of(generateBatched(emaGenerator, fixedLatents, sm)).cols(cols()).render();
                 PngFiles.write(grid, dir.resolve("samples").resolve(name + ".png"));
             }
@@ -955,6 +1018,9 @@ public final class GanTrainer implements AutoCloseable {
     public ImageDataset sample(int n, boolean useEma, long seed) {
         GanLab.noGradOnThisThread();
         Block g = useEma && emaGenerator != null ? emaGenerator : generator;
+        if (g == emaGenerator) {
+            recalibrateEma();
+        }
         List<ImageDataset> parts = new ArrayList<>();
         int b = 64;
         for (int i = 0; i < n; i += b) {
@@ -964,7 +1030,9 @@ public final class GanTrainer implements AutoCloseable {
                 parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
             }
         }
-        return ImageDataset.concat(model.name() + " samples (step " + step + (useEma ? ", EMA" : "") + ")", parts);
+        String bn = g == emaGenerator && emaRecalibrationLatents > 0
+                ? ", batch-norm statistics from " + emaRecalibrationLatents + " latents" : "";
+        return ImageDataset.concat(model.name() + " samples (step " + step + (useEma ? ", EMA" : "") + bn + ")", parts);
     }
 
     /** Writes a checkpoint of the current state (and prunes old ones beyond keepCheckpoints). */
@@ -982,6 +1050,11 @@ public final class GanTrainer implements AutoCloseable {
         header.addProperty("channels", data.channels());
         header.addProperty("resolution", data.height());
         header.add("openInterval", openInterval());
+        if (emaGenerator != null) {
+            recalibrateEma();
+            // TrainedGenerator reads this: the EMA_G section's batch-norm statistics are its own.
+            header.addProperty("emaBatchNormLatents", emaRecalibrationLatents);
+        }
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(generator, out));
         sections.put("D", out -> ParameterIO.save(model.discriminator(), out));
@@ -1101,6 +1174,7 @@ public final class GanTrainer implements AutoCloseable {
             evaluator.close();
         }
         loader.close();
+        model.close();
         root.close();
     }
 }

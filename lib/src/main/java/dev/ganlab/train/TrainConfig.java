@@ -43,6 +43,8 @@ public final class TrainConfig {
     public static final OptimizerConfig WGAN_GP_ADAM = OptimizerConfig.adam(1e-4f, 0f, 0.9f);
     /** Generator EMA decay (Karras et al., ProGAN 2018: 0.999). */
     public static final float EMA_DECAY = 0.999f;
+    /** Latents for the EMA generator's batch-norm statistics (see {@link Ema}); not a paper value. */
+    public static final int EMA_BATCH_NORM_LATENTS = 512;
 
     // ---- What is trained on what ------------------------------------------------------------------
     /** dcgan, sndcgan, progan, fastgan or gan (the original fully connected GAN). */
@@ -73,7 +75,10 @@ public final class TrainConfig {
     public String penalty = "auto";
     /** Penalty weight (lambda / gamma); null = the penalty's paper value (10). */
     public Float penaltyWeight;
-    /** Apply the penalty every k steps with weight x k (lazy regularisation, StyleGAN2). */
+    /**
+     * Apply the penalty on every k-th critic update (counted over the run, nCritic per step) with
+     * weight x k (lazy regularisation, StyleGAN2: every 16 discriminator minibatches); 1 = every update.
+     */
     public int penaltyEvery = 1;
     /** ProGAN's drift term weight: + drift * E[D(x)^2] keeps critic scores near 0 (0.001 there). */
     public Float drift;
@@ -85,6 +90,12 @@ public final class TrainConfig {
     public OptimizerConfig optD;
     /** Generator EMA decay (0 = off); null = 0.999. */
     public Float emaDecay;
+    /**
+     * Latents whose activations give the EMA generator its own batch-norm running statistics before it
+     * samples, is scored or checkpointed (rounded up to whole batches; see {@link Ema}); 0 = keep the
+     * raw generator's statistics.
+     */
+    public int emaBatchNormLatents = EMA_BATCH_NORM_LATENTS;
     /** DiffAugment policy for the discriminator's inputs, e.g. "color,translation,cutout"; "" = none. */
     public String augment;
     /** Classic stabilising tricks, each off by default. */
@@ -326,6 +337,8 @@ public final class TrainConfig {
         check(hingeMargin.equals("fixed") || hingeMargin.equals("random"),
                 "hingeMargin '" + hingeMargin + "': use fixed or random");
         check(emaDecay >= 0 && emaDecay < 1, "emaDecay " + emaDecay + " must be in [0, 1)");
+        check(emaBatchNormLatents >= 0, "emaBatchNormLatents " + emaBatchNormLatents
+                + " must be >= 0 (0 = keep the raw generator's batch-norm statistics)");
         check(dataLimit >= 0, "dataLimit " + dataLimit + " must be >= 0");
         check(resolution == null || resolution >= 4, "resolution " + resolution + " must be >= 4");
         check(channels == null || channels == 1 || channels == 3, "channels " + channels + " must be 1 or 3");

@@ -33,6 +33,8 @@ public final class TrainedGenerator implements AutoCloseable {
     private final ParameterStore ps;
     private final Block ema;
     private final long step;
+    /** Latents the EMA generator's batch-norm statistics were estimated from (0: none or not needed). */
+    private final int emaBatchNormLatents;
 
     private TrainedGenerator(TrainConfig cfg, Checkpoint c) throws IOException {
         GanLab.init();
@@ -57,6 +59,15 @@ public final class TrainedGenerator implements AutoCloseable {
         }
         model.onImagesShown(h.has("stageImages") ? h.get("stageImages").getAsLong() : h.get("imagesShown").getAsLong());
         this.step = h.get("step").getAsLong();
+        if (ema != null && h.has("emaBatchNormLatents")) {
+            this.emaBatchNormLatents = h.get("emaBatchNormLatents").getAsInt();
+        } else if (ema != null && cfg.emaBatchNormLatents > 0) {
+            // A checkpoint written before the EMA generator got statistics of its own: as the trainer does.
+            this.emaBatchNormLatents = Ema.recalibrateBatchNorm(model, ema, ps, root, cfg.emaBatchNormLatents,
+                    model.batchSize(cfg.batch), Ema.recalibrationSeed(cfg.seed));
+        } else {
+            this.emaBatchNormLatents = 0;
+        }
     }
 
     /** Loads the newest readable checkpoint of a run folder. */
@@ -91,6 +102,11 @@ public final class TrainedGenerator implements AutoCloseable {
         return ema != null;
     }
 
+    /** Latents the EMA generator's batch-norm statistics were re-estimated from (0: none; see {@link Ema}). */
+    public int emaBatchNormLatents() {
+        return emaBatchNormLatents;
+    }
+
     /** {@code n} images from latents drawn with {@code seed}; the EMA generator when asked for and present. */
     public ImageDataset sample(int n, boolean useEma, long seed) {
         if (n < 1) {
@@ -106,7 +122,10 @@ public final class TrainedGenerator implements AutoCloseable {
                 parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
             }
         }
-        return ImageDataset.concat(model.name() + " step " + step + (useEma && ema != null ? " EMA" : ""), parts);
+        boolean usedEma = useEma && ema != null;
+        String bn = usedEma && emaBatchNormLatents > 0
+                ? ", batch-norm statistics from " + emaBatchNormLatents + " latents" : "";
+        return ImageDataset.concat(model.name() + " step " + step + (usedEma ? " EMA" : "") + bn, parts);
     }
 
     /** A grid of {@code n} samples. */
@@ -117,6 +136,7 @@ public final class TrainedGenerator implements AutoCloseable {
 
     @Override
     public void close() {
+        model.close();
         root.close();
     }
 }

@@ -26,7 +26,7 @@ import java.util.Map;
  * with {@code recon_full} and {@code recon_part} in the metrics. {@link #reconstruct} gives the
  * reconstructions and their targets for display.
  */
-public final class FastganModel implements GanModel, AutoCloseable {
+public final class FastganModel implements GanModel {
 
     /** Metric name of the whole-image reconstruction distance. */
     public static final String RECON_FULL = "recon_full";

@@ -127,6 +127,11 @@ public final class ReconstructionLoss implements AutoCloseable {
         }
     }
 
+    /** Whether a perceptual network is loaded and not yet released by {@link #close}. */
+    public boolean holdsModule() {
+        return moduleManager != null && moduleManager.isOpen();
+    }
+
     @Override
     public void close() {
         if (moduleManager != null) {

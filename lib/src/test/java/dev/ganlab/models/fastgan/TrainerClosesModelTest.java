@@ -1,0 +1,48 @@
+package dev.ganlab.models.fastgan;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.train.GanTrainer;
+import dev.ganlab.train.TrainConfig;
+import dev.ganlab.train.TrainedGenerator;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Closing a trainer or a loaded generator releases the model's perceptual network (issue 13, item 8). */
+class TrainerClosesModelTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void closingTheTrainerAndTheLoadedGeneratorReleasesThePerceptualNetwork() throws Exception {
+        Path net = ReconstructionLossTest.writeMeanAbsoluteDistanceModule(tmp.resolve("mad.pt"));
+        TrainConfig c = new TrainConfig();
+        c.model = "fastgan";
+        c.data = "synthetic:4?size=64&perMode=4";
+        c.resolution = 64;
+        c.steps = 1;
+        c.sampleCount = 4;
+        c.eval.metrics = "";
+        c.fastgan.gWidth = 2;
+        c.fastgan.dWidth = 2;
+        c.fastgan.decoderWidth = 2;
+        c.fastgan.latentDim = 8;
+        c.fastgan.reconLoss = "lpips=" + net;
+        Path dir = tmp.resolve("run");
+        FastganModel model;
+        try (GanTrainer t = GanTrainer.start(c, dir)) {
+            model = (FastganModel) t.model();
+            assertTrue(model.reconstructionLoss().holdsModule(), "the run loaded " + net);
+            t.checkpoint();
+        }
+        assertFalse(model.reconstructionLoss().holdsModule(), "GanTrainer.close() left the perceptual network open");
+
+        TrainedGenerator g = TrainedGenerator.load(dir);
+        FastganModel loaded = (FastganModel) g.model();
+        assertTrue(loaded.reconstructionLoss().holdsModule());
+        g.close();
+        assertFalse(loaded.reconstructionLoss().holdsModule(), "TrainedGenerator.close() left it open");
+    }
+}
