@@ -157,9 +157,9 @@ public final class FastganConfig {
      */
     public String resize = "nearest";
     /**
-     * Reconstruction distance: "mse" (default; LPIPS's weights are not available offline, see
-     * {@link ReconstructionLoss#MSE_TO_LPIPS} for its calibration), "l1", "l1+mse", or "lpips=PATH" (a
-     * TorchScript LPIPS, the official code's distance).
+     * Reconstruction distance: "mse" (default; a deviation: the official code uses LPIPS, whose
+     * weights are not available offline; see {@link ReconstructionLoss#MSE_TO_LPIPS} for how its scale
+     * was chosen), "l1", "l1+mse", or "lpips=PATH" (a TorchScript LPIPS: the official distance).
      */
     public String reconLoss = "mse";
     /**
