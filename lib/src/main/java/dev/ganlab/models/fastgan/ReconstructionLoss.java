@@ -44,10 +44,11 @@ public final class ReconstructionLoss implements AutoCloseable {
      * <p>Measured (emoji smileys at 64 px, FastGAN D with dWidth 8 and the official decoder width 32,
      * batch 8, decoders and backbone trained on the reconstruction loss alone with Adam 2e-4 (0.5,
      * 0.999)): per-image MSE of the full, part and small reconstructions 0.86, 0.86, 0.90 at
-     * initialisation and 0.151, 0.135, 0.155 after 10 steps (blurred reconstructions).
+     * initialisation, 0.151, 0.135, 0.155 after 10 steps and 0.091, 0.094, 0.093 after 20 (blurred
+     * reconstructions; the run was stopped there for time).
      * Assumed, not measured: LPIPS (VGG) of such blurred reconstructions against their targets about
-     * 0.4 to 0.6 (the range of strong blur in the LPIPS paper's distortion sets). 4 x 0.14 = 0.56
-     * sits in that range. Treat the factor as an estimate good to about a factor of two;
+     * 0.4 to 0.6 (the range of strong blur in the LPIPS paper's distortion sets). 4 x 0.09 to
+     * 4 x 0.15 = 0.36 to 0.6 sits in that range. Treat the factor as an estimate good to about a factor of two;
      * {@code reconWeight} scales it, and {@code lpips=PATH} removes the need for it.
      */
     public static final float MSE_TO_LPIPS = 4f;
