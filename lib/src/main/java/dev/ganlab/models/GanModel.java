@@ -1,6 +1,7 @@
 package dev.ganlab.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -50,6 +51,23 @@ public interface GanModel extends AutoCloseable {
 
     /** Runs the discriminator on images; {@code real} tells it whether they are training data. */
     DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real);
+
+    /**
+     * Every image the generator makes for the discriminator, the main one ({@link #generate}) first;
+     * models whose generator also makes other sizes (FastGAN's 128 px output) return those after it.
+     * Default: the main image alone.
+     */
+    default NDList generateViews(Block g, ParameterStore ps, NDArray z, boolean training) {
+        return new NDList(generate(g, ps, z, training));
+    }
+
+    /** Scores images as {@link #generateViews} returns them (each already augmented); default: the first alone. */
+    default DiscriminatorOutput discriminateViews(ParameterStore ps, NDList views, boolean training, boolean real) {
+        if (views.size() != 1) {
+            throw new IllegalArgumentException(name() + " takes one image batch, got " + views.size());
+        }
+        return discriminate(ps, views.get(0), training, real);
+    }
 
     /**
      * Whether the discriminator's output for an image depends on the rest of its batch (batch norm in

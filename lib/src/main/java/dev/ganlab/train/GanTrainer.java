@@ -572,9 +572,13 @@ public final class GanTrainer implements AutoCloseable {
                 NDArray reals = model.prepareReals(loader.next(sm, batch));
                 lastReals = reals;
                 NDArray z = model.sampleLatent(sm, batch);
-                NDArray fakes = model.generate(generator, ps, z, true).stopGradient();
+                NDList fakes = detached(model.generateViews(generator, ps, z, true));
                 if (replay != null) {
-                    fakes = replay.mix(fakes, BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L));
+                    if (fakes.size() > 1) {
+                        throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
+                                + " makes " + fakes.size() + " (for fastgan set fastgan.smallBranch=false)");
+                    }
+                    fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
                 }
                 discriminatorStep(reals, fakes, t, k, sm, out, penaltySums);
                 imagesShown += batch;
@@ -612,6 +616,23 @@ public final class GanTrainer implements AutoCloseable {
         return augment == null ? y : augment.apply(y);
     }
 
+    /** Each generated view (FastGAN: image and 128 px image) augmented on its own, as FastGAN's train.py. */
+    private NDList discriminatorInputs(NDList views, long t) {
+        NDList out = new NDList(views.size());
+        for (NDArray v : views) {
+            out.add(discriminatorInput(v, t));
+        }
+        return out;
+    }
+
+    private static NDList detached(NDList views) {
+        NDList out = new NDList(views.size());
+        for (NDArray v : views) {
+            out.add(v.stopGradient());
+        }
+        return out;
+    }
+
     /**
      * Critic update {@code k} of step {@code t}: the adversarial loss, the drift term and the model's
      * auxiliary loss on every update, and the gradient penalty on every update whose index over the
@@ -624,10 +645,11 @@ public final class GanTrainer implements AutoCloseable {
      * {@code penaltySums} (sum, sum, count); {@link #step1} logs their means over the step's penalised
      * updates as {@code penalty} and {@code grad_norm}.
      */
-    private void discriminatorStep(NDArray reals, NDArray fakes, long t, int k, NDManager sm,
+    private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, NDManager sm,
             Map<String, Float> out, double[] penaltySums) {
         NDArray rIn = discriminatorInput(reals, t);
-        NDArray fIn = discriminatorInput(fakes, t);
+        NDList fViews = discriminatorInputs(fakes, t);
+        NDArray fIn = fViews.get(0);
         boolean penalise = penalty != null && (t * cfg.nCritic + k) % cfg.penaltyEvery == 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             DiscriminatorOutput or;
@@ -638,7 +660,7 @@ public final class GanTrainer implements AutoCloseable {
                 of = both[1];
             } else {
                 or = model.discriminate(ps, rIn, true, true);
-                of = model.discriminate(ps, fIn, true, false);
+                of = model.discriminateViews(ps, fViews, true, false);
             }
             NDArray lossD = discriminatorLoss(or.logits(), of.logits(), t);
             put(out, "d_loss", lossD);
@@ -713,13 +735,13 @@ public final class GanTrainer implements AutoCloseable {
         }
         Params.setRequiresGradient(dParams, false);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray fakes = model.generate(generator, ps, z, true);
-            NDArray fIn = discriminatorInput(fakes, t);
+            NDList fViews = discriminatorInputs(model.generateViews(generator, ps, z, true), t);
+            NDArray fIn = fViews.get(0);
             // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
             // see the same normalisation.
             DiscriminatorOutput of = model.discriminatorUsesBatchStatistics()
                     ? model.discriminateJoint(ps, discriminatorInput(reals, t), fIn, true)[1]
-                    : model.discriminate(ps, fIn, true, false);
+                    : model.discriminateViews(ps, fViews, true, false);
             NDArray adv = loss.generatorLoss(of.logits());
             put(out, "g_loss", adv);
             NDArray total = tr.featureMatchingOnly ? null : adv;

@@ -68,7 +68,8 @@ class TrainFastganCommandTest {
         JsonObject status = JsonParser.parseString(Files.readString(split.resolve("status.json"))).getAsJsonObject();
         assertEquals("finished", status.get("status").getAsString());
         List<String> header = List.of(Files.readAllLines(split.resolve("metrics.csv")).get(0).split(","));
-        assertTrue(header.containsAll(List.of("d_loss", "g_loss", "d_aux", "recon_full", "recon_part", "swd_x1e3")),
+        assertTrue(header.containsAll(List.of("d_loss", "g_loss", "d_aux", "recon_full", "recon_part", "recon_small",
+                "swd_x1e3")),
                 header.toString());
 
         String[] resumed = run(List.of("train", "--out", split.toString(), "--resume", "--steps", "4", "--threads", "1"));
@@ -80,10 +81,43 @@ class TrainFastganCommandTest {
         List<String> a = withoutSeconds(straight).subList(1, 5);
         List<String> b = withoutSeconds(split).subList(1, 5);
         for (int i = 0; i < 4; i++) {
-            int losses = 9; // step, images, d_loss, d_real, d_fake, d_aux, recon_full, recon_part, g_loss
+            int losses = 10; // step, images, d_loss, d_real, d_fake, d_aux, recon_full, recon_part, recon_small, g_loss
             assertEquals(List.of(a.get(i).split(",", -1)).subList(0, losses), List.of(b.get(i).split(",", -1)).subList(0, losses),
                     "step " + (i + 1) + " of the resumed run differs from the uninterrupted run");
         }
+    }
+
+    @Test
+    void officialDefaultsTrainATiny64PxModelWithFiniteLosses() throws Exception {
+        assumeTrue(Datasets.catalog().stream().anyMatch(s -> s.name().equals("emoji") && s.installed()),
+                "the emoji npm package is installed by environment/setup.sh");
+        Path out = tmp.resolve("tiny64");
+        List<String> args = train(out, 3, "--set", "batch=2", "--set", "sampleEvery=1000", "--set", "checkpointEvery=1000");
+        args.set(args.indexOf("128"), "64");
+        String[] r = run(args);
+        assertEquals("0", r[0], r[2]);
+        JsonObject cfg = JsonParser.parseString(Files.readString(out.resolve("config.json"))).getAsJsonObject();
+        assertEquals("color,translation", cfg.get("augment").getAsString(), "official train.py policy");
+        JsonObject f = cfg.getAsJsonObject("fastgan");
+        assertTrue(f.get("smallBranch").getAsBoolean());
+        assertEquals("official", f.get("upBlocks").getAsString());
+        List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        List<String> keys = List.of("d_loss", "d_real", "d_fake", "d_aux", "recon_full", "recon_part", "recon_small", "g_loss");
+        int rows = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> v = List.of(line.split(",", -1));
+            if (v.get(header.indexOf("d_loss")).isEmpty()) {
+                continue; // an evaluation-only row
+            }
+            rows++;
+            for (String k : keys) {
+                double x = Double.parseDouble(v.get(header.indexOf(k)));
+                assertTrue(Double.isFinite(x), k + " = " + x + " in " + line);
+            }
+            assertTrue(Double.parseDouble(v.get(header.indexOf("recon_small"))) > 0, line);
+        }
+        assertEquals(3, rows, lines.toString());
     }
 
     @Test

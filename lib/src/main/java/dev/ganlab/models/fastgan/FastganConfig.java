@@ -39,12 +39,19 @@ public final class FastganConfig {
     /** Upper end of the hinge margin, see {@link #HINGE_MARGIN_LOW}. */
     public static final float HINGE_MARGIN_HIGH = 1.0f;
     /**
-     * DiffAugment policy: all three ops, DiffAugment's default for few-shot training (Zhao et al.,
-     * NeurIPS 2020). FastGAN's train.py uses {@link #OFFICIAL_CODE_POLICY}.
+     * DiffAugment policy of FastGAN's official train.py ({@code policy = 'color,translation'}), the
+     * default. Each network input is augmented on its own: the real batch once (D takes its 128 px
+     * copy after augmenting), and G's two outputs each with their own draws, as train.py does.
      */
-    public static final String DIFFAUGMENT_POLICY = "color,translation,cutout";
-    /** The policy in FastGAN's official train.py ({@code policy = 'color,translation'}). */
-    public static final String OFFICIAL_CODE_POLICY = "color,translation";
+    public static final String DIFFAUGMENT_POLICY = "color,translation";
+    /** Same as {@link #DIFFAUGMENT_POLICY}; kept for callers that name the official code's policy. */
+    public static final String OFFICIAL_CODE_POLICY = DIFFAUGMENT_POLICY;
+    /**
+     * All three DiffAugment ops, DiffAugment's own recommendation for few-shot data (Zhao et al.,
+     * NeurIPS 2020) and this project's FastGAN default before it followed train.py: an option
+     * ({@code augment=color,translation,cutout}).
+     */
+    public static final String DIFFAUGMENT_WITH_CUTOUT = "color,translation,cutout";
 
     // ---- architecture defaults ----
 
@@ -62,6 +69,11 @@ public final class FastganConfig {
     public static final float D_LEAKY_SLOPE = 0.2f;
     /** Official train.py: the reconstruction terms are added to the hinge loss with weight 1. */
     public static final float RECON_WEIGHT = 1f;
+    /**
+     * Official Discriminator: the second branch scores a 128 px copy of the image (G's 128 px output
+     * for fakes). Below 256 px, where the official code does not go, it takes half the image side.
+     */
+    public static final int SMALL_SIZE = 128;
     /** Output sizes the model builds. */
     public static final List<Integer> RESOLUTIONS = List.of(64, 128, 256, 512, 1024);
 
@@ -100,11 +112,12 @@ public final class FastganConfig {
     /** Largest side of a decoder's output (full image); outputs are min(this, image side) and min(this, side / 2). */
     public int decoderSize = DECODER_SIZE;
     /**
-     * Generator upsampling blocks: "single" (one conv + noise + BN + GLU per resolution, as the
-     * paper's figure and the project issue describe) or "official" (the official code: two convs with
-     * noise at 8, 32, 128, 512 px, one conv without noise at 16, 64, 256, 1024 px).
+     * Generator upsampling blocks: "official" (default; the official models.py: UpBlockComp, two convs
+     * each followed by noise, BN and GLU, at 8, 32, 128, 512 px; UpBlock, one conv without noise, at
+     * 16, 64, 256, 1024 px) or "single" (one conv + noise + BN + GLU at every resolution, as the
+     * paper's figure reads; this project's earlier default).
      */
-    public String upBlocks = "single";
+    public String upBlocks = "official";
     /**
      * Skip-layer excitation (SLE) on: the low-resolution maps gate the channels of the high-resolution
      * ones, in the generator ({@link #G_SLE_SOURCES}, the paper's module) and in the discriminator
@@ -122,10 +135,54 @@ public final class FastganConfig {
      * map of scores, N*25 values, image-major) or "mean" (one score per image, the map's mean).
      */
     public String logits = "patches";
-    /** Reconstruction distance: "l1", "mse", "l1+mse", or "lpips=PATH" (see {@link ReconstructionLoss}). */
+    /**
+     * The discriminator's second branch, as the official code: G also returns a 128 px image
+     * (a 1x1 conv of its 128 px map, {@code to_128}), D scores it (and a 128 px copy of each real
+     * image) with its own small backbone and head ({@code down_from_small}, {@code rf_small}), and a
+     * third decoder reconstructs the real image from that branch. The logits are the two branches'
+     * scores concatenated ({@code torch.cat([rf_0, rf_1])}), so the hinge loss is their mean over both.
+     * {@code false}: one branch, two decoders, G returns one image (this project's earlier default).
+     */
+    public boolean smallBranch = true;
+    /**
+     * Where G applies tanh: "official" (as the official Generator.forward: tanh on both outputs at
+     * 1024 px only; at 256 and 512 px, and at the 64 and 128 px this project adds, both outputs are the
+     * unbounded conv outputs) or "always" (tanh on every output, this project's earlier behaviour).
+     */
+    public String outputTanh = "official";
+    /**
+     * How images are brought to a smaller size for the small branch's input and the reconstruction
+     * targets: "nearest" (the official code's {@code F.interpolate} default, which keeps every k-th
+     * pixel) or "area" (block means, this project's earlier behaviour).
+     */
+    public String resize = "nearest";
+    /**
+     * Reconstruction distance: "mse" (default; a deviation: the official code uses LPIPS, whose
+     * weights are not available offline; see {@link ReconstructionLoss#MSE_TO_LPIPS} for how its scale
+     * was chosen), "l1", "l1+mse", or "lpips=PATH" (a TorchScript LPIPS: the official distance).
+     */
     public String reconLoss = "mse";
+    /**
+     * How the per-image distances of a batch are combined: "sum" (the official {@code percept(...).sum()})
+     * or "mean" (this project's earlier behaviour, independent of the batch size).
+     */
+    public String reconReduction = "sum";
     /** Weight of the summed reconstruction terms in the discriminator's auxiliary loss. */
     public float reconWeight = RECON_WEIGHT;
+
+    /**
+     * Side of the small branch's images for output side {@code resolution}: {@link #SMALL_SIZE} from
+     * 256 px up (the official code), half the side below (64 and 128 px, which the official code does
+     * not build).
+     */
+    public static int smallSize(int resolution) {
+        return resolution >= 2 * SMALL_SIZE ? SMALL_SIZE : resolution / 2;
+    }
+
+    /** Whether G's outputs pass through tanh at output side {@code resolution} (see {@link #outputTanh}). */
+    public boolean tanhAt(int resolution) {
+        return outputTanh.equals("always") || resolution == 1024;
+    }
 
     /** Channels of a generator map at {@code resolution}. */
     public int gChannels(int resolution) {
@@ -171,6 +228,15 @@ public final class FastganConfig {
         }
         if (!upBlocks.equals("single") && !upBlocks.equals("official")) {
             throw new IllegalArgumentException("fastgan.upBlocks '" + upBlocks + "': use single or official");
+        }
+        if (!outputTanh.equals("official") && !outputTanh.equals("always")) {
+            throw new IllegalArgumentException("fastgan.outputTanh '" + outputTanh + "': use official or always");
+        }
+        if (!resize.equals("nearest") && !resize.equals("area")) {
+            throw new IllegalArgumentException("fastgan.resize '" + resize + "': use nearest or area");
+        }
+        if (!reconReduction.equals("sum") && !reconReduction.equals("mean")) {
+            throw new IllegalArgumentException("fastgan.reconReduction '" + reconReduction + "': use sum or mean");
         }
         SkipLayerExcitation.Activation.parse(sleActivation);
         if (!logits.equals("patches") && !logits.equals("mean")) {

@@ -21,10 +21,14 @@ import java.util.Map;
  * for the settings and the training defaults (hinge loss with margin U(0.8, 1), Adam 2e-4 (0.5,
  * 0.999), batch 8, EMA 0.999, DiffAugment), which the training loop applies.
  *
- * <p>{@link #discriminate} with {@code training && real} also runs the decoders and returns the
- * reconstruction loss as {@link DiscriminatorOutput#auxLoss()}, which the loop adds to D's loss,
- * with {@code recon_full} and {@code recon_part} in the metrics. {@link #reconstruct} gives the
- * reconstructions and their targets for display.
+ * <p>The generator makes two images, at S and at 128 px ({@link #generateViews}); the discriminator
+ * scores both, each in its own branch ({@link #discriminateViews}), and for real images makes the
+ * 128 px copy itself. {@link #discriminate} with {@code training && real} also runs the three
+ * decoders and returns the reconstruction loss as {@link DiscriminatorOutput#auxLoss()}, which the
+ * loop adds to D's loss, with {@code recon_full}, {@code recon_part} and {@code recon_small} in the
+ * metrics; this is the official train.py's
+ * {@code hinge + percept(rec_all).sum() + percept(rec_small).sum() + percept(rec_part).sum()}.
+ * {@link #reconstruct} gives the reconstructions and their targets for display.
  */
 public final class FastganModel implements GanModel {
 
@@ -32,6 +36,8 @@ public final class FastganModel implements GanModel {
     public static final String RECON_FULL = "recon_full";
     /** Metric name of the quadrant reconstruction distance. */
     public static final String RECON_PART = "recon_part";
+    /** Metric name of the small branch's reconstruction distance. */
+    public static final String RECON_SMALL = "recon_small";
 
     private final FastganConfig cfg;
     private final int channels;
@@ -58,7 +64,7 @@ public final class FastganModel implements GanModel {
         this.resolution = resolution;
         this.generator = new FastganGenerator(cfg, channels, resolution);
         this.discriminator = new FastganDiscriminator(cfg, channels, resolution);
-        this.reconLoss = ReconstructionLoss.parse(cfg.reconLoss);
+        this.reconLoss = ReconstructionLoss.parse(cfg.reconLoss, cfg.reconReduction);
     }
 
     public FastganConfig config() {
@@ -105,21 +111,47 @@ public final class FastganModel implements GanModel {
         discriminator.initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution));
     }
 
+    /** The main image (the first of {@link #generateViews}). */
     @Override
     public NDArray generate(Block g, ParameterStore ps, NDArray z, boolean training) {
-        return g.forward(ps, new NDList(z), training).singletonOrThrow();
+        return g.forward(ps, new NDList(z), training).get(0);
+    }
+
+    /** {@code [image (N, C, S, S), small (N, C, s, s)]}, or the image alone without the small branch. */
+    @Override
+    public NDList generateViews(Block g, ParameterStore ps, NDArray z, boolean training) {
+        return g.forward(ps, new NDList(z), training);
     }
 
     /**
-     * Logits ("patches": N*25 scores, image-major; "mean": N), features {@code (N, C_8 * 64)}, and for
-     * {@code training && real} the reconstruction loss {@code reconWeight * (d(full) + d(part))} on a
-     * quadrant drawn from the engine's generator for the whole batch (as the official code), with
-     * the two distances (detached) as {@code recon_full} and {@code recon_part}.
+     * Logits (big branch then small branch; "patches": N*25 scores each, image-major; "mean": N
+     * each), features {@code (N, C_8 * 64)}, and for {@code training && real} the reconstruction loss
+     * {@code reconWeight * (d(full) + d(part) + d(small))} on a quadrant drawn from the engine's
+     * generator for the whole batch (as the official code), with the distances (detached) as
+     * {@code recon_full}, {@code recon_part} and {@code recon_small}. The small branch sees
+     * {@code images} resized to its side.
      */
     @Override
     public DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real) {
-        FastganDiscriminator.Features f = discriminator.features(ps, images, training);
-        NDArray logits = discriminator.logits(ps, f.map8(), training);
+        return discriminate(ps, images, null, training, real);
+    }
+
+    /**
+     * {@code views}: the image alone (the small copy is made by resizing, as for reals), or
+     * {@code (image, small)}, G's two outputs, each scored by its branch.
+     */
+    @Override
+    public DiscriminatorOutput discriminateViews(ParameterStore ps, NDList views, boolean training, boolean real) {
+        if (views.size() > 2) {
+            throw new IllegalArgumentException("FastGAN's discriminator takes 1 or 2 image batches, got " + views.size());
+        }
+        return discriminate(ps, views.get(0), views.size() > 1 ? views.get(1) : null, training, real);
+    }
+
+    private DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, NDArray small, boolean training,
+            boolean real) {
+        FastganDiscriminator.Features f = discriminator.features(ps, images, small, training);
+        NDArray logits = discriminator.logits(ps, f, training);
         NDArray features = f.map8().reshape(images.getShape().get(0), -1);
         if (!(training && real)) {
             return DiscriminatorOutput.of(logits, features);
@@ -127,11 +159,16 @@ public final class FastganModel implements GanModel {
         Reconstructions r = discriminator.reconstruct(ps, images, f, drawQuadrant(images.getManager()), training);
         NDArray full = reconLoss.distance(r.full(), r.fullTarget());
         NDArray part = reconLoss.distance(r.part(), r.partTarget());
-        NDArray aux = full.add(part).mul(cfg.reconWeight);
+        NDArray sum = full.add(part);
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         metrics.put(RECON_FULL, full.stopGradient());
         metrics.put(RECON_PART, part.stopGradient());
-        return new DiscriminatorOutput(logits, features, aux, Collections.unmodifiableMap(metrics));
+        if (r.small() != null) {
+            NDArray smallD = reconLoss.distance(r.small(), r.smallTarget());
+            sum = sum.add(smallD);
+            metrics.put(RECON_SMALL, smallD.stopGradient());
+        }
+        return new DiscriminatorOutput(logits, features, sum.mul(cfg.reconWeight), Collections.unmodifiableMap(metrics));
     }
 
     /**
@@ -144,7 +181,7 @@ public final class FastganModel implements GanModel {
 
     /** The reconstructions for a chosen quadrant (0..3) and mode. */
     public Reconstructions reconstruct(ParameterStore ps, NDArray reals, int quadrant, boolean training) {
-        FastganDiscriminator.Features f = discriminator.features(ps, reals, training);
+        FastganDiscriminator.Features f = discriminator.features(ps, reals, null, training);
         return discriminator.reconstruct(ps, reals, f, quadrant, training);
     }
 

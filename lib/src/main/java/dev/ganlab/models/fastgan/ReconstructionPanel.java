@@ -23,6 +23,9 @@ import java.util.List;
  * <p>D runs in inference mode (batch norm on its running statistics), on the images as stored
  * (no DiffAugment), as {@link FastganModel#reconstruct(ParameterStore, NDArray)} documents.
  *
+ * <p>Not shown: the third decoder (the small branch's, {@link Reconstructions#small()}); its
+ * distance is logged in training as {@code recon_small}.
+ *
  * @param inputs the real images
  * @param full their reconstructions from the 8x8 map
  * @param quadrants quadrant {@code quadrant} of each input

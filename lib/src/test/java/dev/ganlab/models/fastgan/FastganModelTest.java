@@ -65,9 +65,13 @@ class FastganModelTest {
 
     @Test
     void generatorMakesImagesOfTheRequestedSizeForEitherBlockLayout() {
+        // outputTanh = always bounds the images; the default (official) has tanh at 1024 px only.
         for (String layout : List.of("single", "official")) {
             for (int res : layout.equals("single") ? new int[] {64, 128, 256} : new int[] {128}) {
-                FastganModel model = new FastganModel(small(c -> c.upBlocks = layout), 3, res);
+                FastganModel model = new FastganModel(small(c -> {
+                    c.upBlocks = layout;
+                    c.outputTanh = "always";
+                }), 3, res);
                 try (NDManager m = GanLab.newManager()) {
                     model.initializeGenerator(model.generator(), m);
                     ParameterStore ps = new ParameterStore(m, false);
@@ -90,9 +94,14 @@ class FastganModelTest {
     @Test
     void withSleOffNoMapIsGatedAndTheShapesStayTheSame() {
         // Without spectral norm in G, so a zeroed weight below gives an exact gate (0 / sigma(0) is NaN).
-        FastganModel on = new FastganModel(small(c -> c.gSpectralNorm = false), 3, 64);
+        // tanh on the output (outputTanh = always) for the atanh comparison below.
+        FastganModel on = new FastganModel(small(c -> {
+            c.gSpectralNorm = false;
+            c.outputTanh = "always";
+        }), 3, 64);
         FastganModel off = new FastganModel(small(c -> {
             c.gSpectralNorm = false;
+            c.outputTanh = "always";
             c.sle = false;
         }), 3, 64);
         assertEquals(Map.of(), off.generator().slePairs());
@@ -180,8 +189,8 @@ class FastganModelTest {
     @Test
     void officialLayoutHasTwoConvsWithNoiseAtEveryOtherResolution() {
         try (NDManager m = GanLab.newManager()) {
-            FastganModel single = new FastganModel(small(), 3, 64);
-            FastganModel official = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+            FastganModel single = new FastganModel(small(c -> c.upBlocks = "single"), 3, 64);
+            FastganModel official = new FastganModel(small(), 3, 64); // the default layout
             single.initializeGenerator(single.generator(), m);
             official.initializeGenerator(official.generator(), m);
             // single: one conv with noise at each of 8, 16, 32, 64
@@ -211,7 +220,8 @@ class FastganModelTest {
                     ParameterStore ps = new ParameterStore(m, false);
                     NDArray images = m.randomUniform(-1f, 1f, new Shape(2, 3, res, res));
                     DiscriminatorOutput out = model.discriminate(ps, images, true, false);
-                    long scores = logits.equals("mean") ? 2 : 2 * FastganDiscriminator.SCORES_PER_IMAGE;
+                    // two branches (big, then small), 2 images each
+                    long scores = 2 * (logits.equals("mean") ? 2 : 2 * FastganDiscriminator.SCORES_PER_IMAGE);
                     assertEquals(new Shape(scores), out.logits().getShape(), logits + " " + res);
                     assertEquals(new Shape(2, 8L * small().dWidth * 64), out.features().getShape());
                     Shape[] declared = model.discriminator().getOutputShapes(new Shape[] {images.getShape()});
@@ -244,9 +254,10 @@ class FastganModelTest {
                 NDArray x = model.generate(model.generator(), ps, model.sampleLatent(m, 2), false);
                 assertEquals(new Shape(2, 1, res, res), x.getShape());
                 DiscriminatorOutput out = model.discriminate(ps, x, false, false);
-                assertEquals(new Shape(2 * FastganDiscriminator.SCORES_PER_IMAGE), out.logits().getShape(), "at " + res);
+                assertEquals(new Shape(2 * 2 * FastganDiscriminator.SCORES_PER_IMAGE), out.logits().getShape(), "at " + res);
                 assertEquals(128, model.discriminator().fullReconstructionSize());
                 assertEquals(128, model.discriminator().partReconstructionSize());
+                assertEquals(128, model.discriminator().smallReconstructionSize());
             }
         }
     }
@@ -266,9 +277,10 @@ class FastganModelTest {
                         assertEquals(new Shape(), out.auxLoss().getShape());
                         float full = out.auxMetrics().get(FastganModel.RECON_FULL).getFloat();
                         float part = out.auxMetrics().get(FastganModel.RECON_PART).getFloat();
-                        assertTrue(full > 0 && part > 0 && Float.isFinite(full + part));
-                        assertEquals(2f * (full + part), out.auxLoss().getFloat(), 1e-5f);
-                        assertEquals(List.of(FastganModel.RECON_FULL, FastganModel.RECON_PART),
+                        float smallD = out.auxMetrics().get(FastganModel.RECON_SMALL).getFloat();
+                        assertTrue(full > 0 && part > 0 && smallD > 0 && Float.isFinite(full + part + smallD));
+                        assertEquals(2f * (full + part + smallD), out.auxLoss().getFloat(), 1e-5f);
+                        assertEquals(List.of(FastganModel.RECON_FULL, FastganModel.RECON_PART, FastganModel.RECON_SMALL),
                                 List.copyOf(out.auxMetrics().keySet()));
                     } else {
                         assertNull(out.auxLoss(), "training=" + training + " real=" + real);
@@ -281,8 +293,9 @@ class FastganModelTest {
 
     @Test
     void reconstructionTargetsAreTheImageAndTheChosenQuadrant() {
+        // resize = area (the earlier default; nearest is checked in FastganOfficialLayoutTest).
         // 64 px, decoders up to 128: the whole image at 64 and quadrants at 32, no resizing
-        FastganModel model = new FastganModel(small(), 1, 64);
+        FastganModel model = new FastganModel(small(c -> c.resize = "area"), 1, 64);
         try (NDManager m = GanLab.newManager()) {
             model.initializeDiscriminator(m);
             ParameterStore ps = new ParameterStore(m, false);
@@ -300,7 +313,10 @@ class FastganModelTest {
             assertTrue(random.quadrant() >= 0 && random.quadrant() < 4);
         }
         // 128 px, decoders up to 32: the targets are area-downsampled
-        FastganModel narrow = new FastganModel(small(c -> c.decoderSize = 32), 1, 128);
+        FastganModel narrow = new FastganModel(small(c -> {
+            c.decoderSize = 32;
+            c.resize = "area";
+        }), 1, 128);
         try (NDManager m = GanLab.newManager()) {
             narrow.initializeDiscriminator(m);
             ParameterStore ps = new ParameterStore(m, false);
@@ -311,6 +327,8 @@ class FastganModelTest {
             assertEquals(new Shape(2, 1, 32, 32), r.part().getShape());
             assertArrayEquals(area(v, 2, 128, 4), r.fullTarget().toFloatArray(), 1e-5f);
             assertArrayEquals(areaCrop(v, 2, 128, 3, 2), r.partTarget().toFloatArray(), 1e-5f);
+            assertEquals(new Shape(2, 1, 32, 32), r.small().getShape());
+            assertArrayEquals(area(v, 2, 128, 4), r.smallTarget().toFloatArray(), 1e-5f);
         }
     }
 
@@ -350,7 +368,7 @@ class FastganModelTest {
 
     @Test
     void forwardPassesLeaveNoArraysInTheParameterManagers() {
-        FastganModel model = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+        FastganModel model = new FastganModel(small(), 3, 64);
         try (NDManager gParams = GanLab.newManager(); NDManager dParams = GanLab.newManager()) {
             model.initializeGenerator(model.generator(), gParams);
             model.initializeDiscriminator(dParams);
@@ -360,8 +378,9 @@ class FastganModelTest {
                 boolean training = i != 1;
                 try (NDManager step = GanLab.newManager()) {
                     ParameterStore ps = new ParameterStore(step, false);
-                    NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(step, 2), training);
-                    model.discriminate(ps, fakes, training, false);
+                    NDList views = model.generateViews(model.generator(), ps, model.sampleLatent(step, 2), training);
+                    NDArray fakes = views.get(0);
+                    model.discriminateViews(ps, views, training, false);
                     model.discriminate(ps, step.randomUniform(-1f, 1f, new Shape(2, 3, 64, 64)), training, true);
                     model.reconstruct(ps, fakes);
                 }
@@ -377,7 +396,7 @@ class FastganModelTest {
 
     @Test
     void everyGeneratorParameterGetsAGradientThroughDiffAugmentAndTheDiscriminator() {
-        FastganModel model = new FastganModel(small(c -> c.upBlocks = "official"), 3, 64);
+        FastganModel model = new FastganModel(small(), 3, 64);
         try (NDManager m = GanLab.newManager()) {
             GanLab.seedEngine(3);
             model.initializeGenerator(model.generator(), m);
@@ -386,9 +405,12 @@ class FastganModelTest {
             try (NDManager step = m.newSubManager()) {
                 ParameterStore ps = new ParameterStore(step, false);
                 try (dev.ganlab.core.StepScope autogradScope = new dev.ganlab.core.StepScope(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray fakes = model.generate(model.generator(), ps, model.sampleLatent(step, 2), true);
-                    NDArray augmented = FastganConfig.defaultAugment().apply(fakes);
-                    gc.backward(model.discriminate(ps, augmented, true, false).logits().mean().neg());
+                    // both outputs, each augmented on its own (official train.py), each scored by its branch:
+                    // to_small's weight gets a gradient only through the small branch
+                    NDList views = model.generateViews(model.generator(), ps, model.sampleLatent(step, 2), true);
+                    NDList augmented = new NDList(FastganConfig.defaultAugment().apply(views.get(0)),
+                            FastganConfig.defaultAugment().apply(views.get(1)));
+                    gc.backward(model.discriminateViews(ps, augmented, true, false).logits().mean().neg());
                 }
                 for (Parameter p : g) {
                     PtNDArray grad = JniUtils.getGradient((PtNDArray) p.getArray());
@@ -403,7 +425,7 @@ class FastganModelTest {
 
     @Test
     void parametersRoundTripThroughSaveAndLoad() throws Exception {
-        FastganConfig cfg = small(c -> c.upBlocks = "official");
+        FastganConfig cfg = small();
         FastganModel a = new FastganModel(cfg, 3, 64);
         FastganModel b = new FastganModel(cfg, 3, 64);
         try (NDManager m = GanLab.newManager()) {
@@ -453,6 +475,7 @@ class FastganModelTest {
         String[][] bad = {
             {"upBlocks", "double"}, {"logits", "max"}, {"sleActivation", "relu"}, {"reconLoss", "l2"},
             {"reconLoss", "lpips=/no/such/file.pt"}, {"decoderSize", "48"}, {"gWidth", "0"}, {"reconWeight", "-1"},
+            {"outputTanh", "never"}, {"resize", "bilinear"}, {"reconReduction", "max"},
         };
         Gson gson = new Gson();
         for (String[] b : bad) {
@@ -462,7 +485,8 @@ class FastganModelTest {
             assertTrue(e.getMessage().contains(b[1]), "names the value: " + e.getMessage());
         }
         FastganConfig cfg = small(c -> {
-            c.upBlocks = "official";
+            c.upBlocks = "single";
+            c.smallBranch = false;
             c.reconLoss = "l1+mse";
         });
         FastganConfig back = gson.fromJson(gson.toJson(cfg), FastganConfig.class);

@@ -37,17 +37,29 @@ class ReconstructionLossTest {
         try (NDManager m = GanLab.newManager()) {
             float[] a = {0.5f, -1f, 0.25f, 1f, 0f, -0.5f};
             float[] b = {0f, -0.5f, 1f, 1f, 0.5f, 0.5f};
-            double l1 = 0;
-            double mse = 0;
+            // per image (3 values each): mean |d| and mean d^2
+            double[] l1 = new double[2];
+            double[] mse = new double[2];
             for (int i = 0; i < a.length; i++) {
-                l1 += Math.abs(a[i] - b[i]) / a.length;
-                mse += (a[i] - b[i]) * (a[i] - b[i]) / a.length;
+                l1[i / 3] += Math.abs(a[i] - b[i]) / 3;
+                mse[i / 3] += (a[i] - b[i]) * (a[i] - b[i]) / 3;
             }
             NDArray x = m.create(a, new Shape(2, 1, 1, 3));
             NDArray y = m.create(b, new Shape(2, 1, 1, 3));
-            assertEquals(l1, ReconstructionLoss.parse("l1").distance(x, y).getFloat(), 1e-6);
-            assertEquals(mse, ReconstructionLoss.parse("mse").distance(x, y).getFloat(), 1e-6);
-            assertEquals(l1 + mse, ReconstructionLoss.parse("l1+mse").distance(x, y).getFloat(), 1e-6);
+            // default reduction "sum": per-image values summed over the batch (official percept(...).sum());
+            // mse is put on LPIPS's scale by MSE_TO_LPIPS
+            float k = ReconstructionLoss.MSE_TO_LPIPS;
+            assertEquals(l1[0] + l1[1], ReconstructionLoss.parse("l1").distance(x, y).getFloat(), 1e-6);
+            assertEquals(k * (mse[0] + mse[1]), ReconstructionLoss.parse("mse").distance(x, y).getFloat(), 1e-6);
+            assertEquals(l1[0] + l1[1] + mse[0] + mse[1], ReconstructionLoss.parse("l1+mse").distance(x, y).getFloat(), 1e-6);
+            assertArrayEquals(new float[] {(float) (k * mse[0]), (float) (k * mse[1])},
+                    ReconstructionLoss.parse("mse").perImage(x, y).toFloatArray(), 1e-6f);
+            // reduction "mean": averaged over the batch instead
+            assertEquals((l1[0] + l1[1]) / 2, ReconstructionLoss.parse("l1", "mean").distance(x, y).getFloat(), 1e-6);
+            assertEquals(k * (mse[0] + mse[1]) / 2, ReconstructionLoss.parse("mse", "mean").distance(x, y).getFloat(), 1e-6);
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> ReconstructionLoss.parse("mse", "median"));
+            assertTrue(bad.getMessage().contains("median"), bad.getMessage());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> ReconstructionLoss.parse("l1").distance(x, m.zeros(new Shape(2, 1, 3, 1))));
             assertTrue(e.getMessage().contains("(2, 1, 3, 1)"), e.getMessage());
@@ -69,8 +81,9 @@ class ReconstructionLossTest {
         try (ReconstructionLoss loss = ReconstructionLoss.parse("lpips=" + net); NDManager m = GanLab.newManager()) {
             NDArray a = m.randomUniform(-1f, 1f, new Shape(3, 2, 4, 4));
             NDArray b = m.randomUniform(-1f, 1f, new Shape(3, 2, 4, 4));
-            // The module returns each image's mean |a - b|; the loss is their mean.
-            float expected = a.sub(b).abs().mean().getFloat();
+            // The module returns each image's mean |a - b|; the loss is their sum over the 3 images
+            // (official percept(...).sum()).
+            float expected = 3 * a.sub(b).abs().mean().getFloat();
             assertEquals(expected, loss.distance(a, b).getFloat(), 1e-6f);
             NDArray ag = a.duplicate();
             ag.setRequiresGradient(true);
@@ -78,7 +91,7 @@ class ReconstructionLossTest {
                 gc.backward(loss.distance(ag, b));
             }
             float[] g = ag.getGradient().toFloatArray();
-            float[] sign = a.sub(b).sign().div(a.size()).toFloatArray();
+            float[] sign = a.sub(b).sign().div(a.size() / 3).toFloatArray();
             assertArrayEquals(sign, g, 1e-7f, "gradient reaches the reconstruction through the module");
         }
     }
