@@ -246,6 +246,11 @@ def flatten(d, prefix=""):
     return out
 
 
+def shaping(flat):
+    """The settings that shape training (not the length, not bookkeeping): what a resume must keep."""
+    return {k: v for k, v in flat.items() if k != "steps" and not k.startswith(IGNORED_PREFIXES)}
+
+
 def check_recipe(recipe):
     """The flattened recipe, after refusing any setting the peer does not implement."""
     flat = flatten(recipe)
@@ -292,7 +297,7 @@ def train(a):
     if os.path.exists(stored):
         with open(stored) as fh:
             old = flatten(json.load(fh))
-        if {k: v for k, v in old.items() if k != "steps"} != {k: v for k, v in flatten(recipe).items() if k != "steps"}:
+        if shaping(old) != shaping(flatten(recipe)):
             raise SystemExit(f"{a.run} was started with another recipe ({stored}); use another --run folder")
     else:
         with open(stored, "w") as fh:
@@ -322,7 +327,9 @@ def train(a):
         values = model.step(reals)
         seconds += time.perf_counter() - start
         if not all(np.isfinite(values)):
-            save_checkpoint(a.run, model, position, seconds, set())
+            # no checkpoint of the diverged state: a resume continues from the last good one
+            with open(os.path.join(a.run, "status.json"), "w") as fh:
+                json.dump({"step": model.t, "status": "diverged", "values": str(values)}, fh)
             raise SystemExit(f"diverged at step {model.t}: {values}")
         sums += values[:4]
         count += 1
@@ -337,7 +344,9 @@ def train(a):
             save_checkpoint(a.run, model, position, seconds, a.keep)
     log.close()
     with open(os.path.join(a.run, "status.json"), "w") as fh:
-        json.dump({"step": model.t, "images": position, "seconds": seconds, "status": "finished"}, fh)
+        json.dump({"step": model.t, "images": position, "seconds": seconds, "status": "finished",
+                   "engine": "PyTorch " + torch.__version__, "threads": torch.get_num_threads(),
+                   "allocator": allocator()}, fh)
 
 
 def sample(a):

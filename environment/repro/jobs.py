@@ -24,7 +24,11 @@ DCGAN_FMNIST28_NS = {
     "optG": dict(ADAM_DCGAN), "optD": dict(ADAM_DCGAN),
     "emaDecay": 0.999, "augment": "",
     "tricks": {"labelSmoothing": 1.0, "instanceNoise": 0.0, "featureMatching": 0.0, "featureMatchingOnly": False,
-               "minibatchDiscrimination": 0, "replayBuffer": 0, "replayFraction": 0.5, "historicalAveraging": 0.0},
+               "minibatchDiscrimination": 0, "replayBuffer": 0, "replayFraction": 0.5, "historicalAveraging": 0.0,
+               # Instance noise is off; its schedule length is pinned anyway because GAN Lab fills it in
+               # from the first budget's steps, and a second resume that extends the run again would
+               # otherwise compare as "another config" (GanTrainer.sameSettings resolves it at the new length).
+               "instanceNoiseSteps": 1000},
     "dcgan": {"variant": "dcgan", "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
               "dDropout": 0.25, "minibatchKernels": 0, "minibatchKernelDim": 5},
     # bookkeeping (does not change the trained weights); scoring happens afterwards with `ganlab metrics`
@@ -41,7 +45,7 @@ RECIPES = {
                " generator width 128), against the same recipe in Python PyTorch (environment/bench/dcgan_peer.py"
                " --train).",
         # settings of the jar that do not apply to this model (another model's block)
-        "irrelevant": ("progan.", "fastgan.", "tricks.instanceNoiseSteps"),
+        "irrelevant": ("progan.", "fastgan."),
     },
 }
 

@@ -73,9 +73,15 @@ def result_path(j, budget):
     return os.path.join(RESULTS, j["recipe"], f"{j['impl']}-seed{j['seed']}-step{budget}.json")
 
 
-def env_for(threads):
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+
+
+def env_for(threads, python=False):
     e = dict(os.environ)
     e.update({"GANLAB_THREADS": str(threads), "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)})
+    if python and os.path.exists(TCMALLOC) and e.get("GANLAB_ALLOCATOR") != "system":
+        # the C allocator GAN Lab's engine commands restart themselves with, as run-benchmarks.sh gives the peer
+        e["LD_PRELOAD"] = TCMALLOC
     return e
 
 
@@ -87,12 +93,20 @@ def sh(cmd, log, threads):
     with open(log, "a") as fh:
         fh.write(f"\n+ {' '.join(cmd)}   # {datetime.datetime.now(datetime.timezone.utc).isoformat()}\n")
         fh.flush()
-        p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env_for(threads), cwd=ROOT,
+        p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env_for(threads, cmd[0] == PYTHON), cwd=ROOT,
                              start_new_session=True)
         with _children_lock:
             _children.add(p)
         try:
             rc = p.wait()
+            # GAN Lab's engine commands re-launch themselves (with TCMalloc) in the same process group; on
+            # a stop the inner JVM may still be writing its checkpoint: wait until the whole group is gone.
+            for _ in range(240):
+                try:
+                    os.killpg(p.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.5)
         finally:
             with _children_lock:
                 _children.discard(p)
@@ -127,10 +141,35 @@ def train(j, budget, threads, log, commands):
         cmd = [PYTHON, PEER, "--train", "--recipe", recipe, "--run", d, "--steps", str(budget), "--keep", keep,
                "--threads", str(threads)]
     commands.append(" ".join(cmd))
-    sh(cmd, log, threads)
+    for attempt in range(1 + RETRIES_AFTER_NAN):
+        try:
+            sh(cmd, log, threads)
+            break
+        except RuntimeError:
+            status = json.load(open(os.path.join(d, "status.json")))
+            if j["impl"] != "ganlab" or status.get("status") != "diverged" or attempt == RETRIES_AFTER_NAN:
+                raise
+            # Seen once (seed 1, step 72, right after a resume): a NaN that did not come back when the
+            # same checkpoint was resumed again. GAN Lab's resume is exact, so a NaN of the recipe itself
+            # recurs and still fails the unit; each one is recorded in the result.
+            note_divergence(d, status, budget)
+            cmd = java("train", "--config", recipe, "--out", d, "--resume", threads=threads)
+            commands.append(" ".join(cmd) + "   # again after the divergence")
     status = json.load(open(os.path.join(d, "status.json")))
     if status.get("step") != budget or status.get("status") not in ("finished", None):
         raise RuntimeError(f"{d}: status {status} after training to {budget}")
+
+
+RETRIES_AFTER_NAN = 2
+
+
+def note_divergence(d, status, budget):
+    path = os.path.join(d, "divergences.json")
+    seen = json.load(open(path)) if os.path.exists(path) else []
+    seen.append({"budget": budget, "step": status.get("step"), "message": status.get("message"),
+                 "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")})
+    with open(path, "w") as fh:
+        json.dump(seen, fh, indent=2)
 
 
 def samples_dir(j, budget, gen):
@@ -199,6 +238,9 @@ def record(j, budget, commands):
     res = {
         "job": j["id"], "recipe": j["recipe"], "impl": j["impl"], "seed": j["seed"], "steps": budget,
         "config": J.config_for(j, budget), "unpinned": unpinned(j, budget),
+        "runStatus": json.load(open(os.path.join(d, "status.json"))),
+        "divergences": (json.load(open(os.path.join(d, "divergences.json")))
+                        if os.path.exists(os.path.join(d, "divergences.json")) else []),
         "trainSeconds": secs, "msPerStep": None if secs is None else 1000 * secs / budget,
         "scores": scores, "scoring": J.SCORING, "commands": commands,
         "checkout": git_commit_of_checkout(), "machine": R.machine(),
