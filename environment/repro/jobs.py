@@ -69,6 +69,10 @@ def job(recipe, impl, seed, budgets):
 
 JOBS = [job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
 
+# The floor of each score: real images scored as if generated (the first 10,000 training images against
+# the test split), what a generator that matched the data would get with these features and counts.
+FLOORS = {"fashion-mnist": "fashion-mnist:train"}
+
 
 def config_for(j, steps):
     """The full TrainConfig of a job's run at a step budget."""

@@ -7,7 +7,7 @@ import statistics
 import subprocess
 
 # Scores shown, as (key in the metrics report, label, lower is better).
-SHOWN = (("fid", "FID", True), ("kid", "KID x1e3", True), ("precision", "precision", False),
+SHOWN = (("fid", "FID", True), ("kid", "KID x1e3", True), ("is", "IS", False), ("precision", "precision", False),
          ("recall", "recall", False))
 
 
@@ -34,7 +34,9 @@ def machine():
 
 
 def metric(res, gen, key):
-    m = res["scores"][gen].get("metrics", res["scores"][gen])
+    """A score of a result (gen: ema or raw; None for a floor, which has one report)."""
+    rep = res["scores"] if gen is None else res["scores"][gen]
+    m = rep.get("metrics", rep)
     v = m.get(key)
     if v is None:
         return None
@@ -85,8 +87,13 @@ def running_units(jobs, build):
 
 def write_report(jobs, results_dir, build, root):
     res = []
+    floors = {}
     for f in sorted(glob.glob(os.path.join(results_dir, "*", "*.json"))):
-        res.append(json.load(open(f)))
+        r = json.load(open(f))
+        if os.path.basename(os.path.dirname(f)) == "floors":
+            floors[r["data"]] = r
+        else:
+            res.append(r)
     L = []
     w = L.append
     w("# GAN Lab reproduction")
@@ -135,8 +142,8 @@ def write_report(jobs, results_dir, build, root):
         for gen in jobs.GENERATORS:
             w(f"### Scores of the {'EMA' if gen == 'ema' else 'raw'} generator")
             w("")
-            w("| steps | score | GAN Lab | PyTorch peer (reference) | GAN Lab against the reference |")
-            w("|---:|---|---|---|---|")
+            w("| steps | score | GAN Lab | PyTorch peer (reference) | GAN Lab against the reference | real data |")
+            w("|---:|---|---|---|---|---|")
             for b in budgets:
                 cell = by.get((name, b), {})
                 for key, label, lower in SHOWN:
@@ -144,7 +151,10 @@ def write_report(jobs, results_dir, build, root):
                     ref = [metric(r, gen, key) for r in sorted(cell.get("pytorch", []), key=lambda r: r["seed"])]
                     ours = [v for v in ours if v is not None]
                     ref = [v for v in ref if v is not None]
-                    w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |")
+                    fl = floors.get(rec["config"]["data"])
+                    fv = metric(fl, None, key) if fl else None
+                    w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |"
+                      f" {'pending' if fv is None else f'{fv:.2f}'} |")
             w("")
         w("### Training time")
         w("")
@@ -165,7 +175,11 @@ def write_report(jobs, results_dir, build, root):
           " setting it does not implement); `seed` and `steps` are set per run.")
         w("")
         w("```json")
-        w(json.dumps(rec["config"], indent=1))
+        w("{")
+        items = list(rec["config"].items())
+        for i, (k, v) in enumerate(items):
+            w(f"  {json.dumps(k)}: {json.dumps(v)}{',' if i < len(items) - 1 else ''}")
+        w("}")
         w("```")
         w("")
         unp = {}
@@ -181,14 +195,22 @@ def write_report(jobs, results_dir, build, root):
         if name.startswith("dcgan"):
             w(DCGAN_DIFFERENCES)
             w("")
+    findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
+    if os.path.exists(findings):
+        w(open(findings).read().rstrip())
+        w("")
     w("## Runs")
     w("")
-    w("| unit | seed | steps | checkout | finished | machine |")
-    w("|---|---:|---:|---|---|---|")
+    w("\"real data\" above: the first 10,000 Fashion-MNIST training images scored as if generated, against the"
+      " same test split with the same features: the floor a generator matching the data would reach.")
+    w("")
+    w("| unit | seed | steps | checkout | finished | NaN restarts | machine |")
+    w("|---|---:|---:|---|---|---|---|")
     for r in sorted(res, key=lambda r: (r["recipe"], r["steps"], r["impl"], r["seed"])):
         m = r["machine"]
+        nans = "; ".join(f"step {x['step']}" for x in r.get("divergences", [])) or "none"
         w(f"| {r['recipe']}/{r['impl']} | {r['seed']} | {r['steps']:,} | {r['checkout'][:10]} | {r['finished']} |"
-          f" {m['cpus']} x {m['cpu']}, load {m['load1']} |")
+          f" {nans} | {m['cpus']} x {m['cpu']}, load {m['load1']} |")
     w("")
     pend = running_units(jobs, build)
     w("## Pending")
