@@ -7,7 +7,7 @@ import statistics
 import subprocess
 
 # Scores shown, as (key in the metrics report, label, lower is better).
-SHOWN = (("fid", "FID", True), ("kid", "KID x1e3", True), ("is", "IS", False), ("precision", "precision", False),
+SHOWN = (("fid", "FID", True), ("kid", "KID", True), ("is", "IS", False), ("precision", "precision", False),
          ("recall", "recall", False))
 
 
@@ -40,7 +40,11 @@ def metric(res, gen, key):
     v = m.get(key)
     if v is None:
         return None
-    return v * 1e3 if key == "kid" else v
+    return v
+
+
+def fmt(v):
+    return f"{v:.3g}" if abs(v) < 1 else f"{v:.2f}"
 
 
 def summary(values):
@@ -48,10 +52,10 @@ def summary(values):
     vals = [v for v in values if v is not None]
     if not vals:
         return "pending"
-    each = ", ".join(f"{v:.2f}" for v in vals)
+    each = ", ".join(fmt(v) for v in vals)
     if len(vals) == 1:
-        return f"{vals[0]:.2f} (1 seed)"
-    return f"{statistics.mean(vals):.2f} ± {statistics.stdev(vals):.2f} ({each})"
+        return f"{fmt(vals[0])} (1 seed)"
+    return f"{fmt(statistics.mean(vals))} ± {fmt(statistics.stdev(vals))} ({each})"
 
 
 def verdict(ours, ref, lower_better=True):
@@ -62,10 +66,10 @@ def verdict(ours, ref, lower_better=True):
     spread = max(statistics.stdev(ours), statistics.stdev(ref))
     worse = (mo - mr) if lower_better else (mr - mo)
     if worse > 2 * spread:
-        return f"**GAN Lab worse** by {abs(mo - mr):.2f} (> 2 x the larger seed spread, {spread:.2f})"
+        return f"**GAN Lab worse** by {fmt(abs(mo - mr))} (> 2 x the larger seed spread, {fmt(spread)})"
     if -worse > 2 * spread:
-        return f"GAN Lab better by {abs(mo - mr):.2f} (> 2 x the larger seed spread, {spread:.2f})"
-    return f"no difference beyond the seed spread ({mo - mr:+.2f}; larger sd {spread:.2f})"
+        return f"GAN Lab better by {fmt(abs(mo - mr))} (> 2 x the larger seed spread, {fmt(spread)})"
+    return f"no difference beyond the seed spread (difference {fmt(mo - mr)}; larger sd {fmt(spread)})"
 
 
 def running_units(jobs, build):
@@ -120,7 +124,7 @@ def write_report(jobs, results_dir, build, root):
       f" --metrics {s['metrics']} --seed {s['seed']}` on both sample sets: the same feature network (GAN Lab's"
       f" Fashion-MNIST CNN, the domain FID of the notebooks), the same real set (the whole test split,"
       f" 10,000 images, so no subset noise on the real side) and the same count of fakes (FID is biased by"
-      f" the sample count; equal counts keep the bias equal). KID is shown x1e3.")
+      f" the sample count; equal counts keep the bias equal).")
     w("* **Spread**: mean ± sample standard deviation over seeds, the per-seed values in brackets. A"
       " difference between implementations is called only when it exceeds twice the larger of the two"
       " spreads; with three seeds that is a coarse test, and says so.")
@@ -154,7 +158,7 @@ def write_report(jobs, results_dir, build, root):
                     fl = floors.get(rec["config"]["data"])
                     fv = metric(fl, None, key) if fl else None
                     w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |"
-                      f" {'pending' if fv is None else f'{fv:.2f}'} |")
+                      f" {'pending' if fv is None else fmt(fv)} |")
             w("")
         w("### Training time")
         w("")
