@@ -316,9 +316,15 @@ def train(a):
         torch.set_rng_state(ck["rng"])
         print(f"resumed {a.run} at step {model.t}", flush=True)
     batch = flat["batch"]
-    log = open(os.path.join(a.run, "metrics.csv"), "a")
-    if model.t == 0:
-        log.write("step,images,seconds,d_loss,d_real,d_fake,g_loss\n")
+    # the log as of the checkpoint: rows of steps after it (written before a stop) are dropped
+    log_path = os.path.join(a.run, "metrics.csv")
+    header = "step,images,seconds,d_loss,d_real,d_fake,g_loss\n"
+    kept = []
+    if model.t > 0 and os.path.exists(log_path):
+        kept = [r for r in open(log_path).readlines()[1:] if r.strip() and int(r.split(",")[0]) <= model.t]
+    with open(log_path, "w") as fh:
+        fh.write(header + "".join(kept))
+    log = open(log_path, "a")
     sums, count = np.zeros(4), 0
     while model.t < a.steps:
         start = time.perf_counter()
