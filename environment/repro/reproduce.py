@@ -274,7 +274,17 @@ def run_unit(j, budget, threads):
             mark(j, budget, f"score-{gen}")
     record(j, budget, commands)
     mark(j, budget, "recorded")
-    print(f"{now()} done {name}", flush=True)
+    say(f"{now()} done {name}")
+
+
+_print_lock = threading.Lock()
+
+
+def say(line):
+    """One line of the driver's log (worker threads must not interleave their lines)."""
+    with _print_lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def now():
@@ -314,7 +324,7 @@ def floor_unit(data, threads):
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as fh:
         json.dump(res, fh, indent=2)
-    print(f"{now()} done floor {data}", flush=True)
+    say(f"{now()} done floor {data}")
 
 
 def run(a):
@@ -345,10 +355,10 @@ def run(a):
             try:
                 floor_unit(data, a.threads)
             except Exception as e:  # noqa: BLE001
-                print(f"{now()} FAILED floor {data}: {e}", flush=True)
+                say(f"{now()} FAILED floor {data}: {e}")
     todo = [u for u in units(a.only) if not is_done(u[0], u[1], "recorded")]
     busy, failed, lock = set(), set(), threading.Lock()
-    print(f"{now()} {len(todo)} units to do, {a.workers} at a time, {a.threads} thread(s) each", flush=True)
+    say(f"{now()} {len(todo)} units to do, {a.workers} at a time, {a.threads} thread(s) each")
 
     def worker():
         while not _stopping.is_set():
@@ -364,11 +374,11 @@ def run(a):
                 time.sleep(5)
                 continue
             j, budget = pick
-            print(f"{now()} start {unit_name(j, budget)}", flush=True)
+            say(f"{now()} start {unit_name(j, budget)}")
             try:
                 run_unit(j, budget, a.threads)
             except Exception as e:  # noqa: BLE001 - one failed unit must not stop the others
-                print(f"{now()} FAILED {unit_name(j, budget)}: {e}", flush=True)
+                say(f"{now()} FAILED {unit_name(j, budget)}: {e}")
                 with lock:
                     failed.add(j["id"])
             else:
@@ -376,7 +386,7 @@ def run(a):
                     try:
                         commit(f"Reproduction: {unit_name(j, budget)} scored")
                     except Exception as e:  # noqa: BLE001 - the result is on disk; the next commit takes it
-                        print(f"{now()} commit after {unit_name(j, budget)} failed: {e}", flush=True)
+                        say(f"{now()} commit after {unit_name(j, budget)} failed: {e}")
             finally:
                 with lock:
                     busy.discard(j["id"])
@@ -390,7 +400,7 @@ def run(a):
     if a.commit and not _stopping.is_set():
         commit("Reproduction: report regenerated at the end of the job table")
     os.remove(pidfile)
-    print(f"{now()} driver finished; failed jobs: {sorted(failed) or 'none'}", flush=True)
+    say(f"{now()} driver finished; failed jobs: {sorted(failed) or 'none'}")
 
 
 _git_lock = threading.Lock()
@@ -409,7 +419,7 @@ def commit(message):
                 if c.returncode == 0 or "nothing" in (c.stdout + c.stderr):
                     return
             time.sleep(3 + attempt)  # another git command holds the index lock
-        print(f"{now()} could not commit: {add.stderr or c.stderr}", flush=True)
+        say(f"{now()} could not commit: {add.stderr or c.stderr}")
 
 
 def status(_a):
