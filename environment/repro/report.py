@@ -162,10 +162,11 @@ def write_report(jobs, results_dir, build, root):
             w("")
         w("### Training time")
         w("")
-        w("Seconds of training per step (each run's own clock; machine shared with other work, so this is"
+        w("Milliseconds per training step (each run's own clock; GAN Lab's includes its sample grids and"
+          " checkpoints, the peer's counts the steps only; the machine is shared with other work, so this is"
           " context, not a benchmark: see lib/BENCHMARKS.md for timings on an idle machine).")
         w("")
-        w("| steps | GAN Lab ms/step | PyTorch ms/step |")
+        w("| steps | GAN Lab ms/step | PyTorch peer ms/step |")
         w("|---:|---|---|")
         for b in budgets:
             cell = by.get((name, b), {})
