@@ -9,7 +9,7 @@ config.json), which is how a new default shows up.
 
 Adding the later items of issue 17 (the loss x regulariser grid, ProGAN and FastGAN curves, reference
 models) means adding recipes and jobs here; the driver, the scoring and the report need no change
-as long as a job's implementation is "ganlab" or "pytorch" (the DCGAN peer).
+as long as a job's implementation is one of IMPLS.
 """
 import copy
 
@@ -61,13 +61,19 @@ GENERATORS = ("ema", "raw")
 
 IMPLS = ("ganlab", "pytorch")
 
+# Environment of each implementation's processes. "ganlab-glibc" is GAN Lab as is, but on glibc malloc
+# instead of TCMalloc: a diagnostic, because GAN Lab on TCMalloc hit NaNs in the first steps of a
+# session (environment/repro/findings.md) and glibc did not.
+IMPL_ENV = {"ganlab": {}, "pytorch": {}, "ganlab-glibc": {"GANLAB_ALLOCATOR": "system"}}
+
 
 def job(recipe, impl, seed, budgets):
     return {"id": f"{recipe}/{impl}-seed{seed}", "recipe": recipe, "impl": impl, "seed": seed,
             "budgets": sorted(budgets)}
 
 
-JOBS = [job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
+JOBS = ([job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
+        + [job("dcgan-fmnist28-ns", "ganlab-glibc", seed, (1000,)) for seed in (1, 2, 3)])
 
 # The floor of each score: real images scored as if generated (the first 10,000 training images against
 # the test split), what a generator that matched the data would get with these features and counts.

@@ -146,8 +146,9 @@ def write_report(jobs, results_dir, build, root):
         for gen in jobs.GENERATORS:
             w(f"### Scores of the {'EMA' if gen == 'ema' else 'raw'} generator")
             w("")
-            w("| steps | score | GAN Lab | PyTorch peer (reference) | GAN Lab against the reference | real data |")
-            w("|---:|---|---|---|---|---|")
+            w("| steps | score | GAN Lab | PyTorch peer (reference) | GAN Lab against the reference | real data |"
+              " GAN Lab on glibc malloc (diagnostic) |")
+            w("|---:|---|---|---|---|---|---|")
             for b in budgets:
                 cell = by.get((name, b), {})
                 for key, label, lower in SHOWN:
@@ -157,8 +158,11 @@ def write_report(jobs, results_dir, build, root):
                     ref = [v for v in ref if v is not None]
                     fl = floors.get(rec["config"]["data"])
                     fv = metric(fl, None, key) if fl else None
+                    glibc = [metric(r, gen, key) for r in sorted(cell.get("ganlab-glibc", []), key=lambda r: r["seed"])]
+                    planned = any(j["recipe"] == name and j["impl"] == "ganlab-glibc" and b in j["budgets"]
+                                  for j in jobs.JOBS)
                     w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |"
-                      f" {'pending' if fv is None else fmt(fv)} |")
+                      f" {'pending' if fv is None else fmt(fv)} | {summary(glibc) if planned else 'not run'} |")
             w("")
         w("### Training time")
         w("")

@@ -85,7 +85,7 @@ def env_for(threads, python=False):
     return e
 
 
-def sh(cmd, log, threads):
+def sh(cmd, log, threads, extra_env=None):
     """Runs a command (its output appended to log); raises on a non-zero exit."""
     if _stopping.is_set():
         raise InterruptedError("stopping")
@@ -93,7 +93,7 @@ def sh(cmd, log, threads):
     with open(log, "a") as fh:
         fh.write(f"\n+ {' '.join(cmd)}   # {datetime.datetime.now(datetime.timezone.utc).isoformat()}\n")
         fh.flush()
-        p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env_for(threads, cmd[0] == PYTHON), cwd=ROOT,
+        p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env={**env_for(threads, cmd[0] == PYTHON), **(extra_env or {})}, cwd=ROOT,
                              start_new_session=True)
         with _children_lock:
             _children.add(p)
@@ -133,7 +133,7 @@ def train(j, budget, threads, log, commands):
     recipe = os.path.join(d, f"recipe-step{budget}.json")
     with open(recipe, "w") as fh:
         json.dump(J.config_for(j, budget), fh, indent=2)
-    if j["impl"] == "ganlab":
+    if j["impl"].startswith("ganlab"):
         resume = ["--resume"] if os.path.isdir(os.path.join(d, "checkpoints")) else []
         cmd = java("train", "--config", recipe, "--out", d, *resume, threads=threads)
     else:
@@ -143,12 +143,12 @@ def train(j, budget, threads, log, commands):
     commands.append(" ".join(cmd))
     for attempt in range(1 + RETRIES_AFTER_NAN):
         try:
-            sh(cmd, log, threads)
+            sh(cmd, log, threads, J.IMPL_ENV[j["impl"]])
             break
         except RuntimeError:
             sf = os.path.join(d, "status.json")
             status = json.load(open(sf)) if os.path.exists(sf) else {}
-            if j["impl"] != "ganlab" or status.get("status") != "diverged" or attempt == RETRIES_AFTER_NAN:
+            if not j["impl"].startswith("ganlab") or status.get("status") != "diverged" or attempt == RETRIES_AFTER_NAN:
                 raise
             # Seen once (seed 1, step 72, right after a resume): a NaN that did not come back when the
             # same checkpoint was resumed again. GAN Lab's resume is exact, so a NaN of the recipe itself
@@ -181,7 +181,7 @@ def sample(j, budget, gen, threads, log, commands):
     d, out = run_dir(j), samples_dir(j, budget, gen)
     shutil.rmtree(out, ignore_errors=True)
     n, seed = J.SCORING["n"], J.SCORING["sample_seed"]
-    if j["impl"] == "ganlab":
+    if j["impl"].startswith("ganlab"):
         status = json.load(open(os.path.join(d, "status.json")))
         if status.get("step") != budget:
             raise RuntimeError(f"{d} is at step {status.get('step')}, not {budget}: cannot sample step {budget}")
@@ -192,7 +192,7 @@ def sample(j, budget, gen, threads, log, commands):
         cmd = [PYTHON, PEER, "--sample", "--run", d, "--at-step", str(budget), "--n", str(n), "--out", out,
                "--generator", gen, "--sample-seed", str(seed), "--grid", grid, "--threads", str(threads)]
     commands.append(" ".join(cmd))
-    sh(cmd, log, threads)
+    sh(cmd, log, threads, J.IMPL_ENV[j["impl"]])
     got = len([f for f in os.listdir(out) if f.endswith(".png")])
     if got != n:
         raise RuntimeError(f"{out} holds {got} PNG files, expected {n}")
@@ -211,7 +211,7 @@ def score(j, budget, gen, threads, log, commands):
 def unpinned(j, budget):
     """Settings of the run's resolved config.json that the recipe does not name (GAN Lab runs only)."""
     cfg_file = os.path.join(run_dir(j), "config.json")
-    if j["impl"] != "ganlab" or not os.path.exists(cfg_file):
+    if not j["impl"].startswith("ganlab") or not os.path.exists(cfg_file):
         return {}
     stored = R.flatten(json.load(open(cfg_file)))
     pinned = R.flatten(J.config_for(j, budget))
@@ -252,7 +252,7 @@ def record(j, budget, commands):
     with open(tmp, "w") as fh:
         json.dump(res, fh, indent=2)
     os.replace(tmp, result_path(j, budget))
-    grid_src = (os.path.join(d, "samples", f"step-{budget:08d}.png") if j["impl"] == "ganlab"
+    grid_src = (os.path.join(d, "samples", f"step-{budget:08d}.png") if j["impl"].startswith("ganlab")
                 else os.path.join(d, f"grid-step{budget}-ema.png"))
     if os.path.exists(grid_src):
         shutil.copyfile(grid_src, result_path(j, budget)[:-5] + ".png")
