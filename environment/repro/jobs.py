@@ -72,8 +72,9 @@ def job(recipe, impl, seed, budgets):
             "budgets": sorted(budgets)}
 
 
-JOBS = ([job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
-        + [job("dcgan-fmnist28-ns", "ganlab-glibc", seed, (1000,)) for seed in (1, 2, 3)])
+# (No ganlab-glibc jobs: without a NaN, GAN Lab on glibc logs exactly the TCMalloc run's losses, so
+# those runs would repeat the ganlab rows; the variant stays available for a run that needs it.)
+JOBS = [job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
 
 # The floor of each score: real images scored as if generated (the first 10,000 training images against
 # the test split), what a generator that matched the data would get with these features and counts.
