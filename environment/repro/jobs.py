@@ -1,0 +1,89 @@
+"""The job table of the reproduction (environment/repro/reproduce.py): recipes, and who trains which
+recipe with which seed for which step budgets.
+
+Every recipe is a complete GAN Lab TrainConfig: each setting that shapes training is written out, so
+a default changed later in the library (another generator, a recalibrated EMA) does not silently
+change what a row of lib/REPRODUCTION.md measured. Settings the jar knows but the recipe does not
+name are listed per result as "unpinned" (reproduce.py compares against the run's resolved
+config.json), which is how a new default shows up.
+
+Adding the later items of issue 17 (the loss x regulariser grid, ProGAN and FastGAN curves, reference
+models) means adding recipes and jobs here; the driver, the scoring and the report need no change
+as long as a job's implementation is one of IMPLS.
+"""
+import copy
+
+ADAM_DCGAN = {"type": "adam", "lr": 2e-4, "beta1": 0.5, "beta2": 0.999, "eps": 1e-8, "alpha": 0.99, "momentum": 0.0}
+
+DCGAN_FMNIST28_NS = {
+    # what is trained on what: notebook 01's data at its native 28 px (no resampling on either side)
+    "model": "dcgan", "data": "fashion-mnist", "resolution": 28, "channels": 1, "dataLimit": 0, "hflip": False,
+    # the game: DCGAN paper / PyTorch-GAN
+    "batch": 64, "nCritic": 1, "loss": "ns", "penalty": "none", "penaltyWeight": 0.0, "penaltyEvery": 1,
+    "drift": 0.0, "clip": 0.0, "hingeMargin": "fixed",
+    "optG": dict(ADAM_DCGAN), "optD": dict(ADAM_DCGAN),
+    "emaDecay": 0.999, "augment": "",
+    "tricks": {"labelSmoothing": 1.0, "instanceNoise": 0.0, "featureMatching": 0.0, "featureMatchingOnly": False,
+               "minibatchDiscrimination": 0, "replayBuffer": 0, "replayFraction": 0.5, "historicalAveraging": 0.0,
+               # Instance noise is off; its schedule length is pinned anyway because GAN Lab fills it in
+               # from the first budget's steps, and a second resume that extends the run again would
+               # otherwise compare as "another config" (GanTrainer.sameSettings resolves it at the new length).
+               "instanceNoiseSteps": 1000},
+    "dcgan": {"variant": "dcgan", "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
+              "dDropout": 0.25, "minibatchKernels": 0, "minibatchKernelDim": 5},
+    # bookkeeping (does not change the trained weights); scoring happens afterwards with `ganlab metrics`
+    "logEvery": 50, "sampleEvery": 500, "checkpointEvery": 250, "keepCheckpoints": 2, "sampleCount": 64,
+    "collapseThreshold": 0.5,
+    "eval": {"metrics": "", "every": 0, "n": 0, "features": "fmnist", "real": "fashion-mnist:test", "ema": True},
+}
+
+RECIPES = {
+    "dcgan-fmnist28-ns": {
+        "config": DCGAN_FMNIST28_NS,
+        "title": "DCGAN, Fashion-MNIST 28 px, non-saturating loss, no regulariser",
+        "why": "Notebook 01's baseline (model dcgan, data fashion-mnist at its own 28 px, loss ns, full-profile"
+               " generator width 128), against the same recipe in Python PyTorch (environment/bench/dcgan_peer.py"
+               " --train).",
+        # settings of the jar that do not apply to this model (another model's block)
+        "irrelevant": ("progan.", "fastgan."),
+    },
+}
+
+# Scoring, the same for every job: the whole Fashion-MNIST test split (10,000 images) as the real set,
+# so the real side has no subset noise, and as many fakes (FID's bias depends on the sample count, so
+# both sides of a comparison use the same count), through GAN Lab's Fashion-MNIST feature network.
+SCORING = {"real": "fashion-mnist:test", "features": "fmnist", "n": 10000, "metrics": "fid,kid,is,pr", "seed": 0,
+           "sample_seed": 1}
+
+# Which generator is scored: the EMA generator (GAN Lab's default for sampling and evaluation) and the
+# raw one, both in inference mode (batch norm from running statistics).
+GENERATORS = ("ema", "raw")
+
+IMPLS = ("ganlab", "pytorch")
+
+# Environment of each implementation's processes. "ganlab-glibc" is GAN Lab as is, but on glibc malloc
+# instead of TCMalloc: a diagnostic, because GAN Lab on TCMalloc hit NaNs in the first steps of a
+# session (environment/repro/findings.md) and glibc did not.
+IMPL_ENV = {"ganlab": {}, "pytorch": {}, "ganlab-glibc": {"GANLAB_ALLOCATOR": "system"}}
+
+
+def job(recipe, impl, seed, budgets):
+    return {"id": f"{recipe}/{impl}-seed{seed}", "recipe": recipe, "impl": impl, "seed": seed,
+            "budgets": sorted(budgets)}
+
+
+# (No ganlab-glibc jobs: without a NaN, GAN Lab on glibc logs exactly the TCMalloc run's losses, so
+# those runs would repeat the ganlab rows; the variant stays available for a run that needs it.)
+JOBS = [job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
+
+# The floor of each score: real images scored as if generated (the first 10,000 training images against
+# the test split), what a generator that matched the data would get with these features and counts.
+FLOORS = {"fashion-mnist": "fashion-mnist:train"}
+
+
+def config_for(j, steps):
+    """The full TrainConfig of a job's run at a step budget."""
+    c = copy.deepcopy(RECIPES[j["recipe"]]["config"])
+    c["seed"] = j["seed"]
+    c["steps"] = steps
+    return c
