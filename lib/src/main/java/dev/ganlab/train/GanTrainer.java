@@ -336,6 +336,11 @@ public final class GanTrainer implements AutoCloseable {
         TrainConfig stored = TrainConfig.ofRun(dir);
         TrainConfig want = cfg.copy();
         want.steps = stored.steps;
+        if (want.tricks.instanceNoiseSteps == null) {
+            // Its default is the length the run was first started with, which the stored config keeps
+            // while steps grows with each extension.
+            want.tricks.instanceNoiseSteps = stored.tricks.instanceNoiseSteps;
+        }
         return stored.resolved().toJson().equals(want.resolved().toJson());
     }
 

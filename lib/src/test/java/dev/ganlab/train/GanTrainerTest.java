@@ -114,6 +114,15 @@ class GanTrainerTest {
         longer.steps = 15;
         try (GanTrainer t = GanTrainer.open(longer, dir, true)) {
             assertEquals(10, t.step());
+            t.addMonitor(QUIET).train();
+        }
+        // A second extension: settings whose defaults follow the run's length (instanceNoiseSteps) keep
+        // the value the run started with, so the same settings still match.
+        TrainConfig longerStill = c.copy();
+        longerStill.steps = 17;
+        try (GanTrainer t = GanTrainer.open(longerStill, dir, true)) {
+            assertEquals(15, t.step());
+            assertEquals(10, t.config().tricks.instanceNoiseSteps);
         }
     }
 
