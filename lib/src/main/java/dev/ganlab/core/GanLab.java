@@ -27,6 +27,7 @@ import java.util.Properties;
  *   <li>Device: a GPU when the engine sees one, else the CPU; override with {@code GANLAB_DEVICE}
  *       ({@code cpu}, {@code gpu}, {@code gpu:N}, {@code auto}), the system property {@code
  *       ganlab.device}, or {@link #setDevice(String)} (the CLI's {@code --device}).
+ *   <li>CPU kernels: oneDNN is capped at AVX unless the user chooses otherwise ({@link CpuKernels}).
  * </ul>
  */
 public final class GanLab {
@@ -62,6 +63,8 @@ public final class GanLab {
             // competes with the intra-op threads for the same cores.
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             System.setProperty("ai.djl.pytorch.cudnn_benchmark", "true");
+            // Before the first engine op: oneDNN reads its ISA cap when it makes its first primitive.
+            CpuKernels.apply();
             Engine engine = Engine.getEngine(ENGINE_NAME);
             JniUtils.setNumThreads(threads);
             JniUtils.setGradMode(false);
