@@ -3,12 +3,19 @@ package dev.ganlab.core;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which instruction set the engine's oneDNN convolution kernels may use, decided once per process
- * before the first engine operation.
+ * How GAN Lab calls the engine's oneDNN convolutions safely, and which instruction set they may
+ * use (an optional cap, set once per process before the first engine operation).
  *
  * <p>Why: libtorch's oneDNN convolutions store channels in blocks of 8 (AVX2) or 16 (AVX-512).
  * When a convolution's output channel count is not a multiple of the block (DCGAN's last generator
@@ -22,22 +29,23 @@ import java.util.Map;
  * when the freed memory held finite values, and none at {@code ONEDNN_MAX_CPU_ISA=AVX}, where
  * oneDNN computes {@code backward_data} by GEMM on the plain layout. In training this showed as
  * NaN losses at step 2 of a default DCGAN run (4 of 5 runs with TCMalloc, which recycles freed
- * memory at once). So capping at AVX2 only makes the failure rarer; this class caps at AVX.
+ * memory at once). So capping at AVX2 only makes the failure rarer, and capping at AVX made the
+ * 32 px DCGAN step about 70 times slower (23.7 s median vs about 0.33 s). GAN Lab therefore pads a
+ * convolution's output channels itself ({@link #conv2d}) and leaves the ISA alone.
  *
  * <p>The cap is oneDNN's own variable {@value #ONEDNN_VAR}, read by oneDNN when it first
  * creates a primitive; {@link #apply()} sets it in this process's C environment (libc
- * {@code setenv} through JNA) unless the user set it. {@value #ENV_ISA} chooses: {@code native}
- * leaves oneDNN free (fastest, exposed to the NaN above), any other value is passed on as the
- * cap (e.g. {@code AVX2}, {@code AVX512_CORE}). See lib/BENCHMARKS.md for the speed cost.
+ * {@code setenv} through JNA) when {@value #ENV_ISA} names one (e.g. {@code AVX2}) and the user did
+ * not set oneDNN's variable; {@code native} or unset leaves oneDNN free.
  */
 public final class CpuKernels {
 
-    /** GAN Lab's setting: {@code native} or a oneDNN ISA name; default {@value #DEFAULT_CAP}. */
+    /** GAN Lab's setting: a oneDNN ISA name to cap at, or {@code native} (the default). */
     public static final String ENV_ISA = "GANLAB_ONEDNN_ISA";
     /** oneDNN's own variable; when the user sets it, GAN Lab leaves it alone. */
     public static final String ONEDNN_VAR = "ONEDNN_MAX_CPU_ISA";
-    /** The cap that keeps backward_data convolutions off padded blocked layouts (see the class comment). */
-    public static final String DEFAULT_CAP = "AVX";
+    /** oneDNN's largest channel block (AVX-512: 16 floats); output channels are padded to a multiple of it. */
+    public static final int CHANNEL_BLOCK = 16;
 
     private static volatile String decision;
 
@@ -55,10 +63,7 @@ public final class CpuKernels {
             return null;
         }
         String choice = env.getOrDefault(ENV_ISA, "").trim();
-        if (choice.isEmpty()) {
-            return DEFAULT_CAP;
-        }
-        if (choice.equalsIgnoreCase("native")) {
+        if (choice.isEmpty() || choice.equalsIgnoreCase("native")) {
             return null;
         }
         if (!choice.matches("[A-Za-z0-9_]+")) {
@@ -77,9 +82,9 @@ public final class CpuKernels {
         String cap = capFor(env);
         if (cap == null) {
             String user = env.get(ONEDNN_VAR);
-            decision = user != null && !user.isBlank() ? "oneDNN capped at " + user + " (" + ONEDNN_VAR + " set by the user)"
-                    : "oneDNN uncapped (" + ENV_ISA + "=native; convolutions with channel counts off the SIMD block"
-                    + " may read uninitialised memory, see CpuKernels)";
+            decision = (user != null && !user.isBlank() ? "oneDNN capped at " + user + " (" + ONEDNN_VAR + " set by the user)"
+                    : "oneDNN native ISA") + "; conv output channels padded to multiples of " + CHANNEL_BLOCK
+                    + " (oneDNN's pad channels are uninitialised, see CpuKernels)";
             return;
         }
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
@@ -93,11 +98,33 @@ public final class CpuKernels {
             if (c.setenv(ONEDNN_VAR, cap, 0) != 0) {
                 throw new IllegalStateException("setenv returned an error");
             }
-            decision = "oneDNN capped at " + cap + " (GAN Lab default: avoids NaN input gradients of"
-                    + " convolutions whose channels do not fill a SIMD block; " + ENV_ISA + "=native to lift)";
+            decision = "oneDNN capped at " + cap + " (" + ENV_ISA + "); conv output channels padded to multiples of "
+                    + CHANNEL_BLOCK;
         } catch (RuntimeException | LinkageError e) {
             decision = "oneDNN uncapped (could not set " + ONEDNN_VAR + ": " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * 2-D convolution (DJL's {@code conv2d}, groups 1) whose output channels are padded with zero
+     * filters to a multiple of {@value #CHANNEL_BLOCK} and sliced back, so oneDNN never pads them
+     * itself (see the class comment): the same function, and the extra channels' gradient is an
+     * exact zero made by the slice's backward. Costs the extra channels' multiply-adds, which only
+     * matters for thin layers (an RGB or grey output layer).
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding, Shape dilation) {
+        long cout = w.getShape().get(0);
+        long padded = (cout + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+        if (padded == cout || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+            return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation).singletonOrThrow();
+        }
+        Shape ws = w.getShape();
+        NDManager m = x.getManager();
+        NDArray wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(padded - cout, ws.get(1), ws.get(2), ws.get(3)),
+                w.getDataType())), 0);
+        NDArray bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(padded - cout), b.getDataType())), 0);
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, wp, bp, stride, padding, dilation).singletonOrThrow();
+        return y.get(new NDIndex(":, 0:" + cout));
     }
 
     /** One line for {@code ganlab info}: which cap is in force and why. */

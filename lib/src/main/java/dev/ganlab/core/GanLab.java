@@ -27,7 +27,7 @@ import java.util.Properties;
  *   <li>Device: a GPU when the engine sees one, else the CPU; override with {@code GANLAB_DEVICE}
  *       ({@code cpu}, {@code gpu}, {@code gpu:N}, {@code auto}), the system property {@code
  *       ganlab.device}, or {@link #setDevice(String)} (the CLI's {@code --device}).
- *   <li>CPU kernels: oneDNN is capped at AVX unless the user chooses otherwise ({@link CpuKernels}).
+ *   <li>CPU kernels: an optional oneDNN ISA cap ({@link CpuKernels}).
  * </ul>
  */
 public final class GanLab {
