@@ -52,8 +52,10 @@ class CpuKernelsTest {
                     }
                 }
                 DataType type = pass == 2 ? DataType.FLOAT64 : DataType.FLOAT32;
-                NDArray xx = x.toType(type, true);
-                NDArray ww = w.toType(type, true);
+                // duplicate(): toType to the same type may hand back the same array, whose gradient
+                // would then accumulate across passes
+                NDArray xx = x.toType(type, true).duplicate();
+                NDArray ww = w.toType(type, true).duplicate();
                 xx.setRequiresGradient(true);
                 ww.setRequiresGradient(true);
                 try (GradientCollector gc = engine.newGradientCollector()) {
