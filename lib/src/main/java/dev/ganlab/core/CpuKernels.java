@@ -30,8 +30,12 @@ import java.util.Map;
  * oneDNN computes {@code backward_data} by GEMM on the plain layout. In training this showed as
  * NaN losses at step 2 of a default DCGAN run (4 of 5 runs with TCMalloc, which recycles freed
  * memory at once). So capping at AVX2 only makes the failure rarer, and capping at AVX made the
- * 32 px DCGAN step about 70 times slower (23.7 s median vs about 0.33 s). GAN Lab therefore pads a
- * convolution's output channels itself ({@link #conv2d}) and leaves the ISA alone.
+ * 32 px DCGAN step about 90 times slower ({@code bench --no-peer --model dcgan --resolution 32 --batch
+ * 64 --steps 30}: 23.7 s median at load 17, vs 0.25-0.28 s). GAN Lab therefore pads a convolution's
+ * output channels itself ({@link #conv2d}) and leaves the ISA alone. With the padding: 5 of 5
+ * default 2-step DCGAN runs gave d_loss 1.371 / 1.051, no NaN; the same bench, alternated three
+ * times with the unpadded jar at load 3-4, gave medians 252, 283, 240 ms against 507, 247, 278 ms
+ * (no cost beyond the noise).
  *
  * <p>The cap is oneDNN's own variable {@value #ONEDNN_VAR}, read by oneDNN when it first
  * creates a primitive; {@link #apply()} sets it in this process's C environment (libc
