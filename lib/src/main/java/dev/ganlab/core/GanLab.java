@@ -30,6 +30,7 @@ import java.util.Properties;
  *   <li>Natives: the libtorch build is chosen by DJL among those on the class path ({@link
  *       NativeLibraries}: CUDA where CUDA is found, else CPU); a build that cannot load is reported in
  *       one line ({@link UserError}), not a stack trace.
+ *   <li>CPU kernels: an optional oneDNN ISA cap ({@link CpuKernels}).
  * </ul>
  */
 public final class GanLab {
@@ -65,6 +66,8 @@ public final class GanLab {
             // competes with the intra-op threads for the same cores.
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             System.setProperty("ai.djl.pytorch.cudnn_benchmark", "true");
+            // Before the first engine op: oneDNN reads its ISA cap when it makes its first primitive.
+            CpuKernels.apply();
             Engine engine;
             try {
                 engine = Engine.getEngine(ENGINE_NAME);

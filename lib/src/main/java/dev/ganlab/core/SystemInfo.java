@@ -58,6 +58,7 @@ public final class SystemInfo {
         out.println("  threads     " + GanLab.threads() + " intra-op, 1 inter-op (cores: " + rt.availableProcessors() + ")");
         out.println("  memory      max heap " + (rt.maxMemory() >> 20) + " MiB");
         out.println("  allocator   " + allocatorLine());
+        out.println("  cpu kernels " + CpuKernels.describe());
         out.println("  home        " + DataPaths.home());
         out.println("data sets");
         for (Datasets.Status s : Datasets.catalog()) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
+import dev.ganlab.core.CpuKernels;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,7 +90,7 @@ public final class Conv2d extends ScaledWeightLayer {
             return upsampleConv3x3(input, w, b);
         }
         NDArray x = upsample ? Ops.upsample2x(input) : input;
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, strideShape, paddingShape, dilation).singletonOrThrow();
+        return CpuKernels.conv2d(x, w, b, strideShape, paddingShape, dilation);
     }
 
     @Override
@@ -135,8 +136,8 @@ public final class Conv2d extends ScaledWeightLayer {
         NDArray b4 = b == null ? null : b.tile(4);
         // On x padded by 1, output (y, x) of a 2x2 window covers input rows y-1, y: the even phase
         // takes rows 0..H-1 of this grid, the odd phase rows 1..H (likewise for columns).
-        NDArray all = ai.djl.nn.convolutional.Conv2d.conv2d(x, k, b4, new Shape(1, 1), new Shape(1, 1),
-                new Shape(1, 1)).singletonOrThrow().reshape(n, 2, 2, cout, h + 1, wd + 1);
+        NDArray all = CpuKernels.conv2d(x, k, b4, new Shape(1, 1), new Shape(1, 1),
+                new Shape(1, 1)).reshape(n, 2, 2, cout, h + 1, wd + 1);
         NDList phases = new NDList(4);
         for (int p = 0; p < 2; p++) {
             for (int r = 0; r < 2; r++) {

@@ -1,0 +1,139 @@
+package dev.ganlab.core;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How GAN Lab calls the engine's oneDNN convolutions safely, and which instruction set they may
+ * use (an optional cap, set once per process before the first engine operation).
+ *
+ * <p>Why: libtorch's oneDNN convolutions store channels in blocks of 8 (AVX2) or 16 (AVX-512).
+ * When a convolution's output channel count is not a multiple of the block (DCGAN's last generator
+ * layer has 1 or 3; its phase form 4 or 12), the gradient with respect to the input
+ * ({@code backward_data}) is computed on a padded copy whose pad channels are not initialised.
+ * Whatever the C allocator hands out there is multiplied by zero; freed memory holding NaN or
+ * infinity therefore turns the input gradient into NaN. Measured on an AMD EPYC with AVX-512
+ * (probe: conv 64x64x32x32 -> 1 channel, 3x3, after freeing NaN-filled tensors): NaN in 2.1 to 3.4
+ * million of the 4.2 million input-gradient values at the default ISA and also at
+ * {@code ONEDNN_MAX_CPU_ISA=AVX2} (blocks of 8), none with 16 output channels (no padding), none
+ * when the freed memory held finite values, and none at {@code ONEDNN_MAX_CPU_ISA=AVX}, where
+ * oneDNN computes {@code backward_data} by GEMM on the plain layout. In training this showed as
+ * NaN losses at step 2 of a default DCGAN run (4 of 5 runs with TCMalloc, which recycles freed
+ * memory at once). So capping at AVX2 only makes the failure rarer, and capping at AVX made the
+ * 32 px DCGAN step about 90 times slower ({@code bench --no-peer --model dcgan --resolution 32 --batch
+ * 64 --steps 30}: 23.7 s median at load 17, vs 0.25-0.28 s). GAN Lab therefore pads a convolution's
+ * output channels itself ({@link #conv2d}) and leaves the ISA alone. With the padding: 5 of 5
+ * default 2-step DCGAN runs gave d_loss 1.371 / 1.051, no NaN; the same bench, alternated three
+ * times with the unpadded jar at load 3-4, gave medians 252, 283, 240 ms against 507, 247, 278 ms
+ * (no cost beyond the noise).
+ *
+ * <p>The cap is oneDNN's own variable {@value #ONEDNN_VAR}, read by oneDNN when it first
+ * creates a primitive; {@link #apply()} sets it in this process's C environment (libc
+ * {@code setenv} through JNA) when {@value #ENV_ISA} names one (e.g. {@code AVX2}) and the user did
+ * not set oneDNN's variable; {@code native} or unset leaves oneDNN free.
+ */
+public final class CpuKernels {
+
+    /** GAN Lab's setting: a oneDNN ISA name to cap at, or {@code native} (the default). */
+    public static final String ENV_ISA = "GANLAB_ONEDNN_ISA";
+    /** oneDNN's own variable; when the user sets it, GAN Lab leaves it alone. */
+    public static final String ONEDNN_VAR = "ONEDNN_MAX_CPU_ISA";
+    /** oneDNN's largest channel block (AVX-512: 16 floats); output channels are padded to a multiple of it. */
+    public static final int CHANNEL_BLOCK = 16;
+
+    private static volatile String decision;
+
+    private CpuKernels() {}
+
+    /** libc's setenv, which oneDNN's getenv sees (Java's System.getenv is a copy taken at start). */
+    interface CLib extends Library {
+        int setenv(String name, String value, int overwrite);
+    }
+
+    /** The cap to set given the environment, or null to set none. */
+    static String capFor(Map<String, String> env) {
+        String user = env.get(ONEDNN_VAR);
+        if (user != null && !user.isBlank()) {
+            return null;
+        }
+        String choice = env.getOrDefault(ENV_ISA, "").trim();
+        if (choice.isEmpty() || choice.equalsIgnoreCase("native")) {
+            return null;
+        }
+        if (!choice.matches("[A-Za-z0-9_]+")) {
+            throw new UserError(ENV_ISA + "='" + choice + "': use native or a oneDNN ISA name such as AVX, AVX2,"
+                    + " AVX512_CORE");
+        }
+        return choice.toUpperCase(Locale.ROOT);
+    }
+
+    /** Sets the cap in this process (before the engine loads); idempotent. */
+    static synchronized void apply() {
+        if (decision != null) {
+            return;
+        }
+        Map<String, String> env = System.getenv();
+        String cap = capFor(env);
+        if (cap == null) {
+            String user = env.get(ONEDNN_VAR);
+            decision = (user != null && !user.isBlank() ? "oneDNN capped at " + user + " (" + ONEDNN_VAR + " set by the user)"
+                    : "oneDNN native ISA") + "; conv output channels padded to multiples of " + CHANNEL_BLOCK
+                    + " (oneDNN's pad channels are uninitialised, see CpuKernels)";
+            return;
+        }
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+                && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac")) {
+            decision = "oneDNN uncapped (setenv unavailable on " + System.getProperty("os.name")
+                    + "; set " + ONEDNN_VAR + "=" + cap + " before starting)";
+            return;
+        }
+        try {
+            CLib c = Native.load("c", CLib.class);
+            if (c.setenv(ONEDNN_VAR, cap, 0) != 0) {
+                throw new IllegalStateException("setenv returned an error");
+            }
+            decision = "oneDNN capped at " + cap + " (" + ENV_ISA + "); conv output channels padded to multiples of "
+                    + CHANNEL_BLOCK;
+        } catch (RuntimeException | LinkageError e) {
+            decision = "oneDNN uncapped (could not set " + ONEDNN_VAR + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * 2-D convolution (DJL's {@code conv2d}, groups 1) whose output channels are padded with zero
+     * filters to a multiple of {@value #CHANNEL_BLOCK} and sliced back, so oneDNN never pads them
+     * itself (see the class comment): the same function, and the extra channels' gradient is an
+     * exact zero made by the slice's backward. Costs the extra channels' multiply-adds, which only
+     * matters for thin layers (an RGB or grey output layer).
+     */
+    public static NDArray conv2d(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding, Shape dilation) {
+        long cout = w.getShape().get(0);
+        long padded = (cout + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+        if (padded == cout || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+            return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation).singletonOrThrow();
+        }
+        Shape ws = w.getShape();
+        NDManager m = x.getManager();
+        NDArray wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(padded - cout, ws.get(1), ws.get(2), ws.get(3)),
+                w.getDataType())), 0);
+        NDArray bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(padded - cout), b.getDataType())), 0);
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, wp, bp, stride, padding, dilation).singletonOrThrow();
+        return y.get(new NDIndex(":, 0:" + cout));
+    }
+
+    /** One line for {@code ganlab info}: which cap is in force and why. */
+    public static String describe() {
+        apply();
+        return decision;
+    }
+}
