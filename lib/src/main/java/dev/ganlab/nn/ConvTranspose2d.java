@@ -1,5 +1,7 @@
 package dev.ganlab.nn;
 
+import dev.ganlab.core.CpuKernels;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -117,8 +119,10 @@ public final class ConvTranspose2d extends ScaledWeightLayer {
                 .reshape((long) st * st * cout, cin, t, t);
         NDArray bAll = b == null ? null : b.tile(st * st);
         int pad = t - 1 + extra;
-        NDArray all = ai.djl.nn.convolutional.Conv2d.conv2d(x, kc, bAll, new Shape(1, 1), new Shape(pad, pad),
-                new Shape(1, 1)).singletonOrThrow();                         // (N, (ry, rx, o), Hq, Wq)
+        // Through CpuKernels: the phase conv has s*s*C_out channels (12 for an RGB output layer), and
+        // oneDNN's blocked kernels read uninitialised pad channels unless C_out fills its blocks.
+        NDArray all = CpuKernels.conv2d(x, kc, bAll, new Shape(1, 1), new Shape(pad, pad),
+                new Shape(1, 1));                                            // (N, (ry, rx, o), Hq, Wq)
         long hq = h + t - 1 + 2L * extra;
         long wq = wd + t - 1 + 2L * extra;
         // Row s q + r of the interleaved grid is output row s q + r - p - s extra.
