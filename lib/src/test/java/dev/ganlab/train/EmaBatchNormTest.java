@@ -145,6 +145,7 @@ class EmaBatchNormTest {
     @Test
     void theEmaGeneratorsStatisticsAreItsOwnBeforeItSamplesAndInItsCheckpoint() {
         TrainConfig c = GanTrainerTest.tiny(8);
+        c.dcgan.generator = "pytorchgan"; // the layout read below: Linear(z) with bias, reshape, batch norm
         c.emaBatchNormLatents = 40; // 3 batches of 16
         try (GanTrainer t = GanTrainer.start(c, tmp.resolve("ema"))) {
             for (int i = 0; i < 8; i++) {

@@ -57,7 +57,8 @@ class TrainConfigTest {
         assertEquals("hinge", fg.loss);
         assertEquals("random", fg.hingeMargin);
         assertEquals(8, fg.batch.intValue());
-        assertEquals("color,translation,cutout", fg.augment);
+        // FastGAN's official train.py trains with policy 'color,translation' (cutout is an option).
+        assertEquals("color,translation", fg.augment);
     }
 
     /**
