@@ -44,7 +44,22 @@ JVM_OPTS=("-Xmx$HEAP" "-Dai.djl.offline=true" "-Dganlab.home=$ROOT" "-Djava.awt.
 case "$KERNEL" in
   rapaio)
     KJAR="$ROOT/lib/target/kernel/rapaio-jupyter-kernel.jar"
-    [ -f "$KJAR" ] || say "note: $KJAR appears after 'mvn package' (Maven resolves io.github.padreati:rapaio-jupyter-kernel)"
+    # The patch classes compile against the kernel's own classes. The test command registers the
+    # kernel before its build has copied the jar to lib/target/kernel, so resolve the same artifact
+    # into build/kernel for compiling; the kernelspec runs the build's copy.
+    KJAR_COMPILE="$KJAR"
+    if [ ! -f "$KJAR" ]; then
+      say "note: $KJAR appears after 'mvn package' (Maven resolves io.github.padreati:rapaio-jupyter-kernel)"
+      KVERSION=$(sed -n 's:.*<rapaio.kernel.version>\(.*\)</rapaio.kernel.version>.*:\1:p' "$ROOT/pom.xml")
+      [ -n "$KVERSION" ] || die "rapaio.kernel.version not found in $ROOT/pom.xml"
+      KJAR_COMPILE="$ROOT/build/kernel/rapaio-jupyter-kernel.jar"
+      if [ ! -f "$KJAR_COMPILE" ]; then
+        (cd "$ROOT" && mvn -q -B -N -Dstyle.color=never dependency:copy \
+            -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$KVERSION" \
+            -DoutputDirectory="$ROOT/build/kernel" -Dmdep.stripVersion=true) \
+          || die "could not resolve io.github.padreati:rapaio-jupyter-kernel:$KVERSION to compile the kernel patch"
+      fi
+    fi
     # Our replacements for three kernel classes are compiled here (against the kernel's jar) and put
     # before it on the class path: the channel loop thread (start-up races, patch/.../LoopThread.java),
     # the channels' per-request state and the JShell execution control (interrupts, issue 15:
@@ -54,7 +69,7 @@ case "$KERNEL" in
     JAVAC="$(command -v javac)" || die "javac not found on PATH (a JDK 17 is needed, not only a JRE)"
     rm -rf "$PATCH_OUT"
     mkdir -p "$PATCH_OUT"
-    (cd "$PATCH_SRC" && find . -name '*.java' -print0 | xargs -0 "$JAVAC" --release 17 -nowarn -cp "$KJAR" -d "$PATCH_OUT") \
+    (cd "$PATCH_SRC" && find . -name '*.java' -print0 | xargs -0 "$JAVAC" --release 17 -nowarn -cp "$KJAR_COMPILE" -d "$PATCH_OUT") \
       || die "could not compile the kernel patch in $PATCH_SRC"
     ARGV=("$JAVA_BIN" "${JVM_OPTS[@]}" -cp "$PATCH_OUT:$KJAR" org.rapaio.jupyter.kernel.MainApp "{connection_file}")
     ENV_JSON=$("$PY" - "$ROOT" "$JAR" <<'PYEOF'
