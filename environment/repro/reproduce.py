@@ -110,6 +110,10 @@ def sh(cmd, log, threads, extra_env=None):
         finally:
             with _children_lock:
                 _children.discard(p)
+    if rc != 0 and _stopping.is_set():
+        # Stopped by us (SIGTERM/SIGINT to the driver): GAN Lab has checkpointed and marked the run
+        # interrupted; the next `run` resumes it.
+        raise InterruptedError(f"stopped: {' '.join(cmd)} (log: {log})")
     if rc != 0:
         raise RuntimeError(f"exit {rc}: {' '.join(cmd)} (log: {log})")
 
@@ -377,6 +381,8 @@ def run(a):
             say(f"{now()} start {unit_name(j, budget)}")
             try:
                 run_unit(j, budget, a.threads)
+            except InterruptedError:
+                say(f"{now()} stopped {unit_name(j, budget)}: checkpointed; the next run resumes it")
             except Exception as e:  # noqa: BLE001 - one failed unit must not stop the others
                 say(f"{now()} FAILED {unit_name(j, budget)}: {e}")
                 with lock:
