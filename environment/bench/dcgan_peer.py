@@ -225,6 +225,7 @@ SUPPORTED = {
     "tricks.featureMatchingOnly": {False}, "tricks.minibatchDiscrimination": {0}, "tricks.replayBuffer": {0},
     "tricks.historicalAveraging": {0},
     "dcgan.variant": {"dcgan"}, "dcgan.dNorm": {"batch"}, "dcgan.minibatchKernels": {0},
+    "dcgan.generator": {"pytorchgan"}, "dcgan.latent": {"normal"}, "emaBatchNormLatents": {0},
     "optG.type": {"adam"}, "optD.type": {"adam"},
 }
 USED = {"seed", "steps", "batch", "resolution", "emaDecay", "dcgan.latentDim", "dcgan.gWidth", "dcgan.dWidth",

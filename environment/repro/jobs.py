@@ -22,14 +22,18 @@ DCGAN_FMNIST28_NS = {
     "batch": 64, "nCritic": 1, "loss": "ns", "penalty": "none", "penaltyWeight": 0.0, "penaltyEvery": 1,
     "drift": 0.0, "clip": 0.0, "hingeMargin": "fixed",
     "optG": dict(ADAM_DCGAN), "optD": dict(ADAM_DCGAN),
-    "emaDecay": 0.999, "augment": "",
+    # EMA of the generator as PyTorch-GAN-style code keeps it: batch-norm buffers copied from the raw
+    # generator (emaBatchNormLatents 0), which is what the peer does; GAN Lab's default re-estimates them.
+    "emaDecay": 0.999, "emaBatchNormLatents": 0, "augment": "",
     "tricks": {"labelSmoothing": 1.0, "instanceNoise": 0.0, "featureMatching": 0.0, "featureMatchingOnly": False,
                "minibatchDiscrimination": 0, "replayBuffer": 0, "replayFraction": 0.5, "historicalAveraging": 0.0,
                # Instance noise is off; its schedule length is pinned anyway because GAN Lab fills it in
                # from the first budget's steps, and a second resume that extends the run again would
                # otherwise compare as "another config" (GanTrainer.sameSettings resolves it at the new length).
                "instanceNoiseSteps": 1000},
-    "dcgan": {"variant": "dcgan", "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
+    # PyTorch-GAN's generator (upsample + 3x3 conv) and N(0, I) latents: the peer's layout. GAN Lab's
+    # dcgan default is now the paper's (transposed convs, uniform latents), a different recipe.
+    "dcgan": {"variant": "dcgan", "generator": "pytorchgan", "latent": "normal", "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
               "dDropout": 0.25, "minibatchKernels": 0, "minibatchKernelDim": 5},
     # bookkeeping (does not change the trained weights); scoring happens afterwards with `ganlab metrics`
     "logEvery": 50, "sampleEvery": 500, "checkpointEvery": 250, "keepCheckpoints": 2, "sampleCount": 64,
