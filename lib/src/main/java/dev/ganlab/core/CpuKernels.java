@@ -51,6 +51,14 @@ public final class CpuKernels {
     /** oneDNN's largest channel block (AVX-512: 16 floats); output channels are padded to a multiple of it. */
     public static final int CHANNEL_BLOCK = 16;
 
+    /**
+     * Input channel counts up to this (grey, RGB, RGBA images) are left unpadded: oneDNN reads such
+     * thin inputs in the plain layout (its "first convolution" kernels), and the probe found no NaN
+     * for 1, 3, 4, 8, 12 or 15 input channels; padding an image input to 16 channels would multiply
+     * the first layer's cost by up to 16.
+     */
+    public static final int IMAGE_CHANNELS = 4;
+
     private static volatile String decision;
 
     private CpuKernels() {}
@@ -110,25 +118,47 @@ public final class CpuKernels {
     }
 
     /**
-     * 2-D convolution (DJL's {@code conv2d}, groups 1) whose output channels are padded with zero
-     * filters to a multiple of {@value #CHANNEL_BLOCK} and sliced back, so oneDNN never pads them
-     * itself (see the class comment): the same function, and the extra channels' gradient is an
-     * exact zero made by the slice's backward. Costs the extra channels' multiply-adds, which only
-     * matters for thin layers (an RGB or grey output layer).
+     * 2-D convolution (DJL's {@code conv2d}, groups 1) whose output channels, and input channels
+     * beyond {@value #IMAGE_CHANNELS}, are padded with zeros to multiples of {@value #CHANNEL_BLOCK}
+     * so oneDNN never pads a channel block itself (see the class comment). Output side: zero filters, sliced off the result. Input side:
+     * zero input channels and matching zero weight columns; each added product is 0 x 0, so the
+     * outputs are the same sums, the input and weight gradients are slices of the padded ones (the
+     * concat's backward), and every convolution autograd derives from this one (double backward of a
+     * gradient penalty) also has whole channel blocks. Costs the extra channels' multiply-adds, which
+     * only matters for thin layers (an RGB input or output layer).
      */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding, Shape dilation) {
-        long cout = w.getShape().get(0);
-        long padded = (cout + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
-        if (padded == cout || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+        Shape ws = w.getShape();
+        long cout = ws.get(0);
+        long cin = ws.get(1);
+        long outPadded = roundUp(cout);
+        long inPadded = cin <= IMAGE_CHANNELS ? cin : roundUp(cin);
+        if (outPadded == cout && inPadded == cin || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
             return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation).singletonOrThrow();
         }
-        Shape ws = w.getShape();
         NDManager m = x.getManager();
-        NDArray wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(padded - cout, ws.get(1), ws.get(2), ws.get(3)),
-                w.getDataType())), 0);
-        NDArray bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(padded - cout), b.getDataType())), 0);
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, wp, bp, stride, padding, dilation).singletonOrThrow();
-        return y.get(new NDIndex(":, 0:" + cout));
+        NDArray xp = x;
+        NDArray wp = w;
+        if (inPadded != cin) {
+            Shape xs = x.getShape();
+            xp = NDArrays.concat(new NDList(x, m.zeros(new Shape(xs.get(0), inPadded - cin, xs.get(2), xs.get(3)),
+                    x.getDataType())), 1);
+            wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(cout, inPadded - cin, ws.get(2), ws.get(3)),
+                    w.getDataType())), 1);
+        }
+        NDArray bp = b;
+        if (outPadded != cout) {
+            wp = NDArrays.concat(new NDList(wp, m.zeros(new Shape(outPadded - cout, inPadded, ws.get(2), ws.get(3)),
+                    w.getDataType())), 0);
+            bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(outPadded - cout), b.getDataType())), 0);
+        }
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(xp, wp, bp, stride, padding, dilation).singletonOrThrow();
+        return outPadded == cout ? y : y.get(new NDIndex(":, 0:" + cout));
+    }
+
+    /** The next multiple of {@value #CHANNEL_BLOCK} at or above {@code channels}. */
+    static long roundUp(long channels) {
+        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
     }
 
     /** One line for {@code ganlab info}: which cap is in force and why. */
