@@ -37,6 +37,16 @@ import java.util.Map;
  * times with the unpadded jar at load 3-4, gave medians 252, 283, 240 ms against 507, 247, 278 ms
  * (no cost beyond the noise).
  *
+ * <p>The input side fails too, in the forward pass: with 17, 20, 33, 129 input channels (a partial
+ * block), a 3x3 convolution on a 4x4 map returned NaN in 7,168 to all 8,192 outputs (batch 16,
+ * 33 -> 32 channels; 4,096 of 4,096 for 17 -> 16) after NaN-filled memory was freed, under plain
+ * glibc malloc. That is ProGAN's last discriminator conv, fed nf(4) + 1 channels by minibatch
+ * stddev: ProganModelTest's forward/backward gave NaN weight gradients in the final dense layer and
+ * the head in 14 of 20 poisoned trials, and the notebook-02 quick run NaN losses. 1x1 convolutions
+ * with the same counts, and 3x3 ones with 1 to 15 input channels, were exact. So {@link #conv2d}
+ * pads input channels as well (beyond {@value #IMAGE_CHANNELS}); with it: 0 of 20 poisoned ProGAN
+ * trials with NaN.
+ *
  * <p>The cap is oneDNN's own variable {@value #ONEDNN_VAR}, read by oneDNN when it first
  * creates a primitive; {@link #apply()} sets it in this process's C environment (libc
  * {@code setenv} through JNA) when {@value #ENV_ISA} names one (e.g. {@code AVX2}) and the user did
