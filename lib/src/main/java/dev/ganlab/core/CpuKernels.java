@@ -37,6 +37,21 @@ import java.util.Map;
  * times with the unpadded jar at load 3-4, gave medians 252, 283, 240 ms against 507, 247, 278 ms
  * (no cost beyond the noise).
  *
+ * <p>The input side fails too, in the forward pass: with 17, 20, 33, 129 input channels (a partial
+ * block), a 3x3 convolution on a 4x4 map returned NaN in 7,168 to all 8,192 outputs (batch 16,
+ * 33 -> 32 channels; 4,096 of 4,096 for 17 -> 16) after NaN-filled memory was freed, under plain
+ * glibc malloc. That is ProGAN's last discriminator conv, fed nf(4) + 1 channels by minibatch
+ * stddev: ProganModelTest's forward/backward gave NaN weight gradients in the final dense layer and
+ * the head in 14 of 20 poisoned trials, and the notebook-02 quick run NaN losses. 1x1 convolutions
+ * with the same counts, and 3x3 ones with 1 to 15 input channels, were exact. So {@link #conv2d}
+ * pads input channels as well (beyond {@value #IMAGE_CHANNELS}); with it: 0 of 20 poisoned ProGAN
+ * trials with NaN, and 5 of 5 notebook-02 quick runs (3 steps) gave the same finite losses where the
+ * unpadded jar gave NaN at step 1 in 2 of 2. Cost, counted not timed (the bench did not finish on
+ * the overloaded machine): in the quick profile only the final conv is padded, 33 -> 48 input
+ * channels at 4x4, about 1.1 million extra multiply-adds per discriminator forward of batch 16,
+ * under 0.5% of one 3x3 32 -> 32 conv at 32x32 (151 million); image inputs (up to 4 channels) and
+ * layers with whole blocks are unchanged.
+ *
  * <p>The cap is oneDNN's own variable {@value #ONEDNN_VAR}, read by oneDNN when it first
  * creates a primitive; {@link #apply()} sets it in this process's C environment (libc
  * {@code setenv} through JNA) when {@value #ENV_ISA} names one (e.g. {@code AVX2}) and the user did
@@ -50,6 +65,14 @@ public final class CpuKernels {
     public static final String ONEDNN_VAR = "ONEDNN_MAX_CPU_ISA";
     /** oneDNN's largest channel block (AVX-512: 16 floats); output channels are padded to a multiple of it. */
     public static final int CHANNEL_BLOCK = 16;
+
+    /**
+     * Input channel counts up to this (grey, RGB, RGBA images) are left unpadded: oneDNN reads such
+     * thin inputs in the plain layout (its "first convolution" kernels), and the probe found no NaN
+     * for 1, 3, 4, 8, 12 or 15 input channels; padding an image input to 16 channels would multiply
+     * the first layer's cost by up to 16.
+     */
+    public static final int IMAGE_CHANNELS = 4;
 
     private static volatile String decision;
 
@@ -110,25 +133,47 @@ public final class CpuKernels {
     }
 
     /**
-     * 2-D convolution (DJL's {@code conv2d}, groups 1) whose output channels are padded with zero
-     * filters to a multiple of {@value #CHANNEL_BLOCK} and sliced back, so oneDNN never pads them
-     * itself (see the class comment): the same function, and the extra channels' gradient is an
-     * exact zero made by the slice's backward. Costs the extra channels' multiply-adds, which only
-     * matters for thin layers (an RGB or grey output layer).
+     * 2-D convolution (DJL's {@code conv2d}, groups 1) whose output channels, and input channels
+     * beyond {@value #IMAGE_CHANNELS}, are padded with zeros to multiples of {@value #CHANNEL_BLOCK}
+     * so oneDNN never pads a channel block itself (see the class comment). Output side: zero filters, sliced off the result. Input side:
+     * zero input channels and matching zero weight columns; each added product is 0 x 0, so the
+     * outputs are the same sums, the input and weight gradients are slices of the padded ones (the
+     * concat's backward), and every convolution autograd derives from this one (double backward of a
+     * gradient penalty) also has whole channel blocks. Costs the extra channels' multiply-adds, which
+     * only matters for thin layers (an RGB input or output layer).
      */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding, Shape dilation) {
-        long cout = w.getShape().get(0);
-        long padded = (cout + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
-        if (padded == cout || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+        Shape ws = w.getShape();
+        long cout = ws.get(0);
+        long cin = ws.get(1);
+        long outPadded = roundUp(cout);
+        long inPadded = cin <= IMAGE_CHANNELS ? cin : roundUp(cin);
+        if (outPadded == cout && inPadded == cin || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
             return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation).singletonOrThrow();
         }
-        Shape ws = w.getShape();
         NDManager m = x.getManager();
-        NDArray wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(padded - cout, ws.get(1), ws.get(2), ws.get(3)),
-                w.getDataType())), 0);
-        NDArray bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(padded - cout), b.getDataType())), 0);
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, wp, bp, stride, padding, dilation).singletonOrThrow();
-        return y.get(new NDIndex(":, 0:" + cout));
+        NDArray xp = x;
+        NDArray wp = w;
+        if (inPadded != cin) {
+            Shape xs = x.getShape();
+            xp = NDArrays.concat(new NDList(x, m.zeros(new Shape(xs.get(0), inPadded - cin, xs.get(2), xs.get(3)),
+                    x.getDataType())), 1);
+            wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(cout, inPadded - cin, ws.get(2), ws.get(3)),
+                    w.getDataType())), 1);
+        }
+        NDArray bp = b;
+        if (outPadded != cout) {
+            wp = NDArrays.concat(new NDList(wp, m.zeros(new Shape(outPadded - cout, inPadded, ws.get(2), ws.get(3)),
+                    w.getDataType())), 0);
+            bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(outPadded - cout), b.getDataType())), 0);
+        }
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(xp, wp, bp, stride, padding, dilation).singletonOrThrow();
+        return outPadded == cout ? y : y.get(new NDIndex(":, 0:" + cout));
+    }
+
+    /** The next multiple of {@value #CHANNEL_BLOCK} at or above {@code channels}. */
+    static long roundUp(long channels) {
+        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
     }
 
     /** One line for {@code ganlab info}: which cap is in force and why. */
