@@ -54,11 +54,7 @@ public final class SummaryCommand implements Runnable {
         cfg.resolution = resolution;
         cfg.channels = channels;
         for (String kv : sets) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new UserError("--set '" + kv + "' must be KEY=VALUE");
-            }
-            cfg.set(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+            cfg.setAssignment(kv, "--set");
         }
         TrainConfig resolved = cfg.resolved();
         common.apply();

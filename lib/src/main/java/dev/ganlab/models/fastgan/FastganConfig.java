@@ -1,7 +1,7 @@
 package dev.ganlab.models.fastgan;
 
 import dev.ganlab.nn.SkipLayerExcitation;
-import dev.ganlab.train.DiffAugment;
+import dev.ganlab.nn.DiffAugment;
 
 import java.util.List;
 import java.util.Map;
