@@ -32,7 +32,7 @@ public final class SettingsSchema {
     /** What a setting holds. */
     public enum Kind {
         WHOLE("a whole number"), REAL("a number"), BOOLEAN("true or false"), STRING("a string"),
-        MAP("an object of entries"), GROUP("an object of settings");
+        MAP("an object of entries"), GROUP("a group of settings (an object)");
 
         private final String description;
 
