@@ -101,8 +101,7 @@ public final class TrainCommand implements Runnable {
     }
 
     private static <S> String planNote(ModelPreset<S> p, TrainConfig resolved) {
-        S section = p.sectionType().cast(resolved.section(p.sectionKey()));
-        return p.planNote(section, resolved.steps, resolved.batch, resolved.nCritic);
+        return p.planNote(resolved.sectionOf(p), resolved.steps, resolved.batch, resolved.nCritic);
     }
 
     TrainConfig buildConfig() {

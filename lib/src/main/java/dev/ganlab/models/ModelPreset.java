@@ -92,6 +92,12 @@ public abstract class ModelPreset<S> {
     /** The model for square images of {@code channels} channels and size {@code resolution}. */
     public abstract GanModel create(S section, ModelSettings run, int channels, int resolution, String dataName);
 
+    /**
+     * Sets the section so the model trains at its full size from the first step (benchmarks time the
+     * steps of the finished network); most models have one size only.
+     */
+    public void fullSizeFromStart(S section, int resolution) {}
+
     /** A note on a planned run of this model (e.g. it stops before it has grown), or null. */
     public String planNote(S section, int steps, int batch, int nCritic) {
         return null;

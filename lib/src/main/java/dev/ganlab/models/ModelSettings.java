@@ -14,6 +14,11 @@ public interface ModelSettings {
     /** The settings section stored under {@code key} ("dcgan", "progan", ...). */
     Object section(String key);
 
+    /** The settings section of {@code preset}'s model family, typed. */
+    default <S> S sectionOf(ModelPreset<S> preset) {
+        return preset.sectionType().cast(section(preset.sectionKey()));
+    }
+
     /** Minibatch-discrimination kernels in D (0 = off; {@code tricks.minibatchDiscrimination}). */
     int minibatchDiscrimination();
 }

@@ -88,7 +88,6 @@ public final class Models {
     }
 
     private static <S> GanModel build(ModelPreset<S> p, ModelSettings cfg, int c, int r, String dataName) {
-        S section = p.sectionType().cast(cfg.section(p.sectionKey()));
-        return p.create(section, cfg, c, r, dataName);
+        return p.create(cfg.sectionOf(p), cfg, c, r, dataName);
     }
 }

@@ -49,6 +49,7 @@ public final class TrainingDefaults {
     private String augment = "";
     private String hingeMargin = "fixed";
     private float drift;
+    private int channels = 3;
 
     private TrainingDefaults(String paper) {
         this.paper = paper;
@@ -111,6 +112,12 @@ public final class TrainingDefaults {
         return this;
     }
 
+    /** Image channels of the data GAN Lab trains the model on by default (benchmarks use it). */
+    public TrainingDefaults channels(int c) {
+        this.channels = c;
+        return this;
+    }
+
     public String paper() {
         return paper;
     }
@@ -150,5 +157,9 @@ public final class TrainingDefaults {
 
     public float drift() {
         return drift;
+    }
+
+    public int channels() {
+        return channels;
     }
 }

@@ -313,10 +313,6 @@ public final class TrainConfig implements ModelSettings {
         p.validate(sectionOf(p));
     }
 
-    private <S> S sectionOf(ModelPreset<S> p) {
-        return p.sectionType().cast(section(p.sectionKey()));
-    }
-
     // ---- ModelSettings: what the models read -----------------------------------------------------
 
     @Override

@@ -22,12 +22,14 @@ public final class DcganPreset extends ModelPreset<DcganConfig> {
     /** Radford et al. 2016 (see the class comment). */
     public static final DcganPreset DCGAN = new DcganPreset("dcgan",
             TrainingDefaults.paper("Radford et al., ICLR 2016").loss("ns")
-                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64),
+                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
+                    .channels(1), // Fashion-MNIST
             List.of());
     /** compare_gan's SNDCGAN; its discriminator is always spectrally normalised and has no dropout. */
     public static final DcganPreset SNDCGAN = new DcganPreset("sndcgan",
             TrainingDefaults.paper("Kurach et al., ICML 2019 (compare_gan); Miyato et al., ICLR 2018").loss("ns")
-                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64),
+                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
+                    .channels(1), // Fashion-MNIST
             List.of("dcgan.dNorm", "dcgan.dDropout"));
 
     private DcganPreset(String name, TrainingDefaults defaults, List<String> inapplicable) {

@@ -63,6 +63,15 @@ public final class ProganPreset extends ModelPreset<ProganConfig> {
         }
     }
 
+    /** Straight to the target resolution: one image per phase below it, then alpha = 1. */
+    @Override
+    public void fullSizeFromStart(ProganConfig section, int resolution) {
+        section.fadeInImages = 1;
+        section.stabiliseImages = 1;
+        section.minibatch = new java.util.TreeMap<>();
+        section.targetResolution = resolution;
+    }
+
     /**
      * For a run whose steps end before the schedule has grown to the target resolution (the default
      * 2000 steps cover a fraction of the paper's 800k-image phases), how many steps growing takes.
