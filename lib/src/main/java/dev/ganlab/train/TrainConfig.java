@@ -493,20 +493,30 @@ public final class TrainConfig implements ModelSettings {
         return set(key, SCHEMA.parse(key, value));
     }
 
-    /** Sets a dotted key to a JSON value, checked against {@link #SCHEMA}. */
+    /**
+     * Sets a dotted key to a JSON value, checked against {@link #SCHEMA}. Only that field changes (the
+     * groups on the way are the same objects; an unset one is created with its defaults).
+     */
     public TrainConfig set(String key, JsonElement value) {
         SCHEMA.check(key, value, "");
-        JsonObject tree = toJsonTree();
-        SettingsSchema.put(tree, key, value);
-        TrainConfig updated = fromTree(tree);
-        for (Field f : TrainConfig.class.getFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                try {
-                    f.set(this, f.get(updated));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
+        String[] path = key.split("\\.");
+        Object target = this;
+        try {
+            for (int i = 0; i < path.length - 1; i++) {
+                Field f = target.getClass().getField(path[i]);
+                Object next = f.get(target);
+                if (next == null) {
+                    next = f.getType().getConstructor().newInstance();
+                    f.set(target, next);
                 }
+                target = next;
             }
+            Field f = target.getClass().getField(path[path.length - 1]);
+            f.set(target, GSON.fromJson(value, f.getGenericType()));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set '" + key + "': " + e.getMessage(), e);
+        } catch (JsonParseException | NumberFormatException e) {
+            throw new UserError("setting '" + key + "': " + value + ": " + e.getMessage(), e);
         }
         return this;
     }
