@@ -38,7 +38,8 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--op", defaultValue = "train", description = "train (default) or fid.")
     String op;
 
-    @Option(names = "--model", defaultValue = "dcgan", description = "A model name (ganlab train --model), default dcgan.")
+    @Option(names = "--model", defaultValue = "dcgan", completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--resolution", defaultValue = "32", description = "Image size (default ${DEFAULT-VALUE}).")

@@ -27,7 +27,8 @@ public final class SummaryCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "dcgan, sndcgan, progan, fastgan or gan.")
+    @Option(names = "--model", required = true, completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES}.")
     String model;
 
     @Option(names = "--resolution", required = true, description = "Square image size (ProGAN: its final resolution).")

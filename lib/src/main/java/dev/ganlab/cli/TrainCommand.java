@@ -39,7 +39,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "A JSON config (TrainConfig); flags override it.")
     Path config;
 
-    @Option(names = "--model", description = "dcgan (default), sndcgan, progan, fastgan or gan.")
+    @Option(names = "--model", completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default dcgan).")
     String model;
 
     @Option(names = "--data", description = "Data set spec, e.g. fashion-mnist, emoji:smileys, folder:/path.")
