@@ -42,18 +42,8 @@ import java.util.Locale;
  */
 public final class TrainConfig implements ModelSettings {
 
-    // ---- Paper defaults used by the presets -------------------------------------------------------
-    // Models' defaults are in their presets (models/*/..Preset), the losses' in LossDefaults.
-    /** DCGAN (Radford et al., 2016): Adam lr 2e-4, beta1 0.5. */
-    public static final OptimizerConfig DCGAN_ADAM = OptimizerConfig.of(TrainingDefaults.DCGAN_ADAM);
-    /** WGAN (Arjovsky et al., 2017): RMSprop lr 5e-5, clip 0.01, 5 critic steps. */
-    public static final float WGAN_LR = LossDefaults.WGAN_LR;
-    public static final float WGAN_CLIP = LossDefaults.WGAN_CLIP;
-    public static final int WGAN_CRITIC_STEPS = LossDefaults.WGAN_CRITIC_STEPS;
-    /** WGAN-GP (Gulrajani et al., 2017): Adam lr 1e-4, betas (0, 0.9), 5 critic steps, lambda 10. */
-    public static final OptimizerConfig WGAN_GP_ADAM = LossDefaults.WGAN_GP.optimizer();
-    /** Generator EMA decay (Karras et al., ProGAN 2018: 0.999). */
-    public static final float EMA_DECAY = TrainingDefaults.EMA_DECAY;
+    // ---- Defaults: each model's are in its preset (models/<model>/..Preset, table in models.Models),
+    // ---- the losses' own in LossDefaults.
     /** Latents for the EMA generator's batch-norm statistics (see {@link Ema}); not a paper value. */
     public static final int EMA_BATCH_NORM_LATENTS = 512;
 
