@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class FastganConfig {
 
-    // ---- training defaults (used by the training loop) ----
+    // ---- training defaults (the defaults of FastganPreset) ----
 
     /** Official train.py: Adam learning rate 2e-4 for G and D. */
     public static final float LEARNING_RATE = 2e-4f;
