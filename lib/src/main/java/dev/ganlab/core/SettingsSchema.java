@@ -68,6 +68,8 @@ public final class SettingsSchema {
     }
 
     private final Class<?> root;
+    /** Computed on first use (classes do not change while the program runs). */
+    private volatile List<String> leafKeys;
 
     private SettingsSchema(Class<?> root) {
         this.root = root;
@@ -104,9 +106,14 @@ public final class SettingsSchema {
 
     /** The dotted keys of every setting that is not a group, in declaration order. */
     public List<String> leafKeys() {
-        List<String> out = new ArrayList<>();
-        collect(root, "", out);
-        return out;
+        List<String> keys = leafKeys;
+        if (keys == null) {
+            List<String> out = new ArrayList<>();
+            collect(root, "", out);
+            keys = List.copyOf(out);
+            leafKeys = keys;
+        }
+        return keys;
     }
 
     private static void collect(Class<?> type, String prefix, List<String> out) {

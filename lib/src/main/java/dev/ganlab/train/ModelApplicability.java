@@ -23,6 +23,9 @@ import java.util.Map;
  */
 final class ModelApplicability {
 
+    /** A new config as a tree (read only). */
+    private static final JsonObject FRESH = new TrainConfig().toJsonTree();
+
     private ModelApplicability() {}
 
     /** The inapplicable keys (or groups) of a model, each with why. */
@@ -53,7 +56,7 @@ final class ModelApplicability {
     static void check(TrainConfig raw, ModelPreset<?> preset) {
         Map<String, String> bad = inapplicable(preset);
         JsonObject given = raw.toJsonTree();
-        JsonObject fresh = new TrainConfig().toJsonTree();
+        JsonObject fresh = FRESH;
         JsonObject neutral = null;
         for (String key : TrainConfig.SCHEMA.leafKeys()) {
             String entry = entryOf(key, bad);

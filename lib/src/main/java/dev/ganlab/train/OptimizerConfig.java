@@ -44,9 +44,12 @@ public final class OptimizerConfig {
 
     /** A copy. */
     public OptimizerConfig copy() {
-        com.google.gson.Gson gson = new com.google.gson.Gson();
-        return gson.fromJson(gson.toJson(this), OptimizerConfig.class);
+        return COPIER.fromJson(COPIER.toJson(this), OptimizerConfig.class);
     }
+
+    /** Copies through JSON, so a field added later is copied too. */
+    private static final com.google.gson.Gson COPIER = new com.google.gson.GsonBuilder()
+            .serializeSpecialFloatingPointValues().create();
 
     /** RMSprop with the given learning rate. */
     public static OptimizerConfig rmsprop(float lr) {

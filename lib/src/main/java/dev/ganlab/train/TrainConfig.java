@@ -404,7 +404,7 @@ public final class TrainConfig implements ModelSettings {
 
     /** A deep copy. */
     public TrainConfig copy() {
-        return GSON.fromJson(GSON.toJson(this), TrainConfig.class);
+        return GSON.fromJson(GSON.toJsonTree(this), TrainConfig.class);
     }
 
     private static OptimizerConfig copyOf(OptimizerConfig o) {
