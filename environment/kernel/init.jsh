@@ -17,3 +17,4 @@ import dev.ganlab.models.*;
 import dev.ganlab.loss.*;
 import dev.ganlab.metrics.*;
 import dev.ganlab.experiments.*;
+import dev.ganlab.nn.DiffAugment;

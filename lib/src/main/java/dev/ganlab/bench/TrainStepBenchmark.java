@@ -8,6 +8,8 @@ import dev.ganlab.core.GanLab;
 import dev.ganlab.core.NativeAllocator;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
+import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.Models;
 import dev.ganlab.nn.FlopCounter;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.TrainConfig;
@@ -23,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -39,8 +40,8 @@ public final class TrainStepBenchmark {
     public record Options(String model, int resolution, int batch, int steps, int warmup, int channels,
             int profiledSteps) {
         public Options {
-            if (!List.of("dcgan", "sndcgan", "progan", "fastgan").contains(model)) {
-                throw new UserError("bench --model '" + model + "': use dcgan, sndcgan, progan or fastgan");
+            if (!Models.names().contains(model)) {
+                throw new UserError("bench --model '" + model + "': use " + String.join(", ", Models.names()));
             }
             if (resolution < 8 || batch < 2 || steps < 1 || warmup < 0 || profiledSteps < 0) {
                 throw new UserError("bench needs resolution >= 8, batch >= 2, steps >= 1 (got " + resolution + ", "
@@ -96,6 +97,13 @@ public final class TrainStepBenchmark {
 
     private TrainStepBenchmark() {}
 
+    /** The model the Python peer (environment/bench/dcgan_peer.py) times. */
+    public static final String PEER_MODEL = "dcgan";
+
+    private static <S> void fullSize(ModelPreset<S> p, TrainConfig c, int resolution) {
+        p.fullSizeFromStart(c.sectionOf(p), resolution);
+    }
+
     /** The training config the benchmark uses for a model (papers' defaults at the given size). */
     public static TrainConfig config(Options o) {
         TrainConfig c = new TrainConfig();
@@ -107,17 +115,11 @@ public final class TrainStepBenchmark {
         c.sampleEvery = Integer.MAX_VALUE / 2;
         c.checkpointEvery = Integer.MAX_VALUE / 2;
         c.eval.metrics = "";
-        if (o.model().equals("dcgan")) {
+        if (o.model().equals(PEER_MODEL)) {
             // environment/bench/dcgan_peer.py builds PyTorch-GAN's generator: compare equal work.
             c.dcgan.generator = "pytorchgan";
         }
-        if (o.model().equals("progan")) {
-            // Straight to the target resolution: one image per phase below it, then alpha = 1.
-            c.progan.fadeInImages = 1;
-            c.progan.stabiliseImages = 1;
-            c.progan.minibatch = new TreeMap<>();
-            c.progan.targetResolution = o.resolution();
-        }
+        fullSize(Models.preset(o.model()), c, o.resolution());
         return c;
     }
 

@@ -8,6 +8,7 @@ import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.DataPaths;
+import dev.ganlab.models.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,13 +38,14 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--op", defaultValue = "train", description = "train (default) or fid.")
     String op;
 
-    @Option(names = "--model", defaultValue = "dcgan", description = "dcgan, sndcgan, progan or fastgan.")
+    @Option(names = "--model", defaultValue = "dcgan", completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--resolution", defaultValue = "32", description = "Image size (default ${DEFAULT-VALUE}).")
     int resolution;
 
-    @Option(names = "--channels", description = "1 or 3 (default: 1 for dcgan, 3 otherwise).")
+    @Option(names = "--channels", description = "1 or 3 (default: the model's usual data: 1 for dcgan and sndcgan, 3 otherwise).")
     Integer channels;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -92,12 +94,12 @@ public final class BenchCommand implements Runnable {
         if (!op.equals("train")) {
             throw new UserError("--op '" + op + "': use train or fid");
         }
-        int c = channels != null ? channels : (model.equals("dcgan") || model.equals("sndcgan") ? 1 : 3);
+        int c = channels != null ? channels : Models.preset(model).defaults().channels();
         TrainStepBenchmark.Result r = TrainStepBenchmark.run(
                 new TrainStepBenchmark.Options(model, resolution, batch, steps, warmup, c, profileSteps));
         System.out.println(r.report());
         JsonObject out = JsonParser.parseString(r.toJson()).getAsJsonObject();
-        if (model.equals("dcgan") && !noPeer && !GanLab.device().isGpu()) {
+        if (model.equals(TrainStepBenchmark.PEER_MODEL) && !noPeer && !GanLab.device().isGpu()) {
             JsonObject peer = runPeer(c);
             if (peer != null) {
                 // Medians: on a shared machine a few slow steps move the means by several percent.

@@ -1,6 +1,6 @@
 package dev.ganlab.cli;
 
-import dev.ganlab.core.SystemInfo;
+import dev.ganlab.data.SystemInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

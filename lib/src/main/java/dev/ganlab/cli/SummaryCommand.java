@@ -27,7 +27,8 @@ public final class SummaryCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "dcgan, sndcgan, progan, fastgan or gan.")
+    @Option(names = "--model", required = true, completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES}.")
     String model;
 
     @Option(names = "--resolution", required = true, description = "Square image size (ProGAN: its final resolution).")
@@ -54,11 +55,7 @@ public final class SummaryCommand implements Runnable {
         cfg.resolution = resolution;
         cfg.channels = channels;
         for (String kv : sets) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new UserError("--set '" + kv + "' must be KEY=VALUE");
-            }
-            cfg.set(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+            cfg.setAssignment(kv, "--set");
         }
         TrainConfig resolved = cfg.resolved();
         common.apply();

@@ -1,8 +1,8 @@
 package dev.ganlab.cli;
 
 import dev.ganlab.core.UserError;
-import dev.ganlab.models.progan.ProganConfig;
-import dev.ganlab.models.progan.ProganSchedule;
+import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.Models;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code ganlab train}: trains a GAN and writes config.json, metrics.csv, samples/ and checkpoints/
@@ -40,7 +39,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "A JSON config (TrainConfig); flags override it.")
     Path config;
 
-    @Option(names = "--model", description = "dcgan (default), sndcgan, progan, fastgan or gan.")
+    @Option(names = "--model", completionCandidates = ModelNames.class,
+            description = "${COMPLETION-CANDIDATES} (default dcgan).")
     String model;
 
     @Option(names = "--data", description = "Data set spec, e.g. fashion-mnist, emoji:smileys, folder:/path.")
@@ -98,19 +98,11 @@ public final class TrainCommand implements Runnable {
      * steps growing takes; null otherwise. Such a run is legal (a short test), but rarely meant.
      */
     static String growthNote(TrainConfig resolved) {
-        if (!resolved.model.equals("progan")) {
-            return null;
-        }
-        ProganConfig p = resolved.progan;
-        long grown = ProganSchedule.of(p).growthEnd();
-        int needed = p.stepsToShow(grown, resolved.batch, resolved.nCritic);
-        if (resolved.steps >= needed) {
-            return null;
-        }
-        return String.format(Locale.ROOT, "note: progan reaches %d px (fully faded in) after %,d images = %,d steps;"
-                + " this run stops at step %,d. Set --steps, or shorten progan.fadeInImages (%,d) and"
-                + " progan.stabiliseImages (%,d) with --set.", p.targetResolution, grown, needed, resolved.steps,
-                p.fadeInImages, p.stabiliseImages);
+        return planNote(Models.preset(resolved.model), resolved);
+    }
+
+    private static <S> String planNote(ModelPreset<S> p, TrainConfig resolved) {
+        return p.planNote(resolved.sectionOf(p), resolved.steps, resolved.batch, resolved.nCritic);
     }
 
     TrainConfig buildConfig() {
@@ -149,11 +141,7 @@ public final class TrainCommand implements Runnable {
             cfg.seed = seed;
         }
         for (String kv : sets) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new UserError("--set '" + kv + "' must be KEY=VALUE");
-            }
-            cfg.set(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+            cfg.setAssignment(kv, "--set");
         }
         return cfg;
     }

@@ -173,4 +173,22 @@ public final class NativeAllocator {
             }
         }
     }
+
+    /** The C allocator in use, and what the engine commands would use. */
+    public static String summary() {
+        String active = active();
+        if (!active.equals("glibc malloc")) {
+            return active;
+        }
+        if (systemChosen(System.getenv())) {
+            return active + " (" + ENV_ALLOCATOR + "=system)";
+        }
+        try {
+            return tcmalloc().map(p -> active + " here; train, bench, sweep, ... restart with " + p)
+                    .orElse(active + " (TCMalloc not installed: apt-get install libtcmalloc-minimal4 for faster"
+                            + " steps and flat memory)");
+        } catch (UserError e) {
+            return active + " (" + e.getMessage() + ")";
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package dev.ganlab.core;
 
-import dev.ganlab.data.DataPaths;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +61,6 @@ public final class Profile {
      * notebooks write there and the metric notebook reads the same place.
      */
     public static Path runsDir() {
-        return DataPaths.home().resolve("build").resolve("runs").resolve(name());
+        return ProjectHome.find().resolve("build").resolve("runs").resolve(name());
     }
 }

@@ -1,6 +1,7 @@
 package dev.ganlab.data;
 
-import java.net.URISyntaxException;
+import dev.ganlab.core.ProjectHome;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,23 +28,9 @@ public final class DataPaths {
 
     private DataPaths() {}
 
-    /** The GAN Lab project folder (the checkout). */
+    /** The GAN Lab project folder (the checkout); see {@link ProjectHome#find()}. */
     public static Path home() {
-        String env = firstNonBlank(System.getProperty("ganlab.home"), System.getenv("GANLAB_HOME"));
-        if (env != null) {
-            return Paths.get(env).toAbsolutePath().normalize();
-        }
-        Path fromCode = homeFromCodeLocation();
-        if (fromCode != null) {
-            return fromCode;
-        }
-        Path dir = Paths.get("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("data").resolve("README.md"))) {
-                return p;
-            }
-        }
-        return dir;
+        return ProjectHome.find();
     }
 
     /** Folder holding the Fashion-MNIST idx files. */
@@ -63,29 +50,6 @@ public final class DataPaths {
     /** Default folder for training runs: {@code <home>/runs}. */
     public static Path runs() {
         return home().resolve("runs");
-    }
-
-    private static Path homeFromCodeLocation() {
-        try {
-            var src = DataPaths.class.getProtectionDomain().getCodeSource();
-            if (src == null) {
-                return null;
-            }
-            Path p = Paths.get(src.getLocation().toURI()).toAbsolutePath();
-            // lib/target/ganlab.jar or lib/target/classes -> checkout root is three levels up from
-            // the jar file itself, two from the target folder.
-            Path target = p.getParent();
-            if (target == null || target.getParent() == null || target.getParent().getParent() == null) {
-                return null;
-            }
-            Path root = target.getParent().getParent();
-            if (Files.isDirectory(root.resolve("lib")) && Files.isRegularFile(root.resolve("pom.xml"))) {
-                return root;
-            }
-            return null;
-        } catch (URISyntaxException | SecurityException e) {
-            return null;
-        }
     }
 
     private static String firstNonBlank(String a, String b) {

@@ -4,7 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.ganlab.core.SettingsSchema;
 import dev.ganlab.core.UserError;
+import dev.ganlab.train.TrainConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,7 @@ public final class Distribution {
     public static Distribution choice(Object... values) {
         List<JsonElement> list = new ArrayList<>();
         for (Object v : values) {
-            list.add(SweepSpec.toJsonValue(v));
+            list.add(SweepSpecJson.toJsonValue(v));
         }
         return new Distribution(Kind.CHOICE, 0, 0, List.copyOf(list));
     }
@@ -105,32 +107,31 @@ public final class Distribution {
      * Checks that this distribution suits a setting of {@code type}: bounds in order, whole-number
      * draws for whole-number settings, real draws for real ones; choices are checked one by one.
      */
-    void check(String key, Class<?> type) {
+    void check(String key, SettingsSchema.Setting setting) {
         String where = "sweep random '" + key + "'";
+        SettingsSchema.Kind k = setting.kind();
         switch (kind) {
             case CHOICE -> {
                 if (choices.isEmpty()) {
                     throw new UserError(where + ": choice has no values");
                 }
                 for (JsonElement c : choices) {
-                    SweepSpec.settingValue(key, type, c, "sweep random");
+                    TrainConfig.SCHEMA.check(key, c, "sweep random");
                 }
             }
             case INT -> {
-                if (!SweepSpec.isWholeNumberType(type)) {
+                if (k != SettingsSchema.Kind.WHOLE) {
                     throw new UserError(where + ": int draws whole numbers, but " + key + " takes "
-                            + SweepSpec.typeName(type)
-                            + (SweepSpec.isRealType(type) ? " (use uniform or logUniform)" : ""));
+                            + setting.expected() + (k == SettingsSchema.Kind.REAL ? " (use uniform or logUniform)" : ""));
                 }
                 if (lo != Math.rint(lo) || hi != Math.rint(hi) || lo > hi) {
                     throw new UserError(where + ": int takes whole bounds lo <= hi, not [" + lo + ", " + hi + "]");
                 }
             }
             default -> {
-                if (!SweepSpec.isRealType(type)) {
+                if (k != SettingsSchema.Kind.REAL) {
                     throw new UserError(where + ": " + kind.key + " draws real numbers, but " + key + " takes "
-                            + SweepSpec.typeName(type)
-                            + (SweepSpec.isWholeNumberType(type) ? " (use int)" : " (use choice)"));
+                            + setting.expected() + (k == SettingsSchema.Kind.WHOLE ? " (use int)" : " (use choice)"));
                 }
                 if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
                     throw new UserError(where + ": " + kind.key + " needs finite bounds lo < hi, not [" + lo + ", " + hi

@@ -1,23 +1,80 @@
 package dev.ganlab.models;
 
+import dev.ganlab.core.SettingsSchema;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
-import dev.ganlab.models.dcgan.DcganConfig;
-import dev.ganlab.models.dcgan.DcganModel;
-import dev.ganlab.models.fastgan.FastganConfig;
-import dev.ganlab.models.fastgan.FastganModel;
-import dev.ganlab.models.gan.MlpGanModel;
-import dev.ganlab.models.progan.ProganConfig;
-import dev.ganlab.models.progan.ProganModel;
-import dev.ganlab.train.TrainConfig;
+import dev.ganlab.models.dcgan.DcganPreset;
+import dev.ganlab.models.fastgan.FastganPreset;
+import dev.ganlab.models.gan.GanPreset;
+import dev.ganlab.models.progan.ProganPreset;
 
-/** Builds the model a training config names, sized for its data. */
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The preset table: every model GAN Lab trains, one registration line each (in the spirit of
+ * stylegan2-ada's {@code cfg_specs}), and the model a training config names, built for its data.
+ * Each model's defaults, applicability and resolution rules live in its package's preset.
+ */
 public final class Models {
+
+    private static final Map<String, ModelPreset<?>> PRESETS = new LinkedHashMap<>();
+
+    static {
+        register(DcganPreset.DCGAN);
+        register(DcganPreset.SNDCGAN);
+        register(ProganPreset.PROGAN);
+        register(FastganPreset.FASTGAN);
+        register(GanPreset.GAN);
+    }
 
     private Models() {}
 
+    private static void register(ModelPreset<?> p) {
+        if (PRESETS.putIfAbsent(p.name(), p) != null) {
+            throw new IllegalStateException("model '" + p.name() + "' registered twice");
+        }
+    }
+
+    /** Every registered preset, in registration order. */
+    public static Collection<ModelPreset<?>> presets() {
+        return Collections.unmodifiableCollection(PRESETS.values());
+    }
+
+    /** The names of the models, in registration order. */
+    public static List<String> names() {
+        return new ArrayList<>(PRESETS.keySet());
+    }
+
+    /** The preset of a model; an unknown name is a UserError listing the known ones. */
+    public static ModelPreset<?> preset(String model) {
+        ModelPreset<?> p = model == null ? null : PRESETS.get(model);
+        if (p == null) {
+            String near = model == null ? null : SettingsSchema.nearest(model, names());
+            throw new UserError("model '" + model + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
+                    + ": use " + String.join(", ", names()));
+        }
+        return p;
+    }
+
+    /**
+     * One preset per settings section (the first registered for it), for the rules and checks that run
+     * on every section whatever the chosen model.
+     */
+    public static Collection<ModelPreset<?>> sectionOwners() {
+        Map<String, ModelPreset<?>> out = new LinkedHashMap<>();
+        for (ModelPreset<?> p : PRESETS.values()) {
+            out.putIfAbsent(p.sectionKey(), p);
+        }
+        return out.values();
+    }
+
     /** The model of a resolved config for images like {@code data}'s. */
-    public static GanModel create(TrainConfig cfg, ImageDataset data) {
+    public static GanModel create(ModelSettings cfg, ImageDataset data) {
         if (data.height() != data.width()) {
             throw new UserError(data.name() + " images are " + data.width() + "x" + data.height()
                     + "; GAN Lab models need square images: set resolution");
@@ -26,46 +83,11 @@ public final class Models {
     }
 
     /** The model of a resolved config for square images of {@code c} channels and size {@code r}. */
-    public static GanModel create(TrainConfig cfg, int c, int r, String dataName) {
-        switch (cfg.model) {
-            case "dcgan":
-            case "sndcgan": {
-                DcganConfig d = cfg.dcgan;
-                d.variant = cfg.model;
-                try {
-                    return new DcganModel(d, c, r);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to "
-                            + (cfg.model.equals("sndcgan") ? "32 or 64" : "28, 32 or 64") + ")", e);
-                }
-            }
-            case "progan": {
-                ProganConfig p = cfg.progan;
-                p.channels = c;
-                p.targetResolution = r;
-                try {
-                    return new ProganModel(p);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage(), e);
-                }
-            }
-            case "fastgan":
-                try {
-                    return new FastganModel(cfg.fastgan, c, r);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage() + " (data " + dataName + "; FastGAN resolutions: "
-                            + FastganConfig.RESOLUTIONS + ")", e);
-                }
-            case "gan":
-                try {
-                    // tricks.minibatchDiscrimination applies here too; its kernel dimension is a dcgan setting.
-                    return new MlpGanModel(cfg.gan, c, r, cfg.tricks.minibatchDiscrimination,
-                            cfg.dcgan.minibatchKernelDim);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage() + " (data " + dataName + ")", e);
-                }
-            default:
-                throw new UserError("model '" + cfg.model + "' is not available in this build");
-        }
+    public static GanModel create(ModelSettings cfg, int c, int r, String dataName) {
+        return build(preset(cfg.modelName()), cfg, c, r, dataName);
+    }
+
+    private static <S> GanModel build(ModelPreset<S> p, ModelSettings cfg, int c, int r, String dataName) {
+        return p.create(cfg.sectionOf(p), cfg, c, r, dataName);
     }
 }

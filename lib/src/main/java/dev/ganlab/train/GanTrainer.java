@@ -33,6 +33,7 @@ import dev.ganlab.metrics.Evaluator;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Models;
+import dev.ganlab.nn.DiffAugment;
 import dev.ganlab.viz.ImageGrid;
 import dev.ganlab.viz.Notebook;
 import dev.ganlab.viz.PngFiles;

@@ -31,6 +31,26 @@ public final class OptimizerConfig {
         return c;
     }
 
+    /** The optimiser a model preset names (models cannot depend on this package, so they give a record). */
+    public static OptimizerConfig of(dev.ganlab.models.TrainingDefaults.Optimizer o) {
+        OptimizerConfig c = new OptimizerConfig();
+        c.type = o.type();
+        c.lr = o.lr();
+        c.beta1 = o.beta1();
+        c.beta2 = o.beta2();
+        c.eps = o.eps();
+        return c;
+    }
+
+    /** A copy. */
+    public OptimizerConfig copy() {
+        return COPIER.fromJson(COPIER.toJson(this), OptimizerConfig.class);
+    }
+
+    /** Copies through JSON, so a field added later is copied too. */
+    private static final com.google.gson.Gson COPIER = new com.google.gson.GsonBuilder()
+            .serializeSpecialFloatingPointValues().create();
+
     /** RMSprop with the given learning rate. */
     public static OptimizerConfig rmsprop(float lr) {
         OptimizerConfig c = new OptimizerConfig();

@@ -4,11 +4,18 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import dev.ganlab.core.SettingsSchema;
 import dev.ganlab.core.UserError;
 import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
+import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.ModelSettings;
+import dev.ganlab.models.Models;
+import dev.ganlab.models.ResolveContext;
+import dev.ganlab.models.TrainingDefaults;
 import dev.ganlab.models.dcgan.DcganConfig;
 import dev.ganlab.models.fastgan.FastganConfig;
 import dev.ganlab.models.gan.GanConfig;
@@ -16,8 +23,6 @@ import dev.ganlab.models.progan.ProganConfig;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,22 +32,18 @@ import java.util.Locale;
  * clipping and five critic steps, while anything set explicitly wins. The resolved config is what a
  * run records, so it is complete and reproducible.
  *
+ * <p>The defaults come from the chosen model's preset ({@link Models}: one table per model, in the
+ * model's package) and the loss's paper values ({@link LossDefaults}); a setting that cannot apply to
+ * the model is rejected naming the key and the model ({@link ModelApplicability}).
+ *
  * <p>{@link #fromJson} rejects unknown keys and wrongly typed values naming the key, and
- * {@link #set} applies a {@code key=value} override with the same checks (command line, sweeps).
+ * {@link #set} applies a {@code key=value} override with the same checks (command line, sweeps):
+ * both go through one schema of dotted keys, {@link #SCHEMA}.
  */
-public final class TrainConfig {
+public final class TrainConfig implements ModelSettings {
 
-    // ---- Paper defaults used by the presets -------------------------------------------------------
-    /** DCGAN (Radford et al., 2016): Adam lr 2e-4, beta1 0.5. */
-    public static final OptimizerConfig DCGAN_ADAM = OptimizerConfig.adam(2e-4f, 0.5f, 0.999f);
-    /** WGAN (Arjovsky et al., 2017): RMSprop lr 5e-5, clip 0.01, 5 critic steps. */
-    public static final float WGAN_LR = 5e-5f;
-    public static final float WGAN_CLIP = 0.01f;
-    public static final int WGAN_CRITIC_STEPS = 5;
-    /** WGAN-GP (Gulrajani et al., 2017): Adam lr 1e-4, betas (0, 0.9), 5 critic steps, lambda 10. */
-    public static final OptimizerConfig WGAN_GP_ADAM = OptimizerConfig.adam(1e-4f, 0f, 0.9f);
-    /** Generator EMA decay (Karras et al., ProGAN 2018: 0.999). */
-    public static final float EMA_DECAY = 0.999f;
+    // ---- Defaults: each model's are in its preset (models/<model>/..Preset, table in models.Models),
+    // ---- the losses' own in LossDefaults.
     /** Latents for the EMA generator's batch-norm statistics (see {@link Ema}); not a paper value. */
     public static final int EMA_BATCH_NORM_LATENTS = 512;
 
@@ -183,11 +184,7 @@ public final class TrainConfig {
     }
 
     private String defaultLoss() {
-        return switch (model) {
-            case "progan" -> "wgan-gp";
-            case "fastgan" -> "hinge";
-            default -> "ns";
-        };
+        return Models.preset(model).defaults().loss();
     }
 
     /** The gradient penalty in force, or null. */
@@ -204,126 +201,144 @@ public final class TrainConfig {
     }
 
     /**
-     * A copy with every default filled in from the model and loss (see the class comment), then
-     * validated.
+     * A copy with every default filled in from the model's preset and the loss (see the class
+     * comment), then checked: a setting the model cannot use is rejected naming the key and the model,
+     * and every value is validated.
      */
     public TrainConfig resolved() {
         try {
-            return resolve();
+            ModelPreset<?> preset = Models.preset(model);
+            TrainConfig c = copy().fill(preset);
+            ModelApplicability.check(this, preset);
+            c.validate();
+            return c;
         } catch (IllegalArgumentException e) {
             throw new UserError("config: " + e.getMessage(), e);
         }
     }
 
-    private TrainConfig resolve() {
-        TrainConfig c = copy();
-        if (c.loss == null) {
-            c.loss = defaultLoss();
+    /**
+     * Fills this config's unset values from the model's preset ({@link ModelPreset#defaults()}) and the
+     * loss's paper values ({@link LossDefaults}), then runs the model's resolution rules; returns this.
+     */
+    TrainConfig fill(ModelPreset<?> preset) {
+        TrainingDefaults d = preset.defaults();
+        if (loss == null) {
+            loss = d.loss();
         }
-        c.loss = c.loss.toLowerCase(Locale.ROOT);
-        boolean wgan = c.loss.equals("wgan");
-        boolean wganGp = c.loss.equals("wgan-gp");
-        GradientPenalty.Kind kind = c.penaltyKind();
-        c.penalty = kind == null ? "none" : kind.key();
-        if (c.penaltyWeight == null) {
-            c.penaltyWeight = kind == null ? 0f : kind.defaultWeight();
+        loss = loss.toLowerCase(Locale.ROOT);
+        LossDefaults ld = LossDefaults.of(loss);
+        GradientPenalty.Kind kind = penaltyKind();
+        penalty = kind == null ? "none" : kind.key();
+        if (penaltyWeight == null) {
+            penaltyWeight = kind == null ? 0f : kind.defaultWeight();
         }
-        if (c.nCritic == null) {
-            c.nCritic = (wgan || wganGp) && !c.model.equals("progan") ? WGAN_CRITIC_STEPS : 1;
+        if (nCritic == null) {
+            nCritic = d.nCritic() != null ? d.nCritic() : ld.nCritic();
         }
-        if (c.clip == null) {
-            c.clip = wgan ? WGAN_CLIP : 0f;
+        if (clip == null) {
+            clip = ld.clip();
         }
-        if (c.drift == null) {
-            c.drift = c.model.equals("progan") && (wgan || wganGp) ? (float) ProganConfig.DRIFT_WEIGHT : 0f;
+        if (drift == null) {
+            drift = ld.wasserstein() ? d.drift() : 0f;
         }
-        if (c.hingeMargin == null) {
-            c.hingeMargin = c.model.equals("fastgan") ? "random" : "fixed";
+        if (hingeMargin == null) {
+            hingeMargin = d.hingeMargin();
         }
-        if (c.batch == null) {
-            c.batch = c.model.equals("fastgan") ? FastganConfig.BATCH_SIZE : 64;
+        if (batch == null) {
+            batch = d.batch();
         }
-        if (c.emaDecay == null) {
-            c.emaDecay = c.model.equals("fastgan") ? FastganConfig.EMA_DECAY
-                    : c.model.equals("progan") ? (float) ProganConfig.G_EMA_DECAY : EMA_DECAY;
+        if (emaDecay == null) {
+            emaDecay = d.emaDecay();
         }
-        if (c.augment == null) {
-            c.augment = c.model.equals("fastgan") ? FastganConfig.DIFFAUGMENT_POLICY : "";
+        if (augment == null) {
+            augment = d.augment();
         }
-        if (c.model.equals("progan")) {
-            // The data is loaded at the target resolution; ProGAN pools it down to each stage.
-            if (c.resolution == null) {
-                c.resolution = c.progan.targetResolution;
+        if (optG == null || optD == null) {
+            // The loss paper's optimiser (WGAN's RMSprop, WGAN-GP's Adam) unless the model's paper trained
+            // with that loss itself (ProGAN's Adam under WGAN-GP); else the model's.
+            OptimizerConfig preset0 = ld.optimizer() != null && !d.ownsLoss(loss) ? ld.optimizer()
+                    : OptimizerConfig.of(d.optimizer());
+            if (optG == null) {
+                optG = preset0;
             }
-            c.progan.targetResolution = c.resolution;
-        }
-        if (c.optG == null || c.optD == null) {
-            OptimizerConfig preset;
-            if (wgan) {
-                preset = OptimizerConfig.rmsprop(WGAN_LR);
-            } else if (wganGp && !c.model.equals("progan")) {
-                preset = copyOf(WGAN_GP_ADAM);
-            } else if (c.model.equals("progan")) {
-                preset = OptimizerConfig.adam((float) ProganConfig.LEARNING_RATE, (float) ProganConfig.ADAM_BETA1,
-                        (float) ProganConfig.ADAM_BETA2);
-                preset.eps = (float) ProganConfig.ADAM_EPS;
-            } else if (c.model.equals("fastgan")) {
-                preset = OptimizerConfig.adam(FastganConfig.LEARNING_RATE, FastganConfig.BETA1, FastganConfig.BETA2);
-            } else {
-                preset = copyOf(DCGAN_ADAM);
-            }
-            if (c.optG == null) {
-                c.optG = preset;
-            }
-            if (c.optD == null) {
-                c.optD = copyOf(preset);
+            if (optD == null) {
+                optD = copyOf(preset0);
             }
         }
-        if (c.tricks.instanceNoiseSteps == null) {
-            c.tricks.instanceNoiseSteps = c.steps;
+        if (tricks.instanceNoiseSteps == null) {
+            tricks.instanceNoiseSteps = steps;
         }
-        if (c.model.equals("dcgan") || c.model.equals("sndcgan")) {
-            c.dcgan.variant = c.model;
+        ResolveContext run = new ResolveContext(model, resolution, kind != null, tricks.minibatchDiscrimination);
+        resolveActive(preset, run);
+        resolution = run.resolution;
+        for (ModelPreset<?> owner : Models.sectionOwners()) {
+            normalise(owner, run);
         }
-        c.dcgan.fillDefaults(); // latent size and widths: dcgan's or sndcgan's (DcganConfig)
-        if (c.dcgan.dNorm.equals("auto")) {
-            // A gradient penalty is defined per sample; batch norm couples samples (WGAN-GP paper, sec. 4).
-            c.dcgan.dNorm = kind != null ? "layer" : "batch";
+        boolean fashion = data.startsWith("fashion-mnist") || data.startsWith("fmnist");
+        if (eval.metrics.equals("auto")) {
+            eval.metrics = fashion ? "fid,kid" : "swd";
         }
-        boolean fashion = c.data.startsWith("fashion-mnist") || c.data.startsWith("fmnist");
-        if (c.eval.metrics.equals("auto")) {
-            c.eval.metrics = fashion ? "fid,kid" : "swd";
+        if (eval.n == 0 && fashion) {
+            eval.n = 2000;
         }
-        if (c.eval.n == 0 && fashion) {
-            c.eval.n = 2000;
+        if (eval.features.equals("auto")) {
+            eval.features = fashion ? "fmnist" : "";
         }
-        if (c.eval.features.equals("auto")) {
-            c.eval.features = fashion ? "fmnist" : "";
+        if (eval.real.equals("auto")) {
+            eval.real = fashion ? "fashion-mnist:test" : "";
         }
-        if (c.eval.real.equals("auto")) {
-            c.eval.real = fashion ? "fashion-mnist:test" : "";
-        }
-        if (c.tricks.minibatchDiscrimination > 0) {
-            c.dcgan.minibatchKernels = c.tricks.minibatchDiscrimination;
-        }
-        c.validate();
-        return c;
+        return this;
     }
+
+    private <S> void resolveActive(ModelPreset<S> p, ResolveContext run) {
+        p.resolve(sectionOf(p), run);
+    }
+
+    private <S> void normalise(ModelPreset<S> p, ResolveContext run) {
+        p.normalise(sectionOf(p), run);
+    }
+
+    private <S> void validateSection(ModelPreset<S> p) {
+        p.validate(sectionOf(p));
+    }
+
+    // ---- ModelSettings: what the models read -----------------------------------------------------
+
+    @Override
+    public String modelName() {
+        return model;
+    }
+
+    /** The model settings section under {@code key} (the field of that name: dcgan, progan, ...). */
+    @Override
+    public Object section(String key) {
+        try {
+            return TrainConfig.class.getField(key).get(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("TrainConfig has no settings section '" + key
+                    + "': a registered model's section needs a field of that name", e);
+        }
+    }
+
+    @Override
+    public int minibatchDiscrimination() {
+        return tricks.minibatchDiscrimination;
+    }
+
+    // ---- Validation -------------------------------------------------------------------------------
 
     /** Checks every value of a resolved config; the message names the key at fault. */
     public void validate() {
-        if (!List.of("dcgan", "sndcgan", "progan", "fastgan", "gan").contains(model)) {
-            throw new UserError("model '" + model + "': use dcgan, sndcgan, progan, fastgan or gan");
-        }
+        Models.preset(model);
         try {
             adversarialLoss();
             penaltyKind();
             optG.validate("optG");
             optD.validate("optD");
-            dcgan.validate();
-            progan.validate();
-            fastgan.validate();
-            gan.validate();
+            for (ModelPreset<?> owner : Models.sectionOwners()) {
+                validateSection(owner);
+            }
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -370,7 +385,10 @@ public final class TrainConfig {
         }
     }
 
-    // ---- JSON -------------------------------------------------------------------------------------
+    // ---- JSON and the settings schema -------------------------------------------------------------
+
+    /** The settings of a training config as dotted keys ({@code optD.lr}) with their types. */
+    public static final SettingsSchema SCHEMA = SettingsSchema.of(TrainConfig.class);
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .create();
@@ -379,9 +397,14 @@ public final class TrainConfig {
         return GSON.toJson(this);
     }
 
+    /** This config as a JSON tree (unset values absent, as in {@link #toJson}). */
+    public JsonObject toJsonTree() {
+        return GSON.toJsonTree(this).getAsJsonObject();
+    }
+
     /** A deep copy. */
     public TrainConfig copy() {
-        return GSON.fromJson(GSON.toJson(this), TrainConfig.class);
+        return GSON.fromJson(GSON.toJsonTree(this), TrainConfig.class);
     }
 
     private static OptimizerConfig copyOf(OptimizerConfig o) {
@@ -397,21 +420,20 @@ public final class TrainConfig {
         try {
             String json = java.nio.file.Files.readString(cfgFile);
             TrainConfig c = fromJson(json);
-            // A run stores its resolved (complete) config, so a missing key means the run predates it:
-            // dcgan then had PyTorch-GAN's generator and N(0, I) latents, not today's paper defaults.
-            JsonElement dc = JsonParser.parseString(json).getAsJsonObject().get("dcgan");
-            if (dc != null && dc.isJsonObject()) {
-                if (!dc.getAsJsonObject().has("generator")) {
-                    c.dcgan.generator = "pytorchgan";
-                }
-                if (!dc.getAsJsonObject().has("latent")) {
-                    c.dcgan.latent = "normal";
-                }
+            // A run stores its resolved (complete) config, so a missing key means the run predates it.
+            ModelPreset<?> preset = Models.preset(c.model);
+            JsonElement stored = JsonParser.parseString(json).getAsJsonObject().get(preset.sectionKey());
+            if (stored != null && stored.isJsonObject()) {
+                c.completeStored(preset, stored.getAsJsonObject());
             }
             return c;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + cfgFile, e);
         }
+    }
+
+    private <S> void completeStored(ModelPreset<S> p, JsonObject stored) {
+        p.completeStored(sectionOf(p), stored);
     }
 
     /** Parses a config, rejecting unknown keys and values of the wrong type (the key is named). */
@@ -425,163 +447,87 @@ public final class TrainConfig {
         if (!tree.isJsonObject()) {
             throw new UserError("config must be a JSON object");
         }
-        checkKeys(tree.getAsJsonObject(), TrainConfig.class, "");
+        return fromTree(tree.getAsJsonObject());
+    }
+
+    /** A config from a JSON tree, checked against {@link #SCHEMA} first. */
+    public static TrainConfig fromTree(JsonObject tree) {
+        SCHEMA.check(tree, "config");
+        TrainConfig c;
         try {
-            TrainConfig c = GSON.fromJson(tree, TrainConfig.class);
-            if (c.tricks == null) {
-                c.tricks = new Tricks();
-            }
-            if (c.dcgan == null) {
-                c.dcgan = new DcganConfig();
-            }
-            if (c.progan == null) {
-                c.progan = new ProganConfig();
-            }
-            if (c.fastgan == null) {
-                c.fastgan = new FastganConfig();
-            }
-            if (c.gan == null) {
-                c.gan = new GanConfig();
-            }
-            if (c.eval == null) {
-                c.eval = new Eval();
-            }
-            return c;
-        } catch (JsonSyntaxException | NumberFormatException e) {
+            c = GSON.fromJson(tree, TrainConfig.class);
+        } catch (JsonParseException | NumberFormatException e) {
             throw new UserError("config: a value has the wrong type: " + e.getMessage(), e);
         }
-    }
-
-    private static void checkKeys(JsonObject obj, Class<?> type, String prefix) {
-        List<String> known = new ArrayList<>();
-        for (Field f : type.getFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                known.add(f.getName());
-            }
-        }
-        for (String key : obj.keySet()) {
-            Field f;
+        TrainConfig fresh = new TrainConfig();
+        for (Field f : TrainConfig.class.getFields()) {
             try {
-                f = type.getField(key);
-            } catch (NoSuchFieldException e) {
-                f = null;
-            }
-            if (f == null || Modifier.isStatic(f.getModifiers())) {
-                throw new UserError("unknown setting '" + prefix + key + "' (known: " + String.join(", ", known) + ")");
-            }
-            JsonElement v = obj.get(key);
-            boolean flag = f.getType() == boolean.class || f.getType() == Boolean.class;
-            if (flag && !v.isJsonNull() && !(v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean())) {
-                // Gson reads any string into a boolean ("off" and "yes" both become false): say so instead.
-                throw new UserError("setting '" + prefix + key + "': " + v + " is not a boolean (use true or false)");
-            }
-            if (v.isJsonObject() && !isLeaf(f.getType())) {
-                checkKeys(v.getAsJsonObject(), f.getType(), prefix + key + ".");
+                // A group given as null (or an old file without it) takes its defaults.
+                if (!Modifier.isStatic(f.getModifiers()) && SettingsSchema.Kind.GROUP == SCHEMA.setting(f.getName()).kind()
+                        && f.get(c) == null && f.get(fresh) != null) {
+                    f.set(c, f.get(fresh));
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
             }
         }
-    }
-
-    private static boolean isLeaf(Class<?> t) {
-        return t.isPrimitive() || t == String.class || Number.class.isAssignableFrom(t) || t == Boolean.class
-                || java.util.Map.class.isAssignableFrom(t);
+        return c;
     }
 
     /**
      * Applies {@code key=value} (dotted keys reach nested settings: {@code optD.lr=1e-4},
-     * {@code tricks.labelSmoothing=0.9}). Unknown keys and unparsable values are errors naming the key.
+     * {@code tricks.labelSmoothing=0.9}; a group takes JSON: {@code optD={"type":"sgd","lr":0.01}}).
+     * Unknown keys and values of the wrong type are errors naming the key ({@link #SCHEMA}).
      */
     public TrainConfig set(String key, String value) {
+        return set(key, SCHEMA.parse(key, value));
+    }
+
+    /**
+     * Sets a dotted key to a JSON value, checked against {@link #SCHEMA}. Only that field changes (the
+     * groups on the way are the same objects; an unset one is created with its defaults).
+     */
+    public TrainConfig set(String key, JsonElement value) {
+        SCHEMA.check(key, value, "");
         String[] path = key.split("\\.");
         Object target = this;
-        Class<?> type = TrainConfig.class;
         try {
             for (int i = 0; i < path.length - 1; i++) {
-                Field f = field(type, path[i], String.join(".", java.util.Arrays.copyOf(path, i + 1)));
+                Field f = target.getClass().getField(path[i]);
                 Object next = f.get(target);
                 if (next == null) {
                     next = f.getType().getConstructor().newInstance();
                     f.set(target, next);
                 }
                 target = next;
-                type = f.getType();
             }
-            Field f = field(type, path[path.length - 1], key);
-            f.set(target, parseValue(f.getType(), value, key));
+            Field f = target.getClass().getField(path[path.length - 1]);
+            f.set(target, GSON.fromJson(value, f.getGenericType()));
         } catch (ReflectiveOperationException e) {
-            throw new UserError("cannot set '" + key + "': " + e.getMessage(), e);
+            throw new IllegalStateException("cannot set '" + key + "': " + e.getMessage(), e);
+        } catch (JsonParseException | NumberFormatException e) {
+            throw new UserError("setting '" + key + "': " + value + ": " + e.getMessage(), e);
         }
         return this;
     }
 
     /**
+     * Applies a command line's {@code KEY=VALUE} ({@code --set}); {@code flag} names the option in the
+     * message for a malformed one.
+     */
+    public TrainConfig setAssignment(String assignment, String flag) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new UserError(flag + " '" + assignment + "' must be KEY=VALUE");
+        }
+        return set(assignment.substring(0, eq).trim(), assignment.substring(eq + 1));
+    }
+
+    /**
      * The Java type of the setting at a dotted key ({@code optD.lr} is a float, {@code optD} an
-     * {@link OptimizerConfig}), so a caller can check a value's type before setting it (sweeps check a
-     * whole grid before anything runs). An unknown key is a UserError naming it.
+     * {@link OptimizerConfig}). An unknown key is a UserError naming it.
      */
     public static Class<?> settingType(String key) {
-        String[] path = key.split("\\.");
-        Class<?> type = TrainConfig.class;
-        for (int i = 0; i < path.length; i++) {
-            type = field(type, path[i], String.join(".", java.util.Arrays.copyOf(path, i + 1))).getType();
-        }
-        return type;
-    }
-
-    private static Field field(Class<?> type, String name, String fullKey) {
-        try {
-            Field f = type.getField(name);
-            if (Modifier.isStatic(f.getModifiers())) {
-                throw new NoSuchFieldException(name);
-            }
-            return f;
-        } catch (NoSuchFieldException e) {
-            List<String> known = new ArrayList<>();
-            for (Field f : type.getFields()) {
-                if (!Modifier.isStatic(f.getModifiers())) {
-                    known.add(f.getName());
-                }
-            }
-            throw new UserError("unknown setting '" + fullKey + "' (known here: " + String.join(", ", known) + ")");
-        }
-    }
-
-    private static Object parseValue(Class<?> t, String v, String key) {
-        String s = v.trim();
-        try {
-            if (t == String.class) {
-                return s;
-            }
-            if (s.equals("null") && !t.isPrimitive()) {
-                return null;
-            }
-            if (t == int.class || t == Integer.class) {
-                return Integer.parseInt(s);
-            }
-            if (t == long.class || t == Long.class) {
-                return Long.parseLong(s);
-            }
-            if (t == float.class || t == Float.class) {
-                return Float.parseFloat(s);
-            }
-            if (t == double.class || t == Double.class) {
-                return Double.parseDouble(s);
-            }
-            if (t == boolean.class || t == Boolean.class) {
-                if (!s.equals("true") && !s.equals("false")) {
-                    throw new NumberFormatException();
-                }
-                return Boolean.parseBoolean(s);
-            }
-        } catch (NumberFormatException e) {
-            throw new UserError("setting '" + key + "': '" + v + "' is not a " + t.getSimpleName().toLowerCase(Locale.ROOT));
-        }
-        if (s.startsWith("{")) {
-            try {
-                return GSON.fromJson(s, t);
-            } catch (JsonSyntaxException e) {
-                throw new UserError("setting '" + key + "': " + e.getMessage(), e);
-            }
-        }
-        throw new UserError("setting '" + key + "' is a group of settings; set its members (" + key + ".x=...)");
+        return SCHEMA.setting(key).type();
     }
 }

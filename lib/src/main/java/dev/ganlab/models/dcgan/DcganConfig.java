@@ -62,7 +62,7 @@ public final class DcganConfig {
      * Normalisation in the DCGAN discriminator: "auto" (batch, or layer under a gradient penalty), "batch"
      * (PyTorch-GAN), "layer" (WGAN-GP's advice for
      * penalised critics), "spectral" (spectral norm on every layer, no batch norm) or "none".
-     * Ignored by sndcgan, which is always spectral.
+     * sndcgan, which is always spectral, rejects a value here (DcganPreset).
      */
     public String dNorm = "auto";
     public float dDropout = D_DROPOUT;

@@ -1,7 +1,7 @@
 package dev.ganlab.models.fastgan;
 
 import dev.ganlab.nn.SkipLayerExcitation;
-import dev.ganlab.train.DiffAugment;
+import dev.ganlab.nn.DiffAugment;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class FastganConfig {
 
-    // ---- training defaults (used by the training loop) ----
+    // ---- training defaults (the defaults of FastganPreset) ----
 
     /** Official train.py: Adam learning rate 2e-4 for G and D. */
     public static final float LEARNING_RATE = 2e-4f;

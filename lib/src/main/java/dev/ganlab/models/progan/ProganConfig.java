@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * tkarras/progressive_growing_of_gans).
  *
  * <p>The loss and optimiser constants ({@link #LEARNING_RATE}, {@link #WGAN_GP_LAMBDA},
- * {@link #DRIFT_WEIGHT}, {@link #G_EMA_DECAY}, ...) are read by the training loop; the model itself
+ * {@link #DRIFT_WEIGHT}, {@link #G_EMA_DECAY}, ...) are the defaults of {@link ProganPreset}; the model itself
  * does not use them.
  */
 public final class ProganConfig {
@@ -67,7 +67,7 @@ public final class ProganConfig {
     public static final Map<Integer, Integer> PAPER_MINIBATCH = Map.of(4, 16, 8, 16, 16, 16, 32, 16, 64, 16,
             128, 16, 256, 14, 512, 6, 1024, 3);
 
-    // ---- Training (read by the training loop) ----
+    // ---- Training (the defaults of ProganPreset) ----
 
     /** Paper: Adam alpha = 0.001 for both networks (official preset-v2-1gpu raises it to 0.0015 at 1024). */
     public static final double LEARNING_RATE = 0.001;

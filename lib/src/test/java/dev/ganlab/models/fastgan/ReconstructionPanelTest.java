@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.data.ImageDataset;
+import dev.ganlab.train.ReconstructionPanel;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Random;

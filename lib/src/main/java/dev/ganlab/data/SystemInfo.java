@@ -1,13 +1,18 @@
-package dev.ganlab.core;
+package dev.ganlab.data;
 
 import ai.djl.Device;
-import dev.ganlab.data.DataPaths;
-import dev.ganlab.data.Datasets;
+import dev.ganlab.core.CpuKernels;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.NativeAllocator;
+import dev.ganlab.core.NativeLibraries;
 
 import java.io.PrintStream;
 import java.util.Properties;
 
-/** The report of {@code ganlab info}: versions, engine, devices, threads and data set locations. */
+/**
+ * The report of {@code ganlab info}: versions, engine, devices, threads and data set locations. It lives in
+ * {@code data} because it lists the data sets, which {@code core} may not know about.
+ */
 public final class SystemInfo {
 
     private SystemInfo() {}
@@ -19,24 +24,6 @@ public final class SystemInfo {
             print(ps);
         }
         return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** The C allocator in use, and what the engine commands would use. */
-    static String allocatorLine() {
-        String active = NativeAllocator.active();
-        if (!active.equals("glibc malloc")) {
-            return active;
-        }
-        if (NativeAllocator.systemChosen(System.getenv())) {
-            return active + " (" + NativeAllocator.ENV_ALLOCATOR + "=system)";
-        }
-        try {
-            return NativeAllocator.tcmalloc().map(p -> active + " here; train, bench, sweep, ... restart with " + p)
-                    .orElse(active + " (TCMalloc not installed: apt-get install libtcmalloc-minimal4 for faster"
-                            + " steps and flat memory)");
-        } catch (UserError e) {
-            return active + " (" + e.getMessage() + ")";
-        }
     }
 
     /** Writes the report. */
@@ -57,7 +44,7 @@ public final class SystemInfo {
         out.println("  selected    " + GanLab.device());
         out.println("  threads     " + GanLab.threads() + " intra-op, 1 inter-op (cores: " + rt.availableProcessors() + ")");
         out.println("  memory      max heap " + (rt.maxMemory() >> 20) + " MiB");
-        out.println("  allocator   " + allocatorLine());
+        out.println("  allocator   " + NativeAllocator.summary());
         out.println("  cpu kernels " + CpuKernels.describe());
         out.println("  home        " + DataPaths.home());
         out.println("data sets");

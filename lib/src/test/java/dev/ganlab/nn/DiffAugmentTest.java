@@ -1,4 +1,4 @@
-package dev.ganlab.train;
+package dev.ganlab.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.ganlab.models.fastgan;
+package dev.ganlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,7 +6,10 @@ import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
-import dev.ganlab.train.GanTrainer;
+import dev.ganlab.models.fastgan.FastganDiscriminator;
+import dev.ganlab.models.fastgan.FastganModel;
+import dev.ganlab.models.fastgan.ReconstructionLoss;
+import dev.ganlab.models.fastgan.Reconstructions;
 import dev.ganlab.viz.ImageGrid;
 
 import java.awt.image.BufferedImage;

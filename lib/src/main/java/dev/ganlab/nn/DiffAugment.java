@@ -1,11 +1,9 @@
-package dev.ganlab.train;
+package dev.ganlab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.ganlab.nn.Ops;
-import dev.ganlab.nn.ParamScope;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,24 @@
+package dev.ganlab.models;
+
+/**
+ * What a model is built from, as the training config provides it: the model's name, the settings
+ * sections of the model families ({@code dcgan}, {@code progan}, ...) and the model-wide tricks a
+ * discriminator takes. {@code models} defines this view and {@code train.TrainConfig} implements it,
+ * so the models never depend on the training package.
+ */
+public interface ModelSettings {
+
+    /** The model's name (a {@link Models} registration). */
+    String modelName();
+
+    /** The settings section stored under {@code key} ("dcgan", "progan", ...). */
+    Object section(String key);
+
+    /** The settings section of {@code preset}'s model family, typed. */
+    default <S> S sectionOf(ModelPreset<S> preset) {
+        return preset.sectionType().cast(section(preset.sectionKey()));
+    }
+
+    /** Minibatch-discrimination kernels in D (0 = off; {@code tricks.minibatchDiscrimination}). */
+    int minibatchDiscrimination();
+}

@@ -1,0 +1,88 @@
+package dev.ganlab.models.dcgan;
+
+import com.google.gson.JsonObject;
+import dev.ganlab.core.UserError;
+import dev.ganlab.models.GanModel;
+import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.ModelSettings;
+import dev.ganlab.models.ResolveContext;
+import dev.ganlab.models.TrainingDefaults;
+
+import java.util.List;
+
+/**
+ * The DCGAN family's presets. {@code dcgan}: Radford et al., "Unsupervised Representation Learning
+ * with Deep Convolutional GANs" (ICLR 2016), sec. 4: non-saturating loss, Adam lr 2e-4 beta1 0.5,
+ * minibatch 128 in the paper (64 here, PyTorch-GAN's and compare_gan's). {@code sndcgan}: compare_gan's
+ * example_configs/sndcgan_celebahq128.gin (Kurach et al., ICML 2019): non-saturating loss, Adam 2e-4
+ * (0.5, 0.999), batch 64, one discriminator step.
+ */
+public final class DcganPreset extends ModelPreset<DcganConfig> {
+
+    /** Radford et al. 2016 (see the class comment). */
+    public static final DcganPreset DCGAN = new DcganPreset("dcgan",
+            TrainingDefaults.paper("Radford et al., ICLR 2016").loss("ns")
+                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
+                    .channels(1), // Fashion-MNIST
+            List.of());
+    /** compare_gan's SNDCGAN; its discriminator is always spectrally normalised and has no dropout. */
+    public static final DcganPreset SNDCGAN = new DcganPreset("sndcgan",
+            TrainingDefaults.paper("Kurach et al., ICML 2019 (compare_gan); Miyato et al., ICLR 2018").loss("ns")
+                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
+                    .channels(1), // Fashion-MNIST
+            List.of("dcgan.dNorm", "dcgan.dDropout"));
+
+    private DcganPreset(String name, TrainingDefaults defaults, List<String> inapplicable) {
+        super(name, "dcgan", DcganConfig.class, defaults, inapplicable, List.of());
+    }
+
+    @Override
+    public void resolve(DcganConfig section, ResolveContext run) {
+        section.variant = name();
+    }
+
+    @Override
+    public void normalise(DcganConfig section, ResolveContext run) {
+        section.fillDefaults(); // latent size and widths: dcgan's or sndcgan's
+        if (section.dNorm.equals("auto")) {
+            // A gradient penalty is defined per sample; batch norm couples samples (WGAN-GP paper, sec. 4).
+            section.dNorm = run.gradientPenalty ? "layer" : "batch";
+        }
+        if (run.minibatchDiscrimination > 0) {
+            section.minibatchKernels = run.minibatchDiscrimination;
+        }
+    }
+
+    /**
+     * A dcgan run stored before dcgan.generator and dcgan.latent existed trained PyTorch-GAN's generator
+     * on N(0, I) latents, not today's paper defaults.
+     */
+    @Override
+    public void completeStored(DcganConfig section, JsonObject stored) {
+        if (this != DCGAN) {
+            return;
+        }
+        if (!stored.has("generator")) {
+            section.generator = "pytorchgan";
+        }
+        if (!stored.has("latent")) {
+            section.latent = "normal";
+        }
+    }
+
+    @Override
+    public void validate(DcganConfig section) {
+        section.validate();
+    }
+
+    @Override
+    public GanModel create(DcganConfig section, ModelSettings run, int channels, int resolution, String dataName) {
+        section.variant = name();
+        try {
+            return new DcganModel(section, channels, resolution);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to "
+                    + (this == SNDCGAN ? "32 or 64" : "28, 32 or 64") + ")", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ganlab.models.fastgan;
+
+import dev.ganlab.core.UserError;
+import dev.ganlab.models.GanModel;
+import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.ModelSettings;
+import dev.ganlab.models.TrainingDefaults;
+
+import java.util.List;
+
+/**
+ * FastGAN's preset: Liu et al., "Towards Faster and Stabilized GAN Training for High-fidelity Few-shot
+ * Image Synthesis" (ICLR 2021) and its official train.py — hinge loss with a random margin
+ * U(0.8, 1), Adam lr 2e-4 (0.5, 0.999), batch 8, generator EMA 0.999, DiffAugment color,translation.
+ */
+public final class FastganPreset extends ModelPreset<FastganConfig> {
+
+    /** Liu et al. 2021 (see the class comment). */
+    public static final FastganPreset FASTGAN = new FastganPreset();
+
+    private FastganPreset() {
+        super("fastgan", "fastgan", FastganConfig.class,
+                TrainingDefaults.paper("Liu et al., ICLR 2021; official train.py").loss("hinge")
+                        .optimizer(TrainingDefaults.Optimizer.adam(FastganConfig.LEARNING_RATE, FastganConfig.BETA1,
+                                FastganConfig.BETA2))
+                        .ownLosses("hinge")
+                        .batch(FastganConfig.BATCH_SIZE)
+                        .emaDecay(FastganConfig.EMA_DECAY)
+                        .augment(FastganConfig.DIFFAUGMENT_POLICY)
+                        .hingeMargin("random"),
+                // FastGAN's discriminator has no minibatch-discrimination layer.
+                List.of("tricks.minibatchDiscrimination"),
+                List.of());
+    }
+
+    @Override
+    public void validate(FastganConfig section) {
+        section.validate();
+    }
+
+    @Override
+    public GanModel create(FastganConfig section, ModelSettings run, int channels, int resolution, String dataName) {
+        try {
+            return new FastganModel(section, channels, resolution);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage() + " (data " + dataName + "; FastGAN resolutions: "
+                    + FastganConfig.RESOLUTIONS + ")", e);
+        }
+    }
+}

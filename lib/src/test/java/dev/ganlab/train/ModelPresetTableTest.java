@@ -1,0 +1,80 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.ganlab.core.UserError;
+import dev.ganlab.models.Models;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The preset table resolves every model x loss x penalty exactly as the {@code model.equals(...)}
+ * chain it replaced did: {@code train/resolved-configs.jsonl} was written by that old code (see
+ * {@link ResolvedConfigTable}). The one intended difference: a setting the model cannot use is now
+ * rejected (minibatch discrimination on ProGAN and FastGAN, whose discriminators have no such layer).
+ */
+class ModelPresetTableTest {
+
+    /** Model x setting pairs the old code resolved silently and the presets now reject. */
+    static final Set<String> NOW_REJECTED = Set.of("progan tricks.minibatchDiscrimination",
+            "fastgan tricks.minibatchDiscrimination");
+
+    static List<JsonObject> fixture() throws IOException {
+        try (InputStream in = ModelPresetTableTest.class.getResourceAsStream("/train/resolved-configs.jsonl")) {
+            List<JsonObject> rows = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    rows.add(JsonParser.parseString(line).getAsJsonObject());
+                }
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void everyModelLossAndPenaltyResolvesAsBeforeThePresetTable() throws IOException {
+        List<JsonObject> rows = fixture();
+        assertEquals(ResolvedConfigTable.cases().size(), rows.size(), "fixture rows");
+        int compared = 0;
+        int rejected = 0;
+        for (JsonObject row : rows) {
+            JsonObject raw = row.getAsJsonObject("raw");
+            assertFalse(row.has("error"), "the old code resolved every case: " + row);
+            String model = raw.get("model").getAsString();
+            boolean mbd = raw.has("tricks");
+            if (mbd && NOW_REJECTED.contains(model + " tricks.minibatchDiscrimination")) {
+                UserError e = assertThrows(UserError.class, () -> TrainConfig.fromTree(raw).resolved(), raw.toString());
+                assertTrue(e.getMessage().contains("'tricks.minibatchDiscrimination'")
+                        && e.getMessage().contains("model " + model), e.getMessage());
+                rejected++;
+                continue;
+            }
+            JsonElement now = JsonParser.parseString(TrainConfig.fromTree(raw).resolved().toJson());
+            assertEquals(row.get("resolved"), now, "resolved config of " + raw);
+            // A stored (resolved) config reads back and resolves to itself: runs resume.
+            assertEquals(now, JsonParser.parseString(TrainConfig.fromJson(now.toString()).resolved().toJson()),
+                    "re-resolving " + raw);
+            compared++;
+        }
+        assertEquals(Models.names().size() * ResolvedConfigTable.LOSSES.length * ResolvedConfigTable.PENALTIES.length
+                + Models.names().size() * 2 - NOW_REJECTED.size(), compared);
+        assertEquals(NOW_REJECTED.size(), rejected);
+    }
+
+    @Test
+    void theTableHasOneEntryPerModelOfTheOldCode() {
+        assertEquals(List.of(ResolvedConfigTable.MODELS), Models.names());
+    }
+}
