@@ -25,16 +25,28 @@ public final class Models {
         return create(cfg, data.channels(), data.height(), data.name());
     }
 
+    /** The components of other families a resolved config asks for (see {@link Mix}). */
+    public static Mix mix(TrainConfig cfg) {
+        MixConfig m = cfg.mix == null ? new MixConfig() : cfg.mix;
+        return new Mix(m.dSpectralNorm, m.dMbstd, cfg.tricks.minibatchDiscrimination, cfg.dcgan.minibatchKernelDim,
+                m.gSle);
+    }
+
     /** The model of a resolved config for square images of {@code c} channels and size {@code r}. */
     public static GanModel create(TrainConfig cfg, int c, int r, String dataName) {
+        Mix mix = mix(cfg);
         switch (cfg.model) {
             case "dcgan":
             case "sndcgan": {
                 DcganConfig d = cfg.dcgan;
                 d.variant = cfg.model;
                 try {
-                    return new DcganModel(d, c, r);
+                    return new DcganModel(d, c, r, mix);
                 } catch (IllegalArgumentException e) {
+                    if (mix.gSle() && e.getMessage().contains("skip-layer excitation")) {
+                        throw new UserError("mix.gSle does not apply to model " + cfg.model + " at " + r + " px: "
+                                + e.getMessage() + " (try resolution 32 or 64)", e);
+                    }
                     throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to "
                             + (cfg.model.equals("sndcgan") ? "32 or 64" : "28, 32 or 64") + ")", e);
                 }
@@ -44,23 +56,23 @@ public final class Models {
                 p.channels = c;
                 p.targetResolution = r;
                 try {
-                    return new ProganModel(p);
+                    return new ProganModel(p, mix);
                 } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage(), e);
+                    throw new UserError(mix.gSle() && e.getMessage().contains("skip-layer excitation")
+                            ? "mix.gSle does not apply to model progan here: " + e.getMessage() : e.getMessage(), e);
                 }
             }
             case "fastgan":
                 try {
-                    return new FastganModel(cfg.fastgan, c, r);
+                    return new FastganModel(cfg.fastgan, c, r, mix);
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage() + " (data " + dataName + "; FastGAN resolutions: "
                             + FastganConfig.RESOLUTIONS + ")", e);
                 }
             case "gan":
                 try {
-                    // tricks.minibatchDiscrimination applies here too; its kernel dimension is a dcgan setting.
-                    return new MlpGanModel(cfg.gan, c, r, cfg.tricks.minibatchDiscrimination,
-                            cfg.dcgan.minibatchKernelDim);
+                    // tricks.minibatchDiscrimination's kernel dimension is a dcgan setting (see mix()).
+                    return new MlpGanModel(cfg.gan, c, r, mix);
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage() + " (data " + dataName + ")", e);
                 }

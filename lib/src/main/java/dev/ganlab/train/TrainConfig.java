@@ -12,6 +12,8 @@ import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.models.dcgan.DcganConfig;
 import dev.ganlab.models.fastgan.FastganConfig;
 import dev.ganlab.models.gan.GanConfig;
+import dev.ganlab.models.MixConfig;
+import dev.ganlab.models.MixSupport;
 import dev.ganlab.models.progan.ProganConfig;
 
 import java.lang.reflect.Field;
@@ -100,6 +102,8 @@ public final class TrainConfig {
     public String augment;
     /** Classic stabilising tricks, each off by default. */
     public Tricks tricks = new Tricks();
+    /** Components of other families in this model: spectral norm, mbstd, SLE (see MixConfig). */
+    public MixConfig mix = new MixConfig();
 
     // ---- Model settings ---------------------------------------------------------------------------
     public DcganConfig dcgan = new DcganConfig();
@@ -362,6 +366,7 @@ public final class TrainConfig {
         check(t.replayFraction > 0 && t.replayFraction < 1, "tricks.replayFraction " + t.replayFraction
                 + " must be in (0, 1)");
         check(t.historicalAveraging >= 0, "tricks.historicalAveraging must be >= 0");
+        MixSupport.check(model, mix, t.minibatchDiscrimination, dcgan.dNorm, batch);
     }
 
     private static void check(boolean ok, String message) {
@@ -445,6 +450,9 @@ public final class TrainConfig {
             }
             if (c.eval == null) {
                 c.eval = new Eval();
+            }
+            if (c.mix == null) {
+                c.mix = new MixConfig();
             }
             return c;
         } catch (JsonSyntaxException | NumberFormatException e) {
