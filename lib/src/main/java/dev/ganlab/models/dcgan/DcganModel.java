@@ -61,6 +61,11 @@ import dev.ganlab.nn.WeightScaling;
  * 256, 256, 512 channels for the same seven layers; GAN Lab follows compare_gan, whose widths the
  * large-scale study measured. compare_gan maps tanh to [0, 1] and back to [-1, 1] at D's input: the
  * same as feeding D the tanh output. Widths scale with {@code gWidth} (64) and {@code dWidth} (64).
+ *
+ * <p>Components of other families ({@link Mix}): spectral norm on every layer of D
+ * ({@code mix.dSpectralNorm}, with whatever {@code dNorm} says besides), minibatch stddev on D's last map
+ * before the flatten ({@code mix.dMbstd}), skip-layer excitation in any of the three generators
+ * ({@code mix.gSle}, {@link SleSequence}).
  */
 public final class DcganModel implements GanModel {
 
