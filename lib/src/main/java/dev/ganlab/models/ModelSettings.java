@@ -21,4 +21,7 @@ public interface ModelSettings {
 
     /** Minibatch-discrimination kernels in D (0 = off; {@code tricks.minibatchDiscrimination}). */
     int minibatchDiscrimination();
+
+    /** The components of other families the run asks for ({@code mix.*}, minibatch discrimination; see {@link Mix}). */
+    Mix mix();
 }

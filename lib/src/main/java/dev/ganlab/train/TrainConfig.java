@@ -19,6 +19,9 @@ import dev.ganlab.models.TrainingDefaults;
 import dev.ganlab.models.dcgan.DcganConfig;
 import dev.ganlab.models.fastgan.FastganConfig;
 import dev.ganlab.models.gan.GanConfig;
+import dev.ganlab.models.Mix;
+import dev.ganlab.models.MixConfig;
+import dev.ganlab.models.MixSupport;
 import dev.ganlab.models.progan.ProganConfig;
 
 import java.lang.reflect.Field;
@@ -101,6 +104,8 @@ public final class TrainConfig implements ModelSettings {
     public String augment;
     /** Classic stabilising tricks, each off by default. */
     public Tricks tricks = new Tricks();
+    /** Components of other families in this model: spectral norm, mbstd, SLE (see MixConfig). */
+    public MixConfig mix = new MixConfig();
 
     // ---- Model settings ---------------------------------------------------------------------------
     public DcganConfig dcgan = new DcganConfig();
@@ -326,6 +331,12 @@ public final class TrainConfig implements ModelSettings {
         return tricks.minibatchDiscrimination;
     }
 
+    @Override
+    public Mix mix() {
+        MixConfig m = mix == null ? new MixConfig() : mix;
+        return new Mix(m.dSpectralNorm, m.dMbstd, tricks.minibatchDiscrimination, dcgan.minibatchKernelDim, m.gSle);
+    }
+
     // ---- Validation -------------------------------------------------------------------------------
 
     /** Checks every value of a resolved config; the message names the key at fault. */
@@ -377,6 +388,7 @@ public final class TrainConfig implements ModelSettings {
         check(t.replayFraction > 0 && t.replayFraction < 1, "tricks.replayFraction " + t.replayFraction
                 + " must be in (0, 1)");
         check(t.historicalAveraging >= 0, "tricks.historicalAveraging must be >= 0");
+        MixSupport.check(model, mix, t.minibatchDiscrimination, dcgan.dNorm, batch);
     }
 
     private static void check(boolean ok, String message) {

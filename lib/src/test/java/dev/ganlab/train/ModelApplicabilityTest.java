@@ -24,9 +24,9 @@ class ModelApplicabilityTest {
     }
 
     @Test
-    void minibatchDiscriminationIsRejectedWhereTheDiscriminatorHasNoSuchLayer() {
-        rejected("tricks.minibatchDiscrimination", "progan", "model=progan", "tricks.minibatchDiscrimination=100");
-        rejected("tricks.minibatchDiscrimination", "fastgan", "model=fastgan", "tricks.minibatchDiscrimination=100");
+    void minibatchDiscriminationAppliesToEveryModel() {
+        assertEquals(100, with("model=progan", "tricks.minibatchDiscrimination=100").tricks.minibatchDiscrimination);
+        assertEquals(100, with("model=fastgan", "tricks.minibatchDiscrimination=100").mix().dMinibatchKernels());
         assertEquals(100, with("tricks.minibatchDiscrimination=100").dcgan.minibatchKernels);
         assertEquals(100, with("model=sndcgan", "tricks.minibatchDiscrimination=100").dcgan.minibatchKernels);
         assertEquals(100, with("model=gan", "tricks.minibatchDiscrimination=100").tricks.minibatchDiscrimination);
@@ -64,7 +64,7 @@ class ModelApplicabilityTest {
     @Test
     void everyModelDeclaresItsInapplicableKeys() {
         Map<String, String> progan = ModelApplicability.inapplicable(Models.preset("progan"));
-        assertEquals(java.util.Set.of("dcgan", "fastgan", "gan", "tricks.minibatchDiscrimination"), progan.keySet());
+        assertEquals(java.util.Set.of("dcgan", "fastgan", "gan"), progan.keySet());
         Map<String, String> dcgan = ModelApplicability.inapplicable(Models.preset("dcgan"));
         assertEquals(java.util.Set.of("progan", "fastgan", "gan"), dcgan.keySet());
     }

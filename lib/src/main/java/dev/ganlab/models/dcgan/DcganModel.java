@@ -12,6 +12,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
+import dev.ganlab.models.Mix;
+import dev.ganlab.models.SleSequence;
 import dev.ganlab.nn.BatchNorm;
 import dev.ganlab.nn.Conv2d;
 import dev.ganlab.nn.ConvTranspose2d;
@@ -59,16 +61,27 @@ import dev.ganlab.nn.WeightScaling;
  * 256, 256, 512 channels for the same seven layers; GAN Lab follows compare_gan, whose widths the
  * large-scale study measured. compare_gan maps tanh to [0, 1] and back to [-1, 1] at D's input: the
  * same as feeding D the tanh output. Widths scale with {@code gWidth} (64) and {@code dWidth} (64).
+ *
+ * <p>Components of other families ({@link Mix}): spectral norm on every layer of D
+ * ({@code mix.dSpectralNorm}, with whatever {@code dNorm} says besides), minibatch stddev on D's last map
+ * before the flatten ({@code mix.dMbstd}), skip-layer excitation in any of the three generators
+ * ({@code mix.gSle}, {@link SleSequence}).
  */
 public final class DcganModel implements GanModel {
 
     private final DcganConfig cfg;
+    private final Mix mix;
     private final int channels;
     private final int resolution;
     private final Block generator;
     private final Discriminator discriminator;
 
     public DcganModel(DcganConfig cfg, int channels, int resolution) {
+        this(cfg, channels, resolution, Mix.NONE);
+    }
+
+    /** The model with components of other families ({@link Mix}: spectral norm, mbstd in D, SLE in G). */
+    public DcganModel(DcganConfig cfg, int channels, int resolution, Mix mix) {
         cfg.fillDefaults().validate();
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("DCGAN channels must be 1 or 3, got " + channels);
@@ -82,6 +95,7 @@ public final class DcganModel implements GanModel {
                     + " must be a multiple of 4 between 8 and 128 (28, 32 and 64 are the tested sizes)");
         }
         this.cfg = cfg;
+        this.mix = mix;
         this.channels = channels;
         this.resolution = resolution;
         this.generator = newGenerator();
@@ -109,10 +123,10 @@ public final class DcganModel implements GanModel {
 
     @Override
     public Block newGenerator() {
-        if (cfg.variant.equals("sndcgan")) {
-            return sndcganGenerator();
-        }
-        return cfg.generator.equals("paper") ? paperGenerator() : pytorchganGenerator();
+        SequentialBlock g = cfg.variant.equals("sndcgan") ? sndcganGenerator()
+                : cfg.generator.equals("paper") ? paperGenerator() : pytorchganGenerator();
+        return mix.gSle() ? SleSequence.wrap(g, latentShape(2), WeightScaling.NONE, name() + " generator at "
+                + resolution + " px") : g;
     }
 
     /**
@@ -128,7 +142,7 @@ public final class DcganModel implements GanModel {
     }
 
     /** Radford et al.'s generator (see the class comment). */
-    private Block paperGenerator() {
+    private SequentialBlock paperGenerator() {
         int s0 = paperStartSize(resolution);
         int layers = Integer.numberOfTrailingZeros(resolution / s0); // stride-2 layers
         long width = (long) cfg.gWidth << (layers - 1);
@@ -155,7 +169,7 @@ public final class DcganModel implements GanModel {
     }
 
     /** PyTorch-GAN's generator (see the class comment). */
-    private Block pytorchganGenerator() {
+    private SequentialBlock pytorchganGenerator() {
         int s = resolution / 4;
         int w = cfg.gWidth;
         SequentialBlock g = new SequentialBlock();
@@ -175,7 +189,7 @@ public final class DcganModel implements GanModel {
     }
 
     /** compare_gan's SNDCGAN generator (see the class comment). */
-    private Block sndcganGenerator() {
+    private SequentialBlock sndcganGenerator() {
         int s = resolution / 8;
         long w = 8L * cfg.gWidth;
         SequentialBlock g = new SequentialBlock();
@@ -201,7 +215,7 @@ public final class DcganModel implements GanModel {
     private Discriminator dcganDiscriminator() {
         String norm = cfg.dNorm.equals("auto") ? "batch" : cfg.dNorm;
         boolean spectral = norm.equals("spectral");
-        WeightScaling ws = spectral ? WeightScaling.SPECTRAL : WeightScaling.NONE;
+        WeightScaling ws = mix.dScaling(spectral ? WeightScaling.SPECTRAL : WeightScaling.NONE);
         SequentialBlock f = new SequentialBlock();
         int c = cfg.dWidth;
         for (int i = 0; i < 4; i++) {
@@ -217,6 +231,7 @@ public final class DcganModel implements GanModel {
             }
             c *= 2;
         }
+        mix.addMbstd(f);                                                 // (N, C + 1, h, w) with mix.dMbstd
         f.add(Lambda.flatten());
         return new Discriminator(f, head(ws));
     }
@@ -231,6 +246,7 @@ public final class DcganModel implements GanModel {
                     .optScaling(WeightScaling.SPECTRAL).build());
             f.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
         }
+        mix.addMbstd(f);
         f.add(Lambda.flatten());
         return new Discriminator(f, head(WeightScaling.SPECTRAL));
     }

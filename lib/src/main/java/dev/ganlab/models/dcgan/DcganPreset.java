@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.Mix;
 import dev.ganlab.models.ModelSettings;
 import dev.ganlab.models.ResolveContext;
 import dev.ganlab.models.TrainingDefaults;
@@ -78,9 +79,14 @@ public final class DcganPreset extends ModelPreset<DcganConfig> {
     @Override
     public GanModel create(DcganConfig section, ModelSettings run, int channels, int resolution, String dataName) {
         section.variant = name();
+        Mix mix = run.mix();
         try {
-            return new DcganModel(section, channels, resolution);
+            return new DcganModel(section, channels, resolution, mix);
         } catch (IllegalArgumentException e) {
+            if (mix.gSle() && e.getMessage().contains("skip-layer excitation")) {
+                throw new UserError("mix.gSle does not apply to model " + name() + " at " + resolution + " px: "
+                        + e.getMessage() + " (try resolution 32 or 64)", e);
+            }
             throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to "
                     + (this == SNDCGAN ? "32 or 64" : "28, 32 or 64") + ")", e);
         }

@@ -10,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.models.Mix;
 import dev.ganlab.nn.AdaptiveAvgPool2d;
 import dev.ganlab.nn.Ops;
 import dev.ganlab.nn.SkipLayerExcitation;
@@ -40,6 +41,9 @@ import java.util.Map;
  * <p>Decoders for self-supervision on real images ({@link SimpleDecoder}): {@code decoder_big} from
  * the 8x8 map to the whole image, {@code decoder_part} from one 8x8 quadrant of the 16x16 map to that
  * quadrant of the image, {@code decoder_small} from the small branch's 8x8 map to the whole image.
+ * Components of other families ({@link Mix}) go at the start of each logit head, on the 8x8 map it
+ * scores: minibatch stddev (one more channel) and minibatch discrimination on the map averaged over
+ * positions (its kernels' outputs as constant channels); the decoders read the map without them.
  * Targets: the (augmented) real image, or its quadrant, resized to the decoder's output side
  * ({@code resize}: nearest as the official {@code F.interpolate}, or area).
  *
@@ -87,6 +91,10 @@ public final class FastganDiscriminator extends AbstractBlock {
     private final SimpleDecoder decoderSmall;
 
     FastganDiscriminator(FastganConfig cfg, int imageChannels, int resolution) {
+        this(cfg, imageChannels, resolution, Mix.NONE);
+    }
+
+    FastganDiscriminator(FastganConfig cfg, int imageChannels, int resolution, Mix mix) {
         super(VERSION);
         this.cfg = cfg;
         this.imageChannels = imageChannels;
@@ -115,7 +123,9 @@ public final class FastganDiscriminator extends AbstractBlock {
                     : null;
             ladder.add(r, down, sle, gated ? source : 0);
         }
-        head = addChildBlock("logits", new SequentialBlock()
+        SequentialBlock logits = new SequentialBlock();
+        mix.addMapParts(logits);                                        // (N, C_8 [+ 1] [+ B], 8, 8)
+        head = addChildBlock("logits", logits
                 .add(FastganBlocks.conv(cfg.dHeadChannels(), 1, 1, 0, sn)).add(FastganBlocks.bn()).add(FastganBlocks.leaky())
                 .add(FastganBlocks.conv(1, HEAD_KERNEL, 1, 0, sn)));
         int fullSize = Math.min(cfg.decoderSize, resolution);
@@ -132,8 +142,9 @@ public final class FastganDiscriminator extends AbstractBlock {
                         .add(FastganBlocks.leaky());
             }
             fromSmall = addChildBlock("from_small", small);
-            headSmall = addChildBlock("logits_small", new SequentialBlock()
-                    .add(FastganBlocks.conv(1, HEAD_KERNEL, 1, 0, sn)));
+            SequentialBlock logitsSmall = new SequentialBlock();
+            mix.addMapParts(logitsSmall);
+            headSmall = addChildBlock("logits_small", logitsSmall.add(FastganBlocks.conv(1, HEAD_KERNEL, 1, 0, sn)));
             decoderSmall = addChildBlock("decoder_small",
                     new SimpleDecoder(cfg, imageChannels, Math.min(cfg.decoderSize, smallSize)));
         } else {

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
+import dev.ganlab.models.Mix;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,7 +52,19 @@ public final class FastganModel implements GanModel {
      * @param resolution image side: 64, 128, 256, 512 or 1024
      */
     public FastganModel(FastganConfig cfg, int channels, int resolution) {
+        this(cfg, channels, resolution, Mix.NONE);
+    }
+
+    /**
+     * The model with components of other families in D ({@link Mix}): minibatch stddev and minibatch
+     * discrimination before each logit head ({@link FastganDiscriminator}); spectral norm is there
+     * already. SLE is FastGAN's own ({@code fastgan.sle}), not {@code mix.gSle}.
+     */
+    public FastganModel(FastganConfig cfg, int channels, int resolution, Mix mix) {
         cfg.validate();
+        if (mix.gSle()) {
+            throw new IllegalArgumentException("FastGAN has skip-layer excitation already: set fastgan.sle, not mix.gSle");
+        }
         if (channels < 1) {
             throw new IllegalArgumentException("FastGAN channels must be >= 1, got " + channels);
         }
@@ -63,7 +76,7 @@ public final class FastganModel implements GanModel {
         this.channels = channels;
         this.resolution = resolution;
         this.generator = new FastganGenerator(cfg, channels, resolution);
-        this.discriminator = new FastganDiscriminator(cfg, channels, resolution);
+        this.discriminator = new FastganDiscriminator(cfg, channels, resolution, mix);
         this.reconLoss = ReconstructionLoss.parse(cfg.reconLoss, cfg.reconReduction);
     }
 

@@ -3,6 +3,7 @@ package dev.ganlab.models.fastgan;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.Mix;
 import dev.ganlab.models.ModelSettings;
 import dev.ganlab.models.TrainingDefaults;
 
@@ -28,8 +29,8 @@ public final class FastganPreset extends ModelPreset<FastganConfig> {
                         .emaDecay(FastganConfig.EMA_DECAY)
                         .augment(FastganConfig.DIFFAUGMENT_POLICY)
                         .hingeMargin("random"),
-                // FastGAN's discriminator has no minibatch-discrimination layer.
-                List.of("tricks.minibatchDiscrimination"),
+                // Minibatch discrimination applies too: models.Mix adds it on D's 8x8 map (nn.MinibatchDiscriminationMap).
+                List.of(),
                 List.of());
     }
 
@@ -41,7 +42,7 @@ public final class FastganPreset extends ModelPreset<FastganConfig> {
     @Override
     public GanModel create(FastganConfig section, ModelSettings run, int channels, int resolution, String dataName) {
         try {
-            return new FastganModel(section, channels, resolution);
+            return new FastganModel(section, channels, resolution, run.mix());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + " (data " + dataName + "; FastGAN resolutions: "
                     + FastganConfig.RESOLUTIONS + ")", e);

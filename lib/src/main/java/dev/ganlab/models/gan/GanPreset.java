@@ -3,6 +3,7 @@ package dev.ganlab.models.gan;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.Mix;
 import dev.ganlab.models.ModelSettings;
 import dev.ganlab.models.TrainingDefaults;
 import dev.ganlab.models.dcgan.DcganConfig;
@@ -37,10 +38,9 @@ public final class GanPreset extends ModelPreset<GanConfig> {
 
     @Override
     public GanModel create(GanConfig section, ModelSettings run, int channels, int resolution, String dataName) {
-        DcganConfig dcgan = (DcganConfig) run.section("dcgan");
         try {
-            return new MlpGanModel(section, channels, resolution, run.minibatchDiscrimination(),
-                    dcgan.minibatchKernelDim);
+            // tricks.minibatchDiscrimination's kernel dimension is a dcgan setting (see ModelSettings.mix()).
+            return new MlpGanModel(section, channels, resolution, run.mix());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + " (data " + dataName + ")", e);
         }

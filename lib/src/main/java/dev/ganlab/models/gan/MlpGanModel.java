@@ -13,6 +13,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
+import dev.ganlab.models.Mix;
 import dev.ganlab.nn.BatchNorm;
 import dev.ganlab.nn.Dropout;
 import dev.ganlab.nn.Init;
@@ -32,7 +33,8 @@ import dev.ganlab.nn.WeightScaling;
  *       -> Linear {@code C*H*W} -> tanh -> reshape {@code (N, C, H, W)}; act is LeakyReLU (or ReLU), and
  *       without batch norm ({@code gNorm = none}) every hidden layer is Linear, act.
  *   <li>D: {@code (N, C, H, W)} -> flatten {@code (N, C*H*W)} -> [dropout] -> [[dropout,] Linear d_j,
- *       LeakyReLU] (j = 1..m) -> features {@code (N, d_m)} -> [dropout] -> [minibatch discrimination] ->
+ *       LeakyReLU] (j = 1..m) -> features {@code (N, d_m)} -> [dropout] -> [minibatch stddev] -> [minibatch
+ *       discrimination] ->
  *       Linear 1 -> logits {@code (N)}. With maxout, a hidden layer is Linear {@code d_j * pieces} then
  *       the maximum over each unit's {@code pieces} consecutive values: {@code (N, d_j * pieces) -> (N, d_j)}.
  * </ul>
@@ -45,8 +47,7 @@ public final class MlpGanModel implements GanModel {
     private final GanConfig cfg;
     private final int channels;
     private final int resolution;
-    private final int minibatchKernels;
-    private final int minibatchKernelDim;
+    private final Mix mix;
     private final Block generator;
     private final Discriminator discriminator;
 
@@ -61,7 +62,18 @@ public final class MlpGanModel implements GanModel {
      * @param minibatchKernelDim their dimension
      */
     public MlpGanModel(GanConfig cfg, int channels, int resolution, int minibatchKernels, int minibatchKernelDim) {
+        this(cfg, channels, resolution, new Mix(false, 0, minibatchKernels, minibatchKernelDim, false));
+    }
+
+    /**
+     * The model with components of other families in D ({@link Mix}: spectral norm, minibatch stddev and
+     * minibatch discrimination on the last features); {@code mix.gSle()} is not for this generator.
+     */
+    public MlpGanModel(GanConfig cfg, int channels, int resolution, Mix mix) {
         cfg.validate();
+        if (mix.gSle()) {
+            throw new IllegalArgumentException("gan's fully connected generator has no feature maps for SLE (mix.gSle)");
+        }
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("gan channels must be 1 or 3, got " + channels);
         }
@@ -73,8 +85,7 @@ public final class MlpGanModel implements GanModel {
         this.cfg = cfg;
         this.channels = channels;
         this.resolution = resolution;
-        this.minibatchKernels = minibatchKernels;
-        this.minibatchKernelDim = minibatchKernelDim;
+        this.mix = mix;
         this.generator = newGenerator();
         this.discriminator = newDiscriminator();
     }
@@ -122,7 +133,7 @@ public final class MlpGanModel implements GanModel {
     }
 
     private Discriminator newDiscriminator() {
-        WeightScaling ws = cfg.dNorm.equals("spectral") ? WeightScaling.SPECTRAL : WeightScaling.NONE;
+        WeightScaling ws = mix.dScaling(cfg.dNorm.equals("spectral") ? WeightScaling.SPECTRAL : WeightScaling.NONE);
         SequentialBlock f = new SequentialBlock();
         f.add(Lambda.flatten());                                         // (N, C*H*W)
         if (cfg.dInputDropout > 0) {
@@ -149,9 +160,13 @@ public final class MlpGanModel implements GanModel {
         if (cfg.dDropout > 0) {
             head.add(new Dropout(cfg.dDropout));
         }
-        if (minibatchKernels > 0) {
-            head.add(new MinibatchDiscrimination(minibatchKernels, minibatchKernelDim));
-            in += minibatchKernels;
+        if (mix.mbstd()) {
+            head.add(mix.mbstdOnFeatures());                              // (N, d_m + 1)
+            in += 1;
+        }
+        if (mix.minibatchDiscrimination()) {
+            head.add(mix.minibatchLayer());                              // (N, in + B)
+            in += mix.dMinibatchKernels();
         }
         head.add(linear(in, 1, ws, true));
         return new Discriminator(f, head);

@@ -10,11 +10,16 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.models.Mix;
 import dev.ganlab.models.progan.ProganSchedule.Stage;
+import dev.ganlab.nn.Conv2d;
+import dev.ganlab.nn.Init;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.Linear;
+import dev.ganlab.nn.MinibatchDiscrimination;
 import dev.ganlab.nn.MinibatchStdDev;
 import dev.ganlab.nn.Ops;
+import dev.ganlab.nn.WeightScaling;
 
 import java.util.Collections;
 import java.util.Map;
@@ -38,6 +43,13 @@ import java.util.TreeMap;
  * <p>At stage (R, alpha) the input is {@code (N, C, R, R)}: {@code h = block_R(fromRGB_R(x))}, during
  * a fade-in {@code h = lerp(fromRGB_{R/2}(avgpool(x)), h, alpha)}, then blocks R/2 .. 8 and the final
  * block. Forward returns {@code (logits (N), features (N, F))}.
+ *
+ * <p>Components of other families ({@link Mix}): with spectral norm every conv and dense layer above is
+ * spectrally normalised instead of equalized (spectral norm divides out any constant factor, so the He
+ * constant would have no effect); the weights still start N(0, 1), so Adam's steps keep their size
+ * relative to the weights as under equalized learning rate. Minibatch discrimination (Salimans et al.,
+ * 2016) reads the features {@code (N, F)} and the head scores {@code (N, F + B)}; the features returned
+ * stay {@code (N, F)}.
  */
 public final class ProganDiscriminator extends AbstractBlock {
 
@@ -51,17 +63,25 @@ public final class ProganDiscriminator extends AbstractBlock {
     private final Map<Integer, SequentialBlock> blocks = new TreeMap<>();
     private final SequentialBlock finalBlock;
     private final Linear head;
+    private final MinibatchDiscrimination minibatch;
+    private final boolean spectral;
 
     /** A discriminator for a validated config (made by {@link ProganModel}). */
     ProganDiscriminator(ProganConfig cfg) {
+        this(cfg, Mix.NONE);
+    }
+
+    /** The same with spectral norm and minibatch discrimination as {@code mix} says (see the class comment). */
+    ProganDiscriminator(ProganConfig cfg, Mix mix) {
         super(VERSION);
         this.cfg = cfg;
+        this.spectral = mix.dSpectralNorm();
         for (int r = cfg.targetResolution; r >= 8; r /= 2) {
             fromRgb.put(r, addChildBlock("fromRGB" + r, fromRgbLayer(r)));
             SequentialBlock b = new SequentialBlock();
-            b.add(ProganLayers.conv(cfg.featureMapsAt(r), 3, ProganLayers.RELU_GAIN));
+            b.add(conv(cfg.featureMapsAt(r), 3));
             b.add(Lambda.leakyRelu(cfg.leakySlope));
-            b.add(ProganLayers.conv(cfg.featureMapsAt(r / 2), 3, ProganLayers.RELU_GAIN));
+            b.add(conv(cfg.featureMapsAt(r / 2), 3));
             b.add(Lambda.leakyRelu(cfg.leakySlope));
             b.add(Lambda.avgPool2x());                                    // (N, nf(r/2), r/2, r/2)
             blocks.put(r, addChildBlock("block" + r, b));
@@ -71,17 +91,36 @@ public final class ProganDiscriminator extends AbstractBlock {
         if (cfg.mbstdEnabled()) {
             f.add(new MinibatchStdDev(cfg.mbstdGroupSize));             // (N, nf(4) + 1, 4, 4)
         }
-        f.add(ProganLayers.conv(cfg.featureMapsAt(4), 3, ProganLayers.RELU_GAIN));
+        f.add(conv(cfg.featureMapsAt(4), 3));
         f.add(Lambda.leakyRelu(cfg.leakySlope));
-        f.add(ProganLayers.dense(cfg.featureMaps(0), ProganLayers.RELU_GAIN, true)); // flattens (N, nf(4) * 16)
+        f.add(dense(cfg.featureMaps(0), ProganLayers.RELU_GAIN));          // flattens (N, nf(4) * 16)
         f.add(Lambda.leakyRelu(cfg.leakySlope));                          // (N, F): the features
         finalBlock = addChildBlock("final4", f);
-        head = addChildBlock("head", ProganLayers.dense(1, HEAD_GAIN, true));
+        head = addChildBlock("head", dense(1, HEAD_GAIN));
+        minibatch = mix.minibatchDiscrimination() ? addChildBlock("minibatch", mix.minibatchLayer()) : null;
+    }
+
+    /** An equalized conv (ProGAN), or with spectral norm a spectral one (weights N(0, 1), see the class comment). */
+    private Conv2d conv(int channels, int kernel) {
+        if (!spectral) {
+            return ProganLayers.conv(channels, kernel, ProganLayers.RELU_GAIN);
+        }
+        return Conv2d.builder().setChannels(channels).setKernel(kernel).optPadding(kernel / 2)
+                .optScaling(WeightScaling.SPECTRAL).optWeightInit(Init.normal(0, 1)).build();
+    }
+
+    /** An equalized dense layer with bias, or a spectral one. */
+    private Linear dense(int units, double gain) {
+        if (!spectral) {
+            return ProganLayers.dense(units, gain, true);
+        }
+        return Linear.builder().setUnits(units).optScaling(WeightScaling.SPECTRAL).optWeightInit(Init.normal(0, 1))
+                .build();
     }
 
     private SequentialBlock fromRgbLayer(int r) {
         SequentialBlock s = new SequentialBlock();
-        s.add(ProganLayers.conv(cfg.featureMapsAt(r), 1, ProganLayers.RELU_GAIN));
+        s.add(conv(cfg.featureMapsAt(r), 1));
         s.add(Lambda.leakyRelu(cfg.leakySlope));
         return s;
     }
@@ -113,7 +152,8 @@ public final class ProganDiscriminator extends AbstractBlock {
             }
         }
         NDArray features = run(finalBlock, ps, h, training);                   // (N, F)
-        NDArray logits = run(head, ps, features, training).reshape(-1);        // (N)
+        NDArray scored = minibatch == null ? features : run(minibatch, ps, features, training); // (N, F + B)
+        NDArray logits = run(head, ps, scored, training).reshape(-1);          // (N)
         return new NDList(logits, features);
     }
 
@@ -146,7 +186,12 @@ public final class ProganDiscriminator extends AbstractBlock {
             h = blocks.get(r).getOutputShapes(new Shape[] {h})[0];            // (N, nf(r/2), r/2, r/2)
         }
         finalBlock.initialize(manager, dataType, h);
-        head.initialize(manager, dataType, finalBlock.getOutputShapes(new Shape[] {h}));
+        Shape features = finalBlock.getOutputShapes(new Shape[] {h})[0];
+        if (minibatch != null) {
+            minibatch.initialize(manager, dataType, features);
+            features = minibatch.getOutputShapes(new Shape[] {features})[0];
+        }
+        head.initialize(manager, dataType, features);
     }
 
     @Override

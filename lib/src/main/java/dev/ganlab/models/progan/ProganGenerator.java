@@ -10,14 +10,20 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.models.SlePlacement;
 import dev.ganlab.models.progan.ProganSchedule.Stage;
 import dev.ganlab.nn.ChannelBias;
 import dev.ganlab.nn.Conv2d;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.Ops;
 import dev.ganlab.nn.PixelNorm;
+import dev.ganlab.nn.SkipLayerExcitation;
+import dev.ganlab.nn.WeightScaling;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,6 +49,14 @@ import java.util.TreeMap;
  * A plain {@link #forward(ParameterStore, NDList, boolean)} runs the full network at T; pass a stage
  * with {@link #forward(ParameterStore, NDArray, boolean, Stage)} or in the params under
  * {@link #STAGE_PARAM}.
+ *
+ * <p>With skip-layer excitation ({@code mix.gSle}; FastGAN, Liu et al., ICLR 2021) the output of
+ * block r is gated by an SLE from the output of an earlier, smaller map before it goes on to block 2r
+ * and to toRGB_r; the pairs are {@link SlePlacement}'s over the maps 4 (the stem), 8, ..., T: 4 -> T
+ * up to 32 px, 4 -> 64 at 64 px and FastGAN's 4 -> 64, 8 -> 128, ... above. A gate acts from the stage
+ * whose resolution reaches its target on (during that resolution's fade-in too). Its two convolutions
+ * are equalized like every ProGAN layer (N(0, 1) weights, He constant at run time), without bias, with
+ * Swish between them (FastGAN's official code).
  */
 public final class ProganGenerator extends AbstractBlock {
 
@@ -59,9 +73,17 @@ public final class ProganGenerator extends AbstractBlock {
     private final SequentialBlock stem;
     private final Map<Integer, SequentialBlock> blocks = new TreeMap<>();
     private final Map<Integer, Conv2d> toRgb = new TreeMap<>();
+    /** SLE gates by the resolution of the map they scale, and that map's source resolution. */
+    private final Map<Integer, SkipLayerExcitation> sle = new TreeMap<>();
+    private final Map<Integer, Integer> sleSource = new HashMap<>();
 
     /** A generator for a validated config (use {@link ProganModel#newGenerator()}). */
     ProganGenerator(ProganConfig cfg) {
+        this(cfg, false);
+    }
+
+    /** The same, with skip-layer excitation when {@code withSle} (see the class comment). */
+    ProganGenerator(ProganConfig cfg, boolean withSle) {
         super(VERSION);
         this.cfg = cfg;
         int nf4 = cfg.featureMapsAt(4);
@@ -85,6 +107,20 @@ public final class ProganGenerator extends AbstractBlock {
             blocks.put(r, addChildBlock("block" + r, b));
             toRgb.put(r, addChildBlock("toRGB" + r, ProganLayers.conv(cfg.channels, 1, TO_RGB_GAIN)));
         }
+        if (withSle) {
+            List<Integer> sides = new ArrayList<>(toRgb.keySet());
+            List<SlePlacement.Pair> pairs = SlePlacement.pairs(sides);
+            if (pairs.isEmpty()) {
+                throw new IllegalArgumentException("ProGAN at " + cfg.targetResolution + " px has no pair of maps for"
+                        + " skip-layer excitation (mix.gSle needs a target resolution of at least 16)");
+            }
+            for (SlePlacement.Pair p : pairs) {
+                sle.put(p.target(), addChildBlock("sle" + p.source() + "to" + p.target(), new SkipLayerExcitation(
+                        cfg.featureMapsAt(p.target()), SkipLayerExcitation.Activation.SWISH, WeightScaling.EQUALIZED,
+                        false)));
+                sleSource.put(p.target(), p.source());
+            }
+        }
     }
 
     private void addActivation(SequentialBlock b) {
@@ -104,10 +140,19 @@ public final class ProganGenerator extends AbstractBlock {
         }
         int res = stage.resolution();
         NDArray h = stem.forward(ps, new NDList(z), training).singletonOrThrow(); // (N, nf(4), 4, 4)
+        Map<Integer, NDArray> maps = new HashMap<>();                            // SLE sources
+        maps.put(4, h);
         NDArray previous = null;
         for (int r = 8; r <= res; r *= 2) {
             previous = h;
             h = blocks.get(r).forward(ps, new NDList(h), training).singletonOrThrow(); // (N, nf(r), r, r)
+            SkipLayerExcitation gate = sle.get(r);
+            if (gate != null) {
+                h = h.mul(gate.gate(ps, maps.get(sleSource.get(r)), training));    // * (N, nf(r), 1, 1)
+            }
+            if (sleSource.containsValue(r)) {
+                maps.put(r, h);
+            }
         }
         NDArray img = rgb(ps, res, h, training);                                  // (N, C, R, R)
         if (stage.fadingIn()) {
@@ -144,10 +189,16 @@ public final class ProganGenerator extends AbstractBlock {
         stem.initialize(manager, dataType, z);
         Shape h = stem.getOutputShapes(new Shape[] {z})[0];              // (N, nf(4), 4, 4)
         toRgb.get(4).initialize(manager, dataType, h);
+        Map<Integer, Shape> maps = new HashMap<>();
+        maps.put(4, h);
         for (int r = 8; r <= cfg.targetResolution; r *= 2) {
             blocks.get(r).initialize(manager, dataType, h);
             h = blocks.get(r).getOutputShapes(new Shape[] {h})[0];       // (N, nf(r), r, r)
             toRgb.get(r).initialize(manager, dataType, h);
+            maps.put(r, h);
+        }
+        for (Map.Entry<Integer, SkipLayerExcitation> e : sle.entrySet()) {
+            e.getValue().initialize(manager, dataType, maps.get(sleSource.get(e.getKey())), maps.get(e.getKey()));
         }
     }
 
@@ -181,6 +232,11 @@ public final class ProganGenerator extends AbstractBlock {
     /** All growth blocks by resolution. */
     public Map<Integer, Block> blocks() {
         return Collections.unmodifiableMap(blocks);
+    }
+
+    /** The SLE gates by the resolution of the map each scales (empty without {@code mix.gSle}). */
+    public Map<Integer, SkipLayerExcitation> sleGates() {
+        return Collections.unmodifiableMap(sle);
     }
 
     /** All toRGB layers by resolution. */

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
+import dev.ganlab.models.Mix;
 import dev.ganlab.models.progan.ProganSchedule.Stage;
 
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ public final class ProganModel implements GanModel {
     public static final String NAME = "progan";
 
     private final ProganConfig cfg;
+    private final Mix mix;
     private final ProganSchedule schedule;
     private final ProganGenerator generator;
     private final ProganDiscriminator discriminator;
@@ -52,11 +54,24 @@ public final class ProganModel implements GanModel {
 
     /** A model for a copy of {@code cfg} (validated; later changes to cfg do not reach the model). */
     public ProganModel(ProganConfig cfg) {
+        this(cfg, Mix.NONE);
+    }
+
+    /**
+     * The model with components of other families ({@link Mix}): spectral norm and minibatch
+     * discrimination in D ({@link ProganDiscriminator}), skip-layer excitation in G
+     * ({@link ProganGenerator}). Minibatch stddev is ProGAN's own, {@code progan.mbstdGroupSize}.
+     */
+    public ProganModel(ProganConfig cfg, Mix mix) {
         cfg.validate();
+        if (mix.mbstd()) {
+            throw new IllegalArgumentException("ProGAN has minibatch stddev already: set progan.mbstdGroupSize, not mix.dMbstd");
+        }
         this.cfg = cfg.copy();
+        this.mix = mix;
         this.schedule = ProganSchedule.of(this.cfg);
-        this.generator = new ProganGenerator(this.cfg);
-        this.discriminator = new ProganDiscriminator(this.cfg);
+        this.generator = new ProganGenerator(this.cfg, mix.gSle());
+        this.discriminator = new ProganDiscriminator(this.cfg, mix);
         this.stage = schedule.at(0);
     }
 
@@ -109,7 +124,7 @@ public final class ProganModel implements GanModel {
 
     @Override
     public ProganGenerator newGenerator() {
-        return new ProganGenerator(cfg);
+        return new ProganGenerator(cfg, mix.gSle());
     }
 
     @Override

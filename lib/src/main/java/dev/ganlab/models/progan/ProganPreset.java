@@ -3,6 +3,7 @@ package dev.ganlab.models.progan;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.ModelPreset;
+import dev.ganlab.models.Mix;
 import dev.ganlab.models.ModelSettings;
 import dev.ganlab.models.ResolveContext;
 import dev.ganlab.models.TrainingDefaults;
@@ -34,8 +35,9 @@ public final class ProganPreset extends ModelPreset<ProganConfig> {
                         .ownLosses("wgan-gp")
                         .emaDecay(ProganConfig.G_EMA_DECAY)
                         .drift(ProganConfig.DRIFT_WEIGHT),
-                // D has minibatch stddev (progan.mbstdGroupSize), not Salimans et al.'s layer.
-                List.of("tricks.minibatchDiscrimination"),
+                // Minibatch discrimination (tricks.minibatchDiscrimination) applies too: models.Mix adds
+                // Salimans et al.'s layer before D's output, beside ProGAN's own minibatch stddev.
+                List.of(),
                 List.of());
     }
 
@@ -56,10 +58,12 @@ public final class ProganPreset extends ModelPreset<ProganConfig> {
     public GanModel create(ProganConfig section, ModelSettings run, int channels, int resolution, String dataName) {
         section.channels = channels;
         section.targetResolution = resolution;
+        Mix mix = run.mix();
         try {
-            return new ProganModel(section);
+            return new ProganModel(section, mix);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage(), e);
+            throw new UserError(mix.gSle() && e.getMessage().contains("skip-layer excitation")
+                    ? "mix.gSle does not apply to model progan here: " + e.getMessage() : e.getMessage(), e);
         }
     }
 
