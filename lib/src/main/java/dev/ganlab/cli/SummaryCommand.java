@@ -22,12 +22,13 @@ import java.util.List;
         footer = {"", "Examples:",
             "  ganlab summary --model gan --resolution 28 --channels 1",
             "  ganlab summary --model progan --resolution 1024 --channels 3 --depth 1",
-            "  ganlab summary --model dcgan --resolution 32 --channels 3 --set dcgan.dNorm=spectral"})
+            "  ganlab summary --model dcgan --resolution 32 --channels 3 --set dcgan.dNorm=spectral",
+            "  ganlab summary --model resnet19 --resolution 128 --channels 3 --set resnet19.dNorm=layer"})
 public final class SummaryCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "dcgan, sndcgan, progan, fastgan or gan.")
+    @Option(names = "--model", required = true, description = "dcgan, sndcgan, resnet19, progan, fastgan or gan.")
     String model;
 
     @Option(names = "--resolution", required = true, description = "Square image size (ProGAN: its final resolution).")

@@ -40,7 +40,7 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "A JSON config (TrainConfig); flags override it.")
     Path config;
 
-    @Option(names = "--model", description = "dcgan (default), sndcgan, progan, fastgan or gan.")
+    @Option(names = "--model", description = "dcgan (default), sndcgan, resnet19, progan, fastgan or gan.")
     String model;
 
     @Option(names = "--data", description = "Data set spec, e.g. fashion-mnist, emoji:smileys, folder:/path.")

@@ -9,6 +9,7 @@ import dev.ganlab.models.fastgan.FastganModel;
 import dev.ganlab.models.gan.MlpGanModel;
 import dev.ganlab.models.progan.ProganConfig;
 import dev.ganlab.models.progan.ProganModel;
+import dev.ganlab.models.resnet19.Resnet19Model;
 import dev.ganlab.train.TrainConfig;
 
 /** Builds the model a training config names, sized for its data. */
@@ -39,6 +40,12 @@ public final class Models {
                             + (cfg.model.equals("sndcgan") ? "32 or 64" : "28, 32 or 64") + ")", e);
                 }
             }
+            case "resnet19":
+                try {
+                    return new Resnet19Model(cfg.resnet19, c, r);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to 128, or 32 or 64)", e);
+                }
             case "progan": {
                 ProganConfig p = cfg.progan;
                 p.channels = c;

@@ -13,6 +13,7 @@ import dev.ganlab.models.dcgan.DcganConfig;
 import dev.ganlab.models.fastgan.FastganConfig;
 import dev.ganlab.models.gan.GanConfig;
 import dev.ganlab.models.progan.ProganConfig;
+import dev.ganlab.models.resnet19.Resnet19Config;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -47,7 +48,7 @@ public final class TrainConfig {
     public static final int EMA_BATCH_NORM_LATENTS = 512;
 
     // ---- What is trained on what ------------------------------------------------------------------
-    /** dcgan, sndcgan, progan, fastgan or gan (the original fully connected GAN). */
+    /** dcgan, sndcgan, resnet19, progan, fastgan or gan (the original fully connected GAN). */
     public String model = "dcgan";
     /** Data set spec (see data/README.md), e.g. fashion-mnist, emoji:smileys, folder:/path. */
     public String data = "fashion-mnist";
@@ -106,6 +107,7 @@ public final class TrainConfig {
     public ProganConfig progan = new ProganConfig();
     public FastganConfig fastgan = new FastganConfig();
     public GanConfig gan = new GanConfig();
+    public Resnet19Config resnet19 = new Resnet19Config();
 
     // ---- Outputs ----------------------------------------------------------------------------------
     public int logEvery = 10;
@@ -186,6 +188,7 @@ public final class TrainConfig {
         return switch (model) {
             case "progan" -> "wgan-gp";
             case "fastgan" -> "hinge";
+            case "resnet19" -> Resnet19Config.LOSS;
             default -> "ns";
         };
     }
@@ -217,6 +220,9 @@ public final class TrainConfig {
 
     private TrainConfig resolve() {
         TrainConfig c = copy();
+        if (c.model.equals("resnet19")) {
+            Resnet19Config.applyPreset(c); // the study's settings where the run leaves them unset
+        }
         if (c.loss == null) {
             c.loss = defaultLoss();
         }
@@ -312,8 +318,8 @@ public final class TrainConfig {
 
     /** Checks every value of a resolved config; the message names the key at fault. */
     public void validate() {
-        if (!List.of("dcgan", "sndcgan", "progan", "fastgan", "gan").contains(model)) {
-            throw new UserError("model '" + model + "': use dcgan, sndcgan, progan, fastgan or gan");
+        if (!List.of("dcgan", "sndcgan", "resnet19", "progan", "fastgan", "gan").contains(model)) {
+            throw new UserError("model '" + model + "': use dcgan, sndcgan, resnet19, progan, fastgan or gan");
         }
         try {
             adversarialLoss();
@@ -324,6 +330,7 @@ public final class TrainConfig {
             progan.validate();
             fastgan.validate();
             gan.validate();
+            resnet19.validate();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -442,6 +449,9 @@ public final class TrainConfig {
             }
             if (c.gan == null) {
                 c.gan = new GanConfig();
+            }
+            if (c.resnet19 == null) {
+                c.resnet19 = new Resnet19Config();
             }
             if (c.eval == null) {
                 c.eval = new Eval();
