@@ -16,8 +16,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.nn.ReferenceBatch;
+import dev.ganlab.train.GanTrainer;
+import dev.ganlab.train.TrainConfig;
+import dev.ganlab.train.TrainingMonitor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 /**
  * The normaliser axis of the DCGAN family (Kurach et al. 2019: none, batch, layer, spectral in the
@@ -93,13 +99,14 @@ class DcganNormalizationTest {
             long[] none = dCounts(model("dcgan", "none", 3, 32), m);
             long[] batch = dCounts(model("dcgan", "batch", 3, 32), m);
             long[] layer = dCounts(model("dcgan", "layer", 3, 32), m);
-            long[] sn = dCounts(model("dcgan", "spectral", 3, 32), m);
+            DcganModel spectral = model("dcgan", "spectral", 3, 32);
+            long[] sn = dCounts(spectral, m);
             long normalised = 32 + 64 + 128;
             assertEquals(none[0] + 2 * normalised, batch[0]);
             assertEquals(2 * normalised, batch[1]);
             assertEquals(none[0] + 2 * normalised, layer[0]);
             assertEquals(none[0], sn[0]);
-            assertEquals(5, arrays(model("dcgan", "spectral", 3, 32).discriminator(), "sn_u").size());
+            assertEquals(5, arrays(spectral.discriminator(), "sn_u").size(), "four convolutions and the head");
         }
     }
 
@@ -129,6 +136,43 @@ class DcganNormalizationTest {
      * values: a scale and a shift per channel), the running statistics give way to a fixed reference
      * batch of vbnReference latents, and an image no longer depends on the rest of its batch.
      */
+    /**
+     * A tiny dcgan run with gNorm=vbn trains (finite losses, the EMA generator and checkpoints work with
+     * the reference input) and a resumed run keeps the reference batch drawn at the start.
+     */
+    @Test
+    void aVbnGeneratorTrainsAndKeepsItsReferenceBatchAcrossAResume(@TempDir Path tmp) {
+        TrainConfig c = new TrainConfig();
+        c.data = "synthetic:8?perMode=40";
+        c.steps = 2;
+        c.batch = 8;
+        c.logEvery = 1;
+        c.sampleEvery = 100;
+        c.checkpointEvery = 1;
+        c.sampleCount = 4;
+        c.eval.metrics = "";
+        c.dcgan.gWidth = 8;
+        c.dcgan.dWidth = 4;
+        c.dcgan.latentDim = 8;
+        c.dcgan.gNorm = "vbn";
+        c.dcgan.vbnReference = 4;
+        Path dir = tmp.resolve("vbn");
+        float[] reference;
+        try (GanTrainer t = GanTrainer.start(c, dir)) {
+            reference = t.model().generator().getParameters().get("reference").getArray().toFloatArray();
+            t.addMonitor(new TrainingMonitor() {}).train();
+            assertTrue(Double.isFinite(t.last("g_loss")) && Double.isFinite(t.last("d_loss")));
+            assertArrayEquals(reference, t.model().generator().getParameters().get("reference").getArray().toFloatArray(),
+                    0f, "the reference batch is fixed during training");
+        }
+        try (GanTrainer t = GanTrainer.resume(dir, 3)) {
+            assertArrayEquals(reference, t.model().generator().getParameters().get("reference").getArray().toFloatArray(),
+                    0f, "a resumed run has the reference batch of the start");
+            t.addMonitor(new TrainingMonitor() {}).train();
+            assertEquals(3, t.step());
+        }
+    }
+
     @Test
     void virtualBatchNormReplacesTheGeneratorsBatchNorm() {
         for (String generator : new String[] {"paper", "pytorchgan"}) {
