@@ -27,10 +27,11 @@ import java.util.List;
  *   <tr><td>D normaliser</td><td>none</td><td>D.spectral_norm = False, no D batch or layer norm</td></tr>
  *   <tr><td>G normaliser</td><td>batch norm, decay 0.9, eps 1e-5</td><td>G.batch_norm_fn = @batch_norm; standardize_batch.decay/epsilon</td></tr>
  * </table>
- * The study's best ResNet19 models (its table 7; compare_gan v2 generate_tasks_lib.BestModelResnet19)
- * mostly train the non-saturating loss with Adam lr 1e-4 or 2e-4, betas (0.5, 0.999), one
- * discriminator step: {@code --loss ns --set optG.beta2=0.999 --set optD.beta2=0.999} gives that
- * setting (nCritic then defaults to 1). When the loss is set, the optimiser stays this table's Adam
+ * The study's best ResNet19 models (its table 7; compare_gan v2 generate_tasks_lib.BestModelResnet19,
+ * 12 lines, batch 64, z_dim 128) differ: 10 of 12 train the non-saturating loss, 11 of 12 one
+ * discriminator step, 6 of 12 Adam with betas (0.5, 0.999) and lr 1e-4 or 2e-4, the others tuned
+ * values; {@code --loss ns --set optG.beta2=0.999 --set optD.beta2=0.999} gives that common setting
+ * at lr 1e-4 (nCritic then defaults to 1). When the loss is set, the optimiser stays this table's Adam
  * (except for {@code wgan}, which keeps the WGAN paper's RMSprop) and the other values follow the
  * loss as for every model.
  *
