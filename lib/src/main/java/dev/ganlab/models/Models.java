@@ -7,6 +7,7 @@ import dev.ganlab.models.dcgan.DcganPreset;
 import dev.ganlab.models.fastgan.FastganPreset;
 import dev.ganlab.models.gan.GanPreset;
 import dev.ganlab.models.progan.ProganPreset;
+import dev.ganlab.models.resnet19.Resnet19Preset;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +31,7 @@ public final class Models {
         register(ProganPreset.PROGAN);
         register(FastganPreset.FASTGAN);
         register(GanPreset.GAN);
+        register(Resnet19Preset.RESNET19);
     }
 
     private Models() {}

@@ -18,11 +18,24 @@ public final class LayerNorm extends AbstractBlock {
     private static final byte VERSION = 1;
     public static final float EPS = 1e-5f;
 
+    private final float eps;
     private final Parameter gamma;
     private final Parameter beta;
 
     public LayerNorm() {
+        this(EPS);
+    }
+
+    /**
+     * @param eps added to the variance (default {@value #EPS}, PyTorch's; TensorFlow's
+     *     {@code tf.contrib.layers.layer_norm}, which compare_gan uses, adds 1e-12)
+     */
+    public LayerNorm(float eps) {
         super(VERSION);
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("LayerNorm eps " + eps + " must be > 0");
+        }
+        this.eps = eps;
         gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
                 .optInitializer(Init.ones()).build());
         beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
@@ -45,7 +58,7 @@ public final class LayerNorm extends AbstractBlock {
         NDArray b = ps.getValue(beta, x.getDevice(), training);
         long c = x.getShape().get(1);
         NDArray d = x.sub(Ops.meanPerSample(x));
-        NDArray norm = d.div(Ops.meanPerSample(d.square()).add(EPS).sqrt());
+        NDArray norm = d.div(Ops.meanPerSample(d.square()).add(eps).sqrt());
         try (ParamScope scope = ParamScope.of(norm, g, b)) {
             return new NDList(scope.keep(norm.mul(g.reshape(1, c, 1, 1)).add(b.reshape(1, c, 1, 1))));
         }

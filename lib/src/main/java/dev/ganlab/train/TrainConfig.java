@@ -23,6 +23,7 @@ import dev.ganlab.models.Mix;
 import dev.ganlab.models.MixConfig;
 import dev.ganlab.models.MixSupport;
 import dev.ganlab.models.progan.ProganConfig;
+import dev.ganlab.models.resnet19.Resnet19Config;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -51,7 +52,7 @@ public final class TrainConfig implements ModelSettings {
     public static final int EMA_BATCH_NORM_LATENTS = 512;
 
     // ---- What is trained on what ------------------------------------------------------------------
-    /** dcgan, sndcgan, progan, fastgan or gan (the original fully connected GAN). */
+    /** dcgan, sndcgan, resnet19, progan, fastgan or gan (the original fully connected GAN). */
     public String model = "dcgan";
     /** Data set spec (see data/README.md), e.g. fashion-mnist, emoji:smileys, folder:/path. */
     public String data = "fashion-mnist";
@@ -112,6 +113,7 @@ public final class TrainConfig implements ModelSettings {
     public ProganConfig progan = new ProganConfig();
     public FastganConfig fastgan = new FastganConfig();
     public GanConfig gan = new GanConfig();
+    public Resnet19Config resnet19 = new Resnet19Config();
 
     // ---- Outputs ----------------------------------------------------------------------------------
     public int logEvery = 10;

@@ -68,7 +68,9 @@ class MixedComponentsTest {
                 c.dcgan.gWidth = 8;
                 c.dcgan.dWidth = 4;
                 c.dcgan.latentDim = 8;
-                c.dcgan.dDropout = 0;
+                if (model.equals("dcgan")) {
+                    c.dcgan.dDropout = 0;       // sndcgan has no dropout (and rejects the setting)
+                }
                 c.dcgan.dNorm = "layer";        // per-sample normalisation: scores depend on their image alone
             }
             case "progan" -> {

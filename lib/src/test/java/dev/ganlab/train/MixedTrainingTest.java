@@ -115,6 +115,9 @@ class MixedTrainingTest {
             default -> GanTrainerTest.tiny(2);
         };
         c.model = model;
+        if (!model.equals("dcgan") && !model.equals("sndcgan")) {
+            c.dcgan = new dev.ganlab.models.dcgan.DcganConfig();   // another family's settings are rejected
+        }
         c.sampleEvery = 1000;
         c.checkpointEvery = 1000;
         switch (model) {

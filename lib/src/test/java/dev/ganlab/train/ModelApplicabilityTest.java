@@ -51,21 +51,21 @@ class ModelApplicabilityTest {
     }
 
     @Test
-    void sndcganRejectsTheDcganDiscriminatorsNormAndDropout() {
-        rejected("dcgan.dNorm", "sndcgan", "model=sndcgan", "dcgan.dNorm=none");
+    void sndcganTakesTheNormaliserAxisButRejectsDropout() {
+        assertEquals("none", with("model=sndcgan", "dcgan.dNorm=none").dcgan.dNorm);
         rejected("dcgan.dDropout", "sndcgan", "model=sndcgan", "dcgan.dDropout=0.5");
         assertEquals("none", with("dcgan.dNorm=none").dcgan.dNorm);
-        // What resolution fills in is not a user's setting: a penalised sndcgan run resolves (dNorm=layer).
+        // What resolution fills in is not a user's setting: a penalised sndcgan run stays spectral (compare_gan).
         TrainConfig gp = with("model=sndcgan", "loss=wgan-gp");
-        assertEquals("layer", gp.dcgan.dNorm);
+        assertEquals("spectral", gp.dcgan.dNorm);
         assertEquals(gp.toJson(), TrainConfig.fromJson(gp.toJson()).resolved().toJson());
     }
 
     @Test
     void everyModelDeclaresItsInapplicableKeys() {
         Map<String, String> progan = ModelApplicability.inapplicable(Models.preset("progan"));
-        assertEquals(java.util.Set.of("dcgan", "fastgan", "gan"), progan.keySet());
+        assertEquals(java.util.Set.of("dcgan", "fastgan", "gan", "resnet19"), progan.keySet());
         Map<String, String> dcgan = ModelApplicability.inapplicable(Models.preset("dcgan"));
-        assertEquals(java.util.Set.of("progan", "fastgan", "gan"), dcgan.keySet());
+        assertEquals(java.util.Set.of("progan", "fastgan", "gan", "resnet19"), dcgan.keySet());
     }
 }

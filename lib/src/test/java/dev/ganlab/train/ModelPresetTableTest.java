@@ -62,15 +62,22 @@ class ModelPresetTableTest {
                 continue;
             }
             JsonElement now = JsonParser.parseString(TrainConfig.fromTree(raw).resolved().toJson());
-            assertEquals(row.get("resolved"), withoutNewDefaultGroups(now, row.getAsJsonObject("resolved")),
+            JsonObject before = row.getAsJsonObject("resolved").deepCopy();
+            if (model.equals("sndcgan")) {
+                // The old code resolved sndcgan's dNorm to batch or layer and then ignored it (its D was always
+                // spectral); since the normaliser axis applies to sndcgan, auto resolves to what it built.
+                before.getAsJsonObject("dcgan").addProperty("dNorm", "spectral");
+            }
+            assertEquals(before, withoutNewDefaultGroups(now, row.getAsJsonObject("resolved")),
                     "resolved config of " + raw);
             // A stored (resolved) config reads back and resolves to itself: runs resume.
             assertEquals(now, JsonParser.parseString(TrainConfig.fromJson(now.toString()).resolved().toJson()),
                     "re-resolving " + raw);
             compared++;
         }
-        assertEquals(Models.names().size() * ResolvedConfigTable.LOSSES.length * ResolvedConfigTable.PENALTIES.length
-                + Models.names().size() * 2 - NOW_REJECTED.size(), compared);
+        int oldModels = ResolvedConfigTable.MODELS.length;
+        assertEquals(oldModels * ResolvedConfigTable.LOSSES.length * ResolvedConfigTable.PENALTIES.length
+                + oldModels * 2 - NOW_REJECTED.size(), compared);
         assertEquals(NOW_REJECTED.size(), rejected);
     }
 
@@ -81,11 +88,20 @@ class ModelPresetTableTest {
      */
     static JsonElement withoutNewDefaultGroups(JsonElement now, JsonObject old) {
         JsonObject fresh = JsonParser.parseString(new TrainConfig().toJson()).getAsJsonObject();
-        JsonObject out = now.getAsJsonObject().deepCopy();
-        for (String key : now.getAsJsonObject().keySet()) {
+        return withoutNew(now.getAsJsonObject(), old, fresh, "");
+    }
+
+    private static JsonObject withoutNew(JsonObject now, JsonObject old, JsonObject fresh, String prefix) {
+        JsonObject out = now.deepCopy();
+        for (String key : now.keySet()) {
             if (!old.has(key)) {
-                assertEquals(fresh.get(key), out.get(key), "setting '" + key + "', added after the fixture, is not at its default");
+                JsonElement def = fresh == null ? null : fresh.get(key);
+                assertEquals(def, out.get(key), "setting '" + prefix + key + "', added after the fixture, is not at its default");
                 out.remove(key);
+            } else if (now.get(key).isJsonObject() && old.get(key).isJsonObject()) {
+                JsonElement f = fresh == null ? null : fresh.get(key);
+                out.add(key, withoutNew(now.getAsJsonObject(key), old.getAsJsonObject(key),
+                        f != null && f.isJsonObject() ? f.getAsJsonObject() : null, prefix + key + "."));
             }
         }
         return out;
@@ -93,6 +109,7 @@ class ModelPresetTableTest {
 
     @Test
     void theTableHasOneEntryPerModelOfTheOldCode() {
-        assertEquals(List.of(ResolvedConfigTable.MODELS), Models.names());
+        // Models added since (resnet19) come after the old code's, which keep their order.
+        assertEquals(List.of(ResolvedConfigTable.MODELS), Models.names().subList(0, ResolvedConfigTable.MODELS.length));
     }
 }

@@ -36,6 +36,10 @@ public final class DcganConfig {
     public static final float LEAKY_SLOPE = 0.2f;
     /** Miyato et al. 2018 (standard CNN) and compare_gan SNDCGAN: LeakyReLU slope 0.1. */
     public static final float SN_LEAKY_SLOPE = 0.1f;
+    /** Salimans et al.'s code: reference batch = batch size, 64. */
+    public static final int VBN_REFERENCE = 64;
+    /** The generator normalisers. */
+    public static final List<String> G_NORMS = List.of("batch", "vbn");
     /** The dcgan generator layouts: the paper's (default) and PyTorch-GAN's. */
     public static final List<String> GENERATORS = List.of("paper", "pytorchgan");
 
@@ -59,12 +63,26 @@ public final class DcganConfig {
     /** Discriminator base width (see {@link #D_WIDTH}, {@link #SN_D_WIDTH}); null = the model's. */
     public Integer dWidth;
     /**
-     * Normalisation in the DCGAN discriminator: "auto" (batch, or layer under a gradient penalty), "batch"
-     * (PyTorch-GAN), "layer" (WGAN-GP's advice for
-     * penalised critics), "spectral" (spectral norm on every layer, no batch norm) or "none".
-     * sndcgan, which is always spectral, rejects a value here (DcganPreset).
+     * Normalisation in the discriminator ({@link dev.ganlab.nn.Normalization}): "batch", "layer",
+     * "spectral" (spectral norm on every layer) or "none"; "auto" = dcgan: batch (PyTorch-GAN), or
+     * layer under a gradient penalty (WGAN-GP's advice for penalised critics); sndcgan: spectral
+     * (compare_gan). compare_gan's SNDCGAN accepts spectral and none only (the large-scale study's
+     * SNDCGAN runs); batch and layer there are GAN Lab's extension, placed as compare_gan's DCGAN
+     * discriminator places batch norm: after every convolution but the first, before the LeakyReLU.
      */
     public String dNorm = "auto";
+    /**
+     * Normalisation in the generator: "batch" (both papers) or "vbn", virtual batch normalisation
+     * (Salimans et al. 2016, who used it in their generator; {@link dev.ganlab.nn.VirtualBatchNorm})
+     * in place of every batch-norm layer, with a reference batch of {@link #vbnReference} latents
+     * drawn when the generator is initialised.
+     */
+    public String gNorm = "batch";
+    /**
+     * Latents in VBN's reference batch. Salimans et al.'s code uses the training batch size (64 in
+     * its ImageNet run); GAN Lab fixes it per network, 64 by default.
+     */
+    public int vbnReference = VBN_REFERENCE;
     public float dDropout = D_DROPOUT;
     /** Minibatch discrimination kernels before the last layer (0 = off); Salimans et al. used 100. */
     public int minibatchKernels = 0;
@@ -81,6 +99,9 @@ public final class DcganConfig {
         }
         if (dWidth == null) {
             dWidth = sn ? SN_D_WIDTH : D_WIDTH;
+        }
+        if (sn && "auto".equals(dNorm)) {
+            dNorm = "spectral"; // compare_gan's SNDCGAN; dcgan's auto depends on the penalty (TrainConfig)
         }
         return this;
     }
@@ -102,6 +123,12 @@ public final class DcganConfig {
         }
         if (!List.of("auto", "batch", "layer", "spectral", "none").contains(dNorm)) {
             throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use auto, batch, layer, spectral or none");
+        }
+        if (!G_NORMS.contains(gNorm)) {
+            throw new IllegalArgumentException("dcgan.gNorm '" + gNorm + "': use " + String.join(" or ", G_NORMS));
+        }
+        if (vbnReference < 1) {
+            throw new IllegalArgumentException("dcgan.vbnReference " + vbnReference + " must be >= 1");
         }
         if (latentDim == null || gWidth == null || dWidth == null) {
             throw new IllegalArgumentException("dcgan.latentDim, gWidth and dWidth must be set (fillDefaults)");

@@ -23,6 +23,9 @@ import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.LayerNorm;
 import dev.ganlab.nn.Linear;
 import dev.ganlab.nn.MinibatchDiscrimination;
+import dev.ganlab.nn.Normalization;
+import dev.ganlab.nn.ReferenceBatch;
+import dev.ganlab.nn.VirtualBatchNorm;
 import dev.ganlab.nn.WeightScaling;
 
 /**
@@ -57,10 +60,20 @@ import dev.ganlab.nn.WeightScaling;
  * (compare_gan). compare_gan's last layer is a 3x3 stride-1 "deconvolution", the same family as this
  * convolution. D = conv 3x3/64, 4x4 s2/128, 3x3/128, 4x4 s2/256, 3x3/256, 4x4 s2/512, 3x3/512
  * (padding 1, i.e. TensorFlow's 'SAME' on even sizes), each with bias, spectral norm and LeakyReLU
- * 0.1, then a spectrally normalised Linear -> 1. Miyato et al.'s table 3 lists 64, 64, 128, 128,
+ * 0.1, then a spectrally normalised Linear -> 1 (spectral norm: {@code dNorm=spectral}, the default).
+ * Miyato et al.'s table 3 lists 64, 64, 128, 128,
  * 256, 256, 512 channels for the same seven layers; GAN Lab follows compare_gan, whose widths the
  * large-scale study measured. compare_gan maps tanh to [0, 1] and back to [-1, 1] at D's input: the
  * same as feeding D the tanh output. Widths scale with {@code gWidth} (64) and {@code dWidth} (64).
+ *
+ * <p>Normalisers ({@link dev.ganlab.nn.Normalization}): {@code dcgan.dNorm} chooses none, batch, layer
+ * or spectral for either discriminator - the normaliser axis of Kurach et al.'s study. compare_gan's
+ * SNDCGAN takes spectral (default) or none; with batch or layer, GAN Lab puts the layer after each
+ * convolution but the first, before the LeakyReLU (compare_gan's DCGAN discriminator's placement),
+ * layer norm with TensorFlow's eps 1e-12. {@code dcgan.gNorm=vbn} replaces every batch-norm layer of
+ * the generator with virtual batch normalisation (Salimans et al. 2016; {@link VirtualBatchNorm},
+ * {@link ReferenceBatch}): the generator then also runs a fixed reference batch of
+ * {@code dcgan.vbnReference} latents at every forward pass, about twice the work at batch 64.
  *
  * <p>Components of other families ({@link Mix}): spectral norm on every layer of D
  * ({@code mix.dSpectralNorm}, with whatever {@code dNorm} says besides), minibatch stddev on D's last map
@@ -123,10 +136,16 @@ public final class DcganModel implements GanModel {
 
     @Override
     public Block newGenerator() {
-        SequentialBlock g = cfg.variant.equals("sndcgan") ? sndcganGenerator()
+        SequentialBlock base = cfg.variant.equals("sndcgan") ? sndcganGenerator()
                 : cfg.generator.equals("paper") ? paperGenerator() : pytorchganGenerator();
-        return mix.gSle() ? SleSequence.wrap(g, latentShape(2), WeightScaling.NONE, name() + " generator at "
-                + resolution + " px") : g;
+        Block g = mix.gSle() ? SleSequence.wrap(base, latentShape(2), WeightScaling.NONE, name() + " generator at "
+                + resolution + " px") : base;
+        if (!cfg.gNorm.equals("vbn")) {
+            return g;
+        }
+        // VBN: the reference latents are drawn from the model's latent distribution (the authors' code: U(-1, 1)).
+        return new ReferenceBatch(g, cfg.vbnReference, (m, shape, type) -> cfg.latent.equals("uniform")
+                ? m.randomUniform(-1f, 1f, shape, type) : m.randomNormal(0f, 1f, shape, type));
     }
 
     /**
@@ -208,14 +227,15 @@ public final class DcganModel implements GanModel {
         return g;
     }
 
-    private static BatchNorm bn(ai.djl.training.initializer.Initializer gammaInit) {
-        return new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, gammaInit);
+    /** The generator's normalisation layer: batch norm, or virtual batch norm ({@code dcgan.gNorm=vbn}). */
+    private Block bn(ai.djl.training.initializer.Initializer gammaInit) {
+        return cfg.gNorm.equals("vbn") ? new VirtualBatchNorm(cfg.vbnReference, VirtualBatchNorm.EPS, gammaInit)
+                : new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, gammaInit);
     }
 
     private Discriminator dcganDiscriminator() {
-        String norm = cfg.dNorm.equals("auto") ? "batch" : cfg.dNorm;
-        boolean spectral = norm.equals("spectral");
-        WeightScaling ws = mix.dScaling(spectral ? WeightScaling.SPECTRAL : WeightScaling.NONE);
+        Normalization norm = dNorm();
+        WeightScaling ws = mix.dScaling(norm.scaling());
         SequentialBlock f = new SequentialBlock();
         int c = cfg.dWidth;
         for (int i = 0; i < 4; i++) {
@@ -224,10 +244,8 @@ public final class DcganModel implements GanModel {
             if (cfg.dDropout > 0) {
                 f.add(new Dropout2d(cfg.dDropout));
             }
-            if (i > 0 && norm.equals("batch")) {
-                f.add(bn(Init.normal(1, Init.DCGAN_STD)));
-            } else if (i > 0 && norm.equals("layer")) {
-                f.add(new LayerNorm());
+            if (i > 0 && norm.hasLayer()) {
+                f.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS));
             }
             c *= 2;
         }
@@ -237,18 +255,25 @@ public final class DcganModel implements GanModel {
     }
 
     private Discriminator snDiscriminator() {
+        Normalization norm = dNorm();
         SequentialBlock f = new SequentialBlock();
         int d = cfg.dWidth;
+        boolean first = true;
         // {width multiple, kernel, stride} of compare_gan's seven convolutions
         int[][] layers = {{1, 3, 1}, {2, 4, 2}, {2, 3, 1}, {4, 4, 2}, {4, 3, 1}, {8, 4, 2}, {8, 3, 1}};
         for (int[] l : layers) {
             f.add(Conv2d.builder().setChannels((long) l[0] * d).setKernel(l[1]).optStride(l[2]).optPadding(1)
-                    .optScaling(WeightScaling.SPECTRAL).build());
+                    .optScaling(mix.dScaling(norm.scaling())).build());
+            if (!first && norm.hasLayer()) {
+                // GAN Lab's extension (see DcganConfig.dNorm); TF's layer_norm eps as in compare_gan's models
+                f.add(norm.newLayer(Init.ones(), 1e-12f));
+            }
+            first = false;
             f.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
         }
         mix.addMbstd(f);
         f.add(Lambda.flatten());
-        return new Discriminator(f, head(WeightScaling.SPECTRAL));
+        return new Discriminator(f, head(mix.dScaling(norm.scaling())));
     }
 
     private SequentialBlock head(WeightScaling ws) {
@@ -260,9 +285,14 @@ public final class DcganModel implements GanModel {
         return h;
     }
 
+    /** The discriminator's normaliser ("auto" = batch for dcgan; sndcgan's auto is spectral by fillDefaults). */
+    private Normalization dNorm() {
+        return cfg.dNorm.equals("auto") ? Normalization.BATCH : Normalization.parse("dcgan.dNorm", cfg.dNorm);
+    }
+
     @Override
     public boolean discriminatorUsesBatchStatistics() {
-        return !cfg.variant.equals("sndcgan") && (cfg.dNorm.equals("batch") || cfg.dNorm.equals("auto"));
+        return dNorm().usesBatchStatistics();
     }
 
     @Override

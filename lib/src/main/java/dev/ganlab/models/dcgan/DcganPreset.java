@@ -26,12 +26,15 @@ public final class DcganPreset extends ModelPreset<DcganConfig> {
                     .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
                     .channels(1), // Fashion-MNIST
             List.of());
-    /** compare_gan's SNDCGAN; its discriminator is always spectrally normalised and has no dropout. */
+    /**
+     * compare_gan's SNDCGAN; its discriminator is spectrally normalised by default ({@code dcgan.dNorm}
+     * auto = spectral; the study's normaliser axis is a setting) and has no dropout.
+     */
     public static final DcganPreset SNDCGAN = new DcganPreset("sndcgan",
             TrainingDefaults.paper("Kurach et al., ICML 2019 (compare_gan); Miyato et al., ICLR 2018").loss("ns")
                     .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
                     .channels(1), // Fashion-MNIST
-            List.of("dcgan.dNorm", "dcgan.dDropout"));
+            List.of("dcgan.dDropout"));
 
     private DcganPreset(String name, TrainingDefaults defaults, List<String> inapplicable) {
         super(name, "dcgan", DcganConfig.class, defaults, inapplicable, List.of());
