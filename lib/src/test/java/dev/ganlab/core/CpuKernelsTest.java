@@ -1,5 +1,7 @@
 package dev.ganlab.core;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,6 +37,7 @@ class CpuKernelsTest {
      * gradient must be finite and equal (to float32 rounding) to the float64 one, which the engine
      * computes without oneDNN.
      */
+    @Slow
     @Test
     void convolutionInputGradientIgnoresRecycledMemory() {
         GanLab.init();

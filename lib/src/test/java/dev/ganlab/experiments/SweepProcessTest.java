@@ -1,5 +1,7 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +21,7 @@ import tech.tablesaw.api.Table;
  * synthetic ring with a tiny DCGAN: interrupted part-way, resumed (finished runs are not run again,
  * the interrupted one continues from its checkpoint), with a run that diverges and is recorded.
  */
+@Slow
 class SweepProcessTest {
 
     @TempDir Path tmp;

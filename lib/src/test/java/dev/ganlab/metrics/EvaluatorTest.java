@@ -1,5 +1,7 @@
 package dev.ganlab.metrics;
 
+import dev.ganlab.Slow;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.core.UserError;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The facade end to end with the committed Fashion-MNIST network on small counts. */
+@Slow
 class EvaluatorTest {
 
     private static final int N = 400;
