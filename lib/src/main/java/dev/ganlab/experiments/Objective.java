@@ -3,6 +3,7 @@ package dev.ganlab.experiments;
 import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.Extractors;
 import dev.ganlab.metrics.Metric;
+import dev.ganlab.train.RunFolder;
 import dev.ganlab.train.TrainConfig;
 
 import java.util.Comparator;
@@ -111,7 +112,7 @@ public record Objective(String metric, boolean lowerIsBetter) {
     }
 
     /** Best first; runs without the value (not evaluated, diverged) last. */
-    public Comparator<RunInfo> comparator() {
+    public Comparator<RunFolder> comparator() {
         return (a, b) -> {
             double x = a.value(metric);
             double y = b.value(metric);
