@@ -2,8 +2,7 @@ package dev.ganlab.experiments;
 
 import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.EvaluationLog;
-import dev.ganlab.metrics.EvaluationReport;
-import dev.ganlab.metrics.EvaluationTable;
+import dev.ganlab.metrics.SetupColumns;
 import dev.ganlab.train.RunFolder;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
@@ -81,7 +80,7 @@ public final class Comparison {
             return own;
         }
         for (String m : metrics) {
-            Boolean lower = Objective.EVALUATION_KEYS.get(Objective.baseOf(m));
+            Boolean lower = Objective.evaluationKeys().get(Objective.baseOf(m));
             if (lower != null) {
                 return new Objective(m, lower);
             }
@@ -299,7 +298,7 @@ public final class Comparison {
         if (objective != null && objective.metric().equals(metric)) {
             return objective.lowerIsBetter();
         }
-        Boolean b = Objective.EVALUATION_KEYS.get(Objective.baseOf(metric));
+        Boolean b = Objective.evaluationKeys().get(Objective.baseOf(metric));
         return b == null || b;
     }
 
@@ -418,24 +417,16 @@ public final class Comparison {
      * with different feature networks or counts are not comparable, and the table shows it.
      */
     private static void addEvaluationSetup(Table t, List<RunFolder> ordered) {
-        StringColumn features = StringColumn.create("eval features");
-        StringColumn sha = StringColumn.create("eval sha256");
-        IntColumn fakeN = IntColumn.create("eval fake n");
+        SetupColumns setup = new SetupColumns("eval ");
         for (RunFolder r : ordered) {
             List<EvaluationLog.Entry> log = r.evaluations();
             if (log.isEmpty()) {
-                features.appendMissing();
-                sha.appendMissing();
-                fakeN.appendMissing();
-                continue;
+                setup.appendMissing();
+            } else {
+                setup.append(log.get(log.size() - 1).setup());
             }
-            EvaluationReport.Setup s = log.get(log.size() - 1).setup();
-            features.append(s.features());
-            sha.append(s.featuresSha256().substring(0, Math.min(EvaluationTable.SHA_PREFIX,
-                    s.featuresSha256().length())));
-            fakeN.append(s.fakeCount());
         }
-        t.addColumns(features, sha, fakeN);
+        setup.only("features", "sha256", "fake n").forEach(t::addColumns);
     }
 
     /**
@@ -450,11 +441,12 @@ public final class Comparison {
             }
         }));
         List<String> out = new ArrayList<>();
-        for (String base : Objective.EVALUATION_KEYS.keySet()) {
+        Map<String, Boolean> keys = Objective.evaluationKeys();
+        for (String base : keys.keySet()) {
             // The collapse alarm's precision has its own column (collapse_precision), so "precision" here
             // is the evaluation's.
             for (String k : present) {
-                if (Objective.baseOf(k).equals(base) && Objective.EVALUATION_KEYS.containsKey(Objective.baseOf(k))
+                if (Objective.baseOf(k).equals(base) && keys.containsKey(Objective.baseOf(k))
                         && (k.equals(base) || k.startsWith(base + "_"))) {
                     out.add(k);
                 }

@@ -98,7 +98,7 @@ class EvaluatorTest {
         assertEquals(realVsReal.get("fid_fmnist"), json.getAsJsonObject("metrics").get("fid_fmnist").getAsDouble(), 0);
         assertTrue(realVsReal.tableLine().startsWith("fid_fmnist "), realVsReal.tableLine());
         // Scores of the Fashion-MNIST network never appear under the Inception names.
-        assertFalse(realVsReal.metrics().keySet().stream().anyMatch(Metric.FEATURE_SCORES::contains),
+        assertFalse(realVsReal.metrics().keySet().stream().anyMatch(MetricRegistry.featureScores()::contains),
                 realVsReal.metrics().toString());
         IllegalArgumentException plain = assertThrows(IllegalArgumentException.class, () -> realVsReal.get("fid"));
         assertTrue(plain.getMessage().contains("fid_fmnist"), plain.getMessage());
