@@ -5,7 +5,7 @@ import dev.ganlab.train.RunFolder;
  * How one run of a sweep ended, as its executor saw it.
  *
  * @param id the run's id
- * @param status the run's status afterwards (see {@link RunFolder#STATUSES})
+ * @param status the run's status afterwards (see {@link dev.ganlab.train.RunStatus#STATUSES})
  * @param step steps completed
  * @param exitCode the worker's exit status (0 when the run ended in a recorded state), or -1 when no
  *     worker ran (skipped, never started)
