@@ -87,7 +87,7 @@ public final class TrainCommand implements Runnable {
             }
             status = t.train();
         }
-        if (!status.status.equals("finished")) {
+        if (!status.status.equals(RunStatus.FINISHED)) {
             throw new UserError("run " + out + " " + status.status + ": " + status.message);
         }
     }

@@ -2,8 +2,9 @@ package dev.ganlab.experiments;
 
 import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.EvaluationLog;
-import dev.ganlab.metrics.EvaluationReport;
-import dev.ganlab.metrics.EvaluationTable;
+import dev.ganlab.metrics.SetupColumns;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.viz.Plots;
 
@@ -34,20 +35,20 @@ import tech.tablesaw.plotly.components.Figure;
  */
 public final class Comparison {
 
-    private final List<RunInfo> runs;
+    private final List<RunFolder> runs;
     private final List<String> differing;
     private final List<String> axes;
     private Objective objective;
     private List<String> metrics;
 
-    private Comparison(List<RunInfo> runs) {
+    private Comparison(List<RunFolder> runs) {
         this.runs = List.copyOf(runs);
         Set<String> keys = new LinkedHashSet<>();
         this.runs.forEach(r -> keys.addAll(r.settings().keySet()));
         List<String> diff = new ArrayList<>();
         for (String k : keys) {
             Set<String> values = new LinkedHashSet<>();
-            for (RunInfo r : this.runs) {
+            for (RunFolder r : this.runs) {
                 values.add(r.setting(k));
             }
             if (values.size() > 1) {
@@ -56,7 +57,7 @@ public final class Comparison {
         }
         this.differing = List.copyOf(diff);
         Set<String> labelKeys = new LinkedHashSet<>();
-        for (RunInfo r : this.runs) {
+        for (RunFolder r : this.runs) {
             for (String k : r.labels().keySet()) {
                 if (!keys.contains(k)) {
                     labelKeys.add(k); // a variant axis: not a setting, only a sweep's name for a bundle
@@ -73,13 +74,13 @@ public final class Comparison {
      * evaluation metric they have whose direction is known, else none.
      */
     private Objective defaultObjective() {
-        TrainConfig first = runs.stream().map(RunInfo::config).filter(c -> c != null).findFirst().orElse(null);
+        TrainConfig first = runs.stream().map(RunFolder::config).filter(c -> c != null).findFirst().orElse(null);
         Objective own = first == null ? null : Objective.auto(first);
         if (own != null && metrics.contains(own.metric())) {
             return own;
         }
         for (String m : metrics) {
-            Boolean lower = Objective.EVALUATION_KEYS.get(Objective.baseOf(m));
+            Boolean lower = Objective.evaluationKeys().get(Objective.baseOf(m));
             if (lower != null) {
                 return new Objective(m, lower);
             }
@@ -88,7 +89,7 @@ public final class Comparison {
     }
 
     /** A comparison of these runs, in this order. */
-    public static Comparison of(Collection<RunInfo> runs) {
+    public static Comparison of(Collection<RunFolder> runs) {
         return new Comparison(new ArrayList<>(runs));
     }
 
@@ -119,7 +120,7 @@ public final class Comparison {
         return this;
     }
 
-    public List<RunInfo> runs() {
+    public List<RunFolder> runs() {
         return runs;
     }
 
@@ -142,7 +143,7 @@ public final class Comparison {
      * final metrics and the training time; best first with a rank column when there is an objective.
      */
     public Table table() {
-        List<RunInfo> ordered = ranked();
+        List<RunFolder> ordered = ranked();
         Table t = Table.create(objective == null ? "runs" : "runs ranked by " + objective);
         if (objective != null) {
             IntColumn rank = IntColumn.create("rank");
@@ -155,9 +156,9 @@ public final class Comparison {
             }
             t.addColumns(rank);
         }
-        t.addColumns(StringColumn.create("run", ordered.stream().map(RunInfo::id).toList()),
-                StringColumn.create("status", ordered.stream().map(RunInfo::status).toList()),
-                LongColumn.create("step", ordered.stream().mapToLong(RunInfo::step).toArray()));
+        t.addColumns(StringColumn.create("run", ordered.stream().map(RunFolder::name).toList()),
+                StringColumn.create("status", ordered.stream().map(RunFolder::status).toList()),
+                LongColumn.create("step", ordered.stream().mapToLong(RunFolder::step).toArray()));
         for (String a : axes) {
             t.addColumns(StringColumn.create(a, ordered.stream().map(r -> r.labels().getOrDefault(a, "")).toList()));
         }
@@ -175,8 +176,8 @@ public final class Comparison {
     }
 
     /** The runs best first by the objective (runs without its value last), or as given without one. */
-    public List<RunInfo> ranked() {
-        List<RunInfo> out = new ArrayList<>(runs);
+    public List<RunFolder> ranked() {
+        List<RunFolder> out = new ArrayList<>(runs);
         if (objective != null) {
             out.sort(objective.comparator());
         }
@@ -184,12 +185,12 @@ public final class Comparison {
     }
 
     /** The best run by the objective; a UserError when there is no objective or no run has its value. */
-    public RunInfo best() {
+    public RunFolder best() {
         if (objective == null) {
             throw new UserError("no objective to rank by: the runs have no evaluation metric (set eval.metrics) or"
                     + " call rankBy(\"min:<column>\")");
         }
-        RunInfo b = ranked().isEmpty() ? null : ranked().get(0);
+        RunFolder b = ranked().isEmpty() ? null : ranked().get(0);
         if (b == null || Double.isNaN(b.value(objective.metric()))) {
             String m = objective.metric();
             List<String> named = metrics.stream().filter(k -> k.startsWith(m + "_") && Objective.baseOf(k).equals(m))
@@ -203,7 +204,7 @@ public final class Comparison {
     // ---- Cells and spread ---------------------------------------------------------------------------
 
     /** The run's cell: its configuration without the seed, as "key=value, ...". */
-    public String cell(RunInfo run) {
+    public String cell(RunFolder run) {
         List<String> parts = new ArrayList<>();
         if (!run.labels().isEmpty()) {
             run.labels().forEach((k, v) -> {
@@ -222,9 +223,9 @@ public final class Comparison {
     }
 
     /** Cells in order of first appearance, each with its runs. */
-    public Map<String, List<RunInfo>> cells() {
-        Map<String, List<RunInfo>> out = new LinkedHashMap<>();
-        for (RunInfo r : runs) {
+    public Map<String, List<RunFolder>> cells() {
+        Map<String, List<RunFolder>> out = new LinkedHashMap<>();
+        for (RunFolder r : runs) {
             out.computeIfAbsent(cell(r), k -> new ArrayList<>()).add(r);
         }
         return out;
@@ -245,26 +246,26 @@ public final class Comparison {
         DoubleColumn max = DoubleColumn.create("max");
         StringColumn best = StringColumn.create("best run");
         boolean lower = lowerIsBetter(metric);
-        for (Map.Entry<String, List<RunInfo>> e : cells().entrySet()) {
+        for (Map.Entry<String, List<RunFolder>> e : cells().entrySet()) {
             double[] v = e.getValue().stream().mapToDouble(r -> r.value(metric)).filter(d -> !Double.isNaN(d))
                     .toArray();
             cell.append(e.getKey());
             n.append(e.getValue().size());
             scored.append(v.length);
-            diverged.append((int) e.getValue().stream().filter(r -> r.status().equals(RunInfo.DIVERGED)).count());
+            diverged.append((int) e.getValue().stream().filter(r -> r.status().equals(RunStatus.DIVERGED)).count());
             Stats s = Stats.of(v);
             appendOrMissing(mean, s.mean);
             appendOrMissing(std, s.std);
             appendOrMissing(min, s.min);
             appendOrMissing(max, s.max);
-            RunInfo b = null;
-            for (RunInfo r : e.getValue()) {
+            RunFolder b = null;
+            for (RunFolder r : e.getValue()) {
                 double x = r.value(metric);
                 if (!Double.isNaN(x) && (b == null || (lower ? x < b.value(metric) : x > b.value(metric)))) {
                     b = r;
                 }
             }
-            best.append(b == null ? "" : b.id());
+            best.append(b == null ? "" : b.name());
         }
         return Table.create(metric + " per cell (spread over seeds)", cell, n, scored, diverged, mean, std, min, max,
                 best);
@@ -277,11 +278,11 @@ public final class Comparison {
      */
     public Table winnerPerSeed(String metric) {
         boolean lower = lowerIsBetter(metric);
-        Map<String, RunInfo> best = new LinkedHashMap<>();
-        for (RunInfo r : runs) {
+        Map<String, RunFolder> best = new LinkedHashMap<>();
+        for (RunFolder r : runs) {
             String seed = r.labels().getOrDefault("seed", r.setting("seed"));
             double v = r.value(metric);
-            RunInfo b = best.get(seed);
+            RunFolder b = best.get(seed);
             if (!Double.isNaN(v) && (b == null || (lower ? v < b.value(metric) : v > b.value(metric)))) {
                 best.put(seed, r);
             }
@@ -297,7 +298,7 @@ public final class Comparison {
         if (objective != null && objective.metric().equals(metric)) {
             return objective.lowerIsBetter();
         }
-        Boolean b = Objective.EVALUATION_KEYS.get(Objective.baseOf(metric));
+        Boolean b = Objective.evaluationKeys().get(Objective.baseOf(metric));
         return b == null || b;
     }
 
@@ -337,7 +338,7 @@ public final class Comparison {
     public Figure curves(String metric) {
         List<Plots.Series> series = new ArrayList<>();
         Map<String, String> colours = new LinkedHashMap<>();
-        for (RunInfo r : runs) {
+        for (RunFolder r : runs) {
             Table h = r.history();
             if (!h.columnNames().contains(metric)) {
                 continue;
@@ -345,7 +346,7 @@ public final class Comparison {
             String cell = cell(r);
             String colour = colours.computeIfAbsent(cell,
                     c -> Plots.PALETTE.get(colours.size() % Plots.PALETTE.size()));
-            series.add(new Plots.Series(r.id(), Plots.column(h, "step"), Plots.column(h, metric), colour, cell));
+            series.add(new Plots.Series(r.name(), Plots.column(h, "step"), Plots.column(h, metric), colour, cell));
         }
         if (series.isEmpty()) {
             throw new UserError("no run has a '" + metric + "' column in its history (columns of the first: "
@@ -356,12 +357,12 @@ public final class Comparison {
 
     /** The final metric per cell: every seed as a point, the mean with one standard deviation either side. */
     public Figure spreadPlot(String metric) {
-        Map<String, List<RunInfo>> cells = cells();
+        Map<String, List<RunFolder>> cells = cells();
         List<double[]> values = new ArrayList<>();
         List<String[]> labels = new ArrayList<>();
-        for (List<RunInfo> rs : cells.values()) {
+        for (List<RunFolder> rs : cells.values()) {
             values.add(rs.stream().mapToDouble(r -> r.value(metric)).toArray());
-            labels.add(rs.stream().map(RunInfo::id).toArray(String[]::new));
+            labels.add(rs.stream().map(RunFolder::name).toArray(String[]::new));
         }
         return Plots.spread("final " + metric + " per cell: each point a seed, mean ± std", "", metric,
                 new ArrayList<>(cells.keySet()), null, values, labels, false);
@@ -373,8 +374,8 @@ public final class Comparison {
      * is a number, else one group per value.
      */
     public Figure versus(String key, String metric) {
-        Map<String, List<RunInfo>> groups = new LinkedHashMap<>();
-        for (RunInfo r : runs) {
+        Map<String, List<RunFolder>> groups = new LinkedHashMap<>();
+        for (RunFolder r : runs) {
             String v = r.labels().containsKey(key) ? r.labels().get(key) : r.setting(key);
             groups.computeIfAbsent(v, x -> new ArrayList<>()).add(r);
         }
@@ -400,9 +401,9 @@ public final class Comparison {
         }
         List<double[]> values = new ArrayList<>();
         List<String[]> labels = new ArrayList<>();
-        for (List<RunInfo> rs : groups.values()) {
+        for (List<RunFolder> rs : groups.values()) {
             values.add(rs.stream().mapToDouble(r -> r.value(metric)).toArray());
-            labels.add(rs.stream().map(RunInfo::id).toArray(String[]::new));
+            labels.add(rs.stream().map(RunFolder::name).toArray(String[]::new));
         }
         return Plots.spread("final " + metric + " vs " + key, key, metric, names, numeric ? positions : null, values,
                 labels, log);
@@ -415,32 +416,24 @@ public final class Comparison {
      * sha256}, {@code eval fake n}; empty for runs without {@code evaluations.jsonl}): scores measured
      * with different feature networks or counts are not comparable, and the table shows it.
      */
-    private static void addEvaluationSetup(Table t, List<RunInfo> ordered) {
-        StringColumn features = StringColumn.create("eval features");
-        StringColumn sha = StringColumn.create("eval sha256");
-        IntColumn fakeN = IntColumn.create("eval fake n");
-        for (RunInfo r : ordered) {
+    private static void addEvaluationSetup(Table t, List<RunFolder> ordered) {
+        SetupColumns setup = new SetupColumns("eval ");
+        for (RunFolder r : ordered) {
             List<EvaluationLog.Entry> log = r.evaluations();
             if (log.isEmpty()) {
-                features.appendMissing();
-                sha.appendMissing();
-                fakeN.appendMissing();
-                continue;
+                setup.appendMissing();
+            } else {
+                setup.append(log.get(log.size() - 1).setup());
             }
-            EvaluationReport.Setup s = log.get(log.size() - 1).setup();
-            features.append(s.features());
-            sha.append(s.featuresSha256().substring(0, Math.min(EvaluationTable.SHA_PREFIX,
-                    s.featuresSha256().length())));
-            fakeN.append(s.fakeCount());
         }
-        t.addColumns(features, sha, fakeN);
+        setup.only("features", "sha256", "fake n").forEach(t::addColumns);
     }
 
     /**
      * The evaluation metrics any of the runs has in its last history row, in a fixed order: each listed
      * key, then the same score under feature-network suffixes ({@code fid}, {@code fid_fmnist}, ...).
      */
-    static List<String> evaluationMetricsOf(List<RunInfo> runs) {
+    static List<String> evaluationMetricsOf(List<RunFolder> runs) {
         Set<String> present = new LinkedHashSet<>();
         runs.forEach(r -> r.finalValues().forEach((k, v) -> {
             if (!Double.isNaN(v)) {
@@ -448,11 +441,12 @@ public final class Comparison {
             }
         }));
         List<String> out = new ArrayList<>();
-        for (String base : Objective.EVALUATION_KEYS.keySet()) {
+        Map<String, Boolean> keys = Objective.evaluationKeys();
+        for (String base : keys.keySet()) {
             // The collapse alarm's precision has its own column (collapse_precision), so "precision" here
             // is the evaluation's.
             for (String k : present) {
-                if (Objective.baseOf(k).equals(base) && Objective.EVALUATION_KEYS.containsKey(Objective.baseOf(k))
+                if (Objective.baseOf(k).equals(base) && keys.containsKey(Objective.baseOf(k))
                         && (k.equals(base) || k.startsWith(base + "_"))) {
                     out.add(k);
                 }

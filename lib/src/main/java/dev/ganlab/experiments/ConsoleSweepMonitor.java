@@ -1,5 +1,7 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -31,13 +33,13 @@ public final class ConsoleSweepMonitor implements SweepMonitor {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%" + digits(toRun) + "d/%d] %-11s %s",
                 done, toRun, o.status(), o.id()));
         if (plan.objective() != null) {
-            double v = RunInfo.read(plan.out().resolve(o.id()), o.id()).value(plan.objective().metric());
+            double v = RunFolder.read(plan.out().resolve(o.id()), o.id()).value(plan.objective().metric());
             if (!Double.isNaN(v)) {
                 sb.append(String.format(Locale.ROOT, "  %s %.4g", plan.objective().metric(), v));
             }
         }
         sb.append(String.format(Locale.ROOT, "  (%.0f s)", o.seconds()));
-        if (!o.message().isEmpty() && !o.status().equals(RunInfo.FINISHED)) {
+        if (!o.message().isEmpty() && !o.status().equals(RunStatus.FINISHED)) {
             sb.append("  ").append(o.message());
         }
         out.println(sb);

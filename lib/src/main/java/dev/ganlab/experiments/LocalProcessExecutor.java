@@ -3,6 +3,7 @@ package dev.ganlab.experiments;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.NativeAllocator;
 import dev.ganlab.core.UserError;
+import dev.ganlab.train.RunFolder;
 import dev.ganlab.train.RunStatus;
 
 import java.io.IOException;
@@ -204,13 +205,13 @@ public final class LocalProcessExecutor implements RunExecutor {
             Thread.currentThread().interrupt();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        RunInfo info = RunInfo.read(dir, spec.id());
-        boolean recorded = info.status().equals(RunInfo.FINISHED) || info.status().equals(RunInfo.DIVERGED)
-                || info.status().equals(RunInfo.INTERRUPTED);
+        RunFolder info = RunFolder.read(dir, spec.id());
+        boolean recorded = info.status().equals(RunStatus.FINISHED) || info.status().equals(RunStatus.DIVERGED)
+                || info.status().equals(RunStatus.INTERRUPTED);
         if (stopped && !recorded) {
             // Stopped before the run could record it (still starting its JVM, or killed after the grace
             // period): interrupted, not failed, and not "running", which would block the next sweep.
-            return recordStatus(spec, RunInfo.INTERRUPTED, exit, "stopped by its sweep before it could checkpoint"
+            return recordStatus(spec, RunStatus.INTERRUPTED, exit, "stopped by its sweep before it could checkpoint"
                     + " (resumes from " + (info.step() > 0 ? "its last checkpoint" : "the start") + ")", seconds);
         }
         if (exit != 0 && !recorded) {
@@ -245,7 +246,7 @@ public final class LocalProcessExecutor implements RunExecutor {
 
     /** Writes status failed into the run folder (keeping what the old status knew) and returns the outcome. */
     private static RunOutcome recordFailure(RunSpec spec, int exit, String message, double seconds) {
-        return recordStatus(spec, RunInfo.FAILED, exit, message, seconds);
+        return recordStatus(spec, RunStatus.FAILED, exit, message, seconds);
     }
 
     private static RunOutcome recordStatus(RunSpec spec, String status, int exit, String message, double seconds) {

@@ -1,5 +1,7 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import dev.ganlab.viz.Notebook;
 import dev.ganlab.viz.Tables;
 
@@ -25,7 +27,7 @@ public final class NotebookSweepMonitor implements SweepMonitor {
     }
 
     @Override
-    public void onProgress(SweepPlan plan, List<RunInfo> runs) {
+    public void onProgress(SweepPlan plan, List<RunFolder> runs) {
         show(plan, runs, "");
     }
 
@@ -34,15 +36,15 @@ public final class NotebookSweepMonitor implements SweepMonitor {
         show(result.plan(), result.runs(), result.summary());
     }
 
-    private void show(SweepPlan plan, List<RunInfo> runs, String footer) {
+    private void show(SweepPlan plan, List<RunFolder> runs, String footer) {
         StringColumn id = StringColumn.create("run");
         StringColumn status = StringColumn.create("status");
         StringColumn step = StringColumn.create("step");
         String metric = plan.objective() == null ? null : plan.objective().metric();
         DoubleColumn score = DoubleColumn.create(metric == null ? "score" : metric);
         StringColumn message = StringColumn.create("message");
-        for (RunInfo r : runs) {
-            id.append(r.id());
+        for (RunFolder r : runs) {
+            id.append(r.name());
             status.append(r.status());
             step.append(r.step() + "/" + r.steps());
             double v = metric == null ? Double.NaN : r.value(metric);
@@ -59,7 +61,7 @@ public final class NotebookSweepMonitor implements SweepMonitor {
         }
         t.addColumns(message);
         StringBuilder counts = new StringBuilder();
-        for (String s : RunInfo.STATUSES) {
+        for (String s : RunStatus.STATUSES) {
             long n = runs.stream().filter(r -> r.status().equals(s)).count();
             if (n > 0) {
                 counts.append(counts.length() == 0 ? "" : ", ").append(n).append(' ').append(s);

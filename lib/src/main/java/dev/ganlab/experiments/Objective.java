@@ -3,6 +3,8 @@ package dev.ganlab.experiments;
 import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.Extractors;
 import dev.ganlab.metrics.Metric;
+import dev.ganlab.metrics.MetricRegistry;
+import dev.ganlab.train.RunFolder;
 import dev.ganlab.train.TrainConfig;
 
 import java.util.Comparator;
@@ -21,21 +23,22 @@ import java.util.Map;
 public record Objective(String metric, boolean lowerIsBetter) {
 
     /**
-     * Evaluation values a run's last history row can hold (EvaluationReport's keys), in the order
-     * tables show them, with whether lower is better (null: neither, e.g. a diversity to compare with
-     * the reals').
+     * Evaluation values a run's last history row can hold and tables show (the headline columns of the
+     * registered metrics, {@link MetricRegistry}), in the order tables show them, with whether lower is
+     * better (null: neither, e.g. a diversity to compare with the reals').
      */
-    static final Map<String, Boolean> EVALUATION_KEYS = new LinkedHashMap<>();
+    static Map<String, Boolean> evaluationKeys() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (Metric.Column c : MetricRegistry.columns()) {
+            if (c.headline()) {
+                out.put(c.base(), direction(c));
+            }
+        }
+        return out;
+    }
 
-    static {
-        EVALUATION_KEYS.put("fid", true);
-        EVALUATION_KEYS.put("fid_infinity", true);
-        EVALUATION_KEYS.put("kid", true);
-        EVALUATION_KEYS.put("swd_x1e3", true);
-        EVALUATION_KEYS.put("is", false);
-        EVALUATION_KEYS.put("precision", false);
-        EVALUATION_KEYS.put("recall", false);
-        EVALUATION_KEYS.put("msssim_fake", null);
+    private static Boolean direction(Metric.Column c) {
+        return c.better() == Metric.Better.LOWER ? Boolean.TRUE : c.better() == Metric.Better.HIGHER ? Boolean.FALSE : null;
     }
 
     public Objective {
@@ -54,56 +57,52 @@ public record Objective(String metric, boolean lowerIsBetter) {
         if (lower.startsWith("max:")) {
             return new Objective(t.substring(4).trim(), false);
         }
-        Boolean dir = EVALUATION_KEYS.get(baseOf(lower));
+        String base = baseOf(lower);
+        Boolean dir = MetricRegistry.columns().stream().filter(c -> c.base().equals(base)).map(Objective::direction)
+                .filter(d -> d != null).findFirst().orElse(null);
         if (dir == null) {
             throw new UserError("rank '" + s + "': the direction of '" + t + "' is not known; write min:" + t
-                    + " or max:" + t + " (known: fid, fid_infinity, kid, swd_x1e3 lower is better; is, recall higher;"
-                    + " also with a feature network's suffix, e.g. fid_fmnist)");
+                    + " or max:" + t + " (known: " + known(Metric.Better.LOWER) + " lower is better; "
+                    + known(Metric.Better.HIGHER) + " higher; also with a feature network's suffix, e.g. fid_fmnist)");
         }
         return new Objective(lower, dir);
     }
 
+    private static String known(Metric.Better better) {
+        return String.join(", ", MetricRegistry.columns().stream().filter(c -> c.better() == better)
+                .map(Metric.Column::base).toList());
+    }
+
     /**
-     * What runs of this (resolved) config are ranked by when nothing is said: the first metric of its
-     * evaluation that has a direction (FID when it computes FID), or null when it does not evaluate.
+     * What runs of this (resolved) config are ranked by when nothing is said: the column its first
+     * evaluation metric ranks by ({@link Metric#rankedBy}: FID when it computes FID), or null when it
+     * does not evaluate with a ranked metric.
      */
     public static Objective auto(TrainConfig resolved) {
         String metrics = resolved.eval.metrics == null ? "" : resolved.eval.metrics.toLowerCase(Locale.ROOT);
         for (String m : metrics.split(",")) {
-            String base = switch (m.trim()) {
-                case "fid" -> "fid";
-                case "kid" -> "kid";
-                case "swd" -> "swd_x1e3";
-                case "is" -> "is";
-                case "pr" -> "recall";
-                default -> null;
-            };
-            if (base != null) {
-                String key = base.equals("swd_x1e3") ? base
-                        : Metric.scoreKey(base, Extractors.scoreSuffix(resolved.eval.features));
-                return new Objective(key, EVALUATION_KEYS.get(base));
+            Metric metric = MetricRegistry.all().stream().filter(x -> x.name().equals(m.trim())).findFirst()
+                    .orElse(null);
+            Metric.Column c = metric == null ? null : metric.rankedBy();
+            if (c != null) {
+                String key = c.featureScore() ? Metric.scoreKey(c.base(), Extractors.scoreSuffix(resolved.eval.features))
+                        : c.base();
+                return new Objective(key, direction(c));
             }
         }
         return null;
     }
 
     /**
-     * The evaluation key a metric name stands for: itself when listed, else the longest listed key it
-     * extends with a feature network's suffix ({@code fid_infinity_fmnist} -> {@code fid_infinity},
-     * {@code kid_fmnist} -> {@code kid}); the name itself when none fits.
+     * The metric column a key stands for: the longest column name of a registered metric that it equals
+     * or extends with a feature network's suffix ({@code fid_infinity_fmnist} -> {@code fid_infinity},
+     * {@code kid_std_fmnist} -> {@code kid_std}); the key itself when none fits.
      */
     static String baseOf(String key) {
-        if (EVALUATION_KEYS.containsKey(key)) {
-            return key;
-        }
-        for (String spread : new String[] {"kid_std", "is_std"}) {
-            if (key.equals(spread) || key.startsWith(spread + "_")) {
-                return key;   // a spread has no better direction
-            }
-        }
         String best = null;
-        for (String k : EVALUATION_KEYS.keySet()) {
-            if (key.startsWith(k + "_") && (best == null || k.length() > best.length())) {
+        for (Metric.Column c : MetricRegistry.columns()) {
+            String k = c.base();
+            if ((key.equals(k) || key.startsWith(k + "_")) && (best == null || k.length() > best.length())) {
                 best = k;
             }
         }
@@ -111,7 +110,7 @@ public record Objective(String metric, boolean lowerIsBetter) {
     }
 
     /** Best first; runs without the value (not evaluated, diverged) last. */
-    public Comparator<RunInfo> comparator() {
+    public Comparator<RunFolder> comparator() {
         return (a, b) -> {
             double x = a.value(metric);
             double y = b.value(metric);

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A cluster backend (one task per run spec on, say, Apache Spark) would serialise the spec
  * ({@link RunSpec#toJson()} or Java serialisation), call {@link RunWorker#execute} in the task, and
- * complete the future from the task's result; pid-based liveness ({@link RunInfo}) does not hold across
+ * complete the future from the task's result; pid-based liveness ({@link dev.ganlab.train.RunStatus#liveStatus}) does not hold across
  * machines, so it would also keep the run's status fresh itself.
  */
 public interface RunExecutor extends AutoCloseable {

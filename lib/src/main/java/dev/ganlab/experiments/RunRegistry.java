@@ -1,30 +1,24 @@
 package dev.ganlab.experiments;
 
 import dev.ganlab.core.UserError;
+import dev.ganlab.train.RunFolder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The runs under a folder (by default the {@code runs/} of the project or of a profile): every folder
- * below it that holds a {@code config.json} or a sweep's {@code run-spec.json} is a run, named by its
- * path relative to the root ({@code sweeps/loss-x-reg/loss=ns,reg=sn,seed=1}). Nothing is cached: each
- * call reads the folders again, so a notebook sees runs that are still going.
+ * The runs under a folder (by default the {@code runs/} of the project or of a profile), as
+ * {@link RunFolder#under} finds them: every folder below it that holds a {@code config.json} or a
+ * sweep's {@code run-spec.json} is a run, named by its path relative to the root
+ * ({@code sweeps/loss-x-reg/loss=ns,reg=sn,seed=1}). Nothing is cached: each call reads the folders
+ * again, so a notebook sees runs that are still going. Adds lookup by id and the runs table.
  */
 public final class RunRegistry {
-
-    /** How deep below the root run folders are looked for (sweeps put runs two levels down). */
-    private static final int MAX_DEPTH = 6;
 
     private final Path root;
 
@@ -41,44 +35,18 @@ public final class RunRegistry {
         return root;
     }
 
-    /** Every run under the root, sorted by id. */
-    public List<RunInfo> runs() {
-        List<RunInfo> out = new ArrayList<>();
-        if (Files.isDirectory(root)) {
-            collect(root, 0, out);
-        }
-        out.sort(Comparator.comparing(RunInfo::id));
-        return out;
-    }
-
-    private void collect(Path dir, int depth, List<RunInfo> out) {
-        if (RunInfo.isRun(dir)) {
-            String id = dir.equals(root) ? dir.getFileName().toString() : root.relativize(dir).toString();
-            out.add(RunInfo.read(dir, id));
-            return; // a run's own sub-folders (samples, checkpoints) hold no runs
-        }
-        if (depth >= MAX_DEPTH) {
-            return;
-        }
-        List<Path> children;
-        try (Stream<Path> s = Files.list(dir)) {
-            children = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        for (Path c : children) {
-            collect(c, depth + 1, out);
-        }
+    /** Every run under the root, sorted by id ({@link RunFolder#under}). */
+    public List<RunFolder> runs() {
+        return RunFolder.under(root);
     }
 
     /** The run with this id; a UserError lists the ids there are. */
-    public RunInfo run(String id) {
+    public RunFolder run(String id) {
         Path dir = root.resolve(id).normalize();
-        if (dir.startsWith(root) && RunInfo.isRun(dir)) {
-            return RunInfo.read(dir, id);
+        if (dir.startsWith(root) && RunFolder.isRun(dir)) {
+            return RunFolder.of(dir, id);
         }
-        List<String> ids = runs().stream().map(RunInfo::id).toList();
+        List<String> ids = runs().stream().map(RunFolder::name).toList();
         throw new UserError("no run '" + id + "' under " + root + (ids.isEmpty() ? " (there are no runs)"
                 : " (runs: " + String.join(", ", ids.size() > 20 ? ids.subList(0, 20) : ids)
                         + (ids.size() > 20 ? ", ..." : "") + ")"));
@@ -97,11 +65,11 @@ public final class RunRegistry {
         return table(runs(), "runs under " + root);
     }
 
-    static Table table(List<RunInfo> runs, String name) {
-        Table t = Table.create(name, StringColumn.create("run", runs.stream().map(RunInfo::id).toList()),
-                StringColumn.create("status", runs.stream().map(RunInfo::status).toList()),
-                LongColumn.create("step", runs.stream().mapToLong(RunInfo::step).toArray()),
-                LongColumn.create("steps", runs.stream().mapToLong(RunInfo::steps).toArray()));
+    static Table table(List<RunFolder> runs, String name) {
+        Table t = Table.create(name, StringColumn.create("run", runs.stream().map(RunFolder::name).toList()),
+                StringColumn.create("status", runs.stream().map(RunFolder::status).toList()),
+                LongColumn.create("step", runs.stream().mapToLong(RunFolder::step).toArray()),
+                LongColumn.create("steps", runs.stream().mapToLong(RunFolder::steps).toArray()));
         for (String key : List.of("model", "data", "loss", "penalty", "seed")) {
             t.addColumns(StringColumn.create(key, runs.stream().map(r -> r.setting(key)).toList()));
         }
@@ -113,9 +81,9 @@ public final class RunRegistry {
     }
 
     /** A column of one final value per run (missing where a run has none). */
-    static DoubleColumn valueColumn(List<RunInfo> runs, String key) {
+    static DoubleColumn valueColumn(List<RunFolder> runs, String key) {
         DoubleColumn col = DoubleColumn.create(key);
-        for (RunInfo r : runs) {
+        for (RunFolder r : runs) {
             double v = r.value(key);
             if (Double.isNaN(v)) {
                 col.appendMissing();

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.UserError;
+import dev.ganlab.train.RunFolder;
 import dev.ganlab.train.TrainConfig;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class RunSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** File name of a run spec inside its run folder. */
-    public static final String FILE = "run-spec.json";
+    public static final String FILE = RunFolder.SPEC;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeSpecialFloatingPointValues().create();

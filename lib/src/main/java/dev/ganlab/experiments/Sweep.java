@@ -4,6 +4,8 @@ import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.train.Checkpoint;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 
 import java.io.IOException;
@@ -218,20 +220,20 @@ public final class Sweep {
     /** A finished future's outcome; an executor that broke yields a failed outcome naming the cause. */
     private static RunOutcome outcomeOf(String id, CompletableFuture<RunOutcome> f) {
         if (!f.isDone()) {
-            return new RunOutcome(id, RunInfo.INTERRUPTED, 0, -1, "the executor did not finish it", 0, false);
+            return new RunOutcome(id, RunStatus.INTERRUPTED, 0, -1, "the executor did not finish it", 0, false);
         }
         try {
             return f.join();
         } catch (RuntimeException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            return new RunOutcome(id, RunInfo.FAILED, 0, -1, "executor error: " + c, 0, false);
+            return new RunOutcome(id, RunStatus.FAILED, 0, -1, "executor error: " + c, 0, false);
         }
     }
 
-    private static List<RunInfo> readRuns(SweepPlan plan) {
-        List<RunInfo> out = new ArrayList<>();
+    private static List<RunFolder> readRuns(SweepPlan plan) {
+        List<RunFolder> out = new ArrayList<>();
         for (RunSpec r : plan.runs()) {
-            out.add(RunInfo.read(r.dir(), r.id()));
+            out.add(RunFolder.read(r.dir(), r.id()));
         }
         return out;
     }
@@ -245,10 +247,10 @@ public final class Sweep {
         Map<String, String> actions = actions(plan);
         Table t = plan.table();
         t.setName("sweep " + plan.name() + ": " + plan.size() + " runs -> " + plan.out());
-        List<RunInfo> infos = readRuns(plan);
+        List<RunFolder> infos = readRuns(plan);
         t.insertColumn(1, StringColumn.create("action", plan.runs().stream().map(r -> actions.get(r.id())).toList()));
-        t.insertColumn(2, StringColumn.create("status", infos.stream().map(RunInfo::status).toList()));
-        t.insertColumn(3, LongColumn.create("step", infos.stream().mapToLong(RunInfo::step).toArray()));
+        t.insertColumn(2, StringColumn.create("status", infos.stream().map(RunFolder::status).toList()));
+        t.insertColumn(3, LongColumn.create("step", infos.stream().mapToLong(RunFolder::step).toArray()));
         return t;
     }
 
@@ -260,7 +262,7 @@ public final class Sweep {
         Map<String, String> out = new LinkedHashMap<>();
         for (RunSpec r : plan.runs()) {
             Path dir = r.dir();
-            if (!RunInfo.isRun(dir)) {
+            if (!RunFolder.isRun(dir)) {
                 out.put(r.id(), RUN);
                 continue;
             }
@@ -273,12 +275,12 @@ public final class Sweep {
                 throw new UserError("run " + r.id() + " in " + plan.out() + " was made with a different config (" + diff
                         + "); a changed sweep needs another 'out', or delete that run folder");
             }
-            RunInfo info = RunInfo.read(dir, r.id());
+            RunFolder info = RunFolder.read(dir, r.id());
             String action = switch (info.status()) {
-                case RunInfo.RUNNING -> throw new UserError("run " + r.id() + " is running (see its status.json): is"
+                case RunStatus.RUNNING -> throw new UserError("run " + r.id() + " is running (see its status.json): is"
                         + " another sweep working in " + plan.out() + "? Wait for it or stop it first");
-                case RunInfo.FINISHED -> r.config().steps > info.step() ? EXTEND : SKIP_FINISHED;
-                case RunInfo.DIVERGED -> SKIP_DIVERGED;
+                case RunStatus.FINISHED -> r.config().steps > info.step() ? EXTEND : SKIP_FINISHED;
+                case RunStatus.DIVERGED -> SKIP_DIVERGED;
                 default -> Checkpoint.list(dir.resolve("checkpoints")).isEmpty() ? RUN : RESUME;
             };
             out.put(r.id(), action);
@@ -295,11 +297,11 @@ public final class Sweep {
         a.steps = planned.steps; // before resolving: defaults that follow the steps must follow them too
         Map<String, String> x;
         try {
-            x = RunInfo.flatten(a.resolved());
+            x = RunFolder.flatten(a.resolved());
         } catch (UserError e) {
             return "the stored config no longer resolves: " + e.getMessage();
         }
-        Map<String, String> y = RunInfo.flatten(planned.resolved());
+        Map<String, String> y = RunFolder.flatten(planned.resolved());
         Set<String> keys = new LinkedHashSet<>(x.keySet());
         keys.addAll(y.keySet());
         for (String k : keys) {

@@ -1,5 +1,6 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.train.RunFolder;
 import dev.ganlab.viz.Notebook;
 
 import java.util.List;
@@ -19,7 +20,7 @@ public interface SweepMonitor {
     default void onStart(SweepPlan plan, Map<String, String> actions, int workers) {}
 
     /** Every couple of seconds: all runs of the sweep as their folders say now (plan order). */
-    default void onProgress(SweepPlan plan, List<RunInfo> runs) {}
+    default void onProgress(SweepPlan plan, List<RunFolder> runs) {}
 
     /** A run has ended ({@code done} of {@code toRun} runs this sweep executes). */
     default void onRunEnd(SweepPlan plan, RunOutcome outcome, int done, int toRun) {}

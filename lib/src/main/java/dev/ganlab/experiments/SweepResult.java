@@ -1,6 +1,8 @@
 package dev.ganlab.experiments;
 
 import dev.ganlab.core.UserError;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,10 +42,10 @@ public final class SweepResult {
     }
 
     /** The sweep's runs as their folders say now, in plan order. */
-    public List<RunInfo> runs() {
-        List<RunInfo> out = new ArrayList<>();
+    public List<RunFolder> runs() {
+        List<RunFolder> out = new ArrayList<>();
         for (RunSpec r : plan.runs()) {
-            out.add(RunInfo.read(r.dir(), r.id()));
+            out.add(RunFolder.read(r.dir(), r.id()));
         }
         return out;
     }
@@ -55,7 +57,7 @@ public final class SweepResult {
 
     /** Whether every run has ended for good (finished or diverged). */
     public boolean complete() {
-        return runs().stream().allMatch(RunInfo::isDone);
+        return runs().stream().allMatch(RunFolder::isDone);
     }
 
     /** A comparison of the sweep's runs, ranked by the sweep's objective. */
@@ -73,7 +75,7 @@ public final class SweepResult {
     }
 
     /** The best run by the sweep's objective. */
-    public RunInfo best() {
+    public RunFolder best() {
         if (plan.objective() == null) {
             throw new UserError("sweep " + plan.name() + " has no objective: its runs do not evaluate (eval.metrics)"
                     + " and no 'rank' was given");
@@ -83,10 +85,10 @@ public final class SweepResult {
 
     /** One line: how many runs ended how, and whether the sweep was interrupted. */
     public String summary() {
-        List<RunInfo> runs = runs();
+        List<RunFolder> runs = runs();
         StringBuilder sb = new StringBuilder("sweep " + plan.name() + ": " + runs.size() + " runs");
         String sep = ": ";
-        for (String s : RunInfo.STATUSES) {
+        for (String s : RunStatus.STATUSES) {
             long n = runs.stream().filter(r -> r.status().equals(s)).count();
             if (n > 0) {
                 sb.append(sep).append(n).append(' ').append(s);

@@ -18,9 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -119,34 +117,20 @@ public final class EvaluationLog {
     }
 
     /**
-     * The setups as a table, one row per evaluation: {@code step}, {@code images}, {@code features},
-     * {@code sha256} (first {@value EvaluationTable#SHA_PREFIX} hex digits), {@code real}, {@code real n},
-     * {@code fake n}, {@code seed}, {@code preparation} (of the fakes; both sides' when they differ).
+     * The setups as a table, one row per evaluation: {@code step}, {@code images}, then the setup's
+     * {@link SetupColumns}.
      */
     public static Table setups(String title, List<Entry> entries) {
         LongColumn step = LongColumn.create("step");
         LongColumn images = LongColumn.create("images");
-        StringColumn features = StringColumn.create("features");
-        StringColumn sha = StringColumn.create("sha256");
-        StringColumn real = StringColumn.create("real");
-        IntColumn realN = IntColumn.create("real n");
-        IntColumn fakeN = IntColumn.create("fake n");
-        LongColumn seed = LongColumn.create("seed");
-        StringColumn preparation = StringColumn.create("preparation");
+        SetupColumns setup = new SetupColumns("");
         for (Entry e : entries) {
-            EvaluationReport.Setup s = e.setup();
             step.append(e.step());
             images.append(e.images());
-            features.append(s.features());
-            sha.append(s.featuresSha256().substring(0, Math.min(EvaluationTable.SHA_PREFIX,
-                    s.featuresSha256().length())));
-            real.append(s.real());
-            realN.append(s.realCount());
-            fakeN.append(s.fakeCount());
-            seed.append(s.seed());
-            preparation.append(s.realPreparation().equals(s.fakePreparation()) ? s.fakePreparation()
-                    : "real: " + s.realPreparation() + "; fake: " + s.fakePreparation());
+            setup.append(e.setup());
         }
-        return Table.create(title, step, images, features, sha, real, realN, fakeN, seed, preparation);
+        Table t = Table.create(title, step, images);
+        setup.all().forEach(t::addColumns);
+        return t;
     }
 }

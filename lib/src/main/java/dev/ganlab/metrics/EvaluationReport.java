@@ -77,7 +77,7 @@ public final class EvaluationReport {
 
     /** The key of a score in this report: {@code key("fid")} is {@code fid_fmnist} for the Fashion-MNIST network. */
     public String key(String base) {
-        return Metric.FEATURE_SCORES.contains(base) ? Metric.scoreKey(base, scoreSuffix) : base;
+        return MetricRegistry.featureScores().contains(base) ? Metric.scoreKey(base, scoreSuffix) : base;
     }
 
     /** The value of a metric key. */
@@ -123,34 +123,19 @@ public final class EvaluationReport {
 
     /**
      * One compact line, e.g. {@code fid_fmnist 12.34 (inf 11.90) | kid_fmnist 0.0123±0.0004 | ...}: each
-     * score under its key, so that a Fashion-MNIST FID never reads as an Inception FID.
+     * registered metric's {@link Metric#summary}, each score under its key, so that a Fashion-MNIST FID
+     * never reads as an Inception FID.
      */
     public String tableLine() {
         List<String> parts = new ArrayList<>();
-        String fid = key("fid");
-        if (has(fid)) {
-            String inf = key("fid_infinity");
-            parts.add(String.format(Locale.ROOT, "%s %.3f", fid, get(fid))
-                    + (has(inf) ? String.format(Locale.ROOT, " (inf %.3f)", get(inf)) : ""));
-        }
-        if (has(key("kid"))) {
-            parts.add(String.format(Locale.ROOT, "%s %.5f±%.5f", key("kid"), get(key("kid")), get(key("kid_std"))));
-        }
-        if (has(key("is"))) {
-            parts.add(String.format(Locale.ROOT, "%s %.3f±%.3f", key("is"), get(key("is")), get(key("is_std"))));
-        }
-        if (has(key("precision"))) {
-            parts.add(String.format(Locale.ROOT, "%s %.3f %s %.3f", key("precision"), get(key("precision")),
-                    key("recall"), get(key("recall"))));
-        }
-        if (has("msssim_fake")) {
-            parts.add(String.format(Locale.ROOT, "msssim %.4f (real %.4f)", get("msssim_fake"), get("msssim_real")));
-        }
-        if (has("swd_x1e3")) {
-            parts.add(String.format(Locale.ROOT, "swd_x1e3 %.3f", get("swd_x1e3")));
+        for (Metric m : MetricRegistry.all()) {
+            String part = m.summary(this);
+            if (part != null) {
+                parts.add(part);
+            }
         }
         return String.join(" | ", parts) + String.format(Locale.ROOT, "  [%s %s, real %s x%d, fake x%d, seed %d]",
-                setup.features(), setup.featuresSha256().substring(0, Math.min(12, setup.featuresSha256().length())),
+                setup.features(), SetupColumns.shortSha(setup.featuresSha256()),
                 setup.real(), setup.realCount(), setup.fakeCount(), setup.seed());
     }
 

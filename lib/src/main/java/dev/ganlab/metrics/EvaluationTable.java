@@ -5,8 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -20,7 +18,7 @@ import tech.tablesaw.api.Table;
 public final class EvaluationTable {
 
     /** Hex digits of the weights' SHA-256 shown in a table (the full hash is in each report). */
-    public static final int SHA_PREFIX = 12;
+    public static final int SHA_PREFIX = SetupColumns.SHA_PREFIX;
 
     private final List<String> labels = new ArrayList<>();
     private final List<EvaluationReport> reports = new ArrayList<>();
@@ -110,16 +108,9 @@ public final class EvaluationTable {
         StringColumn run = StringColumn.create("run");
         List<DoubleColumn> metricCols = new ArrayList<>();
         cols.forEach(k -> metricCols.add(DoubleColumn.create(k)));
-        StringColumn features = StringColumn.create("features");
-        StringColumn sha = StringColumn.create("sha256");
-        StringColumn real = StringColumn.create("real");
-        IntColumn realN = IntColumn.create("real n");
-        IntColumn fakeN = IntColumn.create("fake n");
-        LongColumn seed = LongColumn.create("seed");
-        StringColumn preparation = StringColumn.create("preparation");
+        SetupColumns setup = new SetupColumns("");
         for (int i = 0; i < reports.size(); i++) {
             EvaluationReport r = reports.get(i);
-            EvaluationReport.Setup s = r.setup();
             run.append(labels.get(i));
             for (int c = 0; c < cols.size(); c++) {
                 if (r.has(cols.get(c))) {
@@ -128,17 +119,11 @@ public final class EvaluationTable {
                     metricCols.get(c).appendMissing();
                 }
             }
-            features.append(s.features());
-            sha.append(s.featuresSha256().substring(0, Math.min(SHA_PREFIX, s.featuresSha256().length())));
-            real.append(s.real());
-            realN.append(s.realCount());
-            fakeN.append(s.fakeCount());
-            seed.append(s.seed());
-            preparation.append(s.realPreparation().equals(s.fakePreparation()) ? s.fakePreparation()
-                    : "real: " + s.realPreparation() + "; fake: " + s.fakePreparation());
+            setup.append(r.setup());
         }
         Table t = Table.create(title, run);
         metricCols.forEach(t::addColumns);
-        return t.addColumns(features, sha, real, realN, fakeN, seed, preparation);
+        setup.all().forEach(t::addColumns);
+        return t;
     }
 }

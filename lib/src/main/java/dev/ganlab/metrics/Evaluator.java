@@ -9,12 +9,10 @@ import dev.ganlab.data.ImageDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The one entry point for scoring generated images: a feature network, a reference set and a list
@@ -53,19 +51,16 @@ public final class Evaluator implements AutoCloseable {
     private final ImageDataset real;
     private final String realName;
     private final int n;
-    private final Set<Metric> metrics;
+    private final List<Metric> metrics;
     private final long seed;
     private final int batchSize;
     private final FeatureCache cache;
-    private final Boolean fidInfinity;
-    private final int msssimPairs;
-    private final int kidSubsets;
-    private final int kidSubsetSize;
+    private final Options options;
     private final Path dumpPrefix;
 
     private FeatureCache.Entry realEntry;
-    private FrechetDistance.Reference realReference;
-    private MsSsim.Diversity realDiversity;
+    /** Statistics of the real set that metrics keep across evaluations ({@link Metric.Inputs#memo}). */
+    private final Map<String, Object> memo = new HashMap<>();
 
     private Evaluator(Builder b, FeatureExtractor extractor, boolean owns, ImageDataset real) {
         this.extractor = extractor;
@@ -73,14 +68,11 @@ public final class Evaluator implements AutoCloseable {
         this.real = real;
         this.realName = b.realName;
         this.n = b.n;
-        this.metrics = EnumSet.copyOf(b.metrics);
+        this.metrics = List.copyOf(b.metrics);
         this.seed = b.seed;
         this.batchSize = b.batchSize;
         this.cache = b.cacheDir == null ? null : new FeatureCache(b.cacheDir);
-        this.fidInfinity = b.fidInfinity;
-        this.msssimPairs = b.msssimPairs;
-        this.kidSubsets = b.kidSubsets;
-        this.kidSubsetSize = b.kidSubsetSize;
+        this.options = new Options(b.fidInfinity, b.msssimPairs, b.kidSubsets, b.kidSubsetSize);
         this.dumpPrefix = b.dumpPrefix;
     }
 
@@ -98,8 +90,23 @@ public final class Evaluator implements AutoCloseable {
         return real;
     }
 
-    public Set<Metric> metrics() {
-        return EnumSet.copyOf(metrics);
+    /** The metrics computed, in {@link MetricRegistry} order. */
+    public List<Metric> metrics() {
+        return metrics;
+    }
+
+    /**
+     * The settings metrics read.
+     *
+     * @param fidInfinity FID_infinity at any count (true), never (false), or below 10,000 fakes (null)
+     * @param msssimPairs random pairs per set for MS-SSIM diversity (0: min(n/2, 5000))
+     * @param kidSubsets KID subsets
+     * @param kidSubsetSize their largest size
+     */
+    public record Options(Boolean fidInfinity, int msssimPairs, int kidSubsets, int kidSubsetSize) {}
+
+    private static boolean anyNeeds(List<Metric> metrics, Metric.Input input) {
+        return metrics.stream().anyMatch(m -> m.needs().contains(input));
     }
 
     /** Features (and logits when IS is on) of the real set, extracted once or read from the cache. */
@@ -111,7 +118,7 @@ public final class Evaluator implements AutoCloseable {
         if (realEntry != null) {
             return realEntry;
         }
-        boolean logits = metrics.contains(Metric.IS) && extractor.logitsDim() > 0;
+        boolean logits = anyNeeds(metrics, Metric.Input.LOGITS) && extractor.logitsDim() > 0;
         FeatureCache.Entry e = cache == null ? null : cache.load(real, extractor, logits);
         if (e == null) {
             FeatureExtractor.Features f = extractor.extract(real, batchSize, logits);
@@ -149,94 +156,26 @@ public final class Evaluator implements AutoCloseable {
             throw new UserError("no fake images to evaluate");
         }
         ImageDataset fake = fakes.size() > n ? fakes.head(n) : fakes;
-        checkCounts(fake);
-        Map<String, Double> values = new LinkedHashMap<>();
-        Map<String, Object> details = new LinkedHashMap<>();
-        List<String> warnings = new ArrayList<>();
-        boolean needFeatures = metrics.stream().anyMatch(Metric::usesFeatures) || dumpPrefix != null;
+        for (Metric m : metrics) {
+            m.checkCounts(real.size(), fake.size());
+        }
+        boolean needFeatures = anyNeeds(metrics, Metric.Input.FEATURES) || anyNeeds(metrics, Metric.Input.LOGITS)
+                || dumpPrefix != null;
         // Scores in a feature space carry the network's name unless it is the standard Inception-v3.
         String suffix = extractor == null ? "" : extractor.scoreSuffix();
-        String fidKey = Metric.scoreKey("fid", suffix);
-        String fidInfKey = Metric.scoreKey("fid_infinity", suffix);
         FeatureExtractor.Features fakeFeatures = null;
         FeatureCache.Entry realE = null;
         if (needFeatures) {
             realE = realEntry();
-            fakeFeatures = extractor.extract(fake, batchSize, metrics.contains(Metric.IS));
+            fakeFeatures = extractor.extract(fake, batchSize, anyNeeds(metrics, Metric.Input.LOGITS));
             if (dumpPrefix != null) {
                 dump(realE.features().features(), fakeFeatures.features());
             }
         }
-        if (metrics.contains(Metric.FID)) {
-            if (realReference == null) {
-                realReference = new FrechetDistance.Reference(realE.stats());
-            }
-            values.put(fidKey, realReference.distanceTo(GaussianStats.of(fakeFeatures.features())));
-            boolean small = fake.size() < FrechetDistance.UNBIASED_SAMPLE_COUNT;
-            if (small) {
-                warnings.add("FID from " + fake.size() + " fakes (< " + FrechetDistance.UNBIASED_SAMPLE_COUNT
-                        + ") is biased upward and not comparable across sample counts; compare equal counts (or"
-                        + " " + fidInfKey + " where reported)");
-            }
-            if (fidInfinity == null ? small : fidInfinity) {
-                FidInfinity.Outcome out = FidInfinity.estimate(realReference, fakeFeatures.features(), seed, fidInfKey);
-                if (out.computed()) {
-                    FrechetDistance.Extrapolation ex = out.line();
-                    values.put(fidInfKey, ex.fidInfinity());
-                    details.put("fid_infinity", Map.of("method", "Chong & Forsyth 2020: least-squares line in 1/N"
-                            + " over " + ex.sizes().length + " random subsets of the fakes, read at 1/N = 0",
-                            "sizes", ex.sizes(), "fids", ex.fids(), "slope", ex.slope()));
-                } else {
-                    warnings.add(out.omittedBecause());
-                }
-            }
-        }
-        if (metrics.contains(Metric.KID)) {
-            KernelInceptionDistance.Result k = KernelInceptionDistance.kid(realE.features().features(),
-                    fakeFeatures.features(), kidSubsets, kidSubsetSize, seed);
-            values.put(Metric.scoreKey("kid", suffix), k.mean());
-            values.put(Metric.scoreKey("kid_std", suffix), k.std());
-            details.put("kid", Map.of("kernel", "(x.y/d + 1)^3", "estimator", "unbiased MMD^2", "subsets",
-                    k.subsets(), "subset_size", k.subsetSize()));
-        }
-        if (metrics.contains(Metric.IS)) {
-            InceptionScore.Result r = InceptionScore.score(fakeFeatures.logits());
-            values.put(Metric.scoreKey("is", suffix), r.mean());
-            values.put(Metric.scoreKey("is_std", suffix), r.std());
-            details.put("is", Map.of("splits", r.splits(), "classes", fakeFeatures.logits().cols()));
-        }
-        if (metrics.contains(Metric.PR)) {
-            PrecisionRecall.Result r = PrecisionRecall.compute(realE.features().features(), fakeFeatures.features());
-            values.put(Metric.scoreKey("precision", suffix), r.precision());
-            values.put(Metric.scoreKey("recall", suffix), r.recall());
-            details.put("pr", Map.of("k", r.k()));
-        }
-        if (metrics.contains(Metric.MSSSIM)) {
-            int pairs = msssimPairs > 0 ? msssimPairs : Math.max(1, Math.min(MsSsim.DEFAULT_PAIRS, fake.size() / 2));
-            MsSsim.Diversity f = MsSsim.diversity(fake, pairs, seed);
-            if (realDiversity == null || realDiversity.pairs() != pairs) {
-                realDiversity = MsSsim.diversity(real, pairs, seed);
-            }
-            values.put("msssim_fake", f.mean());
-            values.put("msssim_real", realDiversity.mean());
-            details.put("msssim", Map.of("pairs", pairs, "scales_fake", f.scales(), "scales_real",
-                    realDiversity.scales(), "std_fake", f.std(), "std_real", realDiversity.std(), "policy",
-                    "tf.image.ssim_multiscale semantics; images too small for 5 scales use the scales that keep"
-                            + " 11 px, weights renormalised"));
-            if (f.scales() < MsSsim.WEIGHTS.length) {
-                warnings.add("MS-SSIM on " + fake.height() + "x" + fake.width() + " images uses " + f.scales()
-                        + " of 5 scales (renormalised weights): not comparable with 5-scale figures");
-            }
-        }
-        if (metrics.contains(Metric.SWD)) {
-            SlicedWasserstein.Result r = SlicedWasserstein.compute(real, fake, seed);
-            values.put("swd_x1e3", r.meanX1e3());
-            for (int i = 0; i < r.resolutions().length; i++) {
-                values.put("swd_" + r.resolutions()[i] + "_x1e3", r.perLevelX1e3()[i]);
-            }
-            details.put("swd", Map.of("scale", "x1e3 (as ProGAN reports)", "levels", r.resolutions(), "images",
-                    r.images(), "descriptors_per_image_and_level", SlicedWasserstein.NHOODS_PER_IMAGE,
-                    "directions", SlicedWasserstein.DIR_REPEATS + " x " + SlicedWasserstein.DIRS_PER_REPEAT));
+        Metric.Inputs in = new Prepared(fake, realE, fakeFeatures);
+        Metric.Output out = new Metric.Output(suffix);
+        for (Metric m : metrics) {
+            m.measure(in, out);
         }
         String sha = extractor == null ? "none" : extractor.weightsSha256();
         EvaluationReport.Setup setup = new EvaluationReport.Setup(
@@ -245,36 +184,68 @@ public final class Evaluator implements AutoCloseable {
                 extractor == null ? "none" : extractor.preparation().describe(fake),
                 realName, real.size(), fake.name(), fake.size(), seed,
                 realE == null ? "none" : realE.name() + (realE.hit() ? " (hit)" : " (written)"));
-        return new EvaluationReport(setup, suffix, values, details, warnings);
+        return new EvaluationReport(setup, suffix, out.values, out.details, out.warnings);
     }
 
-    private void checkCounts(ImageDataset fake) {
-        int f = fake.size();
-        int r = real.size();
-        if (metrics.contains(Metric.FID) && (f < 2 || r < 2)) {
-            throw tooFew("fid", 2, r, f);
-        }
-        if (metrics.contains(Metric.KID) && (f < 2 || r < 2)) {
-            throw tooFew("kid", 2, r, f);
-        }
-        if (metrics.contains(Metric.IS) && f < InceptionScore.DEFAULT_SPLITS) {
-            throw new UserError("metric is: needs at least " + InceptionScore.DEFAULT_SPLITS + " fake images (one per"
-                    + " split), got " + f + "; raise --n or generate more images");
-        }
-        if (metrics.contains(Metric.PR) && (f <= PrecisionRecall.DEFAULT_K || r <= PrecisionRecall.DEFAULT_K)) {
-            throw tooFew("pr", PrecisionRecall.DEFAULT_K + 1, r, f);
-        }
-        if (metrics.contains(Metric.MSSSIM) && (f < 2 || r < 2)) {
-            throw tooFew("msssim", 2, r, f);
-        }
-        if (metrics.contains(Metric.SWD) && (f < 2 || r < 2)) {
-            throw tooFew("swd", 2, r, f);
-        }
-    }
+    /** What the metrics of one evaluation read: the sets, their features and the evaluator's memo. */
+    private final class Prepared implements Metric.Inputs {
+        private final ImageDataset fake;
+        private final FeatureCache.Entry realE;
+        private final FeatureExtractor.Features fakeF;
 
-    private static UserError tooFew(String metric, int need, int real, int fake) {
-        return new UserError("metric " + metric + ": needs at least " + need + " real and " + need
-                + " fake images, got " + real + " real and " + fake + " fake; raise --n or supply more images");
+        Prepared(ImageDataset fake, FeatureCache.Entry realE, FeatureExtractor.Features fakeF) {
+            this.fake = fake;
+            this.realE = realE;
+            this.fakeF = fakeF;
+        }
+
+        @Override
+        public ImageDataset real() {
+            return real;
+        }
+
+        @Override
+        public ImageDataset fake() {
+            return fake;
+        }
+
+        @Override
+        public FeatureMatrix realFeatures() {
+            return realE.features().features();
+        }
+
+        @Override
+        public GaussianStats realStats() {
+            return realE.stats();
+        }
+
+        @Override
+        public FeatureMatrix fakeFeatures() {
+            return fakeF.features();
+        }
+
+        @Override
+        public FeatureMatrix fakeLogits() {
+            return fakeF.logits();
+        }
+
+        @Override
+        public long seed() {
+            return seed;
+        }
+
+        @Override
+        public Options options() {
+            return options;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T memo(String key, Supplier<T> make) {
+            synchronized (Evaluator.this) {
+                return (T) memo.computeIfAbsent(key, k -> make.get());
+            }
+        }
     }
 
     private void dump(FeatureMatrix realF, FeatureMatrix fakeF) {
@@ -303,7 +274,7 @@ public final class Evaluator implements AutoCloseable {
         private ImageDataset realSet;
         private String realName;
         private int n = DEFAULT_N;
-        private Set<Metric> metrics = EnumSet.of(Metric.FID);
+        private List<Metric> metrics = MetricRegistry.parseList("fid");
         private long seed;
         private int batchSize = DEFAULT_BATCH;
         private Path cacheDir = FeatureCache.defaultDir();
@@ -351,17 +322,18 @@ public final class Evaluator implements AutoCloseable {
             return this;
         }
 
-        /** A comma-separated list: fid, kid, is, pr, msssim, swd (or all). */
+        /** A comma-separated list of {@link MetricRegistry} names: fid, kid, is, pr, msssim, swd (or all). */
         public Builder metrics(String csv) {
-            this.metrics = Metric.parseList(csv);
+            this.metrics = MetricRegistry.parseList(csv);
             return this;
         }
 
-        public Builder metrics(Set<Metric> set) {
-            if (set.isEmpty()) {
+        /** Metric objects, e.g. one not registered; computed in the order given. */
+        public Builder metrics(List<Metric> list) {
+            if (list.isEmpty()) {
                 throw new UserError("no metrics selected");
             }
-            this.metrics = EnumSet.copyOf(set);
+            this.metrics = List.copyOf(list);
             return this;
         }
 
@@ -429,14 +401,15 @@ public final class Evaluator implements AutoCloseable {
             ImageDataset loaded = realSet != null ? realSet : Datasets.load(realSpec);
             realName = realSet != null ? realSet.name() : realSpec;
             ImageDataset cut = loaded.size() > n ? loaded.sample(n, seed) : loaded;
-            boolean needFeatures = metrics.stream().anyMatch(Metric::usesFeatures) || dumpPrefix != null;
+            boolean logits = anyNeeds(metrics, Metric.Input.LOGITS);
+            boolean needFeatures = anyNeeds(metrics, Metric.Input.FEATURES) || logits || dumpPrefix != null;
             FeatureExtractor ext = extractor;
             boolean owns = false;
             if (ext == null && needFeatures) {
                 ext = Extractors.open(featuresSpec);
                 owns = true;
             }
-            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() < 0) {
+            if (ext != null && logits && ext.logitsDim() < 0) {
                 // A TorchScript model fed at the images' own size: one real image tells whether it
                 // returns (features, logits).
                 try {
@@ -448,11 +421,13 @@ public final class Evaluator implements AutoCloseable {
                     throw e;
                 }
             }
-            if (ext != null && metrics.contains(Metric.IS) && ext.logitsDim() <= 0) {
+            if (ext != null && logits && ext.logitsDim() <= 0) {
                 if (owns) {
                     ext.close();
                 }
-                throw new UserError("metric is needs class logits, and --features " + (featuresSpec == null ? ext.id()
+                String which = metrics.stream().filter(m -> m.needs().contains(Metric.Input.LOGITS)).map(Metric::name)
+                        .findFirst().orElseThrow();
+                throw new UserError("metric " + which + " needs class logits, and --features " + (featuresSpec == null ? ext.id()
                         : featuresSpec) + " gives only features; use fmnist or inception=PATH, or a torchscript model"
                         + " returning (features, logits)");
             }

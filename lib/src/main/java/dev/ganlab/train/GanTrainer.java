@@ -474,7 +474,7 @@ public final class GanTrainer implements AutoCloseable {
         }, "ganlab-train-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         runningSinceNanos = System.nanoTime();
-        setStatus("running", "");
+        setStatus(RunStatus.RUNNING, "");
         monitors.forEach(m -> m.onStart(this));
         try {
             while (step < cfg.steps) {
@@ -482,7 +482,7 @@ public final class GanTrainer implements AutoCloseable {
                     stopRequested = false; // answered: a later train() call continues the run
                     checkpoint();
                     releaseBackgroundResources();
-                    setStatus("interrupted", "stopped at step " + step + "; train() continues from here");
+                    setStatus(RunStatus.INTERRUPTED, "stopped at step " + step + "; train() continues from here");
                     return end();
                 }
                 Map<String, Float> values = step1();
@@ -493,7 +493,7 @@ public final class GanTrainer implements AutoCloseable {
                         String last = status.lastCheckpoint == null ? "none (diverged before the first checkpoint)"
                                 : status.lastCheckpoint;
                         writeHistory(done);
-                        setStatus("diverged", "step " + done + ": " + e.getKey() + " is " + e.getValue()
+                        setStatus(RunStatus.DIVERGED, "step " + done + ": " + e.getKey() + " is " + e.getValue()
                                 + "; last good checkpoint: " + last);
                         end();
                         throw new TrainingDivergedException(status.message);
@@ -517,12 +517,12 @@ public final class GanTrainer implements AutoCloseable {
                     checkpoint();
                 }
             }
-            setStatus("finished", "");
+            setStatus(RunStatus.FINISHED, "");
             return end();
         } catch (RuntimeException | Error e) {
-            if ("running".equals(status.status)) {
+            if (RunStatus.RUNNING.equals(status.status)) {
                 // Not left "running": a sweep would take the run for one still in progress.
-                setStatus("failed", String.valueOf(e));
+                setStatus(RunStatus.FAILED, String.valueOf(e));
             }
             throw e;
         } finally {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,9 +29,26 @@ import java.util.Optional;
  */
 public final class RunStatus {
 
+    // The status names, the only ones a run folder can show (status.json's "status" field, and two
+    // that readers derive). Scripts outside Java read the same words (environment/repro, check_interrupts.py).
+
+    /** Training (the trainer writes it when it starts and at each heartbeat). */
     public static final String RUNNING = "running";
+    /** Reached its step count (written by the trainer). */
+    public static final String FINISHED = "finished";
+    /** Stopped cleanly and checkpointed: resuming continues from there (trainer, or a sweep that stopped it). */
+    public static final String INTERRUPTED = "interrupted";
+    /** A loss or parameter went non-finite; the message names step and value (written by the trainer). */
+    public static final String DIVERGED = "diverged";
+    /** Ended with an error, written by the trainer or by a sweep whose worker died before the run could say so. */
+    public static final String FAILED = "failed";
     /** Shown by readers for a running status whose process is gone; never written by a run. */
     public static final String CRASHED = "crashed";
+    /** Shown by readers for a folder with no status yet (a sweep planned it, or it never started). */
+    public static final String PENDING = "pending";
+    /** Every status a run folder can show, in the order tables count them. */
+    public static final List<String> STATUSES = List.of(PENDING, RUNNING, FINISHED, DIVERGED, INTERRUPTED, CRASHED,
+            FAILED);
 
     /**
      * How long a run on another machine may stay silent before readers call it crashed. The trainer
@@ -38,10 +56,7 @@ public final class RunStatus {
      */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(30);
 
-    /**
-     * running, finished, diverged or interrupted (stopped cleanly, checkpointed); a sweep writes failed
-     * when a run's worker process ended with an error before the run could say so itself.
-     */
+    /** {@link #RUNNING}, {@link #FINISHED}, {@link #INTERRUPTED}, {@link #DIVERGED} or {@link #FAILED}. */
     public String status;
     public long step;
     public long steps;

@@ -4,6 +4,7 @@ import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.Extractors;
 import dev.ganlab.metrics.Metric;
+import dev.ganlab.metrics.MetricRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,7 +108,7 @@ public final class TrainingHistory {
             return this;
         }
         Map<String, String> rename = new LinkedHashMap<>();
-        for (String base : Metric.FEATURE_SCORES) {
+        for (String base : MetricRegistry.featureScores()) {
             if (columns.contains(base) && !columns.contains(Metric.scoreKey(base, suffix))) {
                 rename.put(base, Metric.scoreKey(base, suffix));
             }

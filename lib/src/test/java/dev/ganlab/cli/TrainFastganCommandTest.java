@@ -1,5 +1,7 @@
 package dev.ganlab.cli;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -47,6 +49,7 @@ class TrainFastganCommandTest {
         }).toList();
     }
 
+    @Slow
     @Test
     void trainsOnTheFewShotSubsetWithEmaAndResumesTheSameRun() throws Exception {
         assumeTrue(Datasets.catalog().stream().anyMatch(s -> s.name().equals("emoji") && s.installed()),
@@ -87,6 +90,7 @@ class TrainFastganCommandTest {
         }
     }
 
+    @Slow
     @Test
     void officialDefaultsTrainATiny64PxModelWithFiniteLosses() throws Exception {
         assumeTrue(Datasets.catalog().stream().anyMatch(s -> s.name().equals("emoji") && s.installed()),

@@ -1,5 +1,7 @@
 package dev.ganlab.core;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,6 +36,7 @@ class CpuKernelsTest {
      * did in training; then output and gradients must be finite and equal (to float32 rounding) to
      * the float64 ones, which the engine computes without oneDNN.
      */
+    @Slow
     @Test
     void convolutionInputGradientIgnoresRecycledMemory() {
         checkAgainstFloat64(new Shape(64, 64, 32, 32), new Shape(1, 64, 3, 3));

@@ -1,5 +1,7 @@
 package dev.ganlab.core;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +41,7 @@ class NativeLibrariesTest {
 
     @TempDir Path tmp;
 
+    @Slow
     @Test
     void cudaBuildWithCpuNativesStartsOnTheCpuAndSaysWhy() throws Exception {
         Path cu121 = descriptorJar();

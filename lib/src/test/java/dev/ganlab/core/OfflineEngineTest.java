@@ -1,5 +1,7 @@
 package dev.ganlab.core;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to fetch natives, the flavour list or telemetry would reach the trap; the test asserts none did.
  * A control run in the same set-up shows the trap does catch an ordinary HTTP request.
  */
+@Slow
 class OfflineEngineTest {
 
     @TempDir Path tmp;

@@ -1,5 +1,6 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.train.RunFolder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,10 +40,10 @@ class RunRegistryTest {
         Files.writeString(dir.resolve("config.json"), cfg.toJson());
         RunStatus st = new RunStatus();
         st.status = status;
-        st.step = status.equals(RunInfo.DIVERGED) ? 7 : cfg.steps;
+        st.step = status.equals(RunStatus.DIVERGED) ? 7 : cfg.steps;
         st.steps = cfg.steps;
         st.pid = ProcessHandle.current().pid();
-        st.message = status.equals(RunInfo.DIVERGED) ? "step 7: d_loss is NaN" : "";
+        st.message = status.equals(RunStatus.DIVERGED) ? "step 7: d_loss is NaN" : "";
         st.write(dir.resolve("status.json"));
         TrainingHistory h = new TrainingHistory();
         h.add(Map.of("step", 10.0, "images", 640.0, "seconds", 1.0, "d_loss", 1.5));
@@ -64,34 +65,34 @@ class RunRegistryTest {
 
     @Test
     void statusesAreReadAndARunningRunWithoutItsProcessHasCrashed() throws Exception {
-        Path finished = writeRun(tmp.resolve("finished"), config("ns", 1), RunInfo.FINISHED, 30);
-        Path diverged = writeRun(tmp.resolve("diverged"), config("ns", 2), RunInfo.DIVERGED, Double.NaN);
-        assertEquals(RunInfo.FINISHED, RunInfo.read(finished, "f").status());
-        RunInfo d = RunInfo.read(diverged, "d");
-        assertEquals(RunInfo.DIVERGED, d.status());
+        Path finished = writeRun(tmp.resolve("finished"), config("ns", 1), RunStatus.FINISHED, 30);
+        Path diverged = writeRun(tmp.resolve("diverged"), config("ns", 2), RunStatus.DIVERGED, Double.NaN);
+        assertEquals(RunStatus.FINISHED, RunFolder.read(finished, "f").status());
+        RunFolder d = RunFolder.read(diverged, "d");
+        assertEquals(RunStatus.DIVERGED, d.status());
         assertEquals(7, d.step());
         assertTrue(d.message().contains("NaN"));
         assertTrue(d.isDone());
 
-        Path live = writeRun(tmp.resolve("live"), config("ns", 3), RunInfo.RUNNING, Double.NaN);
-        assertEquals(RunInfo.RUNNING, RunInfo.read(live, "l").status(), "this JVM wrote it and is alive");
+        Path live = writeRun(tmp.resolve("live"), config("ns", 3), RunStatus.RUNNING, Double.NaN);
+        assertEquals(RunStatus.RUNNING, RunFolder.read(live, "l").status(), "this JVM wrote it and is alive");
 
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        writeStatus(live, RunInfo.RUNNING, gone.pid(), java.time.Instant.now().toString());
-        RunInfo dead = RunInfo.read(live, "l");
-        assertEquals(RunInfo.CRASHED, dead.status(), "its process has exited without a final status");
+        writeStatus(live, RunStatus.RUNNING, gone.pid(), java.time.Instant.now().toString());
+        RunFolder dead = RunFolder.read(live, "l");
+        assertEquals(RunStatus.CRASHED, dead.status(), "its process has exited without a final status");
         assertTrue(!dead.isDone());
 
         // A live process with the recorded pid that started after the status was written is another one.
-        writeStatus(live, RunInfo.RUNNING, ProcessHandle.current().pid(), "2001-01-01T00:00:00Z");
-        assertEquals(RunInfo.CRASHED, RunInfo.read(live, "l").status());
+        writeStatus(live, RunStatus.RUNNING, ProcessHandle.current().pid(), "2001-01-01T00:00:00Z");
+        assertEquals(RunStatus.CRASHED, RunFolder.read(live, "l").status());
 
         Path planned = tmp.resolve("planned");
         new RunSpec("planned", "s", planned, "auto", Map.of("loss", "hinge"), TrainConfig.fromJson(
                 "{\"data\": \"synthetic:8\", \"loss\": \"hinge\"}")).write();
-        RunInfo p = RunInfo.read(planned, "planned");
-        assertEquals(RunInfo.PENDING, p.status());
+        RunFolder p = RunFolder.read(planned, "planned");
+        assertEquals(RunStatus.PENDING, p.status());
         assertEquals("hinge", p.config().loss);
         assertEquals("none", p.config().penalty, "a planned run shows its resolved config");
         assertEquals(Map.of("loss", "hinge"), p.labels());
@@ -99,8 +100,8 @@ class RunRegistryTest {
 
     @Test
     void finalValuesAreTheLastHistoryRow() throws Exception {
-        Path dir = writeRun(tmp.resolve("r"), config("ns", 1), RunInfo.FINISHED, 42.5);
-        RunInfo r = RunInfo.read(dir, "r");
+        Path dir = writeRun(tmp.resolve("r"), config("ns", 1), RunStatus.FINISHED, 42.5);
+        RunFolder r = RunFolder.read(dir, "r");
         assertEquals(42.5, r.value("fid_fmnist"));
         assertEquals(1.25, r.value("d_loss"), "the last row's, not the first's");
         assertEquals(Double.NaN, r.value("is"));
@@ -128,7 +129,7 @@ class RunRegistryTest {
         Files.writeString(dir.resolve("config.json"), config("ns", 1).toJson());
         Files.writeString(dir.resolve("metrics.csv"), "step,images,seconds,d_loss,fid,kid,precision,coverage\n"
                 + "10,640,1,1.5,,,0.5,0.25\n20,1280,2,1.25,31.5,0.02,,\n");
-        RunInfo r = RunInfo.read(dir, "old");
+        RunFolder r = RunFolder.read(dir, "old");
         assertEquals(31.5, r.value("fid_fmnist"));
         assertEquals(Double.NaN, r.value("fid"));
         Table h = r.history();
@@ -141,7 +142,7 @@ class RunRegistryTest {
                 + "\"fmnist\",\"featuresSha256\":\"abcdef0123456789\",\"realPreparation\":\"p\",\"fakePreparation\":"
                 + "\"p\",\"real\":\"fashion-mnist:test\",\"realCount\":2000,\"fake\":\"g\",\"fakeCount\":1500,"
                 + "\"seed\":1,\"realCache\":\"none\"},\"metrics\":{\"fid_fmnist\":31.5},\"warnings\":[]}\n");
-        Table t = Comparison.of(List.of(RunInfo.read(dir, "old"))).table();
+        Table t = Comparison.of(List.of(RunFolder.read(dir, "old"))).table();
         assertEquals("fmnist", t.stringColumn("eval features").get(0));
         assertEquals("abcdef012345", t.stringColumn("eval sha256").get(0));
         assertEquals(1500, t.intColumn("eval fake n").get(0));
@@ -150,13 +151,13 @@ class RunRegistryTest {
     @Test
     void theRegistryFindsNestedRunsAndNamesThemByPath() throws Exception {
         Path root = tmp.resolve("runs");
-        writeRun(root.resolve("a"), config("ns", 1), RunInfo.FINISHED, 30);
-        writeRun(root.resolve("sweeps/s1/x"), config("lsgan", 1), RunInfo.FINISHED, 20);
+        writeRun(root.resolve("a"), config("ns", 1), RunStatus.FINISHED, 30);
+        writeRun(root.resolve("sweeps/s1/x"), config("lsgan", 1), RunStatus.FINISHED, 20);
         // A run's own sub-folders and hidden folders hold no runs.
-        writeRun(root.resolve("a/samples/stray"), config("ns", 9), RunInfo.FINISHED, 1);
-        writeRun(root.resolve(".trash/old"), config("ns", 9), RunInfo.FINISHED, 1);
+        writeRun(root.resolve("a/samples/stray"), config("ns", 9), RunStatus.FINISHED, 1);
+        writeRun(root.resolve(".trash/old"), config("ns", 9), RunStatus.FINISHED, 1);
         RunRegistry reg = RunRegistry.of(root);
-        assertEquals(List.of("a", "sweeps/s1/x"), reg.runs().stream().map(RunInfo::id).toList());
+        assertEquals(List.of("a", "sweeps/s1/x"), reg.runs().stream().map(RunFolder::name).toList());
         assertEquals(20.0, reg.run("sweeps/s1/x").value("fid_fmnist"));
         Table t = reg.table();
         assertEquals(2, t.rowCount());
@@ -175,11 +176,11 @@ class RunRegistryTest {
         double[] nsFid = {30, 34, 38};
         double[] lsFid = {25, 45};
         for (int s = 0; s < 3; s++) {
-            writeRun(root.resolve("ns-" + s), config("ns", s + 1), RunInfo.FINISHED, nsFid[s]);
+            writeRun(root.resolve("ns-" + s), config("ns", s + 1), RunStatus.FINISHED, nsFid[s]);
         }
-        writeRun(root.resolve("ls-0"), config("lsgan", 1), RunInfo.FINISHED, lsFid[0]);
-        writeRun(root.resolve("ls-1"), config("lsgan", 2), RunInfo.FINISHED, lsFid[1]);
-        writeRun(root.resolve("ls-2"), config("lsgan", 3), RunInfo.DIVERGED, Double.NaN);
+        writeRun(root.resolve("ls-0"), config("lsgan", 1), RunStatus.FINISHED, lsFid[0]);
+        writeRun(root.resolve("ls-1"), config("lsgan", 2), RunStatus.FINISHED, lsFid[1]);
+        writeRun(root.resolve("ls-2"), config("lsgan", 3), RunStatus.DIVERGED, Double.NaN);
         Comparison c = Comparison.of(root);
         assertEquals(Set.of("seed", "loss"), Set.copyOf(c.differingKeys()));
         assertEquals(List.of("fid_fmnist", "kid_fmnist"), c.metrics());
@@ -192,7 +193,7 @@ class RunRegistryTest {
         assertEquals("ls-2", t.stringColumn("run").get(5), "the diverged run last");
         assertTrue(t.intColumn("rank").isMissing(5));
         assertEquals("lsgan", t.stringColumn("loss").get(0));
-        assertEquals("ls-0", c.best().id());
+        assertEquals("ls-0", c.best().name());
 
         Table spread = c.spread("fid_fmnist");
         // Cells in order of first appearance (the registry lists runs by id: ls-* first).
@@ -222,7 +223,7 @@ class RunRegistryTest {
         assertThrows(UserError.class, () -> c.curves("no_such_metric"));
         assertThrows(UserError.class, () -> c.versus("no.such.key", "fid_fmnist"));
         Comparison byKid = Comparison.of(root).rankBy("max:kid_fmnist");
-        assertEquals("ls-1", byKid.best().id(), "highest KID when asked for max");
+        assertEquals("ls-1", byKid.best().name(), "highest KID when asked for max");
         // The Inception name does not silently pick the Fashion-MNIST score: the error names it.
         UserError plainKid = assertThrows(UserError.class, () -> Comparison.of(root).rankBy("max:kid").best());
         assertTrue(plainKid.getMessage().contains("kid_fmnist"), plainKid.getMessage());
@@ -239,9 +240,9 @@ class RunRegistryTest {
         assertTrue(t.columnNames().contains("reg"), t.columnNames().toString());
         assertTrue(c.differingKeys().containsAll(List.of("loss", "model")), c.differingKeys().toString());
         assertEquals(4, t.rowCount());
-        assertTrue(t.stringColumn("status").asList().stream().allMatch(RunInfo.PENDING::equals));
+        assertTrue(t.stringColumn("status").asList().stream().allMatch(RunStatus.PENDING::equals));
         assertNull(c.objective());
-        assertEquals("loss=hinge, reg=sn", c.cell(c.runs().stream().filter(r -> r.id().equals("loss=hinge,reg=sn"))
+        assertEquals("loss=hinge, reg=sn", c.cell(c.runs().stream().filter(r -> r.name().equals("loss=hinge,reg=sn"))
                 .findFirst().orElseThrow()));
     }
 

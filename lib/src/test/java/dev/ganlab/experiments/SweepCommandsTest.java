@@ -1,5 +1,6 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.train.RunStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,8 +73,8 @@ class SweepCommandsTest {
     @Test
     void runsListsComparesAndShowsHistories() throws Exception {
         Path root = tmp.resolve("runs");
-        RunRegistryTest.writeRun(root.resolve("a"), RunRegistryTest.config("ns", 1), RunInfo.FINISHED, 31.5);
-        RunRegistryTest.writeRun(root.resolve("b"), RunRegistryTest.config("hinge", 1), RunInfo.DIVERGED, Double.NaN);
+        RunRegistryTest.writeRun(root.resolve("a"), RunRegistryTest.config("ns", 1), RunStatus.FINISHED, 31.5);
+        RunRegistryTest.writeRun(root.resolve("b"), RunRegistryTest.config("hinge", 1), RunStatus.DIVERGED, Double.NaN);
         Result list = cli("runs", root.toString());
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().contains("finished") && list.out().contains("diverged") && list.out().contains("31.5"),

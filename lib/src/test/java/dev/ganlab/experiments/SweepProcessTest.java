@@ -1,5 +1,9 @@
 package dev.ganlab.experiments;
 
+import dev.ganlab.Slow;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +23,7 @@ import tech.tablesaw.api.Table;
  * synthetic ring with a tiny DCGAN: interrupted part-way, resumed (finished runs are not run again,
  * the interrupted one continues from its checkpoint), with a run that diverges and is recorded.
  */
+@Slow
 class SweepProcessTest {
 
     @TempDir Path tmp;
@@ -44,7 +49,7 @@ class SweepProcessTest {
         Thread sweeping = new Thread(() -> first.set(Sweep.run(spec, null, SweepMonitor.QUIET)), "test-sweep");
         sweeping.start();
         long deadline = System.currentTimeMillis() + 120_000;
-        while (!(status(shortRun).equals(RunInfo.FINISHED) && RunInfo.read(longRun, "long").step() >= 20)) {
+        while (!(status(shortRun).equals(RunStatus.FINISHED) && RunFolder.read(longRun, "long").step() >= 20)) {
             assertTrue(System.currentTimeMillis() < deadline,
                     "the short run did not finish / the long one did not start");
             assertTrue(sweeping.isAlive(), "the sweep ended before it could be interrupted");
@@ -55,11 +60,11 @@ class SweepProcessTest {
         assertFalse(sweeping.isAlive());
         SweepResult r1 = first.get();
         assertTrue(r1.interrupted());
-        RunInfo stopped = RunInfo.read(longRun, "long");
-        assertEquals(RunInfo.INTERRUPTED, stopped.status(), stopped.message());
+        RunFolder stopped = RunFolder.read(longRun, "long");
+        assertEquals(RunStatus.INTERRUPTED, stopped.status(), stopped.message());
         assertTrue(stopped.step() >= 20 && stopped.step() < 300, "stopped at " + stopped.step());
         assertFalse(Checkpoint.list(longRun.resolve("checkpoints")).isEmpty(), "it checkpointed before stopping");
-        assertEquals(RunInfo.INTERRUPTED, r1.outcomes().get("case=long").status());
+        assertEquals(RunStatus.INTERRUPTED, r1.outcomes().get("case=long").status());
         assertFalse(r1.complete());
 
         long shortLog = Files.size(shortRun.resolve(LocalProcessExecutor.LOG_FILE));
@@ -76,16 +81,16 @@ class SweepProcessTest {
         assertEquals(shortLog, Files.size(shortRun.resolve(LocalProcessExecutor.LOG_FILE)));
         assertEquals(shortStatus, Files.readString(shortRun.resolve("status.json")));
         assertTrue(o.get("case=long").executed());
-        assertEquals(RunInfo.FINISHED, o.get("case=long").status());
-        assertEquals(300, RunInfo.read(longRun, "long").step());
+        assertEquals(RunStatus.FINISHED, o.get("case=long").status());
+        assertEquals(300, RunFolder.read(longRun, "long").step());
         String log = Files.readString(longRun.resolve(LocalProcessExecutor.LOG_FILE));
         assertTrue(log.contains("resumed at step " + stopped.step()),
                 "the long run continued from its checkpoint");
-        RunInfo diverged = RunInfo.read(tmp.resolve("sweep/case=diverges"), "d");
-        assertEquals(RunInfo.DIVERGED, diverged.status(), "a diverged run is recorded, and the sweep goes on");
+        RunFolder diverged = RunFolder.read(tmp.resolve("sweep/case=diverges"), "d");
+        assertEquals(RunStatus.DIVERGED, diverged.status(), "a diverged run is recorded, and the sweep goes on");
         assertTrue(diverged.message().contains("NaN"), diverged.message());
-        assertEquals(2, r2.count(RunInfo.FINISHED));
-        assertEquals(1, r2.count(RunInfo.DIVERGED));
+        assertEquals(2, r2.count(RunStatus.FINISHED));
+        assertEquals(1, r2.count(RunStatus.DIVERGED));
 
         // A third pass has nothing left to do: the diverged run is a result, not something to retry.
         SweepResult r3 = Sweep.run(spec, null, SweepMonitor.QUIET);
@@ -96,6 +101,6 @@ class SweepProcessTest {
     }
 
     private static String status(Path run) {
-        return RunInfo.read(run, "r").status();
+        return RunFolder.read(run, "r").status();
     }
 }

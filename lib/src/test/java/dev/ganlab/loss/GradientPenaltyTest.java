@@ -1,5 +1,7 @@
 package dev.ganlab.loss;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -253,6 +255,7 @@ class GradientPenaltyTest {
      * 0.3 MB per step on this set-up (measured: 202 -> 340 MB over 450 steps), about 270 MB over the
      * 900 steps checked here; this route stayed within 192-257 MB over 4,000 steps.
      */
+    @Slow
     @Test
     void memoryStaysFlatOverAThousandPenalisedSteps() throws Exception {
         try (NDManager m = GanLab.newManager()) {

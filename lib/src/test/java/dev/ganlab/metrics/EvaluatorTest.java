@@ -1,5 +1,7 @@
 package dev.ganlab.metrics;
 
+import dev.ganlab.Slow;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.core.UserError;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The facade end to end with the committed Fashion-MNIST network on small counts. */
+@Slow
 class EvaluatorTest {
 
     private static final int N = 400;
@@ -95,7 +98,7 @@ class EvaluatorTest {
         assertEquals(realVsReal.get("fid_fmnist"), json.getAsJsonObject("metrics").get("fid_fmnist").getAsDouble(), 0);
         assertTrue(realVsReal.tableLine().startsWith("fid_fmnist "), realVsReal.tableLine());
         // Scores of the Fashion-MNIST network never appear under the Inception names.
-        assertFalse(realVsReal.metrics().keySet().stream().anyMatch(Metric.FEATURE_SCORES::contains),
+        assertFalse(realVsReal.metrics().keySet().stream().anyMatch(MetricRegistry.featureScores()::contains),
                 realVsReal.metrics().toString());
         IllegalArgumentException plain = assertThrows(IllegalArgumentException.class, () -> realVsReal.get("fid"));
         assertTrue(plain.getMessage().contains("fid_fmnist"), plain.getMessage());

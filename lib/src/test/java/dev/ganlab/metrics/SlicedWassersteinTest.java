@@ -1,5 +1,7 @@
 package dev.ganlab.metrics;
 
+import dev.ganlab.Slow;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.ganlab.core.UserError;
@@ -82,6 +84,7 @@ class SlicedWassersteinTest {
         assertEquals(ref.get("scale_1.5").getAsDouble(), SlicedWasserstein.slicedDistance(z, scaled, 1, dirs), 0.01);
     }
 
+    @Slow
     @Test
     void aSetAgainstItselfMeasuresOnlyTheDrawsAndGrowsWithNoise() {
         ImageDataset base = smoothImages(new Random(1), 64, 32);

@@ -1,5 +1,7 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,6 +61,7 @@ class GanTrainerTest {
         }).toList();
     }
 
+    @Slow
     @Test
     void aResumedRunContinuesTheSameRun() throws Exception {
         // Tricks on, so their state (replay buffer, historical means, EMA) must survive the resume too.
@@ -161,6 +164,7 @@ class GanTrainerTest {
                 "the new run's config is stored");
     }
 
+    @Slow
     @Test
     void liveArraysDoNotGrowOverHundredsOfSteps() {
         TrainConfig c = tiny(400);

@@ -1,5 +1,7 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ganlab.data.ImageDataset;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * this generator hops between two or three modes (measured: 3 of 8 modes after 1500 steps), with it
  * all 8 are covered; the test asserts the coverage, not the absence of collapse in general.
  */
+@Slow
 class ModeCoverageTest {
 
     @TempDir Path tmp;

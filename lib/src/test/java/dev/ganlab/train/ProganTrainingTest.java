@@ -1,5 +1,7 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +27,7 @@ import tech.tablesaw.api.Table;
  * ProGAN through the training loop on the 16 px synthetic ring: exact resume in the middle of a
  * fade-in and at a growth boundary, the stage recorded in the history, one sample grid per resolution.
  */
+@Slow
 class ProganTrainingTest {
 
     @TempDir Path tmp;

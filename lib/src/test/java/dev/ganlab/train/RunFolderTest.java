@@ -38,8 +38,8 @@ class RunFolderTest {
         Files.writeString(broken.resolve("config.json"), "{not json");
         Files.createDirectories(root.resolve("empty").resolve("deeper"));
         Files.writeString(root.resolve("notes.txt"), "not a run");
-        // Too deep to be found: root/x/y/z/run.
-        Path tooDeep = root.resolve("x").resolve("y").resolve("z").resolve("run");
+        // Too deep to be found: seven levels below the root (RunFolder.MAX_DEPTH is six).
+        Path tooDeep = root.resolve("x/y/z/u/v/w/run");
         Files.createDirectories(tooDeep);
         Files.writeString(tooDeep.resolve("config.json"), GanTrainerTest.tiny(10).resolved().toJson());
     }
@@ -69,7 +69,7 @@ class RunFolderTest {
         assertNull(hinge.problem());
         assertEquals(2, hinge.config().seed);
         assertEquals(20, hinge.config().steps);
-        assertEquals("finished", hinge.status().status);
+        assertEquals("finished", hinge.status());
         assertEquals(20, hinge.checkpointStep());
         Table h = hinge.history();
         assertEquals("01-losses/hinge", h.name());
@@ -116,7 +116,8 @@ class RunFolderTest {
         assertFalse(fresh.usable());
         assertEquals("no checkpoint yet", fresh.problem());
         assertEquals(-1, fresh.checkpointStep());
-        assertNull(fresh.status());
+        assertEquals(RunStatus.PENDING, fresh.status(), "config.json but no status.json: not started");
+        assertNull(fresh.statusFile());
         assertEquals(0, fresh.history().rowCount());
         RunFolder broken = named(runs, "broken");
         assertFalse(broken.usable());

@@ -1,5 +1,7 @@
 package dev.ganlab.models.fastgan;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The discriminator's decoders learn to reconstruct a fixed batch from its features. */
+@Slow
 class DecoderTrainingTest {
 
     private static final int STEPS = 40;

@@ -1,5 +1,7 @@
 package dev.ganlab.models.fastgan;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -243,6 +245,7 @@ class FastganModelTest {
         }
     }
 
+    @Slow
     @Test
     void bothNetworksHandleTheLargeSizes() {
         for (int res : new int[] {512, 1024}) {
