@@ -28,8 +28,8 @@ final class StandaloneCluster implements AutoCloseable {
 
     final String masterUrl;
     final Path logs;
-    private final Process master;
-    private final Process worker;
+    private Process master;
+    private Process worker;
 
     StandaloneCluster(Path dir, int cores, Path privateFolder) throws IOException, InterruptedException {
         Path home = dir.resolve("spark-home");
@@ -52,6 +52,16 @@ final class StandaloneCluster implements AutoCloseable {
         int port = freePort();
         masterUrl = "spark://127.0.0.1:" + port;
         String cp = jars + File.separator + "*";
+        try {
+            startBoth(dir, cores, privateFolder, home, cp, port);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close(); // a master that started must not outlive a failed set-up
+            throw e;
+        }
+    }
+
+    private void startBoth(Path dir, int cores, Path privateFolder, Path home, String cp, int port)
+            throws IOException, InterruptedException {
         master = start(List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
                 Integer.toString(port), "--webui-port", Integer.toString(freePort())), home, cp, logs.resolve("master.log"),
                 null);
@@ -99,7 +109,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private static void waitForLine(Path log, String text, Process p) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + 180_000;
+        long deadline = System.currentTimeMillis() + 400_000;
         while (System.currentTimeMillis() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return;
@@ -109,7 +119,7 @@ final class StandaloneCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException(log + ": no '" + text + "' within 180 s:\n" + Files.readString(log));
+        throw new IllegalStateException(log + ": no '" + text + "' within 400 s:\n" + Files.readString(log));
     }
 
     private static int freePort() throws IOException {
