@@ -35,10 +35,11 @@ import java.util.regex.Pattern;
  * (this JVM; the default is {@code local[workers]}), {@code spark://HOST:PORT} (a standalone cluster) and
  * {@code k8s://https://HOST:PORT} (Kubernetes, client mode; executors need an image with GAN Lab).
  *
- * <p><b>Child process, not the executor JVM.</b> Measured on this 2-core machine (see the README,
- * "Sweeps on Spark"): a child JVM costs its start-up and engine load once per run, about
- * {@value #MEASURED_NOTE}; in exchange the run gets what the engine can only be given at process start
- * (TCMalloc through LD_PRELOAD: 15% faster steps and flat memory, lib/BENCHMARKS.md; the intra-op
+ * <p><b>Child process, not the executor JVM.</b> Measured on the project's 2-core machine under a load
+ * average of 40 (README, "Sweeps on Spark"): 4 tiny runs took 151 s in the executor JVM and 322 s as child
+ * processes, 25-49 s per run going to the child's JVM start and engine load (11 s for the first in-JVM task's
+ * engine load, about 1 s per later one), with identical histories. That cost is paid once per run; in
+ * exchange the run gets what the engine can only be given at process start (TCMalloc through LD_PRELOAD: 15% faster steps and flat memory, lib/BENCHMARKS.md; the intra-op
  * thread count and the device, which the engine fixes once per process, so two tasks of one executor with
  * different GPUs or {@code spark.task.cpus} could not share it; training on the engine's loading thread),
  * and a run that crashes the engine or leaks takes no executor down. {@link TaskMode#JVM}
@@ -62,7 +63,6 @@ import java.util.regex.Pattern;
  */
 public final class SparkRunExecutor implements RunExecutor {
 
-    static final String MEASURED_NOTE = "see the README for the figures";
     /** Settings of this executor that are not Spark's own ({@code --conf ganlab.spark.*}). */
     public static final String TASK_MODE = "ganlab.spark.taskMode";
     public static final String PROBE_TIMEOUT = "ganlab.spark.probeTimeoutSeconds";

@@ -65,11 +65,15 @@ class SparkSweepTest {
                 .out(out);
     }
 
-    /** Settings every test's executor takes: the driver on the loopback address, one engine thread per task. */
+    /**
+     * Settings every test's executor takes: the driver on the loopback address, one engine thread per task,
+     * and a long wait for the first executor (on the shared machine, under a load average of 50, an executor
+     * JVM took over 4 minutes to register).
+     */
     static Map<String, String> conf() {
         return Map.of("spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1",
                 "spark.task.cpus", "1", "spark.executor.memory", "1g", "spark.cores.max", "2",
-                "spark.ui.enabled", "false");
+                "spark.ui.enabled", "false", SparkRunExecutor.PROBE_TIMEOUT, "1200");
     }
 
     @Test
@@ -124,6 +128,17 @@ class SparkSweepTest {
             assertEquals(history(tmp.resolve("local").resolve(o.id())), history(tmp.resolve("spark").resolve(o.id())),
                     o.id());
         }
+        // A task retried after its run had finished (the executor lost before Spark saw the result) does not
+        // train it again: it returns at once and leaves the folder as it was.
+        dev.ganlab.experiments.RunSpec finished = dev.ganlab.experiments.RunSpec.read(
+                victim.resolve(dev.ganlab.experiments.RunSpec.FILE));
+        String status = Files.readString(victim.resolve("status.json"));
+        long logSize = Files.size(victim.resolve(LocalProcessExecutor.LOG_FILE));
+        String answer = new RunTask(RunTask.TaskMode.PROCESS, 5).call(finished.toJson());
+        assertTrue(answer.contains("skipped=finished"), answer);
+        assertEquals(status, Files.readString(victim.resolve("status.json")));
+        assertEquals(logSize, Files.size(victim.resolve(LocalProcessExecutor.LOG_FILE)));
+
         Table a = local.table();
         Table b = spark.table();
         assertEquals(a.columnNames(), b.columnNames());
