@@ -1,6 +1,9 @@
 package dev.ganlab.cli;
 
+import dev.ganlab.core.UserError;
 import dev.ganlab.experiments.ConsoleSweepMonitor;
+import dev.ganlab.experiments.RunExecutor;
+import dev.ganlab.experiments.RunExecutorFactory;
 import dev.ganlab.experiments.Sweep;
 import dev.ganlab.experiments.SweepResult;
 import dev.ganlab.experiments.SweepSpec;
@@ -8,6 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /**
@@ -21,6 +29,7 @@ import java.util.concurrent.Callable;
             "  ganlab sweep --spec sweep.json --dry-run        (check the spec and print the planned runs)",
             "  ganlab sweep --spec sweep.json --workers 2",
             "  ganlab sweep --spec runs/sweeps/loss-x-reg/sweep.json   (resume: finished runs are skipped)",
+            "  ganlab sweep --spec sweep.json --executor spark --master spark://head:7077   (with spark/target/ganlab-spark.jar)",
             "", "A spec:",
             "  {\"name\": \"loss-x-reg\", \"base\": {\"data\": \"fashion-mnist\", \"steps\": 2000},",
             "   \"grid\": {\"loss\": [\"ns\", \"lsgan\", \"hinge\"]},",
@@ -40,6 +49,19 @@ public final class SweepCommand implements Callable<Integer> {
             + " runs/sweeps/NAME).")
     Path out;
 
+    @Option(names = "--executor", paramLabel = "NAME", defaultValue = "local", description = "Where runs execute:"
+            + " local (worker processes of this machine, the default) or spark (one Spark task per run; needs the"
+            + " ganlab-spark jar: java -jar spark/target/ganlab-spark.jar sweep ...).")
+    String executor;
+
+    @Option(names = "--master", paramLabel = "URL", description = "The Spark master for --executor spark: local[N],"
+            + " spark://HOST:PORT or k8s://https://HOST:PORT (default: local[workers]).")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting of the executor, repeatable (Spark:"
+            + " any spark.* setting, e.g. spark.task.cpus=2 or spark.task.resource.gpu.amount=1).")
+    List<String> conf = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "Check the spec and print what would run; run nothing.")
     boolean dryRun;
 
@@ -56,7 +78,47 @@ public final class SweepCommand implements Callable<Integer> {
             System.out.println(Sweep.dryRun(s).printAll());
             return 0;
         }
-        SweepResult r = Sweep.run(s, null, new ConsoleSweepMonitor(System.out));
-        return r.complete() ? 0 : 3;
+        if (executor.equals("local")) {
+            if (master != null || !conf.isEmpty()) {
+                throw new UserError("--master and --conf are settings of --executor spark; the local executor takes"
+                        + " --workers");
+            }
+            SweepResult r = Sweep.run(s, null, new ConsoleSweepMonitor(System.out));
+            return r.complete() ? 0 : 3;
+        }
+        s.plan(); // a spec error is reported before the executor connects anywhere
+        try (RunExecutor ex = factory(executor).create(master, settings(conf), s)) {
+            SweepResult r = Sweep.run(s, ex, new ConsoleSweepMonitor(System.out));
+            return r.complete() ? 0 : 3;
+        }
+    }
+
+    /** The executor factory registered under {@code name}, or a UserError saying where to find it. */
+    static RunExecutorFactory factory(String name) {
+        List<String> known = new ArrayList<>(List.of("local"));
+        for (RunExecutorFactory f : ServiceLoader.load(RunExecutorFactory.class)) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+            known.add(f.name());
+        }
+        if (name.equals("spark")) {
+            throw new UserError("--executor spark: the Spark executor is not on this class path; run the sweep with"
+                    + " the ganlab-spark jar (mvn package builds spark/target/ganlab-spark.jar): java -jar"
+                    + " spark/target/ganlab-spark.jar sweep --spec ... --executor spark --master ...");
+        }
+        throw new UserError("--executor " + name + ": unknown executor (known here: " + String.join(", ", known) + ")");
+    }
+
+    private static Map<String, String> settings(List<String> pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new UserError("--conf " + p + ": expected KEY=VALUE");
+            }
+            out.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+        }
+        return out;
     }
 }

@@ -115,6 +115,12 @@ public final class NativeAllocator {
         env.putIfAbsent("TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD", Long.toString(1L << 40));
     }
 
+    /** Whether this JVM was started with {@code java -jar} (its command then begins with the jar, its class path). */
+    static boolean startedWithJar(String javaCommand, String classPath) {
+        return classPath != null && classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
+                && (javaCommand.equals(classPath) || javaCommand.startsWith(classPath + " "));
+    }
+
     /**
      * Starts this JVM's command again with TCMalloc preloaded when it is installed and not active,
      * and returns the new process's exit status; empty when no restart is needed or possible (then
@@ -136,9 +142,17 @@ public final class NativeAllocator {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin.get());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
+        String classPath = System.getProperty("java.class.path");
+        if (startedWithJar(System.getProperty("sun.java.command", ""), classPath)) {
+            // java -jar: start the same way, so the jar's manifest attributes (Add-Opens, which Spark needs
+            // on Java 17 in ganlab-spark.jar) hold in the restarted JVM too.
+            cmd.add("-jar");
+            cmd.add(classPath);
+        } else {
+            cmd.add("-cp");
+            cmd.add(classPath);
+            cmd.add(mainClass);
+        }
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         preload(pb.environment(), lib.get());

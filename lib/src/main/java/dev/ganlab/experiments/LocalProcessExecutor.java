@@ -285,9 +285,10 @@ public final class LocalProcessExecutor implements RunExecutor {
     /**
      * The class path of GAN Lab as this JVM loaded it: the library jar alone when the classes come from
      * one (its manifest names the dependencies; in a notebook kernel {@code java.class.path} is the
-     * kernel's), else this JVM's class path (tests and IDEs load from class folders).
+     * kernel's), else this JVM's class path (tests and IDEs load from class folders). Public for other
+     * executors that start the same worker (a Spark task's child process).
      */
-    static String classPath() {
+    public static String classPath() {
         String cp = System.getProperty("java.class.path", "");
         CodeSource src = LocalProcessExecutor.class.getProtectionDomain().getCodeSource();
         if (src == null || src.getLocation() == null) {
@@ -323,7 +324,7 @@ public final class LocalProcessExecutor implements RunExecutor {
      * The last line of a log that says something (where a failing worker says why): stack frames and
      * blank lines skipped, shortened.
      */
-    static String lastLine(Path log) {
+    public static String lastLine(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             for (int i = lines.size() - 1; i >= 0; i--) {

@@ -24,6 +24,14 @@ public interface RunExecutor extends AutoCloseable {
     /** How many runs execute at the same time. */
     int parallelism();
 
+    /**
+     * Called by the sweep once its folder exists and its runs are checked, before any run is submitted:
+     * the place to check that the executor's workers can reach the folder (a cluster's shared mount).
+     * Throws a {@link dev.ganlab.core.UserError} saying what is wrong; nothing has run then.
+     */
+    default void prepare(SweepPlan plan) {
+    }
+
     /** Schedules a run; the future completes when the run has ended (or was never started, on close). */
     CompletableFuture<RunOutcome> submit(RunSpec spec);
 

@@ -71,6 +71,14 @@ public final class Sweep {
         return run(spec, null, SweepMonitor.auto());
     }
 
+    /**
+     * Runs the sweep on the given executor (e.g. the Spark executor of the ganlab-spark module), with
+     * the default monitor. The executor is the caller's to close.
+     */
+    public static SweepResult run(SweepSpec spec, RunExecutor executor) {
+        return run(spec, Objects.requireNonNull(executor, "executor"), SweepMonitor.auto());
+    }
+
     /** Continues the sweep recorded in {@code sweepDir} (its {@code sweep.json}). */
     public static SweepResult resume(Path sweepDir) {
         return run(SweepSpec.read(sweepDir.resolve(SPEC_FILE)));
@@ -99,6 +107,9 @@ public final class Sweep {
         try (FileChannel ch = FileChannel.open(out.resolve(LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = tryLock(ch, out)) {
             Map<String, String> actions = actions(plan);
+            if (executor != null && actions.values().stream().anyMatch(a -> !a.startsWith("skip"))) {
+                executor.prepare(plan); // e.g. the cluster's nodes see the sweep folder; nothing has run yet
+            }
             AtomicFiles.writeString(out.resolve(SPEC_FILE), spec.toJson());
             List<RunSpec> toRun = new ArrayList<>();
             for (RunSpec r : plan.runs()) {

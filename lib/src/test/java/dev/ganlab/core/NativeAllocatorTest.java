@@ -90,4 +90,15 @@ class NativeAllocatorTest {
         assertEquals(0, p.waitFor());
         assertTrue(maps.contains("libtcmalloc"), "child maps lack TCMalloc:\n" + maps);
     }
+
+    /** A JVM started with java -jar restarts with -jar (its manifest's Add-Opens must hold again); -cp stays -cp. */
+    @Test
+    void aJarLaunchIsRecognisedFromTheJavaCommand() {
+        assertTrue(NativeAllocator.startedWithJar("spark/target/ganlab-spark.jar sweep --spec s.json",
+                "spark/target/ganlab-spark.jar"));
+        assertTrue(NativeAllocator.startedWithJar("/a/ganlab.jar", "/a/ganlab.jar"));
+        assertEquals(false, NativeAllocator.startedWithJar("dev.ganlab.cli.Main sweep", "/a/ganlab.jar"));
+        assertEquals(false, NativeAllocator.startedWithJar("dev.ganlab.cli.Main", "/a/classes:/a/x.jar"));
+        assertEquals(false, NativeAllocator.startedWithJar("/a/ganlab.jarx y", "/a/ganlab.jar"));
+    }
 }

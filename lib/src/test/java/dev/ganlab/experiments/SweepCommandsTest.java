@@ -57,6 +57,19 @@ class SweepCommandsTest {
     }
 
     @Test
+    void theSparkExecutorWithoutItsModuleSaysWhichJarToUse() throws Exception {
+        Result r = cli("sweep", "--spec", spec("{\"loss\": [\"ns\"]}").toString(), "--executor", "spark",
+                "--master", "local[1]");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("the Spark executor is not on this class path")
+                && r.err().contains("spark/target/ganlab-spark.jar"), r.err());
+        Result local = cli("sweep", "--spec", spec("{\"loss\": [\"ns\"]}").toString(), "--master", "local[1]");
+        assertEquals(2, local.exit());
+        assertTrue(local.err().contains("--master and --conf are settings of --executor spark"), local.err());
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
     void aBadSpecEndsWithStatusTwoNamingTheKey() throws Exception {
         Result unknown = cli("sweep", "--spec", spec("{\"optD.lrate\": [1e-4]}").toString());
         assertEquals(2, unknown.exit());
