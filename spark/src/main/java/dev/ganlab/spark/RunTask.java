@@ -3,7 +3,8 @@ package dev.ganlab.spark;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.NativeAllocator;
 import dev.ganlab.experiments.LocalProcessExecutor;
-import dev.ganlab.experiments.RunInfo;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import dev.ganlab.experiments.RunSpec;
 import dev.ganlab.experiments.RunWorker;
 import dev.ganlab.train.RunStatus;
@@ -68,10 +69,10 @@ public final class RunTask implements Function<String, String> {
         TaskContext tc = TaskContext.get();
         int attempt = tc == null ? 0 : tc.attemptNumber();
         String host = hostName();
-        RunInfo info = RunInfo.read(spec.dir(), spec.id());
+        RunFolder info = RunFolder.read(spec.dir(), spec.id());
         long steps = spec.config().steps;
-        if (info.status().equals(RunInfo.DIVERGED)
-                || (info.status().equals(RunInfo.FINISHED) && info.step() >= steps)) {
+        if (info.status().equals(RunStatus.DIVERGED)
+                || (info.status().equals(RunStatus.FINISHED) && info.step() >= steps)) {
             return result(-1, 0, host, attempt) + " skipped=" + info.status();
         }
         waitForEarlierWorker(spec);
@@ -154,7 +155,7 @@ public final class RunTask implements Function<String, String> {
         try {
             int exit = p.waitFor();
             if (exit != 0 && !recorded(spec)) {
-                recordStatus(spec, RunInfo.FAILED, "worker exited with status " + exit + ": "
+                recordStatus(spec, RunStatus.FAILED, "worker exited with status " + exit + ": "
                         + LocalProcessExecutor.lastLine(log));
             }
             return exit;
@@ -169,7 +170,7 @@ public final class RunTask implements Function<String, String> {
                 p.destroyForcibly();
             }
             if (!recorded(spec)) {
-                recordStatus(spec, RunInfo.INTERRUPTED, "stopped by its sweep before it could checkpoint");
+                recordStatus(spec, RunStatus.INTERRUPTED, "stopped by its sweep before it could checkpoint");
             }
             Thread.currentThread().interrupt();
             return p.isAlive() ? -1 : p.exitValue();
@@ -185,8 +186,8 @@ public final class RunTask implements Function<String, String> {
     }
 
     private static boolean recorded(RunSpec spec) {
-        String s = RunInfo.read(spec.dir(), spec.id()).status();
-        return s.equals(RunInfo.FINISHED) || s.equals(RunInfo.DIVERGED) || s.equals(RunInfo.INTERRUPTED);
+        String s = RunFolder.read(spec.dir(), spec.id()).status();
+        return s.equals(RunStatus.FINISHED) || s.equals(RunStatus.DIVERGED) || s.equals(RunStatus.INTERRUPTED);
     }
 
     private static void recordStatus(RunSpec spec, String status, String message) {

@@ -3,7 +3,8 @@ package dev.ganlab.spark;
 import dev.ganlab.core.UserError;
 import dev.ganlab.experiments.LocalProcessExecutor;
 import dev.ganlab.experiments.RunExecutor;
-import dev.ganlab.experiments.RunInfo;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import dev.ganlab.experiments.RunOutcome;
 import dev.ganlab.experiments.RunSpec;
 import dev.ganlab.experiments.SweepPlan;
@@ -196,7 +197,7 @@ public final class SparkRunExecutor implements RunExecutor {
     private static void classPathForExecutors(SparkConf conf) {
         List<String> cp = new ArrayList<>();
         List<String> jars = new ArrayList<>();
-        Path lib = codeSource(RunInfo.class);
+        Path lib = codeSource(RunFolder.class);
         Path self = codeSource(SparkRunExecutor.class);
         if (lib != null) {
             cp.add(lib.toString());
@@ -274,7 +275,7 @@ public final class SparkRunExecutor implements RunExecutor {
     }
 
     private static RunOutcome outcome(RunSpec spec, JavaFutureAction<?> job) {
-        RunInfo info = RunInfo.read(spec.dir(), spec.id());
+        RunFolder info = RunFolder.read(spec.dir(), spec.id());
         try {
             String line = String.valueOf(((List<?>) job.get()).get(0));
             int exit = Integer.parseInt(field(line, "exit", "-1"));
@@ -287,7 +288,7 @@ public final class SparkRunExecutor implements RunExecutor {
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             // The job failed after Spark's retries, or was cancelled: the folder says how far the run got.
             String why = e instanceof ExecutionException ? "Spark job failed: " + rootMessage(e) : "cancelled";
-            String status = info.status().equals(RunInfo.RUNNING) ? RunInfo.FAILED : info.status();
+            String status = info.status().equals(RunStatus.RUNNING) ? RunStatus.FAILED : info.status();
             return new RunOutcome(spec.id(), status, info.step(), -1, why, 0, true);
         }
     }
@@ -302,7 +303,7 @@ public final class SparkRunExecutor implements RunExecutor {
     }
 
     private static RunOutcome notExecuted(RunSpec spec) {
-        RunInfo info = RunInfo.read(spec.dir(), spec.id());
+        RunFolder info = RunFolder.read(spec.dir(), spec.id());
         return new RunOutcome(spec.id(), info.status(), info.step(), -1, info.message(), 0, false);
     }
 
@@ -358,7 +359,7 @@ public final class SparkRunExecutor implements RunExecutor {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds + 20);
         boolean interrupted = false;
         for (RunSpec r : inFlight) {
-            while (RunInfo.read(r.dir(), r.id()).status().equals(RunInfo.RUNNING) && System.nanoTime() < deadline) {
+            while (RunFolder.read(r.dir(), r.id()).status().equals(RunStatus.RUNNING) && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {

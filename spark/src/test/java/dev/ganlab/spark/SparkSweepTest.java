@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ganlab.core.UserError;
 import dev.ganlab.experiments.LocalProcessExecutor;
-import dev.ganlab.experiments.RunInfo;
+import dev.ganlab.train.RunFolder;
+import dev.ganlab.train.RunStatus;
 import dev.ganlab.experiments.RunOutcome;
 import dev.ganlab.experiments.Sweep;
 import dev.ganlab.experiments.SweepMonitor;
@@ -100,7 +101,7 @@ class SparkSweepTest {
             while (killedAt < 0) {
                 assertTrue(System.currentTimeMillis() < deadline, "the first run did not reach a checkpoint in time");
                 assertTrue(sweeping.isAlive(), "the sweep ended before its executor could be killed: " + failure.get());
-                RunInfo info = RunInfo.read(victim, "v");
+                RunFolder info = RunFolder.read(victim, "v");
                 Optional<ProcessHandle> executor = cluster.anExecutor();
                 if (info.step() >= 10 && info.step() < 100 && executor.isPresent()) {
                     executor.get().destroyForcibly();
@@ -124,7 +125,7 @@ class SparkSweepTest {
 
         // Every run, the killed one included, has the local executor's history; only wall times differ.
         for (RunOutcome o : local.outcomes().values()) {
-            assertEquals(RunInfo.FINISHED, spark.outcomes().get(o.id()).status(), o.id());
+            assertEquals(RunStatus.FINISHED, spark.outcomes().get(o.id()).status(), o.id());
             assertEquals(history(tmp.resolve("local").resolve(o.id())), history(tmp.resolve("spark").resolve(o.id())),
                     o.id());
         }
