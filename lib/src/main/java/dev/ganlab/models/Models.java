@@ -22,17 +22,22 @@ public final class Models {
             throw new UserError(data.name() + " images are " + data.width() + "x" + data.height()
                     + "; GAN Lab models need square images: set resolution");
         }
+        ConditionalModels.checkData(cfg, data); // issue 14: labels present, every class has images
         return create(cfg, data.channels(), data.height(), data.name());
     }
 
     /** The model of a resolved config for square images of {@code c} channels and size {@code r}. */
     public static GanModel create(TrainConfig cfg, int c, int r, String dataName) {
+        ConditionalModels.checkModel(cfg); // issue 14: cond only where a conditional model exists
         switch (cfg.model) {
             case "dcgan":
             case "sndcgan": {
                 DcganConfig d = cfg.dcgan;
                 d.variant = cfg.model;
                 try {
+                    if (ConditionalModels.conditional(cfg)) { // issue 14
+                        return ConditionalModels.dcgan(cfg, c, r);
+                    }
                     return new DcganModel(d, c, r);
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage() + " (data " + dataName + "; set resolution to "

@@ -59,6 +59,14 @@ public final class TrainConfig {
     public int dataLimit = 0;
     /** Random horizontal flips of training images. */
     public boolean hflip = false;
+    // ---- issue 14 (class conditioning; lead: port to the settings schema) ----
+    /** Class conditioning: none, concat (cGAN), acgan or projection; dcgan and sndcgan (models.Conditioning). */
+    public String cond = "none";
+    /** Classes of a conditional model; 0 = the data set's (counted from the data when the model is built). */
+    public int condClasses = 0;
+    /** Class-balanced batches (data.ClassBalancedSampler); needs labelled data. */
+    public boolean classBalanced = false;
+    // ---- end issue 14 ----
 
     // ---- The game ---------------------------------------------------------------------------------
     /** Seed of everything random: initialisation, data order, latents, penalties. */
