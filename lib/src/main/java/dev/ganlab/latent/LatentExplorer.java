@@ -3,6 +3,7 @@ package dev.ganlab.latent;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.data.Permutations;
+import dev.ganlab.models.ClassConditional;
 import dev.ganlab.train.TrainedGenerator;
 import dev.ganlab.viz.ImageGrid;
 
@@ -109,11 +110,60 @@ public final class LatentExplorer {
     public ImageDataset truncated(int n, long seed, double psi) {
         Latents.checkPsi(psi);
         float[][] z = generator.latents(n, seed);
-        float[] mean = new float[z[0].length]; // every prior here is centred on 0 (LatentPrior)
+        int noise = noiseDim(z[0].length);
+        float[] mean = new float[noise]; // every prior here is centred on 0 (LatentPrior)
         for (int i = 0; i < n; i++) {
-            z[i] = Latents.truncate(z[i], mean, psi);
+            // A conditional latent's class part is left as it is: only the noise is truncated.
+            float[] t = Latents.truncate(java.util.Arrays.copyOf(z[i], noise), mean, psi);
+            System.arraycopy(t, 0, z[i], 0, noise);
         }
         return images(z, "psi " + psi);
+    }
+
+    /** The noise part's length: the whole latent, or a class-conditional model's z before its class weights. */
+    private int noiseDim(int latentLength) {
+        return generator.model() instanceof ClassConditional cc ? cc.noiseDim() : latentLength;
+    }
+
+    private ClassConditional conditional() {
+        if (!(generator.model() instanceof ClassConditional cc)) {
+            throw new UserError(generator.model().name() + " is not class-conditional (cond=none): no classes to show");
+        }
+        return cc;
+    }
+
+    /**
+     * One row per class, the same {@code cols} noise vectors in every row (so a column shares its "style"),
+     * as class-conditional GAN papers show samples.
+     */
+    public BufferedImage classGrid(int cols, long seed, List<String> classNames) {
+        ClassConditional cc = conditional();
+        float[][] z = generator.latents(cols, seed);
+        List<BufferedImage> tiles = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int k = 0; k < cc.classCount(); k++) {
+            float[][] row = new float[cols][];
+            for (int i = 0; i < cols; i++) {
+                row[i] = cc.withClass(z[i], k);
+            }
+            ImageDataset s = images(row, "class " + k);
+            for (int i = 0; i < s.size(); i++) {
+                tiles.add(s.image(i));
+            }
+            labels.add(classNames != null && k < classNames.size() ? classNames.get(k) : Integer.toString(k));
+        }
+        return ImageGrid.of(tiles).cols(cols).rowLabels(labels).render();
+    }
+
+    /**
+     * Class interpolation (BigGAN, fig. 8; the projection paper's "category morphing", fig. 11): the noise of
+     * {@code seed} fixed, the class weights moved linearly from one class's one-hot to the other's.
+     */
+    public ImageDataset classInterpolation(long seed, int fromClass, int toClass, int steps) {
+        ClassConditional cc = conditional();
+        float[] z = latent(seed);
+        float[][] path = Latents.path(cc.withClass(z, fromClass), cc.withClass(z, toClass), steps, false);
+        return images(path, "class " + fromClass + " -> " + toClass);
     }
 
     /**

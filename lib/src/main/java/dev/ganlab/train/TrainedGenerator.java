@@ -181,6 +181,25 @@ public final class TrainedGenerator implements AutoCloseable {
         return ImageDataset.concat(name, parts);
     }
 
+    /**
+     * {@code n} images of class {@code label} from a class-conditional run: the latents of
+     * {@link #latents}{@code (n, seed)} with their class part set to that class.
+     *
+     * @throws UserError when the run is not class-conditional or the label is outside 0..K-1
+     */
+    public ImageDataset sampleClass(int n, int label, boolean useEma, long seed) {
+        if (!(model instanceof dev.ganlab.models.ClassConditional cc)) {
+            throw new UserError("--class: " + model.name() + " run (cond=" + cfg.cond + ") is not class-conditional;"
+                    + " train with cond=concat, acgan or projection");
+        }
+        dev.ganlab.data.ClassLabels.checkLabel(label, cc.classCount(), "class of " + model.name() + " run");
+        float[][] z = latents(n, seed);
+        for (int i = 0; i < n; i++) {
+            z[i] = cc.withClass(z[i], label);
+        }
+        return generate(z, useEma, model.name() + " step " + step + " class " + label);
+    }
+
     // --- end latent access ---
 
     /** A grid of {@code n} samples. */
