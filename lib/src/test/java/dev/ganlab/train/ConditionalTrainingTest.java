@@ -65,15 +65,9 @@ class ConditionalTrainingTest {
                     assertEquals(4, ((ClassConditional) g.model()).classCount(), what);
                     ImageDataset s = g.sampleClass(3, 2, false, 1);
                     assertEquals(3, s.size());
-                    if (!cond.equals("projection")) {
-                        // The same noise with another class gives other images (the one-hot meets random weights).
-                        ImageDataset other = g.sampleClass(3, 0, false, 1);
-                        boolean differs = false;
-                        for (int k = 0; k < s.imageLength(); k++) {
-                            differs |= s.pixels(0)[k] != other.pixels(0)[k];
-                        }
-                        assertTrue(differs, what + ": class 2 and class 0 from one latent are the same image");
-                    } else if (c.classBalanced) {
+                    // (Two steps leave an untrained generator whose eval-mode images differ between classes by less
+                    // than an 8-bit level on some paths, so class effects are tested in ConditioningTest.)
+                    if (cond.equals("projection") && c.classBalanced) {
                         // Conditional batch norm starts class-independent (gains 1, biases 0), so two steps move
                         // images by less than an 8-bit level; with every class in every batch the class gains
                         // must have parted.
