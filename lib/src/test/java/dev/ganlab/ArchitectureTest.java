@@ -31,7 +31,7 @@ class ArchitectureTest {
             Map.entry("nn", 2), Map.entry("loss", 2), Map.entry("viz", 2),
             Map.entry("models", 3), Map.entry("metrics", 3),
             Map.entry("train", 4),
-            Map.entry("experiments", 5), Map.entry("bench", 5),
+            Map.entry("experiments", 5), Map.entry("bench", 5), Map.entry("latent", 5),
             Map.entry("cli", 6));
 
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.ganlab\\.(\\w+)", Pattern.MULTILINE);

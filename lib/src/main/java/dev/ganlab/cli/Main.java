@@ -26,14 +26,16 @@ import java.util.Set;
         description = "GAN Lab: GAN building blocks, training and metrics on DJL + PyTorch.",
         subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, RunsCommand.class,
             RunSpecCommand.class, SampleCommand.class, BenchCommand.class, MetricsCommand.class, MsSsimCommand.class, SwdCommand.class,
-            TrainFeaturesCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+            TrainFeaturesCommand.class, SummaryCommand.class, InterpolateCommand.class, TruncationCommand.class,
+            NeighboursCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** Commands that do enough tensor work to be worth a restart with TCMalloc ({@link NativeAllocator}). */
     private static final Set<String> ENGINE_COMMANDS = Set.of("train", "sweep", "bench", "sample", "metrics",
-            "msssim", "swd", "train-features", "run-spec");
+            "msssim", "swd", "train-features", "run-spec", "interpolate", "truncation", "neighbours");
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {

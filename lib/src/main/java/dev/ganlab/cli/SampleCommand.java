@@ -32,6 +32,9 @@ public final class SampleCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the latents (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--class", paramLabel = "K", description = "Class of every image (class-conditional runs).")
+    Integer cls;
+
     @Override
     public void run() {
         common.apply();
@@ -39,7 +42,7 @@ public final class SampleCommand implements Runnable {
             if (ema && !g.hasEma()) {
                 throw new UserError("--ema: run " + run + " was trained without an EMA generator (emaDecay 0)");
             }
-            ImageDataset s = g.sample(n, ema, seed);
+            ImageDataset s = cls == null ? g.sample(n, ema, seed) : g.sampleClass(n, cls, ema, seed);
             int digits = Math.max(6, Integer.toString(n - 1).length());
             for (int i = 0; i < s.size(); i++) {
                 PngFiles.write(s.image(i), out.resolve(String.format("%0" + digits + "d.png", i)));

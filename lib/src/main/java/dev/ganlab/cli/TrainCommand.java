@@ -27,6 +27,7 @@ import java.util.List;
             "  ganlab train --model progan --data emoji --resolution 64 --out runs/progan-emoji",
             "  ganlab train --model fastgan --data emoji:smileys --resolution 128 --set dataLimit=100 --out runs/fastgan-smileys",
             "  ganlab train ... --set fastgan.sle=false --set augment=         (FastGAN ablation: no SLE, no DiffAugment)",
+            "  ganlab train --model sndcgan --data fashion-mnist --resolution 32 --cond projection --out runs/sndcgan-proj",
             "  ganlab train --config base.json --set tricks.labelSmoothing=0.9 --set optD.lr=1e-4 --out runs/x",
             "  ganlab train --out runs/dcgan-ns --resume --steps 4000     (continue a run, longer)"})
 public final class TrainCommand implements Runnable {
@@ -63,6 +64,13 @@ public final class TrainCommand implements Runnable {
 
     @Option(names = "--seed", description = "Seed of everything random.")
     Long seed;
+
+    @Option(names = "--cond", description = "Class conditioning: none (default), concat, acgan or projection"
+            + " (dcgan, sndcgan; needs labelled data).")
+    String cond;
+
+    @Option(names = "--class-balanced", description = "Batches with every class equally often (labelled data).")
+    boolean classBalanced;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. optD.lr=1e-4 (repeatable).")
     List<String> sets = new ArrayList<>();
@@ -136,6 +144,13 @@ public final class TrainCommand implements Runnable {
         }
         if (resolution != null) {
             cfg.resolution = resolution;
+        }
+        if (cond != null) {
+            dev.ganlab.models.Conditioning.parse(cond); // a clear error before any loading
+            cfg.cond = cond;
+        }
+        if (classBalanced) {
+            cfg.classBalanced = true;
         }
         if (seed != null) {
             cfg.seed = seed;

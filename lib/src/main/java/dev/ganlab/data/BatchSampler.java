@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * mirrored is a seeded hash of that position. A run that resumes at position p therefore sees exactly
  * the batches the uninterrupted run would have seen.
  */
-public final class BatchSampler {
+public class BatchSampler {
 
     private final ImageDataset data;
     private final long seed;
@@ -34,7 +34,11 @@ public final class BatchSampler {
         return data.imageLength();
     }
 
-    /** The data set index of the image at an absolute position (epochs concatenated). */
+    /**
+     * The data set index of the image at an absolute position (epochs concatenated); subclasses
+     * ({@link ClassBalancedSampler}) may order images differently but must stay a pure function of
+     * (seed, position).
+     */
     public synchronized int indexAt(long position) {
         int n = data.size();
         int epoch = (int) (position / n);
@@ -64,6 +68,15 @@ public final class BatchSampler {
             long p = position + i;
             data.copyScaled(indexAt(p), dst, i * len, flippedAt(p));
         }
+    }
+
+    /** Class labels of the {@code batch} images starting at {@code position} (-1 for unlabelled data). */
+    public int[] labels(long position, int batch) {
+        int[] out = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            out[i] = data.label(indexAt(position + i));
+        }
+        return out;
     }
 
     /** A random generator for host-side decisions of a step, derived from the seed and a salt. */

@@ -22,6 +22,29 @@ public interface ModelSettings {
     /** Minibatch-discrimination kernels in D (0 = off; {@code tricks.minibatchDiscrimination}). */
     int minibatchDiscrimination();
 
+    /** Class conditioning: none, concat, acgan or projection ({@link Conditioning}; issue 14). */
+    default String cond() {
+        return "none";
+    }
+
+    /** Classes of a conditional model; 0 = the data set's, counted from {@link #dataSpec()}. */
+    default int condClasses() {
+        return 0;
+    }
+
+    /** Records the class count a conditional model is built for, so that the run's saved config rebuilds it. */
+    default void recordCondClasses(int k) {}
+
+    /** Whether training batches draw every class equally often. */
+    default boolean classBalanced() {
+        return false;
+    }
+
+    /** The training data's spec (data/README.md). */
+    default String dataSpec() {
+        return null;
+    }
+
     /** The components of other families the run asks for ({@code mix.*}, minibatch discrimination; see {@link Mix}). */
     Mix mix();
 }

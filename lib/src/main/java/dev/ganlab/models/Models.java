@@ -81,12 +81,18 @@ public final class Models {
             throw new UserError(data.name() + " images are " + data.width() + "x" + data.height()
                     + "; GAN Lab models need square images: set resolution");
         }
+        ConditionalModels.checkData(cfg, data); // labels present, every class has images (issue 14)
         return create(cfg, data.channels(), data.height(), data.name());
     }
 
     /** The model of a resolved config for square images of {@code c} channels and size {@code r}. */
     public static GanModel create(ModelSettings cfg, int c, int r, String dataName) {
-        return build(preset(cfg.modelName()), cfg, c, r, dataName);
+        ModelPreset<?> p = preset(cfg.modelName());
+        ConditionalModels.checkModel(cfg);
+        if (ConditionalModels.conditional(cfg)) {
+            return ConditionalModels.create(cfg, c, r, dataName);
+        }
+        return build(p, cfg, c, r, dataName);
     }
 
     private static <S> GanModel build(ModelPreset<S> p, ModelSettings cfg, int c, int r, String dataName) {

@@ -111,6 +111,8 @@ public final class GanTrainer implements AutoCloseable {
     private final GanOptimizer optG;
     private final GanOptimizer optD;
     private final PrefetchingLoader loader;
+    /** issue 14: the training batches' sampler (labels of each batch for conditional models). */
+    private final BatchSampler trainSampler;
     private final AdversarialLoss loss;
     private final GradientPenalty penalty;
     private final UnaryOperator<NDArray> augment;
@@ -215,7 +217,10 @@ public final class GanTrainer implements AutoCloseable {
         } else {
             this.history = new TrainingHistory();
         }
-        this.loader = new PrefetchingLoader(new BatchSampler(data, seed(0, 0), cfg.hflip), position);
+        // issue 14: class-balanced batches on request; the sampler also gives the batch labels (step1).
+        this.trainSampler = cfg.classBalanced ? new dev.ganlab.data.ClassBalancedSampler(data, seed(0, 0), cfg.hflip)
+                : new BatchSampler(data, seed(0, 0), cfg.hflip);
+        this.loader = new PrefetchingLoader(trainSampler, position);
         // Bring a staged model (ProGAN) to where the last step left it, so the next step sees the same
         // stage transitions (and optimiser resets) as an uninterrupted run.
         model.onImagesShown(stageImages);
@@ -575,7 +580,11 @@ public final class GanTrainer implements AutoCloseable {
             double[] penaltySums = new double[3]; // sum of penalties, sum of mean gradient norms, count
             for (int k = 0; k < cfg.nCritic; k++) {
                 GanLab.seedEngine(seed(t, k));
+                long realsAt = loader.position(); // issue 14: the reals' labels for a conditional model
                 NDArray reals = model.prepareReals(loader.next(sm, batch));
+                if (model instanceof dev.ganlab.models.ClassConditional cc) {
+                    cc.setBatchLabels(trainSampler.labels(realsAt, batch));
+                }
                 lastReals = reals;
                 NDArray z = model.sampleLatent(sm, batch);
                 NDList fakes = detached(model.generateViews(generator, ps, z, true));
@@ -685,6 +694,14 @@ public final class GanTrainer implements AutoCloseable {
                     put(out, e.getKey(), e.getValue());
                 }
             }
+            if (model instanceof dev.ganlab.models.ClassConditional && of.auxLoss() != null) {
+                // issue 14: ACGAN's class loss on the fakes (the reals' is or.auxLoss above).
+                put(out, "d_aux_fake", of.auxLoss());
+                total = total.add(of.auxLoss());
+                for (Map.Entry<String, NDArray> e : of.auxMetrics().entrySet()) {
+                    put(out, e.getKey(), e.getValue());
+                }
+            }
             if (penalise) {
                 // Update 0 keeps the stream it had when only the first update was penalised.
                 GanLab.seedEngine(k == 0 ? seed(t, SALT_PENALTY) : Permutations.mix(seed(t, SALT_PENALTY), k));
@@ -751,6 +768,11 @@ public final class GanTrainer implements AutoCloseable {
             NDArray adv = loss.generatorLoss(of.logits());
             put(out, "g_loss", adv);
             NDArray total = tr.featureMatchingOnly ? null : adv;
+            if (model instanceof dev.ganlab.models.ClassConditional && of.auxLoss() != null) {
+                // issue 14: ACGAN's G maximises L_C too: the class loss of its fakes.
+                put(out, "g_aux", of.auxLoss());
+                total = total == null ? of.auxLoss() : total.add(of.auxLoss());
+            }
             if (realFeatures != null) {
                 NDArray fm = of.features().mean(new int[] {0}).sub(realFeatures).square().sum();
                 put(out, "feature_matching", fm);

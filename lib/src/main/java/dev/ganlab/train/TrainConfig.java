@@ -64,6 +64,13 @@ public final class TrainConfig implements ModelSettings {
     public int dataLimit = 0;
     /** Random horizontal flips of training images. */
     public boolean hflip = false;
+    // ---- Class conditioning (models.Conditioning) ----------------------------------------------
+    /** Class conditioning: none, concat (cGAN), acgan or projection; dcgan and sndcgan (models.Conditioning). */
+    public String cond = "none";
+    /** Classes of a conditional model; 0 = the data set's (counted from the data when the model is built). */
+    public int condClasses = 0;
+    /** Class-balanced batches (data.ClassBalancedSampler); needs labelled data. */
+    public boolean classBalanced = false;
 
     // ---- The game ---------------------------------------------------------------------------------
     /** Seed of everything random: initialisation, data order, latents, penalties. */
@@ -331,6 +338,31 @@ public final class TrainConfig implements ModelSettings {
     @Override
     public int minibatchDiscrimination() {
         return tricks.minibatchDiscrimination;
+    }
+
+    @Override
+    public String cond() {
+        return cond;
+    }
+
+    @Override
+    public int condClasses() {
+        return condClasses;
+    }
+
+    @Override
+    public void recordCondClasses(int k) {
+        condClasses = k;
+    }
+
+    @Override
+    public boolean classBalanced() {
+        return classBalanced;
+    }
+
+    @Override
+    public String dataSpec() {
+        return data;
     }
 
     @Override

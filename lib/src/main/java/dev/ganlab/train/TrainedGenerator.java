@@ -128,6 +128,80 @@ public final class TrainedGenerator implements AutoCloseable {
         return ImageDataset.concat(model.name() + " step " + step + (usedEma ? " EMA" : "") + bn, parts);
     }
 
+    // --- latent access (issue 14, latent-space tools: dev.ganlab.latent) ---
+
+    /**
+     * The {@code n} latents {@link #sample}{@code (n, ema, seed)} draws, one row each (flattened to the
+     * model's latent size), so that tools can change them and call {@link #generate}.
+     */
+    public float[][] latents(int n, long seed) {
+        if (n < 1) {
+            throw new UserError("number of latents " + n + " must be >= 1");
+        }
+        GanLab.noGradOnThisThread();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i += 64) {
+            try (NDManager sm = root.newSubManager()) {
+                GanLab.seedEngine(Permutations.mix(seed, i));
+                int m = Math.min(64, n - i);
+                float[] flat = model.sampleLatent(sm, m).toFloatArray();
+                int d = flat.length / m;
+                for (int k = 0; k < m; k++) {
+                    out[i + k] = java.util.Arrays.copyOfRange(flat, k * d, (k + 1) * d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Images from the given latents (each of the model's latent size), in order. */
+    public ImageDataset generate(float[][] latents, boolean useEma, String name) {
+        if (latents.length == 0) {
+            throw new UserError("no latents to generate from");
+        }
+        GanLab.noGradOnThisThread();
+        Block g = useEma && ema != null ? ema : model.generator();
+        long d = model.latentShape(1).size();
+        List<ImageDataset> parts = new ArrayList<>();
+        for (int i = 0; i < latents.length; i += 64) {
+            int m = Math.min(64, latents.length - i);
+            float[] flat = new float[(int) (m * d)];
+            for (int k = 0; k < m; k++) {
+                if (latents[i + k].length != d) {
+                    throw new UserError("latent " + (i + k) + " has " + latents[i + k].length + " values; "
+                            + model.name() + " takes " + d);
+                }
+                System.arraycopy(latents[i + k], 0, flat, (int) (k * d), (int) d);
+            }
+            try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+                NDArray z = sm.create(flat, model.latentShape(m));
+                parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), name));
+            }
+        }
+        return ImageDataset.concat(name, parts);
+    }
+
+    /**
+     * {@code n} images of class {@code label} from a class-conditional run: the latents of
+     * {@link #latents}{@code (n, seed)} with their class part set to that class.
+     *
+     * @throws UserError when the run is not class-conditional or the label is outside 0..K-1
+     */
+    public ImageDataset sampleClass(int n, int label, boolean useEma, long seed) {
+        if (!(model instanceof dev.ganlab.models.ClassConditional cc)) {
+            throw new UserError("--class: " + model.name() + " run (cond=" + cfg.cond + ") is not class-conditional;"
+                    + " train with cond=concat, acgan or projection");
+        }
+        dev.ganlab.data.ClassLabels.checkLabel(label, cc.classCount(), "class of " + model.name() + " run");
+        float[][] z = latents(n, seed);
+        for (int i = 0; i < n; i++) {
+            z[i] = cc.withClass(z[i], label);
+        }
+        return generate(z, useEma, model.name() + " step " + step + " class " + label);
+    }
+
+    // --- end latent access ---
+
     /** A grid of {@code n} samples. */
     public BufferedImage grid(int n, boolean useEma, long seed) {
         ImageDataset s = sample(n, useEma, seed);
