@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -24,8 +23,6 @@ import dev.ganlab.data.ImageDataset;
 import dev.ganlab.data.LoadOptions;
 import dev.ganlab.data.Permutations;
 import dev.ganlab.data.PrefetchingLoader;
-import dev.ganlab.loss.AdversarialLoss;
-import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.loss.Params;
 import dev.ganlab.metrics.EvaluationLog;
 import dev.ganlab.metrics.EvaluationReport;
@@ -33,6 +30,12 @@ import dev.ganlab.metrics.Evaluator;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Models;
+import dev.ganlab.objective.CriticPass;
+import dev.ganlab.objective.GanObjective;
+import dev.ganlab.objective.GeneratorPass;
+import dev.ganlab.objective.GradientPenaltyTerm;
+import dev.ganlab.objective.ObjectiveTerm;
+import dev.ganlab.objective.StepSeeds;
 import dev.ganlab.viz.ImageGrid;
 import dev.ganlab.viz.Notebook;
 import dev.ganlab.viz.PngFiles;
@@ -87,9 +90,8 @@ public final class GanTrainer implements AutoCloseable {
     private static final long SALT_FIXED_LATENTS = -2;
     private static final long SALT_FIXED_REALS = -3;
     private static final long SALT_G = 40;
-    private static final long SALT_PENALTY = 41;
     private static final long SALT_REPLAY = 42;
-    private static final long SALT_MARGIN = 43;
+    // 41 and 43 belong to the gradient penalty and the hinge margin (objective package).
 
     /** Sample grids are saved as {@code samples/step-00000250.png} (and {@code ...-raw.png} beside EMA ones). */
     private static final String SAMPLE_GRID_NAME = "step-%08d";
@@ -110,12 +112,10 @@ public final class GanTrainer implements AutoCloseable {
     private final GanOptimizer optG;
     private final GanOptimizer optD;
     private final PrefetchingLoader loader;
-    private final AdversarialLoss loss;
-    private final GradientPenalty penalty;
+    private final StepSeeds seeds;
+    private final GanObjective objective;
     private final UnaryOperator<NDArray> augment;
     private final ExperienceReplay replay;
-    private final HistoricalAveraging histG;
-    private final HistoricalAveraging histD;
     private final CollapseDetector collapse;
     private final TrainingHistory history;
     private final NDArray fixedLatents;
@@ -126,8 +126,6 @@ public final class GanTrainer implements AutoCloseable {
 
     private long step;
     private long imagesShown;
-    /** Critic updates of this session that carried the gradient penalty (tests check the cadence). */
-    private long penalisedCriticUpdates;
     /** The step at which the EMA generator's batch-norm statistics were last re-estimated, or -1. */
     private long emaRecalibratedAt = -1;
     /** Latents of the last re-estimation (0: none, or a generator without batch norm). */
@@ -159,9 +157,8 @@ public final class GanTrainer implements AutoCloseable {
         this.data = given != null ? given : Datasets.load(cfg.data, opt);
         this.root = GanLab.newManager();
         this.ps = new ParameterStore(root, false);
-        this.loss = cfg.adversarialLoss();
-        GradientPenalty.Kind kind = cfg.penaltyKind();
-        this.penalty = kind == null ? null : new GradientPenalty(kind, cfg.penaltyWeight * cfg.penaltyEvery);
+        this.seeds = new StepSeeds(cfg.seed);
+        Ema.checkSettings(cfg.emaDecay, cfg.emaHalfLifeKimg);
         DiffAugment policy;
         try {
             policy = DiffAugment.parse(cfg.augment);
@@ -180,7 +177,7 @@ public final class GanTrainer implements AutoCloseable {
         if (cfg.emaDecay > 0) {
             this.emaGenerator = model.newGenerator();
             model.initializeGenerator(emaGenerator, root);
-            this.ema = new Ema(generator, emaGenerator, cfg.emaDecay);
+            this.ema = new Ema(generator, emaGenerator, cfg.emaDecay, cfg.emaHalfLifeKimg);
             ema.copyFromSource();
         } else {
             this.emaGenerator = null;
@@ -190,8 +187,7 @@ public final class GanTrainer implements AutoCloseable {
         this.optD = new GanOptimizer(cfg.optD, dParams, root);
         TrainConfig.Tricks t = cfg.tricks;
         this.replay = t.replayBuffer > 0 ? new ExperienceReplay(t.replayBuffer, t.replayFraction, root) : null;
-        this.histG = t.historicalAveraging > 0 ? new HistoricalAveraging(t.historicalAveraging, gParams, root) : null;
-        this.histD = t.historicalAveraging > 0 ? new HistoricalAveraging(t.historicalAveraging, dParams, root) : null;
+        this.objective = Objectives.of(cfg, seeds, gParams, dParams, root);
 
         GanLab.seedEngine(seed(0, SALT_FIXED_LATENTS));
         this.fixedLatents = model.sampleLatent(root, cfg.sampleCount);
@@ -421,7 +417,12 @@ public final class GanTrainer implements AutoCloseable {
 
     /** Critic updates of this session (since start or resume) that carried the gradient penalty. */
     long penalisedCriticUpdates() {
-        return penalisedCriticUpdates;
+        return objective.term(GradientPenaltyTerm.class).map(GradientPenaltyTerm::penalisedUpdates).orElse(0L);
+    }
+
+    /** The run's objective: its terms, in the order they run. */
+    public GanObjective objective() {
+        return objective;
     }
 
     /** Generator updates since the generator optimiser's last reset (tests check when ProGAN resets Adam). */
@@ -435,7 +436,7 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private long seed(long t, long salt) {
-        return Permutations.mix(cfg.seed, t * 64 + salt);
+        return seeds.of(t, salt);
     }
 
     // ---- The loop -----------------------------------------------------------------------------------
@@ -571,7 +572,6 @@ public final class GanTrainer implements AutoCloseable {
         Map<String, Float> out = new LinkedHashMap<>();
         try (NDManager sm = root.newSubManager(); StepScope scope = new StepScope()) {
             NDArray lastReals = null;
-            double[] penaltySums = new double[3]; // sum of penalties, sum of mean gradient norms, count
             for (int k = 0; k < cfg.nCritic; k++) {
                 GanLab.seedEngine(seed(t, k));
                 NDArray reals = model.prepareReals(loader.next(sm, batch));
@@ -585,18 +585,13 @@ public final class GanTrainer implements AutoCloseable {
                     }
                     fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
                 }
-                discriminatorStep(reals, fakes, t, k, sm, out, penaltySums);
+                discriminatorStep(reals, fakes, t, k, out);
                 imagesShown += batch;
             }
-            if (penaltySums[2] > 0) {
-                // The mean over this step's penalised critic updates (see discriminatorStep).
-                out.put("penalty", (float) (penaltySums[0] / penaltySums[2]));
-                out.put("grad_norm", (float) (penaltySums[1] / penaltySums[2]));
-            }
-            penalisedCriticUpdates += (long) penaltySums[2];
+            objective.endCriticPhase(out);
             generatorStep(lastReals, batch, t, sm, out);
             if (ema != null) {
-                ema.update(t);
+                ema.update(t, batch * cfg.nCritic); // images shown in this step: the half-life clock
             }
             // The stage of the row's last step, not an average over the interval (a mean of 8 and 16
             // px is no resolution the model ever had).
@@ -608,16 +603,9 @@ public final class GanTrainer implements AutoCloseable {
         return out;
     }
 
-    private NDArray instanceNoise(NDArray x, long t) {
-        float sigma = cfg.tricks.instanceNoise * Math.max(0f, 1f - (float) t / cfg.tricks.instanceNoiseSteps);
-        if (sigma <= 0) {
-            return x;
-        }
-        return x.add(x.getManager().randomNormal(0f, sigma, x.getShape(), DataType.FLOAT32, x.getDevice()));
-    }
-
+    /** Images as the discriminator takes them: perturbed by the objective's terms, then augmented. */
     private NDArray discriminatorInput(NDArray x, long t) {
-        NDArray y = instanceNoise(x, t);
+        NDArray y = objective.perturbInput(x, t);
         return augment == null ? y : augment.apply(y);
     }
 
@@ -639,138 +627,52 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * Critic update {@code k} of step {@code t}: the adversarial loss, the drift term and the model's
-     * auxiliary loss on every update, and the gradient penalty on every update whose index over the
-     * whole run, {@code t * nCritic + k}, is a multiple of {@code penaltyEvery}. Gulrajani et al.
-     * (2017), Algorithm 1, penalise every critic iteration (likewise WGAN-LP, DRAGAN and R1); StyleGAN2's
-     * lazy regularisation counts discriminator minibatches, so {@code penaltyEvery} counts critic
-     * updates, not generator steps (the weight is multiplied by it where the penalty is made). Each
-     * penalised update draws its own penalty points from an engine stream seeded by (seed, t, k), so
-     * a resumed run replays them. Penalty value and mean gradient norm are added to
-     * {@code penaltySums} (sum, sum, count); {@link #step1} logs their means over the step's penalised
-     * updates as {@code penalty} and {@code grad_norm}.
+     * Critic update {@code k} of step {@code t}: the discriminator scores the (perturbed, augmented)
+     * batches and the objective's terms make its loss ({@link GanObjective#criticLoss}), one backward;
+     * the objective's terms act around the optimiser step (historical averaging, clipping).
      */
-    private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, NDManager sm,
-            Map<String, Float> out, double[] penaltySums) {
+    private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, Map<String, Float> out) {
         NDArray rIn = discriminatorInput(reals, t);
         NDList fViews = discriminatorInputs(fakes, t);
-        NDArray fIn = fViews.get(0);
-        boolean penalise = penalty != null && (t * cfg.nCritic + k) % cfg.penaltyEvery == 0;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             DiscriminatorOutput or;
             DiscriminatorOutput of;
             if (model.discriminatorUsesBatchStatistics()) {
-                DiscriminatorOutput[] both = model.discriminateJoint(ps, rIn, fIn, true);
+                DiscriminatorOutput[] both = model.discriminateJoint(ps, rIn, fViews.get(0), true);
                 or = both[0];
                 of = both[1];
             } else {
                 or = model.discriminate(ps, rIn, true, true);
                 of = model.discriminateViews(ps, fViews, true, false);
             }
-            NDArray lossD = discriminatorLoss(or.logits(), of.logits(), t);
-            put(out, "d_loss", lossD);
-            put(out, "d_real", or.logits().mean());
-            put(out, "d_fake", of.logits().mean());
-            NDArray total = lossD;
-            if (cfg.drift > 0) {
-                NDArray drift = or.logits().square().mean().mul(cfg.drift);
-                put(out, "drift", drift);
-                total = total.add(drift);
-            }
-            if (or.auxLoss() != null) {
-                put(out, "d_aux", or.auxLoss());
-                total = total.add(or.auxLoss());
-                for (Map.Entry<String, NDArray> e : or.auxMetrics().entrySet()) {
-                    put(out, e.getKey(), e.getValue());
-                }
-            }
-            if (penalise) {
-                // Update 0 keeps the stream it had when only the first update was penalised.
-                GanLab.seedEngine(k == 0 ? seed(t, SALT_PENALTY) : Permutations.mix(seed(t, SALT_PENALTY), k));
-                GradientPenalty.Result r = penalty.penalty(penalty.points(rIn, fIn),
-                        x -> model.discriminate(ps, x, true, false).logits());
-                penaltySums[0] += r.value().getFloat();
-                penaltySums[1] += r.meanGradNorm();
-                penaltySums[2] += 1;
-                total = total.add(r.value());
-            }
-            gc.backward(total);
+            gc.backward(objective.criticLoss(new CriticPass(t, k, model, ps, rIn, fViews, or, of), out));
         }
-        if (histD != null) {
-            histD.addGradient();
-        }
+        objective.beforeUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
         optD.step();
-        if (histD != null) {
-            histD.update();
-        }
-        if (cfg.clip > 0) {
-            // WGAN: keep the critic Lipschitz by clipping every weight to [-c, c].
-            try (NDScope scope = new NDScope()) {
-                for (Parameter p : dParams) {
-                    NDArray w = p.getArray();
-                    w.subi(w.sub(w.clip(-cfg.clip, cfg.clip)));
-                }
-            }
-        }
+        objective.afterUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
     }
 
-    private NDArray discriminatorLoss(NDArray real, NDArray fake, long t) {
-        if (loss == AdversarialLoss.HINGE && cfg.hingeMargin.equals("random")) {
-            // FastGAN's official hinge: margins drawn from U(0.8, 1) per score.
-            GanLab.seedEngine(seed(t, SALT_MARGIN));
-            NDArray mr = real.getManager().randomUniform(0.8f, 1f, real.getShape(), DataType.FLOAT32, real.getDevice());
-            NDArray mf = fake.getManager().randomUniform(0.8f, 1f, fake.getShape(), DataType.FLOAT32, fake.getDevice());
-            return AdversarialLoss.hinge(real, fake, mr, mf);
-        }
-        return loss.discriminatorLoss(real, fake, cfg.tricks.labelSmoothing);
-    }
-
+    /** The generator's update through the frozen discriminator, its loss made by the objective's terms. */
     private void generatorStep(NDArray reals, int batch, long t, NDManager sm, Map<String, Float> out) {
         GanLab.seedEngine(seed(t, SALT_G));
         NDArray z = model.sampleLatent(sm, batch);
-        TrainConfig.Tricks tr = cfg.tricks;
-        NDArray realFeatures = null;
-        if (tr.featureMatching > 0) {
-            NDArray f = model.discriminate(ps, discriminatorInput(reals, t), true, true).features();
-            if (f == null) {
-                throw new UserError("tricks.featureMatching needs a discriminator that returns features; "
-                        + model.name() + " does not");
-            }
-            realFeatures = f.mean(new int[] {0}).stopGradient();
-        }
+        GeneratorPass pass = new GeneratorPass(t, model, ps, reals, x -> discriminatorInput(x, t));
+        objective.beforeGeneratorPass(pass);
         Params.setRequiresGradient(dParams, false);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDList fViews = discriminatorInputs(model.generateViews(generator, ps, z, true), t);
-            NDArray fIn = fViews.get(0);
             // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
             // see the same normalisation.
-            DiscriminatorOutput of = model.discriminatorUsesBatchStatistics()
-                    ? model.discriminateJoint(ps, discriminatorInput(reals, t), fIn, true)[1]
-                    : model.discriminateViews(ps, fViews, true, false);
-            NDArray adv = loss.generatorLoss(of.logits());
-            put(out, "g_loss", adv);
-            NDArray total = tr.featureMatchingOnly ? null : adv;
-            if (realFeatures != null) {
-                NDArray fm = of.features().mean(new int[] {0}).sub(realFeatures).square().sum();
-                put(out, "feature_matching", fm);
-                NDArray weighted = fm.mul(tr.featureMatching);
-                total = total == null ? weighted : total.add(weighted);
-            }
-            gc.backward(total);
+            pass.setFake(model.discriminatorUsesBatchStatistics()
+                    ? model.discriminateJoint(ps, discriminatorInput(reals, t), fViews.get(0), true)[1]
+                    : model.discriminateViews(ps, fViews, true, false));
+            gc.backward(objective.generatorLoss(pass, out));
         } finally {
             Params.setRequiresGradient(dParams, true);
         }
-        if (histG != null) {
-            histG.addGradient();
-        }
+        objective.beforeUpdate(ObjectiveTerm.Player.GENERATOR);
         optG.step();
-        if (histG != null) {
-            histG.update();
-        }
-    }
-
-    private static void put(Map<String, Float> out, String key, NDArray scalar) {
-        out.put(key, scalar.getFloat());
+        objective.afterUpdate(ObjectiveTerm.Player.GENERATOR);
     }
 
     // ---- History, samples, checkpoints -------------------------------------------------------------
@@ -1093,9 +995,10 @@ public final class GanTrainer implements AutoCloseable {
         if (replay != null) {
             sections.put("REPLAY", replay::save);
         }
-        if (histG != null) {
-            sections.put("HIST_G", histG::save);
-            sections.put("HIST_D", histD::save);
+        for (ObjectiveTerm term : objective.terms()) {
+            for (String name : term.checkpointSections()) {
+                sections.put(name, out -> term.save(name, out));
+            }
         }
         Checkpoint.write(file, header, sections);
         history.writeCsv(dir.resolve("metrics.csv"));
@@ -1129,9 +1032,12 @@ public final class GanTrainer implements AutoCloseable {
             if (replay != null && c.has("REPLAY")) {
                 replay.load(c.section("REPLAY"));
             }
-            if (histG != null && c.has("HIST_G")) {
-                histG.load(c.section("HIST_G"));
-                histD.load(c.section("HIST_D"));
+            for (ObjectiveTerm term : objective.terms()) {
+                for (String name : term.checkpointSections()) {
+                    if (c.has(name)) {
+                        term.load(name, c.section(name));
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UserError("checkpoint does not fit this model/config: " + e.getMessage(), e);
