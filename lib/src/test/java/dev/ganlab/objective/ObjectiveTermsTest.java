@@ -176,9 +176,11 @@ class ObjectiveTermsTest {
             clip.afterUpdate(ObjectiveTerm.Player.GENERATOR);
             assertArrayEquals(before, params.get(0).getArray().toFloatArray(), "the generator's update leaves D alone");
             clip.afterUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
+            // The update is w - (w - clip(w)) in place (kept so results match earlier runs bit for bit):
+            // in float it can land a rounding step beyond the bound (seen: 0.100000024).
             for (Parameter p : params) {
                 for (float v : p.getArray().toFloatArray()) {
-                    assertTrue(v >= -0.1f && v <= 0.1f, p.getName() + " " + v);
+                    assertTrue(Math.abs(v) <= 0.1f + 1e-6f, p.getName() + " " + v);
                 }
             }
             float[] after = params.get(0).getArray().toFloatArray();
