@@ -1,13 +1,10 @@
 package dev.ganlab.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.StepScope;
@@ -21,12 +18,9 @@ import dev.ganlab.data.Permutations;
 import dev.ganlab.data.PrefetchingLoader;
 import dev.ganlab.loss.Params;
 import dev.ganlab.metrics.EvaluationReport;
-import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Models;
-import dev.ganlab.objective.CriticPass;
 import dev.ganlab.objective.GanObjective;
-import dev.ganlab.objective.GeneratorPass;
 import dev.ganlab.objective.GradientPenaltyTerm;
 import dev.ganlab.objective.ObjectiveTerm;
 import dev.ganlab.objective.StepSeeds;
@@ -73,13 +67,10 @@ import tech.tablesaw.api.Table;
  */
 public final class GanTrainer implements AutoCloseable {
 
-    // Salts that separate the random streams of one step (the critic updates use 0..nCritic-1; 41 and
-    // 43 belong to the gradient penalty and the hinge margin in the objective package).
+    // Salts of the run's fixed random streams (a step's streams: see GanStep and the objective's terms).
     private static final long SALT_INIT = -1;
     private static final long SALT_FIXED_LATENTS = -2;
     private static final long SALT_FIXED_REALS = -3;
-    private static final long SALT_G = 40;
-    private static final long SALT_REPLAY = 42;
 
     private final TrainConfig cfg;
     private final Timetable timetable;
@@ -91,14 +82,13 @@ public final class GanTrainer implements AutoCloseable {
     private final Block generator;
     private final Block emaGenerator;
     private final Ema ema;
-    private final List<Parameter> dParams;
     private final GanOptimizer optG;
     private final GanOptimizer optD;
     private final PrefetchingLoader loader;
     private final StepSeeds seeds;
     private final GanObjective objective;
-    private final UnaryOperator<NDArray> augment;
     private final ExperienceReplay replay;
+    private final GanStep updates;
     private final HistoryRecorder history;
     private final FixedSamples fixedSamples;
     private final RunEvaluation evaluation;
@@ -139,7 +129,7 @@ public final class GanTrainer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new UserError("augment: " + e.getMessage(), e);
         }
-        this.augment = cfg.augment.isBlank() ? null : policy::apply;
+        UnaryOperator<NDArray> augment = cfg.augment.isBlank() ? null : policy::apply;
 
         GanLab.seedEngine(seed(0, SALT_INIT));
         this.model = Models.create(cfg, data);
@@ -147,7 +137,7 @@ public final class GanTrainer implements AutoCloseable {
         model.initializeGenerator(generator, root);
         model.initializeDiscriminator(root);
         List<Parameter> gParams = Params.trainable(generator);
-        this.dParams = Params.trainable(model.discriminator());
+        List<Parameter> dParams = Params.trainable(model.discriminator());
         if (cfg.emaDecay > 0) {
             this.emaGenerator = model.newGenerator();
             model.initializeGenerator(emaGenerator, root);
@@ -162,6 +152,7 @@ public final class GanTrainer implements AutoCloseable {
         TrainConfig.Tricks t = cfg.tricks;
         this.replay = t.replayBuffer > 0 ? new ExperienceReplay(t.replayBuffer, t.replayFraction, root) : null;
         this.objective = Objectives.of(cfg, seeds, gParams, dParams, root);
+        this.updates = new GanStep(cfg, model, ps, dParams, optG, optD, objective, augment, replay, seeds);
         this.fixedSamples = new FixedSamples(this, data, root, seed(0, SALT_FIXED_LATENTS), seed(0, SALT_FIXED_REALS));
         this.evaluation = new RunEvaluation(this);
 
@@ -500,25 +491,8 @@ public final class GanTrainer implements AutoCloseable {
         long t = step;
         Map<String, Float> out = new LinkedHashMap<>();
         try (NDManager sm = root.newSubManager(); StepScope scope = new StepScope()) {
-            NDArray lastReals = null;
-            for (int k = 0; k < cfg.nCritic; k++) {
-                GanLab.seedEngine(seed(t, k));
-                NDArray reals = model.prepareReals(loader.next(sm, batch));
-                lastReals = reals;
-                NDArray z = model.sampleLatent(sm, batch);
-                NDList fakes = detached(model.generateViews(generator, ps, z, true));
-                if (replay != null) {
-                    if (fakes.size() > 1) {
-                        throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
-                                + " makes " + fakes.size() + " (for fastgan set fastgan.smallBranch=false)");
-                    }
-                    fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
-                }
-                discriminatorStep(reals, fakes, t, k, out);
-                imagesShown += batch;
-            }
-            objective.endCriticPhase(out);
-            generatorStep(lastReals, batch, t, sm, out);
+            updates.run(t, batch, loader, sm, out);
+            imagesShown += (long) batch * cfg.nCritic;
             if (ema != null) {
                 ema.update(t, batch * cfg.nCritic); // images shown in this step: the half-life clock
             }
@@ -530,78 +504,6 @@ public final class GanTrainer implements AutoCloseable {
         }
         step++;
         return out;
-    }
-
-    /** Images as the discriminator takes them: perturbed by the objective's terms, then augmented. */
-    private NDArray discriminatorInput(NDArray x, long t) {
-        NDArray y = objective.perturbInput(x, t);
-        return augment == null ? y : augment.apply(y);
-    }
-
-    /** Each generated view (FastGAN: image and 128 px image) augmented on its own, as FastGAN's train.py. */
-    private NDList discriminatorInputs(NDList views, long t) {
-        NDList out = new NDList(views.size());
-        for (NDArray v : views) {
-            out.add(discriminatorInput(v, t));
-        }
-        return out;
-    }
-
-    private static NDList detached(NDList views) {
-        NDList out = new NDList(views.size());
-        for (NDArray v : views) {
-            out.add(v.stopGradient());
-        }
-        return out;
-    }
-
-    /**
-     * Critic update {@code k} of step {@code t}: the discriminator scores the (perturbed, augmented)
-     * batches and the objective's terms make its loss ({@link GanObjective#criticLoss}), one backward;
-     * the terms act around the optimiser step (historical averaging, clipping).
-     */
-    private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, Map<String, Float> out) {
-        NDArray rIn = discriminatorInput(reals, t);
-        NDList fViews = discriminatorInputs(fakes, t);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            DiscriminatorOutput or;
-            DiscriminatorOutput of;
-            if (model.discriminatorUsesBatchStatistics()) {
-                DiscriminatorOutput[] both = model.discriminateJoint(ps, rIn, fViews.get(0), true);
-                or = both[0];
-                of = both[1];
-            } else {
-                or = model.discriminate(ps, rIn, true, true);
-                of = model.discriminateViews(ps, fViews, true, false);
-            }
-            gc.backward(objective.criticLoss(new CriticPass(t, k, model, ps, rIn, fViews, or, of), out));
-        }
-        objective.beforeUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
-        optD.step();
-        objective.afterUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
-    }
-
-    /** The generator's update through the frozen discriminator, its loss made by the objective's terms. */
-    private void generatorStep(NDArray reals, int batch, long t, NDManager sm, Map<String, Float> out) {
-        GanLab.seedEngine(seed(t, SALT_G));
-        NDArray z = model.sampleLatent(sm, batch);
-        GeneratorPass pass = new GeneratorPass(t, model, ps, reals, x -> discriminatorInput(x, t));
-        objective.beforeGeneratorPass(pass);
-        Params.setRequiresGradient(dParams, false);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDList fViews = discriminatorInputs(model.generateViews(generator, ps, z, true), t);
-            // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
-            // see the same normalisation.
-            pass.setFake(model.discriminatorUsesBatchStatistics()
-                    ? model.discriminateJoint(ps, discriminatorInput(reals, t), fViews.get(0), true)[1]
-                    : model.discriminateViews(ps, fViews, true, false));
-            gc.backward(objective.generatorLoss(pass, out));
-        } finally {
-            Params.setRequiresGradient(dParams, true);
-        }
-        objective.beforeUpdate(ObjectiveTerm.Player.GENERATOR);
-        optG.step();
-        objective.afterUpdate(ObjectiveTerm.Player.GENERATOR);
     }
 
     // ---- What the listeners found, and sampling ----------------------------------------------------

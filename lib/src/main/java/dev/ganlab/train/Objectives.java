@@ -49,7 +49,7 @@ final class Objectives {
         if (kind != null) {
             terms.add(new GradientPenaltyTerm(kind, cfg.penaltyWeight, cfg.penaltyEvery, cfg.nCritic, seeds));
         }
-        if (cfg.discriminatorL2 > 0) {
+        if (cfg.discriminatorL2 != 0) { // a negative or NaN weight is refused by the term, naming the key
             terms.add(new DiscriminatorL2(cfg.discriminatorL2, dParams));
         }
         if (t.featureMatching > 0) {

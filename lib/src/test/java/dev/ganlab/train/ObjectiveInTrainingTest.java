@@ -1,8 +1,10 @@
 package dev.ganlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ganlab.core.UserError;
 import dev.ganlab.objective.DiscriminatorL2;
 import dev.ganlab.objective.FeatureMatching;
 import dev.ganlab.objective.GradientPenaltyTerm;
@@ -43,6 +45,14 @@ class ObjectiveInTrainingTest {
             assertTrue(values.containsKey("d_l2") && values.get("d_l2") > 0, values.toString());
             assertTrue(values.containsKey("penalty") && values.containsKey("feature_matching"), values.toString());
         }
+    }
+
+    @Test
+    void aNegativeL2WeightIsRefusedNamingTheKey() {
+        TrainConfig c = GanTrainerTest.tiny(1);
+        c.discriminatorL2 = -0.5f;
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.start(c, tmp.resolve("neg")).close());
+        assertTrue(e.getMessage().contains("discriminatorL2"), e.getMessage());
     }
 
     @Test
