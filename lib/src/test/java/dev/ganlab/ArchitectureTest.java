@@ -30,9 +30,10 @@ class ArchitectureTest {
             Map.entry("data", 1),
             Map.entry("nn", 2), Map.entry("loss", 2), Map.entry("viz", 2),
             Map.entry("models", 3), Map.entry("metrics", 3),
-            Map.entry("train", 4),
-            Map.entry("experiments", 5), Map.entry("bench", 5), Map.entry("latent", 5),
-            Map.entry("cli", 6));
+            Map.entry("objective", 4),
+            Map.entry("train", 5),
+            Map.entry("experiments", 6), Map.entry("bench", 6), Map.entry("latent", 6),
+            Map.entry("cli", 7));
 
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.ganlab\\.(\\w+)", Pattern.MULTILINE);
     private static final Pattern USE = Pattern.compile("\\bdev\\.ganlab\\.(\\w+)\\.");
@@ -134,7 +135,7 @@ class ArchitectureTest {
                 + "class B { String main = \"dev.ganlab.cli.Main\"; }\n";
         List<String> v = violations("A.java", models);
         assertEquals(2, v.size(), v.toString());
-        assertTrue(v.get(0).startsWith("A.java:3: models (layer 3) -> train (layer 4)"), v.get(0));
+        assertTrue(v.get(0).startsWith("A.java:3: models (layer 3) -> train (layer 5)"), v.get(0));
         assertTrue(v.get(1).startsWith("A.java:6: models (layer 3) -> metrics (layer 3)"), v.get(1));
         assertEquals(List.of(), violations("B.java", "package dev.ganlab.core;\nimport java.util.List;\n"));
         assertTrue(violations("C.java", "package dev.ganlab.core;\nimport dev.ganlab.data.DataPaths;\n")

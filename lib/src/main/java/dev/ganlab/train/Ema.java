@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.StepScope;
+import dev.ganlab.core.UserError;
 import dev.ganlab.data.Permutations;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.nn.BatchNorm;
@@ -25,6 +26,14 @@ import java.util.List;
  * the warm-up (as TensorFlow's ExponentialMovingAverage with num_updates) keeps a short run's average
  * from being dominated by the random initial weights (0.999^600 = 0.55). Non-trained parameters
  * (batch-norm running statistics, spectral-norm vectors) are copied.
+ *
+ * <p><b>Half-life in images</b> ({@code emaHalfLifeKimg}, stylegan2-ada-pytorch's {@code ema_kimg},
+ * Karras et al., 2020, "Training Generative Adversarial Networks with Limited Data", {@code
+ * training_loop.py}): instead of a constant beta, {@code beta = 0.5^(batch / (kimg * 1000))} at each
+ * update, so the average forgets half its weight after {@code kimg} thousand images whatever the batch
+ * size; ProGAN's batch, which shrinks with the resolution, then needs no per-profile decay. As in
+ * stylegan2-ada there is no warm-up in this mode (its {@code ema_rampup}, off by default there, is not
+ * offered). Off by default (0): the paper's constant decay with the warm-up above stays the default.
  *
  * <p><b>Batch-norm statistics of the average.</b> Averaged weights normalised with the raw
  * generator's running statistics are a mismatch: the averaged network's layers see other activations
@@ -57,16 +66,28 @@ import java.util.List;
 public final class Ema {
 
     private final float decay;
+    /** Half-life in thousands of images, or 0 for the constant {@link #decay}. */
+    private final float halfLifeKimg;
     private final List<NDArray> target = new ArrayList<>();
     private final List<NDArray> source = new ArrayList<>();
     private final List<Boolean> trained = new ArrayList<>();
 
     /** Pairs the parameters of {@code ema} with those of {@code g} (same architecture, both initialised). */
     public Ema(Block g, Block ema, float decay) {
+        this(g, ema, decay, 0f);
+    }
+
+    /**
+     * Like {@link #Ema(Block, Block, float)}, with beta from a half-life of {@code halfLifeKimg}
+     * thousand images when it is above 0 (see the class comment); {@code decay} is then unused.
+     */
+    public Ema(Block g, Block ema, float decay, float halfLifeKimg) {
         if (!(decay > 0 && decay < 1)) {
             throw new IllegalArgumentException("EMA decay " + decay + " must be in (0, 1)");
         }
+        checkSettings(decay, halfLifeKimg);
         this.decay = decay;
+        this.halfLifeKimg = halfLifeKimg;
         var gp = g.getParameters();
         var ep = ema.getParameters();
         if (gp.size() != ep.size()) {
@@ -91,6 +112,26 @@ public final class Ema {
                 target.get(i).muli(0).addi(source.get(i));
             }
         }
+    }
+
+    /**
+     * Checks the EMA settings together; a UserError names the key. A half-life needs the EMA generator,
+     * which {@code emaDecay = 0} turns off.
+     */
+    public static void checkSettings(float emaDecay, float halfLifeKimg) {
+        if (!(halfLifeKimg >= 0) || Float.isInfinite(halfLifeKimg)) {
+            throw new UserError("config: emaHalfLifeKimg " + halfLifeKimg + " must be a finite number >= 0"
+                    + " (0 = the constant emaDecay)");
+        }
+        if (halfLifeKimg > 0 && emaDecay == 0) {
+            throw new UserError("config: emaHalfLifeKimg " + halfLifeKimg + " needs the EMA generator, but"
+                    + " emaDecay = 0 turns it off (leave emaDecay unset)");
+        }
+    }
+
+    /** stylegan2-ada's beta for a batch of {@code batch} images and a half-life of {@code kimg} thousand images. */
+    public static float halfLifeBeta(int batch, double kimg) {
+        return (float) Math.pow(0.5, batch / (kimg * 1000.0));
     }
 
     /** The decay used at update number {@code t} (0-based), after the warm-up. */
@@ -131,9 +172,18 @@ public final class Ema {
 
     private static final long RECALIBRATION_SALT = 0x454D41424EL; // "EMABN"
 
-    /** One averaging step; {@code t} is the number of updates made before this one. */
+    /** One averaging step with the constant decay; {@code t} is the number of updates made before this one. */
     public void update(long t) {
-        float b = decayAt(t);
+        update(t, 0);
+    }
+
+    /**
+     * One averaging step after a training step that showed {@code images} real images (nCritic
+     * batches: the clock of the history's {@code images} column); {@code t} is the number of updates
+     * made before this one. The images matter only with a half-life.
+     */
+    public void update(long t, int images) {
+        float b = halfLifeKimg > 0 ? halfLifeBeta(images, halfLifeKimg) : decayAt(t);
         try (NDScope scope = new NDScope()) {
             for (int i = 0; i < target.size(); i++) {
                 NDArray e = target.get(i);

@@ -94,6 +94,8 @@ public final class TrainConfig implements ModelSettings {
     public int penaltyEvery = 1;
     /** ProGAN's drift term weight: + drift * E[D(x)^2] keeps critic scores near 0 (0.001 there). */
     public Float drift;
+    /** L2 regularisation of D's weights (Kurach et al., 2019; see objective.DiscriminatorL2): lambda, 0 = off. */
+    public float discriminatorL2 = 0f;
     /** Weight clipping bound for the critic (WGAN); null = 0.01 for wgan, else off. */
     public Float clip;
     /** Hinge margin: "fixed" (1) or "random" (FastGAN: U(0.8, 1) per score). */
@@ -102,6 +104,8 @@ public final class TrainConfig implements ModelSettings {
     public OptimizerConfig optD;
     /** Generator EMA decay (0 = off); null = 0.999. */
     public Float emaDecay;
+    /** EMA half-life in thousands of images (stylegan2-ada's ema_kimg; see Ema); 0 = the constant emaDecay. */
+    public float emaHalfLifeKimg = 0f;
     /**
      * Latents whose activations give the EMA generator its own batch-norm running statistics before it
      * samples, is scored or checkpointed (rounded up to whole batches; see {@link Ema}); 0 = keep the

@@ -1,0 +1,114 @@
+package dev.ganlab.objective;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The objective of a GAN run as an ordered list of {@link ObjectiveTerm}s, in the spirit of
+ * stylegan2-ada-pytorch's {@code training/loss.py}: the training step asks the objective for the
+ * discriminator's and the generator's losses and calls it around each optimiser update; what those
+ * losses are made of (adversarial loss, gradient penalty, drift, reconstruction, feature matching,
+ * L2, ...) is the terms' business.
+ *
+ * <p><b>A step's flow</b> (see {@code lib/ARCHITECTURE.md}): for each critic update, images go
+ * through {@link #perturbInput} (then the trainer's augmentation) into the discriminator;
+ * {@link #criticLoss} sums the terms' contributions in list order, and the trainer runs one backward
+ * on the sum; {@link #beforeUpdate}/{@link #afterUpdate} wrap the optimiser step. After the critic
+ * updates, {@link #endCriticPhase}; then {@link #beforeGeneratorPass}, the generator's forward,
+ * {@link #generatorLoss} and its update, wrapped the same way.
+ *
+ * <p>The order of the list is part of the numerics (float sums are not associative, and terms that
+ * draw random numbers after others keep their streams only in order): {@code Objectives} in the
+ * training package builds it in the order of the loop before this refactoring, so results are
+ * bit-for-bit those of earlier versions.
+ */
+public final class GanObjective {
+
+    private final List<ObjectiveTerm> terms;
+
+    public GanObjective(List<ObjectiveTerm> terms) {
+        this.terms = List.copyOf(terms);
+    }
+
+    public List<ObjectiveTerm> terms() {
+        return terms;
+    }
+
+    /** The term of type {@code type}, if the objective has one. */
+    public <T extends ObjectiveTerm> Optional<T> term(Class<T> type) {
+        return terms.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** Every key the terms may log, in term order. */
+    public Set<String> loggedKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        terms.forEach(t -> keys.addAll(t.loggedKeys()));
+        return keys;
+    }
+
+    public NDArray perturbInput(NDArray images, long step) {
+        NDArray x = images;
+        for (ObjectiveTerm t : terms) {
+            x = t.perturbInput(x, step);
+        }
+        return x;
+    }
+
+    /** The discriminator's loss for one critic update: the sum of the terms' contributions, in order. */
+    public NDArray criticLoss(CriticPass pass, Map<String, Float> log) {
+        List<NDArray> parts = new ArrayList<>();
+        for (ObjectiveTerm t : terms) {
+            parts.add(t.criticLoss(pass, log));
+        }
+        return sum(parts, "discriminator");
+    }
+
+    public void endCriticPhase(Map<String, Float> log) {
+        terms.forEach(t -> t.endCriticPhase(log));
+    }
+
+    public void beforeGeneratorPass(GeneratorPass pass) {
+        terms.forEach(t -> t.beforeGeneratorPass(pass));
+    }
+
+    /** The generator's loss: the sum of the terms' contributions, in order. */
+    public NDArray generatorLoss(GeneratorPass pass, Map<String, Float> log) {
+        List<NDArray> parts = new ArrayList<>();
+        for (ObjectiveTerm t : terms) {
+            parts.add(t.generatorLoss(pass, log));
+        }
+        return sum(parts, "generator");
+    }
+
+    public void beforeUpdate(ObjectiveTerm.Player player) {
+        terms.forEach(t -> t.beforeUpdate(player));
+    }
+
+    public void afterUpdate(ObjectiveTerm.Player player) {
+        terms.forEach(t -> t.afterUpdate(player));
+    }
+
+    private static NDArray sum(List<NDArray> parts, String who) {
+        NDArray total = null;
+        for (NDArray p : parts) {
+            if (p != null) {
+                total = total == null ? p : total.add(p);
+            }
+        }
+        if (total == null) {
+            throw new IllegalStateException("the objective has no term for the " + who + "'s loss");
+        }
+        return total;
+    }
+
+    /** Puts a scalar's value into a step's log. */
+    static void log(Map<String, Float> log, String key, NDArray scalar) {
+        log.put(key, scalar.getFloat());
+    }
+}

@@ -1,0 +1,174 @@
+package dev.ganlab.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.UserError;
+import dev.ganlab.data.BatchSampler;
+import dev.ganlab.data.PrefetchingLoader;
+import dev.ganlab.loss.Params;
+import dev.ganlab.models.DiscriminatorOutput;
+import dev.ganlab.models.ClassConditional;
+import dev.ganlab.models.GanModel;
+import dev.ganlab.objective.CriticPass;
+import dev.ganlab.objective.GanObjective;
+import dev.ganlab.objective.GeneratorPass;
+import dev.ganlab.objective.ObjectiveTerm;
+import dev.ganlab.objective.StepSeeds;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The updates of one training step: {@code nCritic} critic updates, each on a fresh real batch and
+ * fresh fakes (generated without a graph), then one generator update through the frozen
+ * discriminator. The losses come from the run's {@link GanObjective}; images reach the discriminator
+ * through the objective's perturbation and then the augmentation. {@link GanTrainer#step1} runs it
+ * inside the step's sub-manager and scope.
+ *
+ * <p>Random streams (see {@link StepSeeds}): critic update k of step t draws from stream k (real batch
+ * position aside, which the loader fixes), the replay buffer from a Java generator of (seed, t, 42 +
+ * 1000 k), the generator's update from stream 40; the objective's terms seed their own.
+ */
+final class GanStep {
+
+    private static final long SALT_G = 40;
+    private static final long SALT_REPLAY = 42;
+
+    private final TrainConfig cfg;
+    private final GanModel model;
+    private final ParameterStore ps;
+    private final Block generator;
+    private final List<Parameter> dParams;
+    private final GanOptimizer optG;
+    private final GanOptimizer optD;
+    private final GanObjective objective;
+    private final UnaryOperator<NDArray> augment;
+    private final ExperienceReplay replay;
+    private final StepSeeds seeds;
+
+    GanStep(TrainConfig cfg, GanModel model, ParameterStore ps, List<Parameter> dParams, GanOptimizer optG,
+            GanOptimizer optD, GanObjective objective, UnaryOperator<NDArray> augment, ExperienceReplay replay,
+            StepSeeds seeds) {
+        this.cfg = cfg;
+        this.model = model;
+        this.ps = ps;
+        this.generator = model.generator();
+        this.dParams = dParams;
+        this.optG = optG;
+        this.optD = optD;
+        this.objective = objective;
+        this.augment = augment;
+        this.replay = replay;
+        this.seeds = seeds;
+    }
+
+    /**
+     * Runs step {@code t} with batches of {@code batch} images; logged values go into {@code out}.
+     * {@code sampler} is the loader's: it names the labels of each real batch, which a class-conditional
+     * model takes for that update's real and generated images (issue 14).
+     */
+    void run(long t, int batch, PrefetchingLoader loader, BatchSampler sampler, NDManager sm, Map<String, Float> out) {
+        NDArray lastReals = null;
+        for (int k = 0; k < cfg.nCritic; k++) {
+            GanLab.seedEngine(seeds.of(t, k));
+            long realsAt = loader.position();
+            NDArray reals = model.prepareReals(loader.next(sm, batch));
+            if (model instanceof ClassConditional cc) {
+                cc.setBatchLabels(sampler.labels(realsAt, batch));
+            }
+            lastReals = reals;
+            NDArray z = model.sampleLatent(sm, batch);
+            NDList fakes = detached(model.generateViews(generator, ps, z, true));
+            if (replay != null) {
+                if (fakes.size() > 1) {
+                    throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
+                            + " makes " + fakes.size() + " (for fastgan set fastgan.smallBranch=false)");
+                }
+                fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
+            }
+            discriminatorStep(reals, fakes, t, k, out);
+        }
+        objective.endCriticPhase(out);
+        generatorStep(lastReals, batch, t, sm, out);
+    }
+
+    /** Images as the discriminator takes them: perturbed by the objective's terms, then augmented. */
+    private NDArray discriminatorInput(NDArray x, long t) {
+        NDArray y = objective.perturbInput(x, t);
+        return augment == null ? y : augment.apply(y);
+    }
+
+    /** Each generated view (FastGAN: image and 128 px image) augmented on its own, as FastGAN's train.py. */
+    private NDList discriminatorInputs(NDList views, long t) {
+        NDList out = new NDList(views.size());
+        for (NDArray v : views) {
+            out.add(discriminatorInput(v, t));
+        }
+        return out;
+    }
+
+    private static NDList detached(NDList views) {
+        NDList out = new NDList(views.size());
+        for (NDArray v : views) {
+            out.add(v.stopGradient());
+        }
+        return out;
+    }
+
+    /**
+     * Critic update {@code k} of step {@code t}: the discriminator scores the (perturbed, augmented)
+     * batches and the objective's terms make its loss ({@link GanObjective#criticLoss}), one backward;
+     * the terms act around the optimiser step (historical averaging, clipping).
+     */
+    private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, Map<String, Float> out) {
+        NDArray rIn = discriminatorInput(reals, t);
+        NDList fViews = discriminatorInputs(fakes, t);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            DiscriminatorOutput or;
+            DiscriminatorOutput of;
+            if (model.discriminatorUsesBatchStatistics()) {
+                DiscriminatorOutput[] both = model.discriminateJoint(ps, rIn, fViews.get(0), true);
+                or = both[0];
+                of = both[1];
+            } else {
+                or = model.discriminate(ps, rIn, true, true);
+                of = model.discriminateViews(ps, fViews, true, false);
+            }
+            gc.backward(objective.criticLoss(new CriticPass(t, k, model, ps, rIn, fViews, or, of), out));
+        }
+        objective.beforeUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
+        optD.step();
+        objective.afterUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
+    }
+
+    /** The generator's update through the frozen discriminator, its loss made by the objective's terms. */
+    private void generatorStep(NDArray reals, int batch, long t, NDManager sm, Map<String, Float> out) {
+        GanLab.seedEngine(seeds.of(t, SALT_G));
+        NDArray z = model.sampleLatent(sm, batch);
+        GeneratorPass pass = new GeneratorPass(t, model, ps, reals, x -> discriminatorInput(x, t));
+        objective.beforeGeneratorPass(pass);
+        Params.setRequiresGradient(dParams, false);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDList fViews = discriminatorInputs(model.generateViews(generator, ps, z, true), t);
+            // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
+            // see the same normalisation.
+            pass.setFake(model.discriminatorUsesBatchStatistics()
+                    ? model.discriminateJoint(ps, discriminatorInput(reals, t), fViews.get(0), true)[1]
+                    : model.discriminateViews(ps, fViews, true, false));
+            gc.backward(objective.generatorLoss(pass, out));
+        } finally {
+            Params.setRequiresGradient(dParams, true);
+        }
+        objective.beforeUpdate(ObjectiveTerm.Player.GENERATOR);
+        optG.step();
+        objective.afterUpdate(ObjectiveTerm.Player.GENERATOR);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ganlab.train;
+
+import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.UserError;
+import dev.ganlab.data.ImageDataset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a {@link GanTrainer} gets its run folder: a new run, a resumed one, or (for notebooks) the old
+ * run kept aside when the settings changed. The bodies of {@link GanTrainer#start}, {@link GanTrainer#resume},
+ * {@link GanTrainer#open} and {@link GanTrainer#reopen}.
+ */
+final class RunOpening {
+
+    private RunOpening() {}
+
+    static GanTrainer start(TrainConfig cfg, Path dir, ImageDataset data) {
+        TrainConfig r = cfg.resolved();
+        if (!Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
+            throw new UserError("run folder " + dir + " already holds checkpoints: resume it (--resume /"
+                    + " GanTrainer.resume) or choose another output folder");
+        }
+        try {
+            Files.createDirectories(dir.resolve("samples"));
+            Files.createDirectories(dir.resolve("checkpoints"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + dir, e);
+        }
+        AtomicFiles.writeString(dir.resolve("config.json"), r.toJson());
+        GanTrainer t = new GanTrainer(r, dir, null, data);
+        t.status().started = java.time.Instant.now().toString();
+        return t;
+    }
+
+    static GanTrainer resume(Path dir, Integer steps, ImageDataset data) {
+        Path cfgFile = dir.resolve("config.json");
+        TrainConfig cfg = TrainConfig.ofRun(dir);
+        if (steps != null) {
+            cfg.steps = steps;
+        }
+        cfg = cfg.resolved();
+        Checkpoint ckpt = null;
+        List<String> problems = new ArrayList<>();
+        for (Path p : Checkpoint.list(dir.resolve("checkpoints"))) {
+            try {
+                ckpt = Checkpoint.read(p);
+                break;
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (ckpt == null) {
+            throw new UserError("no readable checkpoint in " + dir.resolve("checkpoints")
+                    + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
+        }
+        AtomicFiles.writeString(cfgFile, cfg.toJson());
+        GanTrainer t = new GanTrainer(cfg, dir, ckpt, data);
+        RunStatus old = RunStatus.read(dir.resolve("status.json"));
+        t.status().started = old != null && old.started != null ? old.started : java.time.Instant.now().toString();
+        return t;
+    }
+
+    static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
+        if (resume && !Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
+            if (!sameSettings(cfg, dir)) {
+                throw new UserError("run " + dir + " was started with a different config; resume it without"
+                        + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
+            }
+            return resume(dir, cfg.steps, null);
+        }
+        return start(cfg, dir, null);
+    }
+
+    static GanTrainer reopen(TrainConfig cfg, Path dir) {
+        if (!Checkpoint.list(dir.resolve("checkpoints")).isEmpty() && !sameSettings(cfg, dir)) {
+            String stamp = java.time.LocalDateTime.now()
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp);
+            for (int i = 2; Files.exists(aside); i++) {
+                aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp + "-" + i);
+            }
+            try {
+                Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move the earlier run " + dir + " aside to " + aside, e);
+            }
+            System.out.println("The run in " + dir + " had other settings; it is kept as " + aside
+                    + " and a new run starts.");
+        }
+        return open(cfg, dir, true);
+    }
+
+    /**
+     * Whether the run in {@code dir} was started with {@code cfg}'s settings, the number of steps
+     * aside. Both are resolved at the stored run's length, so defaults derived from the number of
+     * steps (the instance-noise schedule) compare equal.
+     */
+    private static boolean sameSettings(TrainConfig cfg, Path dir) {
+        TrainConfig stored = TrainConfig.ofRun(dir);
+        TrainConfig want = cfg.copy();
+        want.steps = stored.steps;
+        if (want.tricks.instanceNoiseSteps == null) {
+            // Its default is the length the run was first started with, which the stored config keeps
+            // while steps grows with each extension.
+            want.tricks.instanceNoiseSteps = stored.tricks.instanceNoiseSteps;
+        }
+        return stored.resolved().toJson().equals(want.resolved().toJson());
+    }
+}
