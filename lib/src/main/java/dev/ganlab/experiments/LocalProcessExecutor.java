@@ -283,9 +283,9 @@ public final class LocalProcessExecutor implements RunExecutor {
     }
 
     /**
-     * The class path of GAN Lab as this JVM loaded it: the library jar alone when the classes come from
-     * one (its manifest names the dependencies; in a notebook kernel {@code java.class.path} is the
-     * kernel's), else this JVM's class path (tests and IDEs load from class folders). Public for other
+     * The class path of GAN Lab as this JVM loaded it: this JVM's class path, led by the jar or class
+     * folder GAN Lab's classes came from when that is not on it (a notebook kernel loads the library
+     * jar itself; another module's tests load it from the Maven repository). Public for other
      * executors that start the same worker (a Spark task's child process).
      */
     public static String classPath() {
@@ -300,9 +300,9 @@ public final class LocalProcessExecutor implements RunExecutor {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return cp;
         }
-        if (Files.isRegularFile(code)) {
-            return code.toString();
-        }
+        // A jar's manifest names its dependencies beside it (lib/target/lib); a jar taken from elsewhere (the
+        // Maven repository, in another module's tests) has none there, so the rest of this JVM's class path
+        // comes along whenever the code is not on it already.
         for (String entry : cp.split(java.io.File.pathSeparator)) {
             if (!entry.isEmpty() && Paths.get(entry).toAbsolutePath().equals(code)) {
                 return cp;
