@@ -405,11 +405,14 @@ public final class TrainConfig {
             String json = java.nio.file.Files.readString(cfgFile);
             TrainConfig c = fromJson(json);
             // A run stores its resolved (complete) config, so a missing key means the run predates it:
-            // dcgan then had PyTorch-GAN's generator and N(0, I) latents, not today's paper defaults.
+            // dcgan then had PyTorch-GAN's generator/discriminator and N(0, I) latents, not today's paper defaults.
             JsonElement dc = JsonParser.parseString(json).getAsJsonObject().get("dcgan");
             if (dc != null && dc.isJsonObject()) {
                 if (!dc.getAsJsonObject().has("generator")) {
                     c.dcgan.generator = "pytorchgan";
+                }
+                if (!dc.getAsJsonObject().has("discriminator")) {
+                    c.dcgan.discriminator = "pytorchgan"; // dcgan's D before dcgan.discriminator=paper
                 }
                 if (!dc.getAsJsonObject().has("latent")) {
                     c.dcgan.latent = "normal";

@@ -35,8 +35,8 @@ class ModelSummaryTest {
 
     private static JsonObject reference;
 
-    /** Today's DCGAN layout (PyTorch-GAN dcgan.py), pinned. */
-    private static final String[] DCGAN_PINNED = {"--set", "dcgan.generator=pytorchgan", "--set", "dcgan.latentDim=100", "--set", "dcgan.gWidth=128",
+    /** PyTorch-GAN dcgan.py's layout (dcgan's before the paper defaults), pinned. */
+    private static final String[] DCGAN_PINNED = {"--set", "dcgan.generator=pytorchgan", "--set", "dcgan.discriminator=pytorchgan", "--set", "dcgan.latentDim=100", "--set", "dcgan.gWidth=128",
         "--set", "dcgan.dWidth=16", "--set", "dcgan.dNorm=batch", "--set", "dcgan.dDropout=0.25",
         "--set", "tricks.minibatchDiscrimination=0"};
     /** ProGAN at the official code's full width (networks.py G_paper / D_paper). */
