@@ -29,8 +29,8 @@ DCGAN_FMNIST28_NS = {
                # from the first budget's steps, and a second resume that extends the run again would
                # otherwise compare as "another config" (GanTrainer.sameSettings resolves it at the new length).
                "instanceNoiseSteps": 1000},
-    "dcgan": {"variant": "dcgan", "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
-              "dDropout": 0.25, "minibatchKernels": 0, "minibatchKernelDim": 5},
+    "dcgan": {"variant": "dcgan", "discriminator": "pytorchgan", "latentDim": 100, "gWidth": 128, "dWidth": 16,
+              "dNorm": "batch", "dDropout": 0.25, "minibatchKernels": 0, "minibatchKernelDim": 5},
     # bookkeeping (does not change the trained weights); scoring happens afterwards with `ganlab metrics`
     "logEvery": 50, "sampleEvery": 500, "checkpointEvery": 250, "keepCheckpoints": 2, "sampleCount": 64,
     "collapseThreshold": 0.5,

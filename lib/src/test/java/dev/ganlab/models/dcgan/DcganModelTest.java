@@ -134,7 +134,8 @@ class DcganModelTest {
         for (Object[] c : cases) {
             try (NDManager m = GanLab.newManager()) {
                 // dcgan's D counts here are PyTorch-GAN's layout, whatever the generator
-                DcganModel model = new DcganModel(config((String) c[0], (String) c[1], "pytorchgan"), (int) c[2], (int) c[3]);
+                String d = c[0].equals("dcgan") ? "pytorchgan" : "paper";
+                DcganModel model = new DcganModel(config((String) c[0], (String) c[1], d), (int) c[2], (int) c[3]);
                 model.initializeGenerator(model.generator(), m);
                 assertEquals(ref.get((String) c[4]).getAsLong(), trainable(model.generator()), (String) c[4]);
                 if (c[5] != null) {
