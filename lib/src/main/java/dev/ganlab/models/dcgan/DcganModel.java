@@ -55,7 +55,8 @@ import dev.ganlab.nn.VirtualBatchNorm;
  * is unconditional, and the 28 px network keeps the faces model's pattern as the generator does.
  * Deviations: batch-norm eps 1e-5 (the code's {@code batchnorm} uses 1e-8) and running statistics
  * for evaluation (the code normalises with batch statistics only); {@code dDropout > 0} adds
- * Dropout2d after each LeakyReLU (not in the code).
+ * Dropout2d after each LeakyReLU (not in the code). With {@code dNorm} none or spectral the
+ * convolutions stay without bias, as the code's first layer is.
  *
  * <p>dcgan discriminator "pytorchgan" (PyTorch-GAN's layout, GAN Lab's dcgan D before the paper's):
  * four [conv 3x3 stride 2 with bias, LeakyReLU 0.2, Dropout2d 0.25, norm] blocks of 16, 32, 64, 128
