@@ -108,8 +108,9 @@ public final class TrainStepBenchmark {
         c.checkpointEvery = Integer.MAX_VALUE / 2;
         c.eval.metrics = "";
         if (o.model().equals("dcgan")) {
-            // environment/bench/dcgan_peer.py builds PyTorch-GAN's generator: compare equal work.
+            // environment/bench/dcgan_peer.py builds PyTorch-GAN's networks: compare equal work.
             c.dcgan.generator = "pytorchgan";
+            c.dcgan.discriminator = "pytorchgan";
         }
         if (o.model().equals("progan")) {
             // Straight to the target resolution: one image per phase below it, then alpha = 1.
