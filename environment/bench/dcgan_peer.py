@@ -224,7 +224,8 @@ SUPPORTED = {
     "tricks.labelSmoothing": {1}, "tricks.instanceNoise": {0}, "tricks.featureMatching": {0},
     "tricks.featureMatchingOnly": {False}, "tricks.minibatchDiscrimination": {0}, "tricks.replayBuffer": {0},
     "tricks.historicalAveraging": {0},
-    "dcgan.variant": {"dcgan"}, "dcgan.dNorm": {"batch"}, "dcgan.minibatchKernels": {0},
+    "dcgan.variant": {"dcgan"}, "dcgan.discriminator": {"pytorchgan"}, "dcgan.dNorm": {"batch"},
+    "dcgan.minibatchKernels": {0},
     "dcgan.generator": {"pytorchgan"}, "dcgan.latent": {"normal"}, "emaBatchNormLatents": {0},
     "optG.type": {"adam"}, "optD.type": {"adam"},
 }

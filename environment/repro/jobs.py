@@ -31,9 +31,10 @@ DCGAN_FMNIST28_NS = {
                # from the first budget's steps, and a second resume that extends the run again would
                # otherwise compare as "another config" (GanTrainer.sameSettings resolves it at the new length).
                "instanceNoiseSteps": 1000},
-    # PyTorch-GAN's generator (upsample + 3x3 conv) and N(0, I) latents: the peer's layout. GAN Lab's
-    # dcgan default is now the paper's (transposed convs, uniform latents), a different recipe.
-    "dcgan": {"variant": "dcgan", "generator": "pytorchgan", "latent": "normal", "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
+    # PyTorch-GAN's generator (upsample + 3x3 conv), discriminator and N(0, I) latents: the peer's layout.
+    # GAN Lab's dcgan default is now the paper's (transposed convs, 5x5 strided D, uniform latents), another recipe.
+    "dcgan": {"variant": "dcgan", "generator": "pytorchgan", "discriminator": "pytorchgan", "latent": "normal",
+              "latentDim": 100, "gWidth": 128, "dWidth": 16, "dNorm": "batch",
               "dDropout": 0.25, "minibatchKernels": 0, "minibatchKernelDim": 5},
     # bookkeeping (does not change the trained weights); scoring happens afterwards with `ganlab metrics`
     "logEvery": 50, "sampleEvery": 500, "checkpointEvery": 250, "keepCheckpoints": 2, "sampleCount": 64,

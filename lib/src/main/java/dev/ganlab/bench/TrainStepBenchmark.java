@@ -116,8 +116,9 @@ public final class TrainStepBenchmark {
         c.checkpointEvery = Integer.MAX_VALUE / 2;
         c.eval.metrics = "";
         if (o.model().equals(PEER_MODEL)) {
-            // environment/bench/dcgan_peer.py builds PyTorch-GAN's generator: compare equal work.
+            // environment/bench/dcgan_peer.py builds PyTorch-GAN's networks: compare equal work.
             c.dcgan.generator = "pytorchgan";
+            c.dcgan.discriminator = "pytorchgan";
         }
         fullSize(Models.preset(o.model()), c, o.resolution());
         return c;

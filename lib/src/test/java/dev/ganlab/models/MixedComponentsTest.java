@@ -69,7 +69,7 @@ class MixedComponentsTest {
                 c.dcgan.dWidth = 4;
                 c.dcgan.latentDim = 8;
                 if (model.equals("dcgan")) {
-                    c.dcgan.dDropout = 0;       // sndcgan has no dropout (and rejects the setting)
+                    c.dcgan.dDropout = 0f;       // sndcgan has no dropout (and rejects the setting)
                 }
                 c.dcgan.dNorm = "layer";        // per-sample normalisation: scores depend on their image alone
             }

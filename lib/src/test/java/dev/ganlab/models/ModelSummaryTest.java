@@ -35,8 +35,8 @@ class ModelSummaryTest {
 
     private static JsonObject reference;
 
-    /** Today's DCGAN layout (PyTorch-GAN dcgan.py), pinned. */
-    private static final String[] DCGAN_PINNED = {"--set", "dcgan.generator=pytorchgan", "--set", "dcgan.latentDim=100", "--set", "dcgan.gWidth=128",
+    /** PyTorch-GAN dcgan.py's layout (dcgan's before the paper defaults), pinned. */
+    private static final String[] DCGAN_PINNED = {"--set", "dcgan.generator=pytorchgan", "--set", "dcgan.discriminator=pytorchgan", "--set", "dcgan.latentDim=100", "--set", "dcgan.gWidth=128",
         "--set", "dcgan.dWidth=16", "--set", "dcgan.dNorm=batch", "--set", "dcgan.dDropout=0.25",
         "--set", "tricks.minibatchDiscrimination=0"};
     /** ProGAN at the official code's full width (networks.py G_paper / D_paper). */
@@ -124,6 +124,36 @@ class ModelSummaryTest {
     void dcganTotalsMatchTheReferenceBuiltInPytorch() {
         assertTotals("dcgan_1x28", summary(args("dcgan", 28, 1, DCGAN_PINNED)));
         assertTotals("dcgan_3x32", summary(args("dcgan", 32, 3, DCGAN_PINNED)));
+    }
+
+    /**
+     * {@code ganlab summary --model dcgan} shows the DCGAN paper's discriminator, dcgan's default: its
+     * total and one row per 5x5 convolution (output shape and C_out C_in 25 weights, no bias) equal the
+     * PyTorch build of environment/reference/make_dcgan_discriminator_fixtures.py. Batch and layer norm
+     * have the same trainable values, so the total holds whichever "auto" picks.
+     */
+    @Test
+    void dcganSummaryShowsThePaperDiscriminatorByDefault() throws IOException {
+        JsonObject paperD;
+        try (InputStream in = ModelSummaryTest.class.getResourceAsStream("/models/dcgan_paper_d_reference.json")) {
+            paperD = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+        }
+        String[] defaults = {"--set", "tricks.minibatchDiscrimination=0"};
+        for (int[] cr : new int[][] {{1, 28}, {3, 64}}) {
+            JsonObject ref = paperD.getAsJsonObject("batch_" + cr[0] + "x" + cr[1]);
+            String out = summary(args("dcgan", cr[1], cr[0], defaults));
+            assertEquals(ref.get("trainable").getAsLong(), total(out, "discriminator"), "dcgan D at " + cr[1] + " px");
+            List<String> rows = leafLayers(ModelSummary.of(model("dcgan", cr[0], cr[1], defaults)).discriminator());
+            long in = cr[0];
+            for (JsonElement e : ref.getAsJsonArray("conv_shapes")) {
+                JsonArray shape = e.getAsJsonArray();
+                long outC = shape.get(0).getAsLong();
+                String row = "(N, " + outC + ", " + shape.get(1).getAsLong() + ", " + shape.get(2).getAsLong() + ") "
+                        + (outC * in * 25);
+                assertTrue(rows.contains(row), row + " in " + rows);
+                in = outC;
+            }
+        }
     }
 
     @Test

@@ -37,7 +37,8 @@ class ModeCoverageTest {
         c.dcgan.latent = "normal";
         c.dcgan.gWidth = 32;
         c.dcgan.dWidth = 16;
-        c.dcgan.dDropout = 0;
+        c.dcgan.discriminator = "pytorchgan";
+        c.dcgan.dDropout = 0f;
         c.dcgan.latentDim = 16;
         c.dcgan.dNorm = "none";
         c.tricks.minibatchDiscrimination = 50;

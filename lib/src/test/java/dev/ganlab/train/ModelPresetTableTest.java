@@ -67,6 +67,15 @@ class ModelPresetTableTest {
                 // The old code resolved sndcgan's dNorm to batch or layer and then ignored it (its D was always
                 // spectral); since the normaliser axis applies to sndcgan, auto resolves to what it built.
                 before.getAsJsonObject("dcgan").addProperty("dNorm", "spectral");
+                // Likewise its ignored dropout: sndcgan's D has none, and dDropout now resolves to that.
+                before.getAsJsonObject("dcgan").addProperty("dDropout", 0.0);
+            }
+            if (!model.equals("sndcgan")) {
+                // Changed on purpose since the fixture: dcgan's discriminator defaults to the DCGAN paper's
+                // (dcgan.discriminator=paper: 128 base filters, no dropout; DcganConfig). Every run resolves
+                // the dcgan section, whatever its model.
+                before.getAsJsonObject("dcgan").addProperty("dWidth", 128);
+                before.getAsJsonObject("dcgan").addProperty("dDropout", 0.0);
             }
             assertEquals(before, withoutNewDefaultGroups(now, row.getAsJsonObject("resolved")),
                     "resolved config of " + raw);

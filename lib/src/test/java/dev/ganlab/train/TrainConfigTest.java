@@ -72,6 +72,13 @@ class TrainConfigTest {
         assertEquals("paper", d.dcgan.generator);
         assertEquals(100, d.dcgan.latentDim.intValue());
         assertEquals(128, d.dcgan.gWidth.intValue());
+        assertEquals("paper", d.dcgan.discriminator);
+        assertEquals(128, d.dcgan.dWidth.intValue(), "the official code's ndf");
+        assertEquals(0f, d.dcgan.dDropout, "the official code has no dropout");
+        TrainConfig p = with("dcgan.discriminator=pytorchgan");
+        assertEquals(16, p.dcgan.dWidth.intValue(), "PyTorch-GAN's widths 16..128");
+        assertEquals(0.25f, p.dcgan.dDropout, "PyTorch-GAN's Dropout2d");
+        assertEquals(0.1f, with("dcgan.dDropout=0.1").dcgan.dDropout, "an explicit rate wins");
         TrainConfig s = with("model=sndcgan");
         assertEquals("sndcgan", s.dcgan.variant);
         assertEquals(128, s.dcgan.latentDim.intValue());
@@ -107,6 +114,10 @@ class TrainConfigTest {
         TrainConfig old = TrainConfig.ofRun(tmp);
         assertEquals("pytorchgan", old.dcgan.generator);
         assertEquals("normal", old.dcgan.latent);
+        assertEquals("paper", old.dcgan.discriminator, "the file names the discriminator");
+        // before dcgan.discriminator existed, dcgan's D was PyTorch-GAN's
+        java.nio.file.Files.writeString(tmp.resolve("config.json"), now.toJson().replace("\"discriminator\": \"paper\",", ""));
+        assertEquals("pytorchgan", TrainConfig.ofRun(tmp).dcgan.discriminator);
     }
 
     @Test

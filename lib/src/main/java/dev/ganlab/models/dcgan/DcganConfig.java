@@ -11,7 +11,10 @@ import java.util.List;
  * <p>dcgan's generator defaults to the paper's ({@code generator = "paper"}, as Radford et al.'s
  * official code Newmu/dcgan_code); {@code "pytorchgan"} is eriklindernoren/PyTorch-GAN's layout
  * (upsample + conv), GAN Lab's DCGAN generator before the transposed convolution existed.
- * dcgan's discriminator is PyTorch-GAN's (the paper's 5x5 conv discriminator is not offered).
+ * Likewise dcgan's discriminator defaults to the paper's ({@code discriminator = "paper"}: 5x5
+ * stride-2 convolutions, batch norm, LeakyReLU 0.2, no dropout, ndf = 128); {@code "pytorchgan"} is
+ * PyTorch-GAN's (3x3 convolutions of 16..128 channels with Dropout2d 0.25), GAN Lab's dcgan
+ * discriminator before this one. {@code dWidth} and {@code dDropout} default to the chosen layout's.
  */
 public final class DcganConfig {
 
@@ -26,11 +29,16 @@ public final class DcganConfig {
     public static final int G_WIDTH = 128;
     /** PyTorch-GAN DCGAN: discriminator widths 16, 32, 64, 128 (base 16). */
     public static final int D_WIDTH = 16;
+    /**
+     * DCGAN official code (faces/train_uncond_dcgan.py): ndf = 128 filters in the discriminator's first
+     * layer, doubling per layer (128, 256, 512, 1024 at 64 px).
+     */
+    public static final int PAPER_D_WIDTH = 128;
     /** compare_gan SNDCGAN: generator widths 512, 256, 128, 64 (64 in the last hidden layer). */
     public static final int SN_G_WIDTH = 64;
     /** compare_gan SNDCGAN: discriminator widths 64, 128, 128, 256, 256, 512, 512 (base 64). */
     public static final int SN_D_WIDTH = 64;
-    /** PyTorch-GAN DCGAN: Dropout2d(0.25) after each discriminator block. */
+    /** PyTorch-GAN DCGAN: Dropout2d(0.25) after each discriminator block (the paper's code has no dropout). */
     public static final float D_DROPOUT = 0.25f;
     /** DCGAN paper: LeakyReLU slope 0.2 in the discriminator. */
     public static final float LEAKY_SLOPE = 0.2f;
@@ -42,6 +50,8 @@ public final class DcganConfig {
     public static final List<String> G_NORMS = List.of("batch", "vbn");
     /** The dcgan generator layouts: the paper's (default) and PyTorch-GAN's. */
     public static final List<String> GENERATORS = List.of("paper", "pytorchgan");
+    /** The dcgan discriminator layouts: the paper's (default) and PyTorch-GAN's. */
+    public static final List<String> DISCRIMINATORS = List.of("paper", "pytorchgan");
 
     /** "dcgan" or "sndcgan" (set from the training config's {@code model}). */
     public String variant = "dcgan";
@@ -52,6 +62,13 @@ public final class DcganConfig {
      */
     public String generator = "paper";
     /**
+     * dcgan's discriminator: "paper" (Radford et al.'s official code: 5x5 stride-2 convolutions without
+     * bias, batch norm on all but the first, LeakyReLU 0.2, dense to 1 logit) or "pytorchgan"
+     * (PyTorch-GAN: 3x3 stride-2 convolutions, Dropout2d, four blocks of 16..128 channels). sndcgan
+     * always uses compare_gan's discriminator and rejects "pytorchgan".
+     */
+    public String discriminator = "paper";
+    /**
      * Latent distribution: "uniform" on [-1, 1]^d (DCGAN paper, figure 1, and its code; compare_gan's
      * default {@code z_generator}) or "normal" N(0, I) (PyTorch-GAN, most later GANs).
      */
@@ -60,11 +77,14 @@ public final class DcganConfig {
     public Integer latentDim;
     /** Generator width (see {@link #G_WIDTH}, {@link #SN_G_WIDTH}); null = the model's. */
     public Integer gWidth;
-    /** Discriminator base width (see {@link #D_WIDTH}, {@link #SN_D_WIDTH}); null = the model's. */
+    /**
+     * Discriminator base width; null = the layout's: {@link #PAPER_D_WIDTH} (dcgan paper),
+     * {@link #D_WIDTH} (dcgan pytorchgan), {@link #SN_D_WIDTH} (sndcgan).
+     */
     public Integer dWidth;
     /**
      * Normalisation in the discriminator ({@link dev.ganlab.nn.Normalization}): "batch", "layer",
-     * "spectral" (spectral norm on every layer) or "none"; "auto" = dcgan: batch (PyTorch-GAN), or
+     * "spectral" (spectral norm on every layer) or "none"; "auto" = dcgan: batch (both layouts), or
      * layer under a gradient penalty (WGAN-GP's advice for penalised critics); sndcgan: spectral
      * (compare_gan). compare_gan's SNDCGAN accepts spectral and none only (the large-scale study's
      * SNDCGAN runs); batch and layer there are GAN Lab's extension, placed as compare_gan's DCGAN
@@ -83,7 +103,13 @@ public final class DcganConfig {
      * its ImageNet run); GAN Lab fixes it per network, 64 by default.
      */
     public int vbnReference = VBN_REFERENCE;
-    public float dDropout = D_DROPOUT;
+    /**
+     * Dropout2d rate after each discriminator block of dcgan; null = the layout's: 0 for "paper" (the
+     * code has none; a positive rate is GAN Lab's option, after each LeakyReLU), {@link #D_DROPOUT}
+     * for "pytorchgan". sndcgan's discriminator has no dropout and does not read this setting (runs made
+     * before this field became nullable store 0.25 for it).
+     */
+    public Float dDropout;
     /** Minibatch discrimination kernels before the last layer (0 = off); Salimans et al. used 100. */
     public int minibatchKernels = 0;
     public int minibatchKernelDim = 5;
@@ -97,8 +123,12 @@ public final class DcganConfig {
         if (gWidth == null) {
             gWidth = sn ? SN_G_WIDTH : G_WIDTH;
         }
+        boolean pytorchganD = !sn && "pytorchgan".equals(discriminator);
         if (dWidth == null) {
-            dWidth = sn ? SN_D_WIDTH : D_WIDTH;
+            dWidth = sn ? SN_D_WIDTH : pytorchganD ? D_WIDTH : PAPER_D_WIDTH;
+        }
+        if (dDropout == null) {
+            dDropout = pytorchganD ? D_DROPOUT : 0f;
         }
         if (sn && "auto".equals(dNorm)) {
             dNorm = "spectral"; // compare_gan's SNDCGAN; dcgan's auto depends on the penalty (TrainConfig)
@@ -118,6 +148,14 @@ public final class DcganConfig {
             throw new IllegalArgumentException("dcgan.generator '" + generator
                     + "' is for model dcgan; sndcgan has compare_gan's generator (leave dcgan.generator=paper)");
         }
+        if (!DISCRIMINATORS.contains(discriminator)) {
+            throw new IllegalArgumentException("dcgan.discriminator '" + discriminator + "': use "
+                    + String.join(" or ", DISCRIMINATORS));
+        }
+        if (variant.equals("sndcgan") && !discriminator.equals("paper")) {
+            throw new IllegalArgumentException("dcgan.discriminator '" + discriminator
+                    + "' is for model dcgan; sndcgan has compare_gan's discriminator (leave dcgan.discriminator=paper)");
+        }
         if (!"uniform".equals(latent) && !"normal".equals(latent)) {
             throw new IllegalArgumentException("dcgan.latent '" + latent + "': use uniform or normal");
         }
@@ -130,8 +168,8 @@ public final class DcganConfig {
         if (vbnReference < 1) {
             throw new IllegalArgumentException("dcgan.vbnReference " + vbnReference + " must be >= 1");
         }
-        if (latentDim == null || gWidth == null || dWidth == null) {
-            throw new IllegalArgumentException("dcgan.latentDim, gWidth and dWidth must be set (fillDefaults)");
+        if (latentDim == null || gWidth == null || dWidth == null || dDropout == null) {
+            throw new IllegalArgumentException("dcgan.latentDim, gWidth, dWidth and dDropout must be set (fillDefaults)");
         }
         if (latentDim < 1 || gWidth < 2 || dWidth < 1) {
             throw new IllegalArgumentException("dcgan sizes must be positive: latentDim=" + latentDim + ", gWidth="
@@ -140,6 +178,7 @@ public final class DcganConfig {
         if (!(dDropout >= 0 && dDropout < 1)) {
             throw new IllegalArgumentException("dcgan.dDropout " + dDropout + " must be in [0, 1)");
         }
+
         if (minibatchKernels < 0 || minibatchKernelDim < 1) {
             throw new IllegalArgumentException("dcgan.minibatchKernels/minibatchKernelDim invalid: " + minibatchKernels
                     + "/" + minibatchKernelDim);

@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Mix;
@@ -17,12 +15,9 @@ import dev.ganlab.models.SleSequence;
 import dev.ganlab.nn.BatchNorm;
 import dev.ganlab.nn.Conv2d;
 import dev.ganlab.nn.ConvTranspose2d;
-import dev.ganlab.nn.Dropout2d;
 import dev.ganlab.nn.Init;
 import dev.ganlab.nn.Lambda;
-import dev.ganlab.nn.LayerNorm;
 import dev.ganlab.nn.Linear;
-import dev.ganlab.nn.MinibatchDiscrimination;
 import dev.ganlab.nn.Normalization;
 import dev.ganlab.nn.ReferenceBatch;
 import dev.ganlab.nn.VirtualBatchNorm;
@@ -50,8 +45,25 @@ import dev.ganlab.nn.WeightScaling;
  * -> BN -> [up 2x, conv 3x3, BN, LeakyReLU 0.2] x 2 (w, then w/2 channels) -> conv 3x3 -> tanh.
  * Batch-norm scales N(1, 0.02); PyTorch-GAN's eps of 0.8 is not copied (see {@link BatchNorm}).
  *
- * <p>dcgan discriminator (PyTorch-GAN): four [conv 3x3 stride 2, LeakyReLU 0.2, Dropout2d 0.25, norm]
- * blocks of 16, 32, 64, 128 channels (no norm on the first), then Linear -> 1 logit.
+ * <p>dcgan discriminator "paper" (default; the official code's {@code discrim} in
+ * faces/train_uncond_dcgan.py, the mirror of the paper generator): [5x5 stride-2 conv without bias
+ * (padding 2: exactly half the size), batch norm (not on the first layer), LeakyReLU 0.2] down to the
+ * generator's start size {@code s0}, widths doubling from {@code dWidth} = 128 (the code's ndf: 128,
+ * 256, 512, 1024 at 64 px; 128, 256, 512 at 32 px), then a dense layer without bias from the flattened
+ * {@code s0 x s0} map to 1 logit (the code's sigmoid is in the loss). No dropout; batch-norm scales
+ * start N(1, 0.02), shifts 0. At 28 px the layout takes from the official MNIST model
+ * (mnist/train_cond_dcgan.py) only its two 5x5 stride-2 convolutions to a 7x7 map: 128 and 256
+ * channels here. That model's conditioning (labels concatenated to every layer), its ndf of 64, its
+ * 1024-unit dense hidden layer with batch norm and its sigmoid output are not taken: GAN Lab's dcgan
+ * is unconditional, and the 28 px network keeps the faces model's pattern as the generator does.
+ * Deviations: batch-norm eps 1e-5 (the code's {@code batchnorm} uses 1e-8) and running statistics
+ * for evaluation (the code normalises with batch statistics only); {@code dDropout > 0} adds
+ * Dropout2d after each LeakyReLU (not in the code). With {@code dNorm} none or spectral the
+ * convolutions stay without bias, as the code's first layer is.
+ *
+ * <p>dcgan discriminator "pytorchgan" (PyTorch-GAN's layout, GAN Lab's dcgan D before the paper's):
+ * four [conv 3x3 stride 2 with bias, LeakyReLU 0.2, Dropout2d 0.25, norm] blocks of 16, 32, 64, 128
+ * channels (no norm on the first), then Linear (with bias) -> 1 logit, at every resolution.
  *
  * <p>sndcgan (compare_gan/architectures/sndcgan.py): G = {@code z (N, 128)} -> Linear (with bias) ->
  * {@code 512 (s/8)^2} features -> batch norm over those features (before the reshape, as compare_gan)
@@ -67,7 +79,9 @@ import dev.ganlab.nn.WeightScaling;
  * same as feeding D the tanh output. Widths scale with {@code gWidth} (64) and {@code dWidth} (64).
  *
  * <p>Normalisers ({@link dev.ganlab.nn.Normalization}): {@code dcgan.dNorm} chooses none, batch, layer
- * or spectral for either discriminator - the normaliser axis of Kurach et al.'s study. compare_gan's
+ * or spectral for every discriminator layout - the normaliser axis of Kurach et al.'s study ("auto" is
+ * batch norm, or layer norm under a gradient penalty; the paper layout puts the layer between each
+ * convolution but the first and its LeakyReLU, as the code). compare_gan's
  * SNDCGAN takes spectral (default) or none; with batch or layer, GAN Lab puts the layer after each
  * convolution but the first, before the LeakyReLU (compare_gan's DCGAN discriminator's placement),
  * layer norm with TensorFlow's eps 1e-12. {@code dcgan.gNorm=vbn} replaces every batch-norm layer of
@@ -87,7 +101,7 @@ public final class DcganModel implements GanModel {
     private final int channels;
     private final int resolution;
     private final Block generator;
-    private final Discriminator discriminator;
+    private final DcganDiscriminator discriminator;
 
     public DcganModel(DcganConfig cfg, int channels, int resolution) {
         this(cfg, channels, resolution, Mix.NONE);
@@ -112,7 +126,9 @@ public final class DcganModel implements GanModel {
         this.channels = channels;
         this.resolution = resolution;
         this.generator = newGenerator();
-        this.discriminator = cfg.variant.equals("sndcgan") ? snDiscriminator() : dcganDiscriminator();
+        this.discriminator = cfg.variant.equals("sndcgan") ? DcganDiscriminator.sndcgan(cfg, dNorm(), mix)
+                : cfg.discriminator.equals("paper") ? DcganDiscriminator.paper(cfg, dNorm(), resolution, mix)
+                : DcganDiscriminator.pytorchgan(cfg, dNorm(), mix);
     }
 
     public DcganConfig config() {
@@ -233,58 +249,6 @@ public final class DcganModel implements GanModel {
                 : new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPS, gammaInit);
     }
 
-    private Discriminator dcganDiscriminator() {
-        Normalization norm = dNorm();
-        WeightScaling ws = mix.dScaling(norm.scaling());
-        SequentialBlock f = new SequentialBlock();
-        int c = cfg.dWidth;
-        for (int i = 0; i < 4; i++) {
-            f.add(Conv2d.builder().setChannels(c).setKernel(3).optStride(2).optPadding(1).optScaling(ws).build());
-            f.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
-            if (cfg.dDropout > 0) {
-                f.add(new Dropout2d(cfg.dDropout));
-            }
-            if (i > 0 && norm.hasLayer()) {
-                f.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS));
-            }
-            c *= 2;
-        }
-        mix.addMbstd(f);                                                 // (N, C + 1, h, w) with mix.dMbstd
-        f.add(Lambda.flatten());
-        return new Discriminator(f, head(ws));
-    }
-
-    private Discriminator snDiscriminator() {
-        Normalization norm = dNorm();
-        SequentialBlock f = new SequentialBlock();
-        int d = cfg.dWidth;
-        boolean first = true;
-        // {width multiple, kernel, stride} of compare_gan's seven convolutions
-        int[][] layers = {{1, 3, 1}, {2, 4, 2}, {2, 3, 1}, {4, 4, 2}, {4, 3, 1}, {8, 4, 2}, {8, 3, 1}};
-        for (int[] l : layers) {
-            f.add(Conv2d.builder().setChannels((long) l[0] * d).setKernel(l[1]).optStride(l[2]).optPadding(1)
-                    .optScaling(mix.dScaling(norm.scaling())).build());
-            if (!first && norm.hasLayer()) {
-                // GAN Lab's extension (see DcganConfig.dNorm); TF's layer_norm eps as in compare_gan's models
-                f.add(norm.newLayer(Init.ones(), 1e-12f));
-            }
-            first = false;
-            f.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
-        }
-        mix.addMbstd(f);
-        f.add(Lambda.flatten());
-        return new Discriminator(f, head(mix.dScaling(norm.scaling())));
-    }
-
-    private SequentialBlock head(WeightScaling ws) {
-        SequentialBlock h = new SequentialBlock();
-        if (cfg.minibatchKernels > 0) {
-            h.add(new MinibatchDiscrimination(cfg.minibatchKernels, cfg.minibatchKernelDim));
-        }
-        h.add(Linear.builder().setUnits(1).optScaling(ws).build());
-        return h;
-    }
-
     /** The discriminator's normaliser ("auto" = batch for dcgan; sndcgan's auto is spectral by fillDefaults). */
     private Normalization dNorm() {
         return cfg.dNorm.equals("auto") ? Normalization.BATCH : Normalization.parse("dcgan.dNorm", cfg.dNorm);
@@ -331,39 +295,5 @@ public final class DcganModel implements GanModel {
     public DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real) {
         NDList out = discriminator.forward(ps, new NDList(images), training);
         return DiscriminatorOutput.of(out.get(0), out.get(1));
-    }
-
-    /**
-     * Feature extractor and head as one block; forward returns {@code (logits (N), features (N, F))} so
-     * losses such as feature matching can use the last hidden layer.
-     */
-    static final class Discriminator extends AbstractBlock {
-        private final Block features;
-        private final Block head;
-
-        Discriminator(Block features, Block head) {
-            super((byte) 1);
-            this.features = addChildBlock("features", features);
-            this.head = addChildBlock("head", head);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray f = features.forward(ps, inputs, training).singletonOrThrow();
-            NDArray logits = head.forward(ps, new NDList(f), training).singletonOrThrow();
-            return new NDList(logits.reshape(-1), f);
-        }
-
-        @Override
-        public void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            features.initialize(manager, dataType, inputShapes);
-            head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            Shape[] f = features.getOutputShapes(inputShapes);
-            return new Shape[] {new Shape(inputShapes[0].get(0)), f[0]};
-        }
     }
 }

@@ -58,8 +58,8 @@ public final class DcganPreset extends ModelPreset<DcganConfig> {
     }
 
     /**
-     * A dcgan run stored before dcgan.generator and dcgan.latent existed trained PyTorch-GAN's generator
-     * on N(0, I) latents, not today's paper defaults.
+     * A dcgan run stored before dcgan.generator, dcgan.latent and dcgan.discriminator existed trained
+     * PyTorch-GAN's generator and discriminator on N(0, I) latents, not today's paper defaults.
      */
     @Override
     public void completeStored(DcganConfig section, JsonObject stored) {
@@ -71,6 +71,9 @@ public final class DcganPreset extends ModelPreset<DcganConfig> {
         }
         if (!stored.has("latent")) {
             section.latent = "normal";
+        }
+        if (!stored.has("discriminator")) {
+            section.discriminator = "pytorchgan"; // dcgan's D before dcgan.discriminator=paper
         }
     }
 

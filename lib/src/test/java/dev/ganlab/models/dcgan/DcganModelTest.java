@@ -57,6 +57,13 @@ class DcganModelTest {
         return c;
     }
 
+    /** A dcgan config with both layouts named. */
+    static DcganConfig config(String variant, String generator, String discriminator) {
+        DcganConfig c = config(variant, generator);
+        c.discriminator = discriminator;
+        return c;
+    }
+
     static long trainable(Block b) {
         long n = 0;
         for (Pair<String, Parameter> p : b.getParameters()) {
@@ -80,7 +87,8 @@ class DcganModelTest {
     /** Generated images and logits have the right shapes at 28 (dcgan only), 32 and 64 px. */
     @Test
     void outputShapes() {
-        String[][] nets = {{"dcgan", "paper"}, {"dcgan", "pytorchgan"}, {"sndcgan", "paper"}};
+        String[][] nets = {{"dcgan", "paper", "paper"}, {"dcgan", "pytorchgan", "pytorchgan"},
+            {"dcgan", "paper", "pytorchgan"}, {"dcgan", "pytorchgan", "paper"}, {"sndcgan", "paper", "paper"}};
         for (String[] net : nets) {
             for (int res : new int[] {28, 32, 64}) {
                 if (net[0].equals("sndcgan") && res == 28) {
@@ -88,14 +96,14 @@ class DcganModelTest {
                 }
                 int ch = res == 28 ? 1 : 3;
                 try (NDManager m = GanLab.newManager()) {
-                    DcganModel model = new DcganModel(config(net[0], net[1]), ch, res);
+                    DcganModel model = new DcganModel(config(net[0], net[1], net[2]), ch, res);
                     model.initializeGenerator(model.generator(), m);
                     model.initializeDiscriminator(m);
                     ParameterStore ps = new ParameterStore(m, false);
                     NDArray z = model.sampleLatent(m, 2);
                     assertEquals(new Shape(2, net[0].equals("sndcgan") ? 128 : 100), z.getShape(), net[0] + " latent");
                     NDArray x = model.generate(model.generator(), ps, z, false);
-                    String what = net[0] + "/" + net[1] + " " + res + " px";
+                    String what = net[0] + "/" + net[1] + "/" + net[2] + " " + res + " px";
                     assertEquals(new Shape(2, ch, res, res), x.getShape(), what + " image");
                     assertTrue(x.abs().max().getFloat() <= 1f, what + " tanh output");
                     DiscriminatorOutput d = model.discriminate(ps, x, false, false);
@@ -105,7 +113,10 @@ class DcganModelTest {
         }
     }
 
-    /** Trainable parameters equal those of the reference networks built in torch. */
+    /**
+     * Trainable parameters equal those of the reference networks built in torch (the paper
+     * discriminator's counts: {@link DcganPaperDiscriminatorTest}).
+     */
     @Test
     void parameterCountsMatchTheReferenceNetworks() {
         JsonObject ref = counts();
@@ -122,7 +133,9 @@ class DcganModelTest {
         };
         for (Object[] c : cases) {
             try (NDManager m = GanLab.newManager()) {
-                DcganModel model = new DcganModel(config((String) c[0], (String) c[1]), (int) c[2], (int) c[3]);
+                // dcgan's D counts here are PyTorch-GAN's layout, whatever the generator
+                String d = c[0].equals("dcgan") ? "pytorchgan" : "paper";
+                DcganModel model = new DcganModel(config((String) c[0], (String) c[1], d), (int) c[2], (int) c[3]);
                 model.initializeGenerator(model.generator(), m);
                 assertEquals(ref.get((String) c[4]).getAsLong(), trainable(model.generator()), (String) c[4]);
                 if (c[5] != null) {
@@ -228,6 +241,11 @@ class DcganModelTest {
         assertTrue(e.getMessage().contains("dcgan.generator 'transposed'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcganModel(config("sndcgan", "pytorchgan"), 3, 32));
         assertTrue(e.getMessage().contains("dcgan.generator 'pytorchgan'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DcganModel(config("dcgan", "paper", "conv5"), 1, 28));
+        assertTrue(e.getMessage().contains("dcgan.discriminator 'conv5'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new DcganModel(config("sndcgan", "paper", "pytorchgan"), 3, 32));
+        assertTrue(e.getMessage().contains("dcgan.discriminator 'pytorchgan'"), e.getMessage());
         DcganConfig gaussian = config("dcgan", "paper");
         gaussian.latent = "gaussian";
         e = assertThrows(IllegalArgumentException.class, () -> new DcganModel(gaussian, 1, 28));

@@ -92,14 +92,24 @@ class DcganNormalizationTest {
         }
     }
 
-    /** dcgan's (PyTorch-GAN) discriminator: the norm layers sit on blocks 2-4 (32, 64, 128 channels). */
+    static DcganModel pytorchgan(String dNorm) {
+        DcganConfig c = config("dcgan", "paper");
+        c.discriminator = "pytorchgan";
+        c.dNorm = dNorm;
+        return new DcganModel(c, 3, 32);
+    }
+
+    /**
+     * dcgan's PyTorch-GAN discriminator: the norm layers sit on blocks 2-4 (32, 64, 128 channels). The
+     * paper discriminator's normaliser axis is checked in {@link DcganPaperDiscriminatorTest}.
+     */
     @Test
     void dcganDiscriminatorTakesEveryNormaliser() {
         try (NDManager m = GanLab.newManager()) {
-            long[] none = dCounts(model("dcgan", "none", 3, 32), m);
-            long[] batch = dCounts(model("dcgan", "batch", 3, 32), m);
-            long[] layer = dCounts(model("dcgan", "layer", 3, 32), m);
-            DcganModel spectral = model("dcgan", "spectral", 3, 32);
+            long[] none = dCounts(pytorchgan("none"), m);
+            long[] batch = dCounts(pytorchgan("batch"), m);
+            long[] layer = dCounts(pytorchgan("layer"), m);
+            DcganModel spectral = pytorchgan("spectral");
             long[] sn = dCounts(spectral, m);
             long normalised = 32 + 64 + 128;
             assertEquals(none[0] + 2 * normalised, batch[0]);

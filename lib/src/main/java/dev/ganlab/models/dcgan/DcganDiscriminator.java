@@ -1,0 +1,147 @@
+package dev.ganlab.models.dcgan;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.ganlab.models.Mix;
+import dev.ganlab.nn.Conv2d;
+import dev.ganlab.nn.Dropout2d;
+import dev.ganlab.nn.Init;
+import dev.ganlab.nn.Lambda;
+import dev.ganlab.nn.LayerNorm;
+import dev.ganlab.nn.Linear;
+import dev.ganlab.nn.MinibatchDiscrimination;
+import dev.ganlab.nn.Normalization;
+import dev.ganlab.nn.WeightScaling;
+
+/**
+ * The DCGAN family's discriminators: a feature extractor and a head as one block, whose forward
+ * returns {@code (logits (N), features (N, F))} so losses such as feature matching can use the last
+ * hidden layer. The three layouts are built by {@link #paper}, {@link #pytorchgan} and
+ * {@link #sndcgan}; {@link DcganModel}'s class comment describes them. All weights start N(0, 0.02)
+ * (the {@link Conv2d} and {@link Linear} default, both papers' codes), biases 0.
+ */
+final class DcganDiscriminator extends AbstractBlock {
+
+    private final Block features;
+    private final Block head;
+
+    private DcganDiscriminator(Block features, Block head) {
+        super((byte) 1);
+        this.features = addChildBlock("features", features);
+        this.head = addChildBlock("head", head);
+    }
+
+    /**
+     * Radford et al.'s discriminator (Newmu/dcgan_code, faces/train_uncond_dcgan.py {@code discrim}):
+     * [5x5 stride-2 conv without bias (padding 2: exactly half the size), norm (not on the first),
+     * LeakyReLU 0.2] per halving down to {@link DcganModel#paperStartSize}, widths {@code dWidth}
+     * doubling (128, 256, 512, 1024 at 64 px), then a dense layer without bias to 1 logit.
+     * {@code dDropout > 0} (GAN Lab's option; the code has none) adds Dropout2d after each LeakyReLU.
+     */
+    static DcganDiscriminator paper(DcganConfig cfg, Normalization norm, int resolution, Mix mix) {
+        WeightScaling ws = mix.dScaling(norm.scaling());
+        int s0 = DcganModel.paperStartSize(resolution);
+        int layers = Integer.numberOfTrailingZeros(resolution / s0); // stride-2 layers, as the generator's
+        SequentialBlock f = new SequentialBlock();
+        long c = cfg.dWidth;
+        for (int i = 0; i < layers; i++) {
+            f.add(Conv2d.builder().setChannels(c).setKernel(5).optStride(2).optPadding(2).optBias(false)
+                    .optScaling(ws).build());
+            if (i > 0 && norm.hasLayer()) {
+                f.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS)); // the code's gain_ifn
+            }
+            f.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
+            if (cfg.dDropout > 0) {
+                f.add(new Dropout2d(cfg.dDropout));
+            }
+            c *= 2;
+        }
+        mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
+        f.add(Lambda.flatten());
+        return new DcganDiscriminator(f, head(cfg, ws, false));
+    }
+
+    /**
+     * PyTorch-GAN's discriminator (implementations/dcgan/dcgan.py): four [conv 3x3 stride 2 with
+     * bias, LeakyReLU 0.2, Dropout2d, norm (not on the first)] blocks of {@code dWidth} (16) doubling,
+     * then a linear layer with bias to 1 logit.
+     */
+    static DcganDiscriminator pytorchgan(DcganConfig cfg, Normalization norm, Mix mix) {
+        WeightScaling ws = mix.dScaling(norm.scaling());
+        SequentialBlock f = new SequentialBlock();
+        long c = cfg.dWidth;
+        for (int i = 0; i < 4; i++) {
+            f.add(Conv2d.builder().setChannels(c).setKernel(3).optStride(2).optPadding(1).optScaling(ws).build());
+            f.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
+            if (cfg.dDropout > 0) {
+                f.add(new Dropout2d(cfg.dDropout));
+            }
+            if (i > 0 && norm.hasLayer()) {
+                f.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS));
+            }
+            c *= 2;
+        }
+        mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
+        f.add(Lambda.flatten());
+        return new DcganDiscriminator(f, head(cfg, ws, true));
+    }
+
+    /** compare_gan's SNDCGAN discriminator (compare_gan/architectures/sndcgan.py). */
+    static DcganDiscriminator sndcgan(DcganConfig cfg, Normalization norm, Mix mix) {
+        WeightScaling ws = mix.dScaling(norm.scaling());
+        SequentialBlock f = new SequentialBlock();
+        int d = cfg.dWidth;
+        boolean first = true;
+        // {width multiple, kernel, stride} of compare_gan's seven convolutions
+        int[][] layers = {{1, 3, 1}, {2, 4, 2}, {2, 3, 1}, {4, 4, 2}, {4, 3, 1}, {8, 4, 2}, {8, 3, 1}};
+        for (int[] l : layers) {
+            f.add(Conv2d.builder().setChannels((long) l[0] * d).setKernel(l[1]).optStride(l[2]).optPadding(1)
+                    .optScaling(ws).build());
+            if (!first && norm.hasLayer()) {
+                // GAN Lab's extension (see DcganConfig.dNorm); TF's layer_norm eps as in compare_gan's models
+                f.add(norm.newLayer(Init.ones(), 1e-12f));
+            }
+            first = false;
+            f.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
+        }
+        mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
+        f.add(Lambda.flatten());
+        return new DcganDiscriminator(f, head(cfg, ws, true));
+    }
+
+    private static SequentialBlock head(DcganConfig cfg, WeightScaling ws, boolean bias) {
+        SequentialBlock h = new SequentialBlock();
+        if (cfg.minibatchKernels > 0) {
+            h.add(new MinibatchDiscrimination(cfg.minibatchKernels, cfg.minibatchKernelDim));
+        }
+        h.add(Linear.builder().setUnits(1).optBias(bias).optScaling(ws).build());
+        return h;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray f = features.forward(ps, inputs, training).singletonOrThrow();
+        NDArray logits = head.forward(ps, new NDList(f), training).singletonOrThrow();
+        return new NDList(logits.reshape(-1), f);
+    }
+
+    @Override
+    public void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        features.initialize(manager, dataType, inputShapes);
+        head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] f = features.getOutputShapes(inputShapes);
+        return new Shape[] {new Shape(inputShapes[0].get(0)), f[0]};
+    }
+}
