@@ -283,10 +283,12 @@ public final class LocalProcessExecutor implements RunExecutor {
     }
 
     /**
-     * The class path of GAN Lab as this JVM loaded it: this JVM's class path, led by the jar or class
-     * folder GAN Lab's classes came from when that is not on it (a notebook kernel loads the library
-     * jar itself; another module's tests load it from the Maven repository). Public for other
-     * executors that start the same worker (a Spark task's child process).
+     * The class path of GAN Lab as this JVM loaded it: the library jar alone when its dependencies sit
+     * in {@code lib/} beside it (its manifest names them; in a notebook kernel {@code java.class.path}
+     * is the kernel's), else this JVM's class path, led by the jar or class folder GAN Lab's classes came
+     * from when that is not on it (tests load class folders; another module's tests load the jar from the
+     * Maven repository). Public for other executors that start the same worker (a Spark task's child
+     * process).
      */
     public static String classPath() {
         String cp = System.getProperty("java.class.path", "");
@@ -300,9 +302,13 @@ public final class LocalProcessExecutor implements RunExecutor {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return cp;
         }
-        // A jar's manifest names its dependencies beside it (lib/target/lib); a jar taken from elsewhere (the
-        // Maven repository, in another module's tests) has none there, so the rest of this JVM's class path
-        // comes along whenever the code is not on it already.
+        // The library jar's manifest names its dependencies in lib/ beside it (lib/target/lib): then the jar
+        // alone is the class path (a notebook kernel's own class path must not reach the workers). A jar taken
+        // from elsewhere (the Maven repository, in another module's tests) has no lib/ beside it, and the rest
+        // of this JVM's class path carries the dependencies.
+        if (Files.isRegularFile(code) && Files.isDirectory(code.resolveSibling("lib"))) {
+            return code.toString();
+        }
         for (String entry : cp.split(java.io.File.pathSeparator)) {
             if (!entry.isEmpty() && Paths.get(entry).toAbsolutePath().equals(code)) {
                 return cp;
