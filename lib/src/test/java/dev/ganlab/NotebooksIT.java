@@ -108,6 +108,13 @@ class NotebooksIT {
         List<JsonObject> sweeps = outputs(out.resolve("05-sweeps.ipynb"));
         assertTrue(count(sweeps, "text/html", "runs ranked by min:fid") >= 1, "sweeps: the comparison table");
         assertTrue(count(sweeps, "text/html", "mean ± std") >= 1, "sweeps: the spread over seeds");
+        Path latentNotebook = out.resolve("06-conditional-and-latent-space.ipynb");
+        if (Files.isRegularFile(latentNotebook)) {
+            List<JsonObject> latent = outputs(latentNotebook);
+            assertTrue(count(latent, "text/html", "intra-FID (mean)") >= 1, "06: the intra-class FID table");
+            assertTrue(count(latent, "text/html", "Plotly.newPlot") >= 3, "06: per-class bars and the truncation chart");
+            assertTrue(count(latent, "image/png", "") >= 10, "06: class grids, strips, arithmetic, neighbours");
+        }
     }
 
     @Test

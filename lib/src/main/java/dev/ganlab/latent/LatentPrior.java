@@ -1,5 +1,6 @@
 package dev.ganlab.latent;
 
+import dev.ganlab.models.dcgan.ConditionalDcganModel;
 import dev.ganlab.models.dcgan.DcganModel;
 import dev.ganlab.models.progan.ProganModel;
 import dev.ganlab.train.TrainConfig;
@@ -41,7 +42,8 @@ public enum LatentPrior {
         if (model instanceof ProganModel) {
             return SPHERE;
         }
-        if (model instanceof DcganModel) {
+        // A conditional DCGAN draws its noise from the unconditional model's prior (then appends the class).
+        if (model instanceof DcganModel || model instanceof ConditionalDcganModel) {
             return "uniform".equals(cfg.dcgan.latent) ? UNIFORM : NORMAL;
         }
         return NORMAL;

@@ -8,6 +8,7 @@ import dev.ganlab.cli.MainRunner;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.latent.LatentExplorer;
+import dev.ganlab.latent.LatentPrior;
 import dev.ganlab.models.ClassConditional;
 import dev.ganlab.viz.PngFiles;
 import java.awt.image.BufferedImage;
@@ -73,6 +74,18 @@ class ConditionalTrainingTest {
                         // must have parted.
                         assertTrue(classGainsDiffer(g.model().generator()), what + ": class gains 0 and 2 are equal");
                     }
+                    // The prior the explorer names (and truncates) is the one the noise is drawn from: uniform
+                    // noise stays in [-1, 1], normal noise of 64 x 6 draws leaves it almost surely.
+                    float[][] z = g.latents(64, 1);
+                    int noise = ((ClassConditional) g.model()).noiseDim();
+                    boolean inCube = true;
+                    for (float[] row : z) {
+                        for (int j = 0; j < noise; j++) {
+                            inCube &= Math.abs(row[j]) <= 1;
+                        }
+                    }
+                    assertEquals(inCube ? LatentPrior.UNIFORM : LatentPrior.NORMAL,
+                            new LatentExplorer(g, false).prior(), what);
                     BufferedImage grid = new LatentExplorer(g, false).classGrid(3, 1, null);
                     assertTrue(grid.getHeight() > 3 * grid.getWidth() / 4, "four rows of three: " + grid.getWidth()
                             + "x" + grid.getHeight());
