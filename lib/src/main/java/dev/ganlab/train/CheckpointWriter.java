@@ -44,16 +44,16 @@ final class CheckpointWriter implements TrainingListener {
         header.addProperty("channels", t.data().channels());
         header.addProperty("resolution", t.data().height());
         header.add("openInterval", t.historyRecorder().openInterval());
-        if (t.hasEma()) {
+        if (t.generators().hasEma()) {
             // TrainedGenerator reads this: the EMA_G section's batch-norm statistics are its own.
             t.samplingGenerator();
-            header.addProperty("emaBatchNormLatents", t.emaRecalibrationLatents());
+            header.addProperty("emaBatchNormLatents", t.generators().recalibrationLatents());
         }
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
-        sections.put("G", out -> ParameterIO.save(t.trainedGenerator(), out));
+        sections.put("G", out -> ParameterIO.save(t.generators().trained(), out));
         sections.put("D", out -> ParameterIO.save(t.model().discriminator(), out));
-        if (t.hasEma()) {
-            sections.put("EMA_G", out -> ParameterIO.save(t.emaGenerator(), out));
+        if (t.generators().hasEma()) {
+            sections.put("EMA_G", out -> ParameterIO.save(t.generators().ema(), out));
         }
         sections.put("OPT_G", t.optimizer(ObjectiveTerm.Player.GENERATOR)::save);
         sections.put("OPT_D", t.optimizer(ObjectiveTerm.Player.DISCRIMINATOR)::save);
@@ -95,10 +95,10 @@ final class CheckpointWriter implements TrainingListener {
                     + t.model().name());
         }
         try {
-            ParameterIO.load(t.trainedGenerator(), c.section("G"));
+            ParameterIO.load(t.generators().trained(), c.section("G"));
             ParameterIO.load(t.model().discriminator(), c.section("D"));
-            if (t.hasEma()) {
-                ParameterIO.load(t.emaGenerator(), c.section("EMA_G"));
+            if (t.generators().hasEma()) {
+                ParameterIO.load(t.generators().ema(), c.section("EMA_G"));
             }
             t.optimizer(ObjectiveTerm.Player.GENERATOR).load(c.section("OPT_G"));
             t.optimizer(ObjectiveTerm.Player.DISCRIMINATOR).load(c.section("OPT_D"));

@@ -79,7 +79,7 @@ final class FixedSamples implements TrainingListener {
         GanModel model = trainer.model();
         GanLab.noGradOnThisThread();
         try (NDManager sm = trainer.rootManager().newSubManager(); NDScope scope = new NDScope()) {
-            NDArray raw = generateBatched(trainer.trainedGenerator(), sm);
+            NDArray raw = generateBatched(trainer.generators().trained(), sm);
             Shape image = raw.getShape().slice(1);
             // A growing model's reals change with its stage (ProGAN blends them during a fade-in), so
             // compare with them as the discriminator sees them now. Set once per image size instead, the
@@ -96,7 +96,7 @@ final class FixedSamples implements TrainingListener {
             trainer.historyRecorder().pend(CollapseDetector.PRECISION_KEY, lastCollapsePrecision);
             trainer.historyRecorder().pend("coverage", lastCoverage);
             long step = trainer.step();
-            boolean ema = trainer.hasEma();
+            boolean ema = trainer.generators().hasEma();
             Path samples = trainer.dir().resolve("samples");
             String name = String.format(SAMPLE_GRID_NAME, step);
             BufferedImage rawGrid = ImageGrid.of(raw).cols(cols()).render();
@@ -172,8 +172,14 @@ final class FixedSamples implements TrainingListener {
         return lastCoverage;
     }
 
-    double collapsePrecision() {
-        return lastCollapsePrecision;
+    /**
+     * Whether mode collapse is suspected: the samples look real (collapse_precision at least 0.5) while
+     * their spread is below {@code threshold} times the real spread or they cover less than
+     * {@code threshold} of the reals. (Without the precision condition an untrained generator, whose
+     * outputs are all alike at first, raised the alarm in its first steps.)
+     */
+    boolean collapseSuspected(double threshold) {
+        return lastCollapsePrecision >= 0.5 && (lastDiversity < threshold || lastCoverage < threshold);
     }
 
     private int cols() {

@@ -2,42 +2,32 @@ package dev.ganlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.StepScope;
 import dev.ganlab.core.Stoppable;
-import dev.ganlab.core.UserError;
 import dev.ganlab.data.BatchSampler;
 import dev.ganlab.data.Datasets;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.data.LoadOptions;
-import dev.ganlab.data.Permutations;
 import dev.ganlab.data.PrefetchingLoader;
 import dev.ganlab.loss.Params;
 import dev.ganlab.metrics.EvaluationReport;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Models;
-import dev.ganlab.nn.DiffAugment;
 import dev.ganlab.objective.GanObjective;
-import dev.ganlab.objective.GradientPenaltyTerm;
 import dev.ganlab.objective.ObjectiveTerm;
 import dev.ganlab.objective.StepSeeds;
-import dev.ganlab.viz.Notebook;
 
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import tech.tablesaw.api.Table;
 
@@ -80,9 +70,7 @@ public final class GanTrainer implements AutoCloseable {
     private final GanModel model;
     private final NDManager root;
     private final ParameterStore ps;
-    private final Block generator;
-    private final Block emaGenerator;
-    private final Ema ema;
+    private final SamplingGenerators generators;
     private final GanOptimizer optG;
     private final GanOptimizer optD;
     private final PrefetchingLoader loader;
@@ -96,21 +84,12 @@ public final class GanTrainer implements AutoCloseable {
     private final FixedSamples fixedSamples;
     private final RunEvaluation evaluation;
     private final List<TrainingListener> listeners = new ArrayList<>();
-    private final List<TrainingMonitor> monitors = new ArrayList<>();
-    private final RunStatus status = new RunStatus();
+    private final RunSession session;
 
     private long step;
     private long imagesShown;
-    /** The step at which the EMA generator's batch-norm statistics were last re-estimated, or -1. */
-    private long emaRecalibratedAt = -1;
-    /** Latents of the last re-estimation (0: none, or a generator without batch norm). */
-    private int emaRecalibrationLatents;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
-    /** Training seconds of earlier sessions and finished train() calls. */
-    private double secondsDone;
-    /** When the current train() call began; -1 outside train(). */
-    private long runningSinceNanos = -1;
     private volatile boolean stopRequested;
 
     GanTrainer(TrainConfig resolved, Path dir, Checkpoint resumeFrom, ImageDataset given) {
@@ -119,6 +98,7 @@ public final class GanTrainer implements AutoCloseable {
         this.cfg = resolved;
         this.timetable = Timetable.of(cfg);
         this.dir = dir.toAbsolutePath();
+        this.session = new RunSession(this, this.dir);
         LoadOptions opt = LoadOptions.defaults().withResolution(cfg.resolution).withChannels(cfg.channels)
                 .withLimit(cfg.dataLimit);
         this.data = given != null ? given : Datasets.load(cfg.data, opt);
@@ -126,30 +106,16 @@ public final class GanTrainer implements AutoCloseable {
         this.ps = new ParameterStore(root, false);
         this.seeds = new StepSeeds(cfg.seed);
         Ema.checkSettings(cfg.emaDecay, cfg.emaHalfLifeKimg);
-        DiffAugment policy;
-        try {
-            policy = DiffAugment.parse(cfg.augment);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("augment: " + e.getMessage(), e);
-        }
-        UnaryOperator<NDArray> augment = cfg.augment.isBlank() ? null : policy::apply;
+        UnaryOperator<NDArray> augment = Objectives.augmentation(cfg);
 
         GanLab.seedEngine(seed(0, SALT_INIT));
         this.model = Models.create(cfg, data);
-        this.generator = model.generator();
+        Block generator = model.generator();
         model.initializeGenerator(generator, root);
         model.initializeDiscriminator(root);
         List<Parameter> gParams = Params.trainable(generator);
         List<Parameter> dParams = Params.trainable(model.discriminator());
-        if (cfg.emaDecay > 0) {
-            this.emaGenerator = model.newGenerator();
-            model.initializeGenerator(emaGenerator, root);
-            this.ema = new Ema(generator, emaGenerator, cfg.emaDecay, cfg.emaHalfLifeKimg);
-            ema.copyFromSource();
-        } else {
-            this.emaGenerator = null;
-            this.ema = null;
-        }
+        this.generators = new SamplingGenerators(cfg, model, generator, ps, root);
         this.optG = new GanOptimizer(cfg.optG, gParams, root);
         this.optD = new GanOptimizer(cfg.optD, dParams, root);
         TrainConfig.Tricks t = cfg.tricks;
@@ -166,17 +132,9 @@ public final class GanTrainer implements AutoCloseable {
             imagesShown = p.imagesShown();
             stageImages = p.stageImages();
             position = p.loaderPosition();
-            status.lastCheckpoint = "checkpoints/" + Checkpoint.fileName(step);
-            // Old folders' scores under today's names (fid -> fid_fmnist), so one column continues.
-            TrainingHistory h = TrainingHistory.readCsv(dir.resolve("metrics.csv"))
-                    .withScoreSuffix(TrainingHistory.scoreSuffixOf(cfg));
-            h.truncateAfter(step);
-            double logged = h.last("seconds");
-            secondsDone = Double.isNaN(logged) ? 0 : logged;
-            this.history = new HistoryRecorder(h);
-            if (p.openInterval() != null) {
-                history.restoreOpenInterval(p.openInterval());
-            }
+            session.status().lastCheckpoint = "checkpoints/" + Checkpoint.fileName(step);
+            this.history = HistoryRecorder.resumed(dir, cfg, step, p.openInterval());
+            session.resumeClock(history.history().last("seconds"));
         } else {
             this.history = new HistoryRecorder(new TrainingHistory());
         }
@@ -290,28 +248,7 @@ public final class GanTrainer implements AutoCloseable {
      * see {@link Ema}), else the trained generator.
      */
     public Block samplingGenerator() {
-        recalibrateEma();
-        return emaGenerator != null ? emaGenerator : generator;
-    }
-
-    /**
-     * Gives the EMA generator batch-norm statistics of its own weights ({@link Ema#recalibrateBatchNorm})
-     * unless that was done at this step already or {@code emaBatchNormLatents} is 0. Called before the
-     * EMA generator samples, is scored or checkpointed. Uses the run's fixed recalibration seed and
-     * reseeds nothing the training steps rely on (each step seeds its own streams).
-     */
-    private void recalibrateEma() {
-        if (emaGenerator == null || cfg.emaBatchNormLatents == 0 || emaRecalibratedAt == step) {
-            return;
-        }
-        emaRecalibrationLatents = Ema.recalibrateBatchNorm(model, emaGenerator, ps, root, cfg.emaBatchNormLatents,
-                model.batchSize(cfg.batch), Ema.recalibrationSeed(cfg.seed));
-        emaRecalibratedAt = step;
-    }
-
-    /** Latents used by the last re-estimation of the EMA generator's batch-norm statistics (0: none). */
-    public int emaRecalibrationLatents() {
-        return emaRecalibrationLatents;
+        return generators.forSampling(step);
     }
 
     /** The long-lived manager holding parameters and training state (tests check it does not grow). */
@@ -320,7 +257,7 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     public GanTrainer addMonitor(TrainingMonitor m) {
-        monitors.add(m);
+        session.monitors().add(m);
         return this;
     }
 
@@ -330,19 +267,9 @@ public final class GanTrainer implements AutoCloseable {
         return this;
     }
 
-    /** Critic updates of this session (since start or resume) that carried the gradient penalty. */
-    long penalisedCriticUpdates() {
-        return objective.term(GradientPenaltyTerm.class).map(GradientPenaltyTerm::penalisedUpdates).orElse(0L);
-    }
-
-    /** Generator updates since the generator optimiser's last reset (tests check when ProGAN resets Adam). */
-    long generatorUpdatesSinceReset() {
-        return optG.steps();
-    }
-
     // Package-private views for the listeners.
     List<TrainingMonitor> monitors() {
-        return monitors;
+        return session.monitors();
     }
 
     HistoryRecorder historyRecorder() {
@@ -353,16 +280,13 @@ public final class GanTrainer implements AutoCloseable {
         return ps;
     }
 
-    Block trainedGenerator() {
-        return generator;
+    RunEvaluation evaluation() {
+        return evaluation;
     }
 
-    Block emaGenerator() {
-        return emaGenerator;
-    }
-
-    boolean hasEma() {
-        return emaGenerator != null;
+    /** The trained and the EMA generator. */
+    SamplingGenerators generators() {
+        return generators;
     }
 
     GanOptimizer optimizer(ObjectiveTerm.Player player) {
@@ -410,32 +334,15 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private RunStatus trainHere() {
-        if (monitors.isEmpty()) {
-            monitors.add(Notebook.inKernel() ? new NotebookMonitor() : new ConsoleMonitor());
-        }
         GanLab.noGradOnThisThread();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopRequested = true;
-            try {
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ganlab-train-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        runningSinceNanos = System.nanoTime();
-        setStatus(RunStatus.RUNNING, "");
-        monitors.forEach(m -> m.onStart(this));
-        try {
+        try (RunSession.Running running = session.running(this::requestStop)) {
             while (step < cfg.steps) {
                 if (stopRequested || Stoppable.stopRequested()) {
                     stopRequested = false; // answered: a later train() call continues the run
                     checkpoint();
                     loader.close(); // batch prefetching restarts on demand, as the listeners' resources
                     listeners.forEach(l -> l.onStop(this));
-                    setStatus(RunStatus.INTERRUPTED, "stopped at step " + step + "; train() continues from here");
-                    return end();
+                    return session.end(RunStatus.INTERRUPTED, "stopped at step " + step + "; train() continues from here");
                 }
                 Map<String, Float> values = step1();
                 history.accumulate(values);
@@ -443,39 +350,16 @@ public final class GanTrainer implements AutoCloseable {
                     l.onStepEnd(this, step, values);
                 }
             }
-            setStatus(RunStatus.FINISHED, "");
-            return end();
+            return session.end(RunStatus.FINISHED, "");
         } catch (RuntimeException | Error e) {
-            if (RunStatus.RUNNING.equals(status.status)) {
-                // Not left "running": a sweep would take the run for one still in progress.
-                setStatus(RunStatus.FAILED, String.valueOf(e));
-            }
+            session.failed(e);
             throw e;
-        } finally {
-            secondsDone = seconds();
-            runningSinceNanos = -1;
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // JVM already shutting down
-            }
         }
     }
 
     /** Ends the run as diverged at step {@code done} (see {@link DivergenceCheck}); always throws. */
     void diverged(long done, String what) {
-        String last = status.lastCheckpoint == null ? "none (diverged before the first checkpoint)"
-                : status.lastCheckpoint;
-        history.writeRow(this, done);
-        setStatus(RunStatus.DIVERGED, "step " + done + ": " + what + "; last good checkpoint: " + last);
-        end();
-        throw new TrainingDivergedException(status.message);
-    }
-
-    private RunStatus end() {
-        monitors.forEach(m -> m.onEnd(this, status));
-        return status;
+        session.diverged(done, what);
     }
 
     /**
@@ -499,9 +383,7 @@ public final class GanTrainer implements AutoCloseable {
         try (NDManager sm = root.newSubManager(); StepScope scope = new StepScope()) {
             updates.run(t, batch, loader, trainSampler, sm, out);
             imagesShown += (long) batch * cfg.nCritic;
-            if (ema != null) {
-                ema.update(t, batch * cfg.nCritic); // images shown in this step: the half-life clock
-            }
+            generators.update(t, batch * cfg.nCritic);
             // The stage of the row's last step, not an average over the interval (a mean of 8 and 16
             // px is no resolution the model ever had).
             history.pend(model.stageMetrics());
@@ -519,7 +401,7 @@ public final class GanTrainer implements AutoCloseable {
      * train() returns (steps taken by hand with {@link #step1()} are not timed).
      */
     public double seconds() {
-        return secondsDone + (runningSinceNanos < 0 ? 0 : (System.nanoTime() - runningSinceNanos) / 1e9);
+        return session.seconds();
     }
 
     /** The mean of the last logged values of {@code key}, or NaN. */
@@ -537,20 +419,9 @@ public final class GanTrainer implements AutoCloseable {
         return fixedSamples.coverage();
     }
 
-    /**
-     * Whether mode collapse is suspected: the samples look real (collapse_precision at least 0.5) while their
-     * spread is below {@code collapseThreshold} times the real spread or they cover less than
-     * {@code collapseThreshold} of the reals. (Without the precision condition an untrained generator,
-     * whose outputs are all alike at first, raised the alarm in its first steps.)
-     */
+    /** Whether mode collapse is suspected (see {@link FixedSamples#collapseSuspected} and {@code collapseThreshold}). */
     public boolean collapseSuspected() {
-        return fixedSamples.collapsePrecision() >= 0.5
-                && (diversity() < cfg.collapseThreshold || coverage() < cfg.collapseThreshold);
-    }
-
-    /** File name of the sample grid that ends resolution {@code resolution} (zero-padded so names sort). */
-    public static String resolutionSampleName(int resolution) {
-        return FixedSamples.resolutionSampleName(resolution);
+        return fixedSamples.collapseSuspected(cfg.collapseThreshold);
     }
 
     /**
@@ -560,25 +431,6 @@ public final class GanTrainer implements AutoCloseable {
      */
     public Map<Integer, BufferedImage> resolutionSamples() {
         return FixedSamples.resolutionSamples(dir);
-    }
-
-    /**
-     * Scores the generator with the configured metrics (nothing when {@code eval.metrics} is empty) and
-     * returns the report; the values join the next history row. For a staged model the reference
-     * images are brought to the current stage's resolution.
-     */
-    public EvaluationReport evaluate() {
-        return evaluation.evaluate();
-    }
-
-    /** Images per evaluation: the configured count, or for "auto" the training set's size in 256..2000. */
-    public int evalCount() {
-        return evaluation.evalCount();
-    }
-
-    /** Why the last evaluation was skipped, or null. */
-    public String evaluationWarning() {
-        return evaluation.evaluationWarning();
     }
 
     /** The latest evaluation report of this session, or null (see {@link #finalMetrics}). */
@@ -605,13 +457,7 @@ public final class GanTrainer implements AutoCloseable {
      * before a resume.
      */
     public SortedMap<Long, BufferedImage> savedSampleGrids() {
-        SortedMap<Long, BufferedImage> grids = new TreeMap<>();
-        if (Files.isDirectory(dir.resolve("samples"))) {
-            for (Path p : SampleGrids.list(dir)) {
-                grids.put(SampleGrids.stepOf(p), SampleGrids.read(p));
-            }
-        }
-        return grids;
+        return SampleGrids.byStep(dir);
     }
 
     /**
@@ -619,23 +465,7 @@ public final class GanTrainer implements AutoCloseable {
      * {@code seed}, as 8-bit images for metrics or files.
      */
     public ImageDataset sample(int n, boolean useEma, long seed) {
-        GanLab.noGradOnThisThread();
-        Block g = useEma && emaGenerator != null ? emaGenerator : generator;
-        if (g == emaGenerator) {
-            recalibrateEma();
-        }
-        List<ImageDataset> parts = new ArrayList<>();
-        int b = 64;
-        for (int i = 0; i < n; i += b) {
-            try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
-                GanLab.seedEngine(Permutations.mix(seed, i));
-                NDArray z = model.sampleLatent(sm, Math.min(b, n - i));
-                parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
-            }
-        }
-        String bn = g == emaGenerator && emaRecalibrationLatents > 0
-                ? ", batch-norm statistics from " + emaRecalibrationLatents + " latents" : "";
-        return ImageDataset.concat(model.name() + " samples (step " + step + (useEma ? ", EMA" : "") + bn + ")", parts);
+        return generators.sample(n, useEma, seed, step);
     }
 
     /** Writes a checkpoint of the current state (and prunes old ones beyond keepCheckpoints). */
@@ -643,18 +473,8 @@ public final class GanTrainer implements AutoCloseable {
         return CheckpointWriter.write(this);
     }
 
-    private void setStatus(String s, String message) {
-        status.status = s;
-        status.message = message;
-        status.step = step;
-        status.steps = cfg.steps;
-        status.images = imagesShown;
-        status.pid = ProcessHandle.current().pid();
-        status.write(dir.resolve("status.json"));
-    }
-
     public RunStatus status() {
-        return status;
+        return session.status();
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +22,22 @@ final class HistoryRecorder implements TrainingListener {
 
     HistoryRecorder(TrainingHistory history) {
         this.history = history;
+    }
+
+    /**
+     * The recorder of a run resumed at {@code step}: its {@code metrics.csv} up to that step, with old
+     * folders' scores under today's names (fid -> fid_fmnist) so one column continues, and the
+     * checkpoint's open interval (null: none saved).
+     */
+    static HistoryRecorder resumed(Path dir, TrainConfig cfg, long step, JsonObject openInterval) {
+        TrainingHistory h = TrainingHistory.readCsv(dir.resolve(RunFolder.HISTORY))
+                .withScoreSuffix(TrainingHistory.scoreSuffixOf(cfg));
+        h.truncateAfter(step);
+        HistoryRecorder r = new HistoryRecorder(h);
+        if (openInterval != null) {
+            r.restoreOpenInterval(openInterval);
+        }
+        return r;
     }
 
     TrainingHistory history() {

@@ -1,7 +1,9 @@
 package dev.ganlab.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.ganlab.core.UserError;
 import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.objective.AdversarialTerm;
@@ -17,10 +19,12 @@ import dev.ganlab.objective.LabelSmoothing;
 import dev.ganlab.objective.ObjectiveTerm;
 import dev.ganlab.objective.ReconstructionTerm;
 import dev.ganlab.objective.StepSeeds;
+import dev.ganlab.nn.DiffAugment;
 import dev.ganlab.objective.WeightClipping;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds a run's {@link GanObjective} from its settings: one line per term, in the order the terms
@@ -30,6 +34,20 @@ import java.util.List;
 final class Objectives {
 
     private Objectives() {}
+
+    /**
+     * The DiffAugment policy ({@code augment}) applied to the discriminator's inputs after the terms'
+     * perturbation, or null for none; an unknown op is a UserError naming the key.
+     */
+    static UnaryOperator<NDArray> augmentation(TrainConfig cfg) {
+        DiffAugment policy;
+        try {
+            policy = DiffAugment.parse(cfg.augment);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("augment: " + e.getMessage(), e);
+        }
+        return cfg.augment.isBlank() ? null : policy::apply;
+    }
 
     static GanObjective of(TrainConfig cfg, StepSeeds seeds, List<Parameter> gParams, List<Parameter> dParams,
             NDManager stateManager) {

@@ -47,7 +47,11 @@ final class RunEvaluation implements TrainingListener {
         }
     }
 
-    /** See {@link GanTrainer#evaluate()}. */
+    /**
+     * Scores the generator with the configured metrics (nothing when {@code eval.metrics} is empty) and
+     * returns the report; the values join the next history row. For a staged model the reference
+     * images are brought to the current stage's resolution.
+     */
     EvaluationReport evaluate() {
         TrainConfig cfg = trainer.config();
         if (cfg.eval.metrics.isBlank()) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +39,17 @@ public final class SampleGrids {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    /** The run's grids read, by step, oldest first; none when the run has no {@code samples/} folder yet. */
+    public static SortedMap<Long, BufferedImage> byStep(Path runDir) {
+        SortedMap<Long, BufferedImage> grids = new TreeMap<>();
+        if (Files.isDirectory(runDir.resolve("samples"))) {
+            for (Path p : list(runDir)) {
+                grids.put(stepOf(p), read(p));
+            }
+        }
+        return grids;
     }
 
     /** The step a grid file was saved at. */

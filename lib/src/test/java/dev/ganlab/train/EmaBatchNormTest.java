@@ -152,7 +152,7 @@ class EmaBatchNormTest {
                 t.step1();
             }
             SequentialBlock ema = (SequentialBlock) t.samplingGenerator();
-            assertEquals(48, t.emaRecalibrationLatents(), "40 latents rounded up to whole batches of 16");
+            assertEquals(48, t.generators().recalibrationLatents(), "40 latents rounded up to whole batches of 16");
             // The first batch norm's input is Linear(z) reshaped to (N, C, S, S): its statistics in
             // plain Java doubles, from the same latents (the run's recalibration seed, batch by batch).
             var children = ema.getChildren().values();

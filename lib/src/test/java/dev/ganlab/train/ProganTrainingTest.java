@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ganlab.models.progan.ProganModel;
 import dev.ganlab.models.progan.ProganSchedule;
 import dev.ganlab.models.progan.ProganSchedule.Stage;
+import dev.ganlab.objective.ObjectiveTerm;
 import dev.ganlab.viz.Plots;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -88,17 +89,17 @@ class ProganTrainingTest {
                 if (stop == MID_FADE_IN) {
                     Stage s = m.currentStage();
                     assertTrue(s.fadingIn() && s.resolution() == 16 && s.alpha() > 0 && s.alpha() < 1, s.describe());
-                    assertEquals(stop - GROWTH_BOUNDARY, t.generatorUpdatesSinceReset(), "Adam state restored");
+                    assertEquals(stop - GROWTH_BOUNDARY, t.optimizer(ObjectiveTerm.Player.GENERATOR).steps(), "Adam state restored");
                 } else {
                     assertEquals(8, m.currentStage().resolution());
-                    assertEquals(GROWTH_BOUNDARY - FIRST_8PX_STEP, t.generatorUpdatesSinceReset(), "Adam state restored");
+                    assertEquals(GROWTH_BOUNDARY - FIRST_8PX_STEP, t.optimizer(ObjectiveTerm.Player.GENERATOR).steps(), "Adam state restored");
                 }
                 List<Long> updatesAtFirstRow = new ArrayList<>();
                 t.addMonitor(new TrainingMonitor() {
                     @Override
                     public void onLog(GanTrainer tr, Map<String, Double> row) {
                         if (updatesAtFirstRow.isEmpty()) {
-                            updatesAtFirstRow.add(tr.generatorUpdatesSinceReset());
+                            updatesAtFirstRow.add(tr.optimizer(ObjectiveTerm.Player.GENERATOR).steps());
                         }
                     }
                 }).train();
@@ -162,11 +163,11 @@ class ProganTrainingTest {
                 "resolutions end at steps 3 and 15; the last one with the run");
         // Each resolution's grid is the EMA grid of the step that ended it.
         assertArrayEquals(Files.readAllBytes(dir.resolve("samples/step-00000003.png")),
-                Files.readAllBytes(dir.resolve("samples").resolve(GanTrainer.resolutionSampleName(4))));
+                Files.readAllBytes(dir.resolve("samples").resolve(FixedSamples.resolutionSampleName(4))));
         assertArrayEquals(Files.readAllBytes(dir.resolve("samples/step-00000015.png")),
-                Files.readAllBytes(dir.resolve("samples").resolve(GanTrainer.resolutionSampleName(8))));
+                Files.readAllBytes(dir.resolve("samples").resolve(FixedSamples.resolutionSampleName(8))));
         assertArrayEquals(Files.readAllBytes(dir.resolve("samples/step-00000026.png")),
-                Files.readAllBytes(dir.resolve("samples").resolve(GanTrainer.resolutionSampleName(16))));
+                Files.readAllBytes(dir.resolve("samples").resolve(FixedSamples.resolutionSampleName(16))));
     }
 
     @Test
@@ -188,7 +189,7 @@ class ProganTrainingTest {
                 boolean evaluated = step[i] % 3 == 0 || step[i] == STEPS;
                 assertEquals(evaluated && resolution[i] == 16, !Double.isNaN(swd16[i]), "SWD at step " + step[i]);
             }
-            assertTrue(t.evaluationWarning().startsWith("evaluation at step 15 skipped"), t.evaluationWarning());
+            assertTrue(t.evaluation().evaluationWarning().startsWith("evaluation at step 15 skipped"), t.evaluation().evaluationWarning());
         } finally {
             System.setErr(oldErr);
         }
