@@ -13,7 +13,7 @@ import dev.ganlab.core.UserError;
 import dev.ganlab.models.ClassConditional;
 import dev.ganlab.models.Conditioning;
 import dev.ganlab.models.DiscriminatorOutput;
-import dev.ganlab.models.GanModel;
+import dev.ganlab.models.AbstractGanModel;
 import dev.ganlab.nn.ClassProjection;
 import dev.ganlab.nn.Linear;
 import dev.ganlab.nn.WeightScaling;
@@ -32,22 +32,19 @@ import java.util.Map;
  * <p>Projection needs conditional batch norm in G: the "paper" DCGAN layout and SNDCGAN's have it
  * ({@link ConditionalGenerators}); PyTorch-GAN's layout is not offered with projection.
  */
-public final class ConditionalDcganModel implements GanModel, ClassConditional {
+public final class ConditionalDcganModel extends AbstractGanModel implements ClassConditional {
 
     private final DcganModel base;
     private final DcganConfig cfg;
     private final int classes;
     private final Conditioning cond;
-    private final int channels;
-    private final int resolution;
-    private final Block generator;
-    private final ConditionalDiscriminator discriminator;
     private int[] batchLabels;
 
     /**
      * @throws IllegalArgumentException on a bad architecture setting (as {@link DcganModel}) or fewer than 2 classes
      */
     public ConditionalDcganModel(DcganConfig cfg, int channels, int resolution, int classes, Conditioning cond) {
+        super(channels, resolution);
         if (cond == Conditioning.NONE) {
             throw new IllegalArgumentException("cond=none is the unconditional DcganModel");
         }
@@ -58,16 +55,13 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
         this.cfg = cfg;
         this.classes = classes;
         this.cond = cond;
-        this.channels = channels;
-        this.resolution = resolution;
         if (cond == Conditioning.PROJECTION && cfg.variant.equals("dcgan") && !cfg.generator.equals("paper")) {
             throw new IllegalArgumentException("cond=projection needs conditional batch norm in G: use"
                     + " dcgan.generator=paper (or sndcgan); the pytorchgan layout is not offered with it");
         }
-        this.generator = newGenerator();
         boolean spectral = cfg.variant.equals("sndcgan") || cfg.dNorm.equals("spectral");
-        this.discriminator = new ConditionalDiscriminator(base.discriminator(), cond, classes,
-                spectral ? WeightScaling.SPECTRAL : WeightScaling.NONE, featureWidth());
+        setNetworks(newGenerator(), new ConditionalDiscriminator(base.discriminator(), cond, classes,
+                spectral ? WeightScaling.SPECTRAL : WeightScaling.NONE, featureWidth()));
     }
 
     /** F, the width of D's last features for this image size. */
@@ -82,16 +76,6 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
     }
 
     @Override
-    public Block generator() {
-        return generator;
-    }
-
-    @Override
-    public Block discriminator() {
-        return discriminator;
-    }
-
-    @Override
     public Block newGenerator() {
         if (cond == Conditioning.PROJECTION) {
             return cfg.variant.equals("sndcgan") ? ConditionalGenerators.sndcgan(cfg, channels, resolution, classes)
@@ -100,14 +84,10 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
         return base.newGenerator(); // its first layer takes the latent and the one-hot together
     }
 
+    /** The noise and the one-hot class: {@code d + K}. */
     @Override
-    public Shape latentShape(int batch) {
-        return new Shape(batch, cfg.latentDim + classes);
-    }
-
-    @Override
-    public Shape imageShape() {
-        return base.imageShape();
+    protected long latentDim() {
+        return cfg.latentDim + classes;
     }
 
     @Override
@@ -158,13 +138,13 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
         if (cond == Conditioning.PROJECTION) {
             g.initialize(manager, DataType.FLOAT32, new Shape(2, cfg.latentDim), new Shape(2, classes));
         } else {
-            g.initialize(manager, DataType.FLOAT32, latentShape(2));
+            super.initializeGenerator(g, manager);
         }
     }
 
     @Override
     public void initializeDiscriminator(NDManager manager) {
-        discriminator.initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution),
+        discriminator().initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution),
                 new Shape(2, classes));
     }
 
@@ -175,7 +155,7 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
             NDArray w = latent.get(":, " + cfg.latentDim + ":");                          // (N, K)
             return g.forward(ps, new NDList(z, w), training).singletonOrThrow();
         }
-        return g.forward(ps, new NDList(latent), training).singletonOrThrow();
+        return super.generate(g, ps, latent, training);
     }
 
     @Override
@@ -183,7 +163,7 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
         int n = (int) images.getShape().get(0);
         int[] labels = labelsFor(n);
         NDArray w = oneHot(images.getManager(), labels);
-        NDList out = discriminator.forward(ps, new NDList(images, w), training);
+        NDList out = discriminator().forward(ps, new NDList(images, w), training);
         if (cond != Conditioning.ACGAN) {
             return DiscriminatorOutput.of(out.get(0), out.get(1));
         }
@@ -198,12 +178,12 @@ public final class ConditionalDcganModel implements GanModel, ClassConditional {
     @Override
     public DiscriminatorOutput[] discriminateJoint(ParameterStore ps, NDArray reals, NDArray fakes, boolean training) {
         if (cond != Conditioning.ACGAN) {
-            return GanModel.super.discriminateJoint(ps, reals, fakes, training);
+            return super.discriminateJoint(ps, reals, fakes, training);
         }
         long n = reals.getShape().get(0);
         int[] labels = labelsFor((int) (2 * n));
         NDArray w = oneHot(reals.getManager(), labels);
-        NDList out = discriminator.forward(ps, new NDList(reals.concat(fakes, 0), w), training);
+        NDList out = discriminator().forward(ps, new NDList(reals.concat(fakes, 0), w), training);
         DiscriminatorOutput[] r = new DiscriminatorOutput[2];
         String[] part = {"0:" + n, n + ":"};
         for (int h = 0; h < 2; h++) {

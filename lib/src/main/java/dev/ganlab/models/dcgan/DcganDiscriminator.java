@@ -1,15 +1,8 @@
 package dev.ganlab.models.dcgan;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
+import dev.ganlab.models.FeatureHeadDiscriminator;
 import dev.ganlab.models.Mix;
 import dev.ganlab.nn.Conv2d;
 import dev.ganlab.nn.Dropout2d;
@@ -22,21 +15,16 @@ import dev.ganlab.nn.Normalization;
 import dev.ganlab.nn.WeightScaling;
 
 /**
- * The DCGAN family's discriminators: a feature extractor and a head as one block, whose forward
- * returns {@code (logits (N), features (N, F))} so losses such as feature matching can use the last
- * hidden layer. The three layouts are built by {@link #paper}, {@link #pytorchgan} and
+ * The DCGAN family's discriminators: a feature extractor and a head as one block
+ * ({@link FeatureHeadDiscriminator}), whose forward returns {@code (logits (N), features (N, F))} so
+ * losses such as feature matching can use the last hidden layer. The three layouts are built by {@link #paper}, {@link #pytorchgan} and
  * {@link #sndcgan}; {@link DcganModel}'s class comment describes them. All weights start N(0, 0.02)
  * (the {@link Conv2d} and {@link Linear} default, both papers' codes), biases 0.
  */
-final class DcganDiscriminator extends AbstractBlock {
-
-    private final Block features;
-    private final Block head;
+final class DcganDiscriminator extends FeatureHeadDiscriminator {
 
     private DcganDiscriminator(Block features, Block head) {
-        super((byte) 1);
-        this.features = addChildBlock("features", features);
-        this.head = addChildBlock("head", head);
+        super(features, head);
     }
 
     /**
@@ -124,24 +112,5 @@ final class DcganDiscriminator extends AbstractBlock {
         }
         h.add(Linear.builder().setUnits(1).optBias(bias).optScaling(ws).build());
         return h;
-    }
-
-    @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray f = features.forward(ps, inputs, training).singletonOrThrow();
-        NDArray logits = head.forward(ps, new NDList(f), training).singletonOrThrow();
-        return new NDList(logits.reshape(-1), f);
-    }
-
-    @Override
-    public void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        features.initialize(manager, dataType, inputShapes);
-        head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] f = features.getOutputShapes(inputShapes);
-        return new Shape[] {new Shape(inputShapes[0].get(0)), f[0]};
     }
 }

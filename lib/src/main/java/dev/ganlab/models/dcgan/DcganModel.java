@@ -1,15 +1,10 @@
 package dev.ganlab.models.dcgan;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
-import dev.ganlab.models.DiscriminatorOutput;
-import dev.ganlab.models.GanModel;
+import dev.ganlab.models.AbstractGanModel;
 import dev.ganlab.models.Mix;
 import dev.ganlab.models.SleSequence;
 import dev.ganlab.nn.BatchNorm;
@@ -94,14 +89,10 @@ import dev.ganlab.nn.WeightScaling;
  * before the flatten ({@code mix.dMbstd}), skip-layer excitation in any of the three generators
  * ({@code mix.gSle}, {@link SleSequence}).
  */
-public final class DcganModel implements GanModel {
+public final class DcganModel extends AbstractGanModel {
 
     private final DcganConfig cfg;
     private final Mix mix;
-    private final int channels;
-    private final int resolution;
-    private final Block generator;
-    private final DcganDiscriminator discriminator;
 
     public DcganModel(DcganConfig cfg, int channels, int resolution) {
         this(cfg, channels, resolution, Mix.NONE);
@@ -109,6 +100,7 @@ public final class DcganModel implements GanModel {
 
     /** The model with components of other families ({@link Mix}: spectral norm, mbstd in D, SLE in G). */
     public DcganModel(DcganConfig cfg, int channels, int resolution, Mix mix) {
+        super(channels, resolution);
         cfg.fillDefaults().validate();
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("DCGAN channels must be 1 or 3, got " + channels);
@@ -123,12 +115,9 @@ public final class DcganModel implements GanModel {
         }
         this.cfg = cfg;
         this.mix = mix;
-        this.channels = channels;
-        this.resolution = resolution;
-        this.generator = newGenerator();
-        this.discriminator = cfg.variant.equals("sndcgan") ? DcganDiscriminator.sndcgan(cfg, dNorm(), mix)
+        setNetworks(newGenerator(), cfg.variant.equals("sndcgan") ? DcganDiscriminator.sndcgan(cfg, dNorm(), mix)
                 : cfg.discriminator.equals("paper") ? DcganDiscriminator.paper(cfg, dNorm(), resolution, mix)
-                : DcganDiscriminator.pytorchgan(cfg, dNorm(), mix);
+                : DcganDiscriminator.pytorchgan(cfg, dNorm(), mix));
     }
 
     public DcganConfig config() {
@@ -138,16 +127,6 @@ public final class DcganModel implements GanModel {
     @Override
     public String name() {
         return cfg.variant;
-    }
-
-    @Override
-    public Block generator() {
-        return generator;
-    }
-
-    @Override
-    public Block discriminator() {
-        return discriminator;
     }
 
     @Override
@@ -260,40 +239,13 @@ public final class DcganModel implements GanModel {
     }
 
     @Override
-    public Shape latentShape(int batch) {
-        return new Shape(batch, cfg.latentDim);
+    protected long latentDim() {
+        return cfg.latentDim;
     }
 
     /** Latents from U(-1, 1) (the papers' codes) or N(0, I), as {@code dcgan.latent} says. */
     @Override
     public NDArray sampleLatent(NDManager manager, int batch) {
-        return cfg.latent.equals("uniform") ? manager.randomUniform(-1f, 1f, latentShape(batch))
-                : manager.randomNormal(latentShape(batch));
-    }
-
-    @Override
-    public Shape imageShape() {
-        return new Shape(channels, resolution, resolution);
-    }
-
-    @Override
-    public void initializeGenerator(Block g, NDManager manager) {
-        g.initialize(manager, DataType.FLOAT32, latentShape(2));
-    }
-
-    @Override
-    public void initializeDiscriminator(NDManager manager) {
-        discriminator.initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution));
-    }
-
-    @Override
-    public NDArray generate(Block g, ParameterStore ps, NDArray z, boolean training) {
-        return g.forward(ps, new NDList(z), training).singletonOrThrow();
-    }
-
-    @Override
-    public DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real) {
-        NDList out = discriminator.forward(ps, new NDList(images), training);
-        return DiscriminatorOutput.of(out.get(0), out.get(1));
+        return sampleLatent(manager, batch, cfg.latent);
     }
 }

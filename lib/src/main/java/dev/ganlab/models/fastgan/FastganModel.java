@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.ganlab.models.DiscriminatorOutput;
-import dev.ganlab.models.GanModel;
+import dev.ganlab.models.AbstractGanModel;
 import dev.ganlab.models.Mix;
 
 import java.util.Collections;
@@ -31,7 +31,7 @@ import java.util.Map;
  * {@code hinge + percept(rec_all).sum() + percept(rec_small).sum() + percept(rec_part).sum()}.
  * {@link #reconstruct} gives the reconstructions and their targets for display.
  */
-public final class FastganModel implements GanModel {
+public final class FastganModel extends AbstractGanModel {
 
     /** Metric name of the whole-image reconstruction distance. */
     public static final String RECON_FULL = "recon_full";
@@ -41,8 +41,6 @@ public final class FastganModel implements GanModel {
     public static final String RECON_SMALL = "recon_small";
 
     private final FastganConfig cfg;
-    private final int channels;
-    private final int resolution;
     private final FastganGenerator generator;
     private final FastganDiscriminator discriminator;
     private final ReconstructionLoss reconLoss;
@@ -61,6 +59,7 @@ public final class FastganModel implements GanModel {
      * already. SLE is FastGAN's own ({@code fastgan.sle}), not {@code mix.gSle}.
      */
     public FastganModel(FastganConfig cfg, int channels, int resolution, Mix mix) {
+        super(channels, resolution);
         cfg.validate();
         if (mix.gSle()) {
             throw new IllegalArgumentException("FastGAN has skip-layer excitation already: set fastgan.sle, not mix.gSle");
@@ -73,10 +72,9 @@ public final class FastganModel implements GanModel {
                     + FastganConfig.RESOLUTIONS);
         }
         this.cfg = cfg;
-        this.channels = channels;
-        this.resolution = resolution;
         this.generator = new FastganGenerator(cfg, channels, resolution);
         this.discriminator = new FastganDiscriminator(cfg, channels, resolution, mix);
+        setNetworks(generator, discriminator);
         this.reconLoss = ReconstructionLoss.parse(cfg.reconLoss, cfg.reconReduction);
     }
 
@@ -105,23 +103,8 @@ public final class FastganModel implements GanModel {
     }
 
     @Override
-    public Shape latentShape(int batch) {
-        return new Shape(batch, cfg.latentDim);
-    }
-
-    @Override
-    public Shape imageShape() {
-        return new Shape(channels, resolution, resolution);
-    }
-
-    @Override
-    public void initializeGenerator(Block g, NDManager manager) {
-        g.initialize(manager, DataType.FLOAT32, latentShape(2));
-    }
-
-    @Override
-    public void initializeDiscriminator(NDManager manager) {
-        discriminator.initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution));
+    protected long latentDim() {
+        return cfg.latentDim;
     }
 
     /** The main image (the first of {@link #generateViews}). */

@@ -1,18 +1,11 @@
 package dev.ganlab.models.gan;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
-import dev.ganlab.models.DiscriminatorOutput;
-import dev.ganlab.models.GanModel;
+import dev.ganlab.models.AbstractGanModel;
+import dev.ganlab.models.FeatureHeadDiscriminator;
 import dev.ganlab.models.Mix;
 import dev.ganlab.nn.BatchNorm;
 import dev.ganlab.nn.Dropout;
@@ -42,14 +35,10 @@ import dev.ganlab.nn.WeightScaling;
  * gradients of image shape; it has no batch statistics, so reals and fakes can be scored apart and
  * every penalty applies. With {@code dNorm = spectral} every linear layer of D is spectrally normalised.
  */
-public final class MlpGanModel implements GanModel {
+public final class MlpGanModel extends AbstractGanModel {
 
     private final GanConfig cfg;
-    private final int channels;
-    private final int resolution;
     private final Mix mix;
-    private final Block generator;
-    private final Discriminator discriminator;
 
     /** The model without minibatch discrimination. */
     public MlpGanModel(GanConfig cfg, int channels, int resolution) {
@@ -70,6 +59,7 @@ public final class MlpGanModel implements GanModel {
      * minibatch discrimination on the last features); {@code mix.gSle()} is not for this generator.
      */
     public MlpGanModel(GanConfig cfg, int channels, int resolution, Mix mix) {
+        super(channels, resolution);
         cfg.validate();
         if (mix.gSle()) {
             throw new IllegalArgumentException("gan's fully connected generator has no feature maps for SLE (mix.gSle)");
@@ -83,11 +73,8 @@ public final class MlpGanModel implements GanModel {
                     + " (the MLP's output layer grows with the pixel count)");
         }
         this.cfg = cfg;
-        this.channels = channels;
-        this.resolution = resolution;
         this.mix = mix;
-        this.generator = newGenerator();
-        this.discriminator = newDiscriminator();
+        setNetworks(newGenerator(), newDiscriminator());
     }
 
     public GanConfig config() {
@@ -97,16 +84,6 @@ public final class MlpGanModel implements GanModel {
     @Override
     public String name() {
         return "gan";
-    }
-
-    @Override
-    public Block generator() {
-        return generator;
-    }
-
-    @Override
-    public Block discriminator() {
-        return discriminator;
     }
 
     private long pixels() {
@@ -132,7 +109,8 @@ public final class MlpGanModel implements GanModel {
         return g;
     }
 
-    private Discriminator newDiscriminator() {
+    /** Hidden layers (features {@code (N, d_m)}) and head, as one block. */
+    private FeatureHeadDiscriminator newDiscriminator() {
         WeightScaling ws = mix.dScaling(cfg.dNorm.equals("spectral") ? WeightScaling.SPECTRAL : WeightScaling.NONE);
         SequentialBlock f = new SequentialBlock();
         f.add(Lambda.flatten());                                         // (N, C*H*W)
@@ -169,7 +147,7 @@ public final class MlpGanModel implements GanModel {
             in += mix.dMinibatchKernels();
         }
         head.add(linear(in, 1, ws, true));
-        return new Discriminator(f, head);
+        return new FeatureHeadDiscriminator(f, head);
     }
 
     /**
@@ -198,64 +176,7 @@ public final class MlpGanModel implements GanModel {
     }
 
     @Override
-    public Shape latentShape(int batch) {
-        return new Shape(batch, cfg.latentDim);
-    }
-
-    @Override
-    public Shape imageShape() {
-        return new Shape(channels, resolution, resolution);
-    }
-
-    @Override
-    public void initializeGenerator(Block g, NDManager manager) {
-        g.initialize(manager, DataType.FLOAT32, latentShape(2));
-    }
-
-    @Override
-    public void initializeDiscriminator(NDManager manager) {
-        discriminator.initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution));
-    }
-
-    @Override
-    public NDArray generate(Block g, ParameterStore ps, NDArray z, boolean training) {
-        return g.forward(ps, new NDList(z), training).singletonOrThrow();
-    }
-
-    @Override
-    public DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real) {
-        NDList out = discriminator.forward(ps, new NDList(images), training);
-        return DiscriminatorOutput.of(out.get(0), out.get(1));
-    }
-
-    /** Hidden layers and head; forward returns {@code (logits (N), features (N, d_m))}. */
-    static final class Discriminator extends AbstractBlock {
-        private final Block features;
-        private final Block head;
-
-        Discriminator(Block features, Block head) {
-            super((byte) 1);
-            this.features = addChildBlock("features", features);
-            this.head = addChildBlock("head", head);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray f = features.forward(ps, inputs, training).singletonOrThrow();           // (N, d_m)
-            NDArray logits = head.forward(ps, new NDList(f), training).singletonOrThrow();  // (N, 1)
-            return new NDList(logits.reshape(-1), f);
-        }
-
-        @Override
-        public void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            features.initialize(manager, dataType, inputShapes);
-            head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            Shape[] f = features.getOutputShapes(inputShapes);
-            return new Shape[] {new Shape(inputShapes[0].get(0)), f[0]};
-        }
+    protected long latentDim() {
+        return cfg.latentDim;
     }
 }

@@ -1,18 +1,13 @@
 package dev.ganlab.models.resnet19;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-import dev.ganlab.models.DiscriminatorOutput;
-import dev.ganlab.models.GanModel;
+import dev.ganlab.models.AbstractGanModel;
+import dev.ganlab.models.FeatureHeadDiscriminator;
 import dev.ganlab.nn.BatchNorm;
 import dev.ganlab.nn.Conv2d;
 import dev.ganlab.nn.ConvTranspose2d;
@@ -58,15 +53,12 @@ import dev.ganlab.nn.WeightScaling;
  * 1x1 skips the pooling (TensorFlow's 'SAME' average pool of a 1x1 map returns it). 128 px is the
  * study's size; at 32 px the generator has 3 up-sampling blocks of 5.
  */
-public final class Resnet19Model implements GanModel {
+public final class Resnet19Model extends AbstractGanModel {
 
     private final Resnet19Config cfg;
-    private final int channels;
-    private final int resolution;
-    private final Block generator;
-    private final Discriminator discriminator;
 
     public Resnet19Model(Resnet19Config cfg, int channels, int resolution) {
+        super(channels, resolution);
         cfg.validate();
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("ResNet19 channels must be 1 or 3, got " + channels);
@@ -77,10 +69,7 @@ public final class Resnet19Model implements GanModel {
                     + " must be a power of two from 4 to 128 (compare_gan's rule; 128 is the study's size)");
         }
         this.cfg = cfg;
-        this.channels = channels;
-        this.resolution = resolution;
-        this.generator = newGenerator();
-        this.discriminator = newDiscriminator();
+        setNetworks(newGenerator(), newDiscriminator());
     }
 
     public Resnet19Config config() {
@@ -90,16 +79,6 @@ public final class Resnet19Model implements GanModel {
     @Override
     public String name() {
         return "resnet19";
-    }
-
-    @Override
-    public Block generator() {
-        return generator;
-    }
-
-    @Override
-    public Block discriminator() {
-        return discriminator;
     }
 
     @Override
@@ -135,7 +114,8 @@ public final class Resnet19Model implements GanModel {
         return new ResBlock(residual, up ? upConv3x3(out) : conv3x3(out, WeightScaling.NONE));
     }
 
-    private Discriminator newDiscriminator() {
+    /** Features {@code (N, 8 ch)} (the pooled values) and the Linear head, as one block. */
+    private FeatureHeadDiscriminator newDiscriminator() {
         Normalization norm = cfg.dNormalization();
         int ch = cfg.dWidth;
         SequentialBlock f = new SequentialBlock();
@@ -151,7 +131,7 @@ public final class Resnet19Model implements GanModel {
             return x.sum(new int[] {2, 3}).div(s.get(2) * s.get(3));
         }, sh -> new Shape(sh.get(0), sh.get(1))));
         Block head = Linear.builder().setUnits(1).optScaling(norm.scaling()).build();
-        return new Discriminator(f, head);
+        return new FeatureHeadDiscriminator(f, head);
     }
 
     private Block discriminatorBlock(long out, Normalization norm) {
@@ -204,71 +184,13 @@ public final class Resnet19Model implements GanModel {
     }
 
     @Override
-    public Shape latentShape(int batch) {
-        return new Shape(batch, cfg.latentDim);
+    protected long latentDim() {
+        return cfg.latentDim;
     }
 
     /** Latents from U(-1, 1) (compare_gan) or N(0, I), as {@code resnet19.latent} says. */
     @Override
     public NDArray sampleLatent(NDManager manager, int batch) {
-        return cfg.latent.equals("uniform") ? manager.randomUniform(-1f, 1f, latentShape(batch))
-                : manager.randomNormal(latentShape(batch));
-    }
-
-    @Override
-    public Shape imageShape() {
-        return new Shape(channels, resolution, resolution);
-    }
-
-    @Override
-    public void initializeGenerator(Block g, NDManager manager) {
-        g.initialize(manager, DataType.FLOAT32, latentShape(2));
-    }
-
-    @Override
-    public void initializeDiscriminator(NDManager manager) {
-        discriminator.initialize(manager, DataType.FLOAT32, new Shape(2, channels, resolution, resolution));
-    }
-
-    @Override
-    public NDArray generate(Block g, ParameterStore ps, NDArray z, boolean training) {
-        return g.forward(ps, new NDList(z), training).singletonOrThrow();
-    }
-
-    @Override
-    public DiscriminatorOutput discriminate(ParameterStore ps, NDArray images, boolean training, boolean real) {
-        NDList out = discriminator.forward(ps, new NDList(images), training);
-        return DiscriminatorOutput.of(out.get(0), out.get(1));
-    }
-
-    /** Features and head as one block; forward returns {@code (logits (N), features (N, 8 ch))}. */
-    static final class Discriminator extends AbstractBlock {
-        private final Block features;
-        private final Block head;
-
-        Discriminator(Block features, Block head) {
-            super((byte) 1);
-            this.features = addChildBlock("features", features);
-            this.head = addChildBlock("head", head);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray f = features.forward(ps, inputs, training).singletonOrThrow();
-            NDArray logits = head.forward(ps, new NDList(f), training).singletonOrThrow();
-            return new NDList(logits.reshape(-1), f);
-        }
-
-        @Override
-        public void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            features.initialize(manager, dataType, inputShapes);
-            head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            Shape[] f = features.getOutputShapes(inputShapes);
-            return new Shape[] {new Shape(inputShapes[0].get(0)), f[0]};
-        }
+        return sampleLatent(manager, batch, cfg.latent);
     }
 }
