@@ -1,6 +1,5 @@
 package dev.ganlab.cli;
 
-import dev.ganlab.core.UserError;
 import dev.ganlab.latent.LatentExplorer;
 import dev.ganlab.train.TrainedGenerator;
 import dev.ganlab.viz.PngFiles;
@@ -20,8 +19,7 @@ public final class InterpolateCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder (with checkpoints/).")
-    Path run;
+    @Mixin TrainedRunOptions generator;
 
     @Option(names = "--from", required = true, paramLabel = "SEED", description = "Seed of the first latent.")
     long from;
@@ -38,17 +36,11 @@ public final class InterpolateCommand implements Runnable {
     @Option(names = "--slerp", description = "Spherical instead of linear interpolation.")
     boolean slerp;
 
-    @Option(names = "--ema", description = "Use the EMA generator (when the run kept one).")
-    boolean ema;
-
     @Override
     public void run() {
         common.apply();
-        try (TrainedGenerator g = TrainedGenerator.load(run)) {
-            if (ema && !g.hasEma()) {
-                throw new UserError("--ema: run " + run + " was trained without an EMA generator (emaDecay 0)");
-            }
-            LatentExplorer x = new LatentExplorer(g, ema);
+        try (TrainedGenerator g = generator.load()) {
+            LatentExplorer x = new LatentExplorer(g, generator.ema);
             PngFiles.write(x.strip(from, to, steps, slerp), out);
             System.out.println("wrote " + out + ": " + steps + " images, " + (slerp ? "slerp" : "lerp") + " from seed "
                     + from + " to seed " + to + " (" + g.model().name() + " step " + g.step() + ", " + x.prior()

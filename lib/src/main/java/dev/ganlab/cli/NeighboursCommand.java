@@ -1,6 +1,5 @@
 package dev.ganlab.cli;
 
-import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.metrics.Extractors;
 import dev.ganlab.metrics.FeatureExtractor;
@@ -25,8 +24,7 @@ public final class NeighboursCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder (with checkpoints/).")
-    Path run;
+    @Mixin TrainedRunOptions generator;
 
     @Option(names = "--data", paramLabel = "SPEC", description = "Training set (default: the run's data).")
     String data;
@@ -52,20 +50,14 @@ public final class NeighboursCommand implements Runnable {
     @Option(names = "--rows", defaultValue = "16", description = "Generated images shown in the grid (default ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--ema", description = "Use the EMA generator (when the run kept one).")
-    boolean ema;
-
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the latents and the held-out split (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public void run() {
         common.apply();
-        try (TrainedGenerator g = TrainedGenerator.load(run)) {
-            if (ema && !g.hasEma()) {
-                throw new UserError("--ema: run " + run + " was trained without an EMA generator (emaDecay 0)");
-            }
-            ImageDataset fakes = g.sample(n, ema, seed);
+        try (TrainedGenerator g = generator.load()) {
+            ImageDataset fakes = g.sample(n, generator.ema, seed);
             ImageDataset train = MetricsCommand.load(data == null ? g.config().data : data, "--data", 0, seed);
             ImageDataset held = heldOut == null ? null : MetricsCommand.load(heldOut, "--held-out", 0, seed);
             FeatureExtractor fx = "none".equals(features) ? null : Extractors.open(features);

@@ -1,6 +1,5 @@
 package dev.ganlab.cli;
 
-import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.train.TrainedGenerator;
 import dev.ganlab.viz.PngFiles;
@@ -17,17 +16,13 @@ public final class SampleCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder (with checkpoints/).")
-    Path run;
+    @Mixin TrainedRunOptions generator;
 
     @Option(names = "--n", defaultValue = "1000", description = "Number of images (default ${DEFAULT-VALUE}).")
     int n;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNG files.")
     Path out;
-
-    @Option(names = "--ema", description = "Use the EMA generator (when the run kept one).")
-    boolean ema;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the latents (default ${DEFAULT-VALUE}).")
     long seed;
@@ -38,11 +33,8 @@ public final class SampleCommand implements Runnable {
     @Override
     public void run() {
         common.apply();
-        try (TrainedGenerator g = TrainedGenerator.load(run)) {
-            if (ema && !g.hasEma()) {
-                throw new UserError("--ema: run " + run + " was trained without an EMA generator (emaDecay 0)");
-            }
-            ImageDataset s = cls == null ? g.sample(n, ema, seed) : g.sampleClass(n, cls, ema, seed);
+        try (TrainedGenerator g = generator.load()) {
+            ImageDataset s = cls == null ? g.sample(n, generator.ema, seed) : g.sampleClass(n, cls, generator.ema, seed);
             int digits = Math.max(6, Integer.toString(n - 1).length());
             for (int i = 0; i < s.size(); i++) {
                 PngFiles.write(s.image(i), out.resolve(String.format("%0" + digits + "d.png", i)));

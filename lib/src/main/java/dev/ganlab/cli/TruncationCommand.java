@@ -1,6 +1,5 @@
 package dev.ganlab.cli;
 
-import dev.ganlab.core.UserError;
 import dev.ganlab.latent.LatentExplorer;
 import dev.ganlab.latent.TruncationSweep;
 import dev.ganlab.metrics.Evaluator;
@@ -24,8 +23,7 @@ public final class TruncationCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder (with checkpoints/).")
-    Path run;
+    @Mixin TrainedRunOptions generator;
 
     @Option(names = "--psi", required = true, split = ",", paramLabel = "LIST", description = "psi values in [0, 1].")
     double[] psi;
@@ -42,20 +40,14 @@ public final class TruncationCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the latents and metric subsets (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--ema", description = "Use the EMA generator (when the run kept one).")
-    boolean ema;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for chart.png and grid.png.")
     Path out;
 
     @Override
     public void run() {
         common.apply();
-        try (TrainedGenerator g = TrainedGenerator.load(run)) {
-            if (ema && !g.hasEma()) {
-                throw new UserError("--ema: run " + run + " was trained without an EMA generator (emaDecay 0)");
-            }
-            LatentExplorer x = new LatentExplorer(g, ema);
+        try (TrainedGenerator g = generator.load()) {
+            LatentExplorer x = new LatentExplorer(g, generator.ema);
             try (Evaluator ev = TruncationSweep.evaluatorFor(g, real, features, n, seed)) {
                 TruncationSweep.Result r = TruncationSweep.run(x, ev, psi, n, seed);
                 System.out.print(r.table());
