@@ -9,7 +9,7 @@ import dev.ganlab.cli.MainRunner;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.metrics.Evaluator;
-import dev.ganlab.train.GanTrainer;
+import dev.ganlab.TinyRuns;
 import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainedGenerator;
 import dev.ganlab.viz.PngFiles;
@@ -35,17 +35,8 @@ class LatentExplorerTest {
 
     @BeforeAll
     static void trainTinyRuns() {
-        TrainConfig c = new TrainConfig();
-        c.data = "synthetic:8?perMode=8";
-        c.steps = 1;
-        c.batch = 8;
-        c.sampleCount = 4;
-        c.dcgan.gWidth = 8;
-        c.dcgan.dWidth = 8;
-        c.dcgan.latentDim = 8;
-        c.eval.metrics = "";
         dcgan = tmp.resolve("dcgan");
-        train(c, dcgan);
+        TinyRuns.trainOneStep(TinyRuns.dcgan(), dcgan);
 
         TrainConfig p = new TrainConfig();
         p.model = "progan";
@@ -59,14 +50,7 @@ class LatentExplorerTest {
         p.sampleCount = 4;
         p.eval.metrics = "";
         progan = tmp.resolve("progan");
-        train(p, progan);
-    }
-
-    private static void train(TrainConfig c, Path dir) {
-        try (GanTrainer t = GanTrainer.start(c, dir)) {
-            t.step1();
-            t.checkpoint();
-        }
+        TinyRuns.trainOneStep(p, progan);
     }
 
     private static int maxPixelDifference(ImageDataset a, int i, ImageDataset b, int j) {

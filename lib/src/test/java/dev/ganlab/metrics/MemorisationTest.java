@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ganlab.cli.MainRunner;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
-import dev.ganlab.train.GanTrainer;
-import dev.ganlab.train.TrainConfig;
+import dev.ganlab.TinyRuns;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,20 +92,8 @@ class MemorisationTest {
 
     @Test
     void theNeighboursCommandWritesAGridAndTheDistanceCharts() {
-        TrainConfig c = new TrainConfig();
-        c.data = "synthetic:8?perMode=8";
-        c.steps = 1;
-        c.batch = 8;
-        c.sampleCount = 4;
-        c.dcgan.gWidth = 8;
-        c.dcgan.dWidth = 8;
-        c.dcgan.latentDim = 8;
-        c.eval.metrics = "";
         Path run = tmp.resolve("run");
-        try (GanTrainer t = GanTrainer.start(c, run)) {
-            t.step1();
-            t.checkpoint();
-        }
+        TinyRuns.trainOneStep(TinyRuns.dcgan(), run);
         Path out = tmp.resolve("nn.png");
         String[] o = MainRunner.run("neighbours", "--run", run.toString(), "--n", "6", "--k", "2", "--out",
                 out.toString(), "--features", "none");

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.ganlab.BlockChecks.contains;
+import static dev.ganlab.BlockChecks.maxDiff;
+import static dev.ganlab.BlockChecks.parameterNames;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,7 +18,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.progan.ProganModel;
@@ -176,8 +178,8 @@ class MixedComponentsTest {
             }
             mbd.tricks.minibatchDiscrimination = 6;
             GanModel m = build(mbd);
-            assertTrue(paramNames(m.discriminator()).stream().anyMatch(s -> s.endsWith("_T")),
-                    model + " D has minibatch discrimination's T: " + paramNames(m.discriminator()));
+            assertTrue(parameterNames(m.discriminator()).stream().anyMatch(s -> s.endsWith("_T")),
+                    model + " D has minibatch discrimination's T: " + parameterNames(m.discriminator()));
             assertTrue(crossImageEffect(m, side) > 0,
                     model + " + tricks.minibatchDiscrimination: scores depend on other images");
         }
@@ -322,9 +324,9 @@ class MixedComponentsTest {
     void withNothingMixedInEachModelKeepsItsOwnLayers() {
         for (String model : List.of("dcgan", "sndcgan", "fastgan", "gan", "progan")) {
             GanModel m = build(tiny(model));
-            assertFalse(paramNames(m.generator()).stream().anyMatch(s -> s.contains("sle") && !model.equals("fastgan")),
+            assertFalse(parameterNames(m.generator()).stream().anyMatch(s -> s.contains("sle") && !model.equals("fastgan")),
                     model);
-            assertFalse(paramNames(m.discriminator()).stream().anyMatch(s -> s.endsWith("_T")), model);
+            assertFalse(parameterNames(m.discriminator()).stream().anyMatch(s -> s.endsWith("_T")), model);
             assertEquals(model.equals("progan"), contains(m.discriminator(), MinibatchStdDev.class), model);
         }
     }
@@ -356,34 +358,6 @@ class MixedComponentsTest {
             max = Math.max(max, Math.abs(v));
         }
         return max;
-    }
-
-    static double maxDiff(float[] a, float[] b) {
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
-    static List<String> paramNames(Block b) {
-        List<String> names = new ArrayList<>();
-        for (Pair<String, Parameter> p : b.getParameters()) {
-            names.add(p.getKey());
-        }
-        return names;
-    }
-
-    static boolean contains(Block b, Class<?> type) {
-        if (type.isInstance(b)) {
-            return true;
-        }
-        for (Block child : b.getChildren().values()) {
-            if (contains(child, type)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static List<ScaledWeightLayer> weightLayers(Block b) {

@@ -2,8 +2,10 @@ package dev.ganlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.ganlab.BlockChecks.contains;
+import static dev.ganlab.BlockChecks.maxDiff;
+import static dev.ganlab.BlockChecks.parameterNames;
 
-import ai.djl.nn.Block;
 import dev.ganlab.models.progan.ProganModel;
 import dev.ganlab.nn.MinibatchStdDev;
 import dev.ganlab.nn.SkipLayerExcitation;
@@ -11,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,8 +48,8 @@ class MixedTrainingTest {
             assertEquals(16, m.currentStage().resolution(), m.currentStage().describe());
             assertTrue(maxDiff(squeeze, gate.squeeze().weight().getArray().toFloatArray()) > 0, "squeeze learnt");
             assertTrue(maxDiff(excite, gate.excite().weight().getArray().toFloatArray()) > 0, "excite learnt");
-            assertTrue(names(t.model().generator()).stream().anyMatch(s -> s.contains("sle4to16")),
-                    names(t.model().generator()).toString());
+            assertTrue(parameterNames(t.model().generator()).stream().anyMatch(s -> s.contains("sle4to16")),
+                    parameterNames(t.model().generator()).toString());
         }
     }
 
@@ -145,31 +146,5 @@ class MixedTrainingTest {
         for (Map.Entry<String, Float> e : v.entrySet()) {
             assertTrue(Float.isFinite(e.getValue()), what + ": " + e.getKey() + " = " + e.getValue());
         }
-    }
-
-    static double maxDiff(float[] a, float[] b) {
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
-    static List<String> names(Block b) {
-        List<String> out = new ArrayList<>();
-        b.getParameters().forEach(p -> out.add(p.getKey()));
-        return out;
-    }
-
-    static boolean contains(Block b, Class<?> type) {
-        if (type.isInstance(b)) {
-            return true;
-        }
-        for (Block child : b.getChildren().values()) {
-            if (contains(child, type)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
