@@ -1,5 +1,7 @@
 package dev.ganlab.metrics;
 
+import dev.ganlab.Slow;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -15,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FidInfinityTest {
 
+    @Slow
     @Test
     void tooFewFakesForTheFeatureDimensionAreLeftOutWithTheNumbers() {
         // The configuration that gave 56.0 against a true 0.37: d = 256, 2,000 fakes, smallest subset 200.
@@ -38,6 +41,7 @@ class FidInfinityTest {
         assertTrue(Math.abs(forced) > 1, "the too-small configuration happened to land near 0: " + forced);
     }
 
+    @Slow
     @Test
     void sameGaussianGivesNearlyZero() {
         // 3,200 fakes in 32 dimensions: smallest subset 320 = 10 d. FID_N carries a bias of about 0.09.

@@ -1,5 +1,7 @@
 package dev.ganlab.metrics;
 
+import dev.ganlab.Slow;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -30,6 +32,7 @@ class KernelInceptionDistanceTest {
         assertEquals(0, r.std(), 1e-9 * expected);
     }
 
+    @Slow
     @Test
     void sameDistributionIsNearZeroAndShiftedIsPositive() {
         Random rnd = new Random(9);

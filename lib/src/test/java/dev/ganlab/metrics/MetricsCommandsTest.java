@@ -1,5 +1,7 @@
 package dev.ganlab.metrics;
 
+import dev.ganlab.Slow;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.cli.MainRunner;
@@ -40,6 +42,7 @@ class MetricsCommandsTest {
         return MainRunner.run(args);
     }
 
+    @Slow
     @Test
     void metricsWritesJsonAndFeatureDumps() throws IOException {
         Path json = dir.resolve("m.json");

@@ -1,5 +1,7 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +43,7 @@ class ConditionalTrainingTest {
         return c;
     }
 
+    @Slow
     @Test
     void everyMethodTrainsWithTheBatchLabelsAndTheRunSamplesARequestedClass() {
         for (String model : new String[] {"dcgan", "sndcgan"}) {

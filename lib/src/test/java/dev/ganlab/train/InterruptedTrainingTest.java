@@ -1,5 +1,7 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +21,7 @@ class InterruptedTrainingTest {
 
     @TempDir Path tmp;
 
+    @Slow
     @Test
     void aRunInterruptedBetweenRowsContinuesWithTheSameRows() throws Exception {
         TrainConfig c = GanTrainerTest.tiny(20); // rows every 5 steps
