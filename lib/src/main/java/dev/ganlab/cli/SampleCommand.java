@@ -26,7 +26,7 @@ public final class SampleCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNG files.")
     Path out;
 
-    @Option(names = "--ema", description = "Use the EMA generator (when the run kept one).")
+    @Option(names = "--ema", description = "Use the EMA generator (when the run kept one); without it the raw generator.")
     boolean ema;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the latents (default ${DEFAULT-VALUE}).")
@@ -47,7 +47,10 @@ public final class SampleCommand implements Runnable {
             for (int i = 0; i < s.size(); i++) {
                 PngFiles.write(s.image(i), out.resolve(String.format("%0" + digits + "d.png", i)));
             }
-            System.out.println("wrote " + s.size() + " images of " + s.name() + " to " + out);
+            // Say which generator wrote them: without --ema it is the raw one even when the run kept an EMA.
+            String which = ema ? "the EMA generator" : g.hasEma() ? "the raw generator (--ema for the EMA one)"
+                    : "the generator (the run kept no EMA)";
+            System.out.println("wrote " + s.size() + " images of " + s.name() + " from " + which + " to " + out);
         }
     }
 }
