@@ -39,7 +39,10 @@ public final class SampleCommand implements Runnable {
             for (int i = 0; i < s.size(); i++) {
                 PngFiles.write(s.image(i), out.resolve(String.format("%0" + digits + "d.png", i)));
             }
-            System.out.println("wrote " + s.size() + " images of " + s.name() + " to " + out);
+            // Say which generator wrote them: without --ema it is the raw one even when the run kept an EMA.
+            String which = generator.ema ? "the EMA generator" : g.hasEma() ? "the raw generator (--ema for the EMA one)"
+                    : "the generator (the run kept no EMA)";
+            System.out.println("wrote " + s.size() + " images of " + s.name() + " from " + which + " to " + out);
         }
     }
 }
