@@ -120,7 +120,7 @@ public final class GanTrainer implements AutoCloseable {
         this.timetable = Timetable.of(cfg);
         this.dir = dir.toAbsolutePath();
         LoadOptions opt = LoadOptions.defaults().withResolution(cfg.resolution).withChannels(cfg.channels)
-                .withLimit(cfg.dataLimit);
+                .withLimit(cfg.dataLimit).withStorage(dev.ganlab.data.DataStorage.parse(cfg.dataStorage));
         this.data = given != null ? given : Datasets.load(cfg.data, opt);
         this.root = GanLab.newManager();
         this.ps = new ParameterStore(root, false);
