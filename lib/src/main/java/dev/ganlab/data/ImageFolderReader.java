@@ -150,13 +150,13 @@ public final class ImageFolderReader {
      * One decoded and prepared image: planar bytes with the channels of the file (or of the options)
      * at the target size, and the decoded size before preparation.
      */
-    record Prepared(byte[] pixels, int channels, int height, int width) {}
+    public record Prepared(byte[] pixels, int channels, int height, int width) {}
 
     /**
      * Decodes and prepares one file; null when it is unreadable and the policy skips it (recorded in
      * {@code report}), a {@link ImageDecoder.BadImageException} naming the file when the policy fails.
      */
-    static Prepared prepare(Path f, LoadOptions opt, LoadReport report) {
+    public static Prepared prepare(Path f, LoadOptions opt, LoadReport report) {
         BufferedImage img;
         try {
             img = ImageDecoder.decode(f);
@@ -183,8 +183,18 @@ public final class ImageFolderReader {
         if (opt.resolution() != null) {
             pixelsPerImage = (long) opt.resolution() * opt.resolution();
         } else {
-            int[] wh = ImageDecoder.size(files.get(0));
-            pixelsPerImage = (long) wh[0] * wh[1];
+            // The first file with a readable header; unreadable ones are left to the decode pass, which
+            // fails or skips them under the bad-image policy (none readable: nothing to hold, memory).
+            pixelsPerImage = 0;
+            for (Path f : files) {
+                try {
+                    int[] wh = ImageDecoder.size(f);
+                    pixelsPerImage = (long) wh[0] * wh[1];
+                    break;
+                } catch (ImageDecoder.BadImageException e) {
+                    // next file
+                }
+            }
         }
         long decoded = files.size() * pixelsPerImage * (opt.channels() == null ? 3 : opt.channels());
         long budget = DataStorage.memoryBudget();
