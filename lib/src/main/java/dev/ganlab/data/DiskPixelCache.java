@@ -54,16 +54,10 @@ final class DiskPixelCache implements PixelStore {
 
     private final Path file;
     private final Meta meta;
-    private final FileChannel channel;
 
     private DiskPixelCache(Path file, Meta meta) {
         this.file = file;
         this.meta = meta;
-        try {
-            this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new DatasetException("cannot open the data cache " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -193,18 +187,15 @@ final class DiskPixelCache implements PixelStore {
         }
         int plane = meta.height() * meta.width();
         byte[] px = new byte[meta.channels() * plane];
-        ByteBuffer b = ByteBuffer.wrap(px);
         long at = (long) i * meta.storedChannels() * plane;
-        try {
-            // Positional reads: safe from several threads at once on one channel.
-            while (b.hasRemaining()) {
-                int r = channel.read(b, at + b.position());
-                if (r < 0) {
-                    throw new IOException("ends before image " + i);
-                }
-            }
+        // A file opened per read, not a shared FileChannel: an interrupted reader (a notebook's stop, the
+        // prefetch thread's shutdown) closes an interruptible channel for every thread; a
+        // RandomAccessFile's reads are not interruptible, and opening costs microseconds.
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            f.seek(at);
+            f.readFully(px);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading image " + i + " from the data cache " + file + ": " + e.getMessage()
+            throw new UncheckedIOException("reading image " + i + " from the data cache " + file + ": " + e
                     + " (delete its folder to rebuild it)", e);
         }
         return px;

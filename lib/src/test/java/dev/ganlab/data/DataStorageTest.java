@@ -116,6 +116,16 @@ class DataStorageTest {
         assertArrayEquals(mem.pixels(1), both.pixels(4));
         assertArrayEquals(mem.pixels(2), both.pixels(2));
 
+        // A reader that is interrupted (a notebook's stop, the prefetch thread's shutdown) reads its image
+        // and leaves the cache readable for every other reader.
+        Thread.currentThread().interrupt();
+        try {
+            assertArrayEquals(mem.pixels(3), disk.pixels(3));
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt flag stays set for the caller");
+        }
+        assertArrayEquals(mem.pixels(4), disk.pixels(4));
+
         // A second load reuses the cache; a changed file builds a new one.
         ImageDataset again = load(dir, "?labels=dirs", opt.withStorage(DataStorage.DISK), new LoadReport());
         assertEquals(disk.storage(), again.storage());
