@@ -57,7 +57,8 @@ import javax.imageio.ImageIO;
 public final class LoaderBenchmark {
 
     /** What to measure. */
-    public record Options(List<Integer> sizes, List<String> formats, int batch, int workers, int rounds, Path folders) {
+    public record Options(List<Integer> sizes, List<String> formats, int batch, int workers, int rounds, Path folders,
+            boolean peer) {
         public Options {
             if (sizes.isEmpty() || formats.isEmpty() || batch < 2 || workers < 1 || rounds < 1) {
                 throw new UserError("bench --op loader needs sizes, formats, batch >= 2, workers >= 1, rounds >= 1");
@@ -75,8 +76,8 @@ public final class LoaderBenchmark {
             double python, double cacheBuild, double fromCache, double fromMemory, double waitMsPerBatch,
             double loadMsPerBatch, double[] javaRounds, double[] pythonRounds) {}
 
-    /** The simulated step takes this many times the batch's load time (a device just fast enough). */
-    static final double STEP_OVER_LOAD = 1.5;
+    /** The simulated step takes this many times the batch's load time (a device just fast enough; -Dganlab.bench.stepOverLoad). */
+    static final double STEP_OVER_LOAD = Double.parseDouble(System.getProperty("ganlab.bench.stepOverLoad", "1.5"));
 
     private LoaderBenchmark() {}
 
@@ -110,7 +111,7 @@ public final class LoaderBenchmark {
         decodePerBatch(dir, opt, batch, o.workers());
         for (int r = 0; r < o.rounds(); r++) {
             java[r] = decodePerBatch(dir, opt, batch, o.workers());
-            python[r] = python(dir, size, batch, o.workers());
+            python[r] = o.peer() ? python(dir, size, batch, o.workers()) : Double.NaN;
         }
         Path cacheDir = o.folders().resolve("cache");
         String old = System.getProperty("ganlab.data_cache");
@@ -200,6 +201,9 @@ public final class LoaderBenchmark {
         try (NDManager m = GanLab.newManager(); PrefetchingLoader loader = new PrefetchingLoader(sampler, 0)) {
             loader.next(m, batch).close(); // starts the prefetching thread; not timed
             loader.recycle();
+            if (stepMs > 0) {
+                sleepMs(stepMs); // as after a step: the timed batches are the steady state
+            }
             long t0 = System.nanoTime();
             long waited = 0;
             for (int b = 0; b < batches; b++) {

@@ -64,7 +64,7 @@ public final class BenchCommand implements Runnable {
             description = "Steps under the engine profiler for the overhead figure (0 = skip).")
     int profileSteps;
 
-    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, scipy/numpy for fid).")
+    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, scipy/numpy for fid, PIL + DataLoader for loader).")
     boolean noPeer;
 
     @Option(names = "--n", defaultValue = "10000", description = "FID: feature rows per set.")
@@ -112,7 +112,7 @@ public final class BenchCommand implements Runnable {
             }
             Path dir = folders != null ? folders : DataPaths.home().resolve("build/bench/loader");
             List<LoaderBenchmark.Row> rows = LoaderBenchmark.run(new LoaderBenchmark.Options(sizes, formats, batch,
-                    workers != null ? workers : GanLab.threads(), repeat, dir));
+                    workers != null ? workers : GanLab.threads(), repeat, dir, !noPeer));
             System.out.println(LoaderBenchmark.report(rows));
             if (json != null) {
                 AtomicFiles.writeString(json, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(rows));

@@ -139,6 +139,17 @@ class DataStorageTest {
     }
 
     @Test
+    void theSettingTakesAutoMemoryOrDiskAndNamesItselfOtherwise() {
+        dev.ganlab.train.TrainConfig c = new dev.ganlab.train.TrainConfig();
+        c.set("dataStorage", "disk");
+        assertEquals("disk", c.resolved().dataStorage);
+        c.dataStorage = "ram";
+        Exception e = assertThrows(dev.ganlab.core.UserError.class, c::resolved);
+        assertTrue(e.getMessage().contains("dataStorage 'ram'"), e.getMessage());
+        assertEquals(DataStorage.MEMORY, DataStorage.parse("Memory"));
+    }
+
+    @Test
     void aGreyFolderAtItsNativeSizeStaysGreyOnDisk() throws IOException {
         Path dir = tmp.resolve("grey");
         for (int i = 0; i < 6; i++) {
@@ -203,6 +214,9 @@ class DataStorageTest {
         assertEquals(0, auto.exit, auto.output);
         assertTrue(auto.output.contains("dataStorage=auto -> read from the prepared disk cache"), auto.output);
         assertTrue(auto.output.contains("finished at step 3"), auto.output);
+        // The trainer's loader says how long the step waited for its batches.
+        assertTrue(auto.output.matches("(?s).*data loader: \\d+ batches, the step waited [0-9.]+ s for them.*"),
+                auto.output);
 
         Child memory = train(dir, tmp.resolve("run-memory"), "memory");
         assertTrue(memory.exit != 0 && memory.output.contains("OutOfMemoryError"), memory.output);
