@@ -144,6 +144,13 @@ PYEOF
   bench --op loader --sizes 64,256,1024 --batch 32 --json "$OUT/loader.json" 2>/dev/null
   echo '```'
   echo
+  echo "Against the training steps above (images/s each step consumes on this machine):"
+  echo
+  /usr/bin/python3 "$ROOT/environment/bench/loader_vs_steps.py" "$OUT"
+  echo
+  echo "\`ganlab train\` prints at its end the time the step waited for batches (\`data loader: N batches, the step"
+  echo "waited X s ...\`): near zero means the loader kept ahead, whatever the device."
+  echo
   echo "## FID"
   echo
   echo "\`ganlab bench --op fid --n 10000 --dims 2048\`"
