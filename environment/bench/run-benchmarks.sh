@@ -2,13 +2,20 @@
 # Regenerates lib/BENCHMARKS.md: training-step benchmarks of every model (with the Python PyTorch peer
 # for DCGAN), the 2,000-step memory check and the FID benchmark, on this machine.
 #   environment/bench/run-benchmarks.sh            (builds if needed; CPU or GPU, whichever the engine picks)
-# Needs an otherwise idle machine for honest timings.
+# Needs an otherwise idle machine for honest timings. On a shared machine, raise this script's share of
+# the CPU first (Linux autogroups; nice does not reach across sessions): echo -12 > /proc/self/autogroup
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="$ROOT/lib/target/ganlab.jar"
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -Dstyle.color=never package -DskipTests)
 OUT="$ROOT/build/bench"
 mkdir -p "$OUT"
+# The data loader's Python peer (environment/bench/loader_peer.py) needs PIL; install it once.
+if ! dpkg-query -W -f='${Status}' python3-pil 2>/dev/null | grep -q "install ok installed"; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pil >/dev/null \
+    || { echo "apt-get install python3-pil failed: the loader peer will be skipped" >&2; }
+fi
 bench() { echo "+ ganlab bench $*" >&2; java -Xmx8g -jar "$JAR" bench "$@"; }
 {
   echo "# GAN Lab benchmarks"
@@ -120,6 +127,30 @@ PYEOF
     echo "this script again; it then adds images/s of each model at 64 and 256 px here."
     echo
   fi
+  echo "## Data loader"
+  echo
+  echo "Images/s from folders of generated PNG and JPEG pictures (gradients, shapes, mild noise) at 64, 256 and"
+  echo "1024 px, to float batches in [-1, 1] on the engine, random flips on, batch 32 (16 at 1024 px, where a folder holds 64 files)."
+  echo "\`decode/bat\`: each batch's files decoded, converted, resized and flipped by 2 threads (what streaming a"
+  echo "folder without a cache costs); \`python\`: PIL + a torch DataLoader with 2 workers doing the same per image"
+  echo "(environment/bench/loader_peer.py); Java and Python alternate, three rounds, medians; Java after one untimed"
+  echo "pass (JIT). \`build\`: decoding the folder once into the disk cache (\`dataStorage=disk\`; loading into memory"
+  echo "decodes the same way). \`from cache\`, \`from memory\`: the training loader (PrefetchingLoader) serving batches"
+  echo "with no step consuming them. \`step wait\`: mean ms the step waited per batch from the disk cache when a"
+  echo "simulated step takes 1.5x the batch's load time (in brackets), as on a device just fast enough."
+  echo
+  echo "\`ganlab bench --op loader --sizes 64,256,1024 --batch 32\`"
+  echo '```'
+  bench --op loader --sizes 64,256,1024 --batch 32 --json "$OUT/loader.json" 2>/dev/null
+  echo '```'
+  echo
+  echo "Against the training steps above (images/s each step consumes on this machine):"
+  echo
+  /usr/bin/python3 "$ROOT/environment/bench/loader_vs_steps.py" "$OUT"
+  echo
+  echo "\`ganlab train\` prints at its end the time the step waited for batches (\`data loader: N batches, the step"
+  echo "waited X s ...\`): near zero means the loader kept ahead, whatever the device."
+  echo
   echo "## FID"
   echo
   echo "\`ganlab bench --op fid --n 10000 --dims 2048\`"

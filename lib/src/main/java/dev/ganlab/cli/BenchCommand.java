@@ -3,6 +3,7 @@ package dev.ganlab.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.bench.FidBenchmark;
+import dev.ganlab.bench.LoaderBenchmark;
 import dev.ganlab.bench.TrainStepBenchmark;
 import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.GanLab;
@@ -24,18 +25,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ganlab bench}: training-step speed, overhead, compute efficiency and memory of a model, with
  * the same DCGAN step in Python PyTorch as a reference peer; or {@code --op fid}, the FID statistics
- * and distance, with scipy's and numpy's distance on the same statistics as peers.
+ * and distance, with scipy's and numpy's distance on the same statistics as peers; or {@code --op loader},
+ * the data loader's images/s from folders of PNG and JPEG files, with a PIL + torch DataLoader peer.
  */
 @Command(name = "bench", description = "Benchmark training steps (images/s, ms/step, overhead, GFLOP/s, memory) or FID.",
         footer = {"", "Examples:",
             "  ganlab bench --model dcgan --resolution 32 --batch 64 --steps 50",
             "  ganlab bench --model dcgan --resolution 32 --batch 64 --steps 2000 --profile-steps 0   (memory flatness)",
-            "  ganlab bench --op fid --n 10000 --dims 2048   (also times scipy's and numpy's routes on the same statistics)"})
+            "  ganlab bench --op fid --n 10000 --dims 2048   (also times scipy's and numpy's routes on the same statistics)",
+            "  ganlab bench --op loader --sizes 64,256,1024 --batch 32   (with a PIL + torch DataLoader peer)"})
 public final class BenchCommand implements Runnable {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--op", defaultValue = "train", description = "train (default) or fid.")
+    @Option(names = "--op", defaultValue = "train", description = "train (default), fid or loader.")
     String op;
 
     @Option(names = "--model", defaultValue = "dcgan", completionCandidates = ModelNames.class,
@@ -61,7 +64,7 @@ public final class BenchCommand implements Runnable {
             description = "Steps under the engine profiler for the overhead figure (0 = skip).")
     int profileSteps;
 
-    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, scipy/numpy for fid).")
+    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, scipy/numpy for fid, PIL + DataLoader for loader).")
     boolean noPeer;
 
     @Option(names = "--n", defaultValue = "10000", description = "FID: feature rows per set.")
@@ -71,8 +74,20 @@ public final class BenchCommand implements Runnable {
     int dims;
 
     @Option(names = "--repeat", defaultValue = "3",
-            description = "FID: distances timed on each side, medians reported (default ${DEFAULT-VALUE}).")
+            description = "FID: distances timed on each side; loader: alternating Java/Python rounds; medians reported (default ${DEFAULT-VALUE}).")
     int repeat;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "64,256,1024", description = "Loader: image sizes in px.")
+    List<Integer> sizes;
+
+    @Option(names = "--formats", split = ",", defaultValue = "png,jpeg", description = "Loader: png and/or jpeg.")
+    List<String> formats;
+
+    @Option(names = "--workers", description = "Loader: decoding threads, and the peer's DataLoader workers (default: the engine's threads).")
+    Integer workers;
+
+    @Option(names = "--folders", paramLabel = "DIR", description = "Loader: where the generated image folders are kept (default <home>/build/bench/loader).")
+    Path folders;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
@@ -91,8 +106,21 @@ public final class BenchCommand implements Runnable {
             }
             return;
         }
+        if (op.equals("loader")) {
+            if (repeat < 1) {
+                throw new UserError("--repeat " + repeat + " must be at least 1");
+            }
+            Path dir = folders != null ? folders : DataPaths.home().resolve("build/bench/loader");
+            List<LoaderBenchmark.Row> rows = LoaderBenchmark.run(new LoaderBenchmark.Options(sizes, formats, batch,
+                    workers != null ? workers : GanLab.threads(), repeat, dir, !noPeer));
+            System.out.println(LoaderBenchmark.report(rows));
+            if (json != null) {
+                AtomicFiles.writeString(json, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(rows));
+            }
+            return;
+        }
         if (!op.equals("train")) {
-            throw new UserError("--op '" + op + "': use train or fid");
+            throw new UserError("--op '" + op + "': use train, fid or loader");
         }
         int c = channels != null ? channels : Models.preset(model).defaults().channels();
         TrainStepBenchmark.Result r = TrainStepBenchmark.run(

@@ -64,11 +64,24 @@ public class BatchSampler {
             throw new IllegalArgumentException("buffer of " + dst.length + " floats is too small for " + batch
                     + " images of " + len);
         }
+        int[] index = new int[batch];
         for (int i = 0; i < batch; i++) {
-            long p = position + i;
-            data.copyScaled(indexAt(p), dst, i * len, flippedAt(p));
+            index[i] = indexAt(position + i);
+        }
+        java.util.function.IntConsumer one = i -> data.copyScaled(index[i], dst, i * len, flippedAt(position + i));
+        // Large batches (and images read from disk) are filled by all cores; each image has its own
+        // slice of dst, so the result does not depend on the order the threads run in.
+        if ((long) batch * len >= PARALLEL_VALUES || !data.inMemory()) {
+            java.util.stream.IntStream.range(0, batch).parallel().forEach(one);
+        } else {
+            for (int i = 0; i < batch; i++) {
+                one.accept(i);
+            }
         }
     }
+
+    /** Batches of at least this many values are filled in parallel (about 1 ms of work on one core). */
+    static final long PARALLEL_VALUES = 1 << 20;
 
     /** Class labels of the {@code batch} images starting at {@code position} (-1 for unlabelled data). */
     public int[] labels(long position, int batch) {

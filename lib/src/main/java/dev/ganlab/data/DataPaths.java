@@ -47,6 +47,15 @@ public final class DataPaths {
                 : home().resolve("data").resolve("node_modules").resolve(EMOJI_PACKAGE);
     }
 
+    /**
+     * Where prepared image folders are cached on disk ({@link DiskPixelCache}): {@code GANLAB_DATA_CACHE},
+     * the system property {@code ganlab.data_cache}, else {@code <home>/build/cache/data}.
+     */
+    public static Path dataCache() {
+        String env = firstNonBlank(System.getProperty("ganlab.data_cache"), System.getenv("GANLAB_DATA_CACHE"));
+        return env != null ? Paths.get(env) : home().resolve("build").resolve("cache").resolve("data");
+    }
+
     /** Default folder for training runs: {@code <home>/runs}. */
     public static Path runs() {
         return home().resolve("runs");

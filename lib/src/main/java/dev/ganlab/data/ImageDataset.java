@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A set of equally sized images held in memory as 8-bit pixels, with optional class labels.
+ * A set of equally sized images as 8-bit pixels, with optional class labels.
  *
  * <p>Pixels are stored planar per image, {@code (C, H, W)} in row-major order, one byte per value,
  * so that 60,000 Fashion-MNIST images take 47 MB and a 64x64 RGB image 12 KB. Conversion to
- * floats in [-1, 1] happens per batch ({@link BatchSampler}).
+ * floats in [-1, 1] happens per batch ({@link BatchSampler}). A folder whose decoded images do not fit
+ * the heap is read from a prepared file on disk instead ({@link DiskPixelCache}, {@link DataStorage});
+ * {@link #inMemory()} says which, and every method works the same either way.
  */
 public final class ImageDataset {
 
@@ -20,7 +22,7 @@ public final class ImageDataset {
     private final int channels;
     private final int height;
     private final int width;
-    private final List<byte[]> pixels;
+    private final PixelStore pixels;
     private final int[] labels;
     private final List<String> classNames;
 
@@ -37,18 +39,25 @@ public final class ImageDataset {
      */
     public ImageDataset(String name, int channels, int height, int width, List<byte[]> pixels,
             int[] labels, List<String> classNames) {
-        if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException(name + ": channels must be 1 or 3, got " + channels);
-        }
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException(name + ": bad image size " + height + "x" + width);
-        }
+        this(name, channels, height, width, new PixelStore.Memory(Collections.unmodifiableList(new ArrayList<>(pixels))),
+                labels, classNames);
         int n = channels * height * width;
         for (int i = 0; i < pixels.size(); i++) {
             if (pixels.get(i).length != n) {
                 throw new IllegalArgumentException(name + ": image " + i + " has " + pixels.get(i).length
                         + " bytes, expected " + n);
             }
+        }
+    }
+
+    /** A data set over a store (the store's images have the given size; not checked image by image). */
+    ImageDataset(String name, int channels, int height, int width, PixelStore pixels, int[] labels,
+            List<String> classNames) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(name + ": channels must be 1 or 3, got " + channels);
+        }
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException(name + ": bad image size " + height + "x" + width);
         }
         if (labels != null && labels.length != pixels.size()) {
             throw new IllegalArgumentException(name + ": " + labels.length + " labels for " + pixels.size()
@@ -58,7 +67,7 @@ public final class ImageDataset {
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.pixels = Collections.unmodifiableList(new ArrayList<>(pixels));
+        this.pixels = pixels;
         this.labels = labels == null ? null : labels.clone();
         this.classNames = classNames == null ? List.of() : List.copyOf(classNames);
     }
@@ -88,7 +97,17 @@ public final class ImageDataset {
         return channels * height * width;
     }
 
-    /** The raw planar bytes of image {@code i}; do not modify. */
+    /** True when the images are held in the heap; false when they are read from a file on disk. */
+    public boolean inMemory() {
+        return pixels.inMemory();
+    }
+
+    /** Where the images are: "in memory" or the disk cache file they are read from. */
+    public String storage() {
+        return pixels.where();
+    }
+
+    /** The raw planar bytes of image {@code i}; do not modify (on disk: read afresh on each call). */
     public byte[] pixels(int i) {
         return pixels.get(i);
     }
@@ -159,25 +178,24 @@ public final class ImageDataset {
     /** The first {@code n} images (or all, if fewer), keeping labels. */
     public ImageDataset head(int n) {
         int m = Math.min(n, size());
-        return new ImageDataset(name + "[:" + m + "]", channels, height, width, pixels.subList(0, m),
+        return new ImageDataset(name + "[:" + m + "]", channels, height, width,
+                pixels.select(java.util.stream.IntStream.range(0, m).toArray()),
                 labels == null ? null : Arrays.copyOf(labels, m), classNames);
     }
 
     /** The images at the given indices, in that order. */
     public ImageDataset subset(int[] indices, String subsetName) {
-        List<byte[]> px = new ArrayList<>(indices.length);
         int[] lb = labels == null ? null : new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
             int i = indices[k];
             if (i < 0 || i >= size()) {
                 throw new IndexOutOfBoundsException(name + ": index " + i + " outside 0.." + (size() - 1));
             }
-            px.add(pixels.get(i));
             if (lb != null) {
                 lb[k] = labels[i];
             }
         }
-        return new ImageDataset(subsetName, channels, height, width, px, lb, classNames);
+        return new ImageDataset(subsetName, channels, height, width, pixels.select(indices), lb, classNames);
     }
 
     /** A random subset of {@code n} images drawn without replacement with a fixed seed. */
@@ -243,19 +261,27 @@ public final class ImageDataset {
             throw new IllegalArgumentException(name + ": nothing to concatenate");
         }
         ImageDataset first = parts.get(0);
-        List<byte[]> px = new ArrayList<>();
+        List<PixelStore> px = new ArrayList<>();
         boolean labelled = true;
         for (ImageDataset p : parts) {
             if (p.channels != first.channels || p.height != first.height || p.width != first.width) {
                 throw new IllegalArgumentException(name + ": " + p.name + " is " + p.channels + "x" + p.height + "x"
                         + p.width + ", " + first.name + " is " + first.channels + "x" + first.height + "x" + first.width);
             }
-            px.addAll(p.pixels);
+            px.add(p.pixels);
             labelled &= p.hasLabels();
+        }
+        PixelStore all = PixelStore.Concat.of(px);
+        if (all.inMemory()) {
+            List<byte[]> list = new ArrayList<>(all.size());
+            for (int i = 0; i < all.size(); i++) {
+                list.add(all.get(i));
+            }
+            all = new PixelStore.Memory(Collections.unmodifiableList(list));
         }
         int[] lb = null;
         if (labelled) {
-            lb = new int[px.size()];
+            lb = new int[all.size()];
             int k = 0;
             for (ImageDataset p : parts) {
                 for (int i = 0; i < p.size(); i++) {
@@ -263,12 +289,13 @@ public final class ImageDataset {
                 }
             }
         }
-        return new ImageDataset(name, first.channels, first.height, first.width, px, lb, first.classNames);
+        return new ImageDataset(name, first.channels, first.height, first.width, all, lb, first.classNames);
     }
 
     @Override
     public String toString() {
         return name + " (" + size() + " images, " + channels + "x" + height + "x" + width
-                + (labels != null ? ", " + classNames.size() + " classes" : "") + ")";
+                + (labels != null ? ", " + classNames.size() + " classes" : "")
+                + (inMemory() ? "" : ", read from " + storage()) + ")";
     }
 }

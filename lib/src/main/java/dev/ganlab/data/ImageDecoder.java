@@ -53,6 +53,28 @@ public final class ImageDecoder {
         }
     }
 
+    /** Width and height of {@code file} from its header, without decoding the pixels. */
+    public static int[] size(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new BadImageException(file, "not a PNG or JPEG image (no decoder recognises its header)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadImageException) {
+                throw (BadImageException) e;
+            }
+            throw new BadImageException(file, "unreadable header (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** An image file that cannot be decoded; the message starts with the file's path. */
     public static final class BadImageException extends DatasetException {
         private static final long serialVersionUID = 1L;

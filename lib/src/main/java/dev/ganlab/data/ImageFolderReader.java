@@ -72,25 +72,20 @@ public final class ImageFolderReader {
             }
         }
         int n = opt.limit() > 0 ? Math.min(opt.limit(), files.size()) : files.size();
+        List<Path> used = files.subList(0, n);
+        int[] usedLabels = fileLabels == null ? null : java.util.Arrays.copyOf(fileLabels, n);
+        if (useDisk(root, used, opt)) {
+            return DiskPixelCache.open(root, used, usedLabels, classes, opt, report).dataset("folder:" + root);
+        }
         byte[][] pixels = new byte[n][];
         int[][] shapes = new int[n][];
         // Decode in parallel; results land by index, so the order stays the sorted file order.
         IntStream.range(0, n).parallel().forEach(i -> {
-            Path f = files.get(i);
-            BufferedImage img;
-            try {
-                img = ImageDecoder.decode(f);
-            } catch (ImageDecoder.BadImageException e) {
-                if (opt.badImagePolicy() == BadImagePolicy.SKIP) {
-                    report.skip(f.toString(), e.reason());
-                    return;
-                }
-                throw e;
+            Prepared p = prepare(files.get(i), opt, report);
+            if (p != null) {
+                pixels[i] = p.pixels();
+                shapes[i] = new int[] {p.channels(), p.height(), p.width()};
             }
-            int c = opt.outChannels(isGrey(img) ? 1 : 3);
-            byte[] px = Images.fromBufferedImage(img, c);
-            shapes[i] = new int[] {c, img.getHeight(), img.getWidth()};
-            pixels[i] = opt.resolution() == null ? px : opt.prepare(px, c, img.getHeight(), img.getWidth());
         });
         List<byte[]> kept = new ArrayList<>(n);
         List<Integer> keptLabels = new ArrayList<>(n);
@@ -108,10 +103,7 @@ public final class ImageFolderReader {
                 int[] a = shapes[firstIdx];
                 int[] b = shapes[i];
                 if (a[1] != b[1] || a[2] != b[2]) {
-                    throw new DatasetException("images in " + root + " differ in size and no resize was asked for: "
-                            + files.get(firstIdx) + " is " + a[2] + "x" + a[1] + ", " + files.get(i) + " is "
-                            + b[2] + "x" + b[1] + ". Set a resolution (--resolution N or"
-                            + " LoadOptions.withResolution(N)) to resize them all.");
+                    throw sizeMismatch(root, files.get(firstIdx), a[1], a[2], files.get(i), b[1], b[2]);
                 }
             }
             if (shapes[i][0] != channels) {
@@ -122,8 +114,7 @@ public final class ImageFolderReader {
             keptLabels.add(fileLabels == null ? -1 : fileLabels[i]);
         }
         if (kept.isEmpty()) {
-            throw new DatasetException("no readable image in " + root + " (" + report.skippedCount() + " skipped: "
-                    + String.join("; ", report.skipped().subList(0, Math.min(3, report.skippedCount()))) + ")");
+            throw noneReadable(root, report);
         }
         int h = opt.resolution() == null ? shapes[firstIdx][1] : opt.resolution();
         int w = opt.resolution() == null ? shapes[firstIdx][2] : opt.resolution();
@@ -140,6 +131,83 @@ public final class ImageFolderReader {
         }
         int[] labels = fileLabels == null ? null : keptLabels.stream().mapToInt(Integer::intValue).toArray();
         return new ImageDataset("folder:" + root, channels, h, w, kept, labels, classes);
+    }
+
+    /** Images of different sizes and no resolution asked for: the error names two files that differ. */
+    static DatasetException sizeMismatch(Path root, Path a, int ah, int aw, Path b, int bh, int bw) {
+        return new DatasetException("images in " + root + " differ in size and no resize was asked for: " + a + " is "
+                + aw + "x" + ah + ", " + b + " is " + bw + "x" + bh + ". Set a resolution (--resolution N or"
+                + " LoadOptions.withResolution(N)) to resize them all.");
+    }
+
+    /** Every file was unreadable and skipped. */
+    static DatasetException noneReadable(Path root, LoadReport report) {
+        return new DatasetException("no readable image in " + root + " (" + report.skippedCount() + " skipped: "
+                + String.join("; ", report.skipped().subList(0, Math.min(3, report.skippedCount()))) + ")");
+    }
+
+    /**
+     * One decoded and prepared image: planar bytes with the channels of the file (or of the options)
+     * at the target size, and the decoded size before preparation.
+     */
+    public record Prepared(byte[] pixels, int channels, int height, int width) {}
+
+    /**
+     * Decodes and prepares one file; null when it is unreadable and the policy skips it (recorded in
+     * {@code report}), a {@link ImageDecoder.BadImageException} naming the file when the policy fails.
+     */
+    public static Prepared prepare(Path f, LoadOptions opt, LoadReport report) {
+        BufferedImage img;
+        try {
+            img = ImageDecoder.decode(f);
+        } catch (ImageDecoder.BadImageException e) {
+            if (opt.badImagePolicy() == BadImagePolicy.SKIP) {
+                report.skip(f.toString(), e.reason());
+                return null;
+            }
+            throw e;
+        }
+        int c = opt.outChannels(isGrey(img) ? 1 : 3);
+        byte[] px = Images.fromBufferedImage(img, c);
+        byte[] out = opt.resolution() == null ? px : opt.prepare(px, c, img.getHeight(), img.getWidth());
+        return new Prepared(out, c, img.getHeight(), img.getWidth());
+    }
+
+    /**
+     * Whether the folder goes to disk: as asked, or under {@link DataStorage#AUTO} when its decoded
+     * size (at most 3 bytes per pixel at the target size, or at the first file's size) exceeds
+     * {@link DataStorage#memoryBudget()}. Says which route it took and why on standard error.
+     */
+    static boolean useDisk(Path root, List<Path> files, LoadOptions opt) {
+        long pixelsPerImage;
+        if (opt.resolution() != null) {
+            pixelsPerImage = (long) opt.resolution() * opt.resolution();
+        } else {
+            // The first file with a readable header; unreadable ones are left to the decode pass, which
+            // fails or skips them under the bad-image policy (none readable: nothing to hold, memory).
+            pixelsPerImage = 0;
+            for (Path f : files) {
+                try {
+                    int[] wh = ImageDecoder.size(f);
+                    pixelsPerImage = (long) wh[0] * wh[1];
+                    break;
+                } catch (ImageDecoder.BadImageException e) {
+                    // next file
+                }
+            }
+        }
+        long decoded = files.size() * pixelsPerImage * (opt.channels() == null ? 3 : opt.channels());
+        long budget = DataStorage.memoryBudget();
+        boolean disk = switch (opt.storage()) {
+            case MEMORY -> false;
+            case DISK -> true;
+            case AUTO -> decoded > budget;
+        };
+        System.err.printf(java.util.Locale.ROOT, "data folder:%s: %d images, at most %.1f MB decoded; in-memory budget"
+                + " %.1f MB (%.0f%% of the max heap); dataStorage=%s -> %s%n", root, files.size(), decoded / 1e6,
+                budget / 1e6, 100 * DataStorage.MEMORY_BUDGET_FRACTION, opt.storage(),
+                disk ? "read from the prepared disk cache" : "held in memory");
+        return disk;
     }
 
     /** True when every pixel has equal R, G and B (a grey picture, whatever its storage type). */

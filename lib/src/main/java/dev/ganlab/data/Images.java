@@ -41,15 +41,35 @@ public final class Images {
         int h = img.getHeight();
         int w = img.getWidth();
         byte[] out = new byte[channels * h * w];
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        boolean alpha = img.getColorModel().hasAlpha();
         int plane = h * w;
+        // What ImageIO's PNG and JPEG readers return for 8-bit sRGB files: read the bytes of the raster,
+        // (R, G, B[, A]) per pixel; getRGB would convert each pixel through the colour model, several
+        // times slower for the same values.
+        int type = img.getType();
+        boolean bytes = (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_4BYTE_ABGR)
+                && img.getColorModel().getColorSpace().isCS_sRGB();
+        byte[] raw = bytes ? (byte[]) img.getRaster().getDataElements(0, 0, w, h, null) : null;
+        int[] argb = bytes ? null : img.getRGB(0, 0, w, h, null, 0, w);
+        boolean alpha = img.getColorModel().hasAlpha();
+        int bands = alpha ? 4 : 3;
         for (int i = 0; i < plane; i++) {
-            int p = argb[i];
-            int a = alpha ? (p >>> 24) : 255;
-            int r = (p >> 16) & 0xFF;
-            int g = (p >> 8) & 0xFF;
-            int b = p & 0xFF;
+            int a;
+            int r;
+            int g;
+            int b;
+            if (raw != null) {
+                int k = i * bands;
+                r = raw[k] & 0xFF;
+                g = raw[k + 1] & 0xFF;
+                b = raw[k + 2] & 0xFF;
+                a = alpha ? raw[k + 3] & 0xFF : 255;
+            } else {
+                int p = argb[i];
+                a = alpha ? (p >>> 24) : 255;
+                r = (p >> 16) & 0xFF;
+                g = (p >> 8) & 0xFF;
+                b = p & 0xFF;
+            }
             if (a < 255) {
                 // Composite on white: c' = c * a + 255 * (1 - a), rounded.
                 r = (r * a + 255 * (255 - a) + 127) / 255;

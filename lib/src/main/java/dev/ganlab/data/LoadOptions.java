@@ -14,9 +14,10 @@ public final class LoadOptions {
     private final boolean centerCrop;
     private final BadImagePolicy badImagePolicy;
     private final int limit;
+    private final DataStorage storage;
 
     private LoadOptions(Integer resolution, Integer channels, Images.Filter filter, boolean centerCrop,
-            BadImagePolicy badImagePolicy, int limit) {
+            BadImagePolicy badImagePolicy, int limit, DataStorage storage) {
         if (resolution != null && resolution < 1) {
             throw new IllegalArgumentException("resolution " + resolution + " must be positive");
         }
@@ -32,11 +33,12 @@ public final class LoadOptions {
         this.centerCrop = centerCrop;
         this.badImagePolicy = Objects.requireNonNull(badImagePolicy);
         this.limit = limit;
+        this.storage = Objects.requireNonNull(storage);
     }
 
-    /** Native size and channels, area filter, center crop on, fail on bad images, no limit. */
+    /** Native size and channels, area filter, center crop on, fail on bad images, no limit, storage auto. */
     public static LoadOptions defaults() {
-        return new LoadOptions(null, null, Images.Filter.AREA, true, BadImagePolicy.FAIL, 0);
+        return new LoadOptions(null, null, Images.Filter.AREA, true, BadImagePolicy.FAIL, 0, DataStorage.AUTO);
     }
 
     /** Square output size, or null to keep the source size. */
@@ -67,28 +69,37 @@ public final class LoadOptions {
         return limit;
     }
 
+    /** Where an image folder's decoded pixels are kept ({@link DataStorage}). */
+    public DataStorage storage() {
+        return storage;
+    }
+
+    public LoadOptions withStorage(DataStorage s) {
+        return new LoadOptions(resolution, channels, filter, centerCrop, badImagePolicy, limit, s);
+    }
+
     public LoadOptions withResolution(Integer r) {
-        return new LoadOptions(r, channels, filter, centerCrop, badImagePolicy, limit);
+        return new LoadOptions(r, channels, filter, centerCrop, badImagePolicy, limit, storage);
     }
 
     public LoadOptions withChannels(Integer c) {
-        return new LoadOptions(resolution, c, filter, centerCrop, badImagePolicy, limit);
+        return new LoadOptions(resolution, c, filter, centerCrop, badImagePolicy, limit, storage);
     }
 
     public LoadOptions withFilter(Images.Filter f) {
-        return new LoadOptions(resolution, channels, f, centerCrop, badImagePolicy, limit);
+        return new LoadOptions(resolution, channels, f, centerCrop, badImagePolicy, limit, storage);
     }
 
     public LoadOptions withCenterCrop(boolean crop) {
-        return new LoadOptions(resolution, channels, filter, crop, badImagePolicy, limit);
+        return new LoadOptions(resolution, channels, filter, crop, badImagePolicy, limit, storage);
     }
 
     public LoadOptions withBadImagePolicy(BadImagePolicy p) {
-        return new LoadOptions(resolution, channels, filter, centerCrop, p, limit);
+        return new LoadOptions(resolution, channels, filter, centerCrop, p, limit, storage);
     }
 
     public LoadOptions withLimit(int n) {
-        return new LoadOptions(resolution, channels, filter, centerCrop, badImagePolicy, n);
+        return new LoadOptions(resolution, channels, filter, centerCrop, badImagePolicy, n, storage);
     }
 
     /**
@@ -123,6 +134,6 @@ public final class LoadOptions {
         return "resolution=" + (resolution == null ? "native" : resolution) + ", channels="
                 + (channels == null ? "native" : channels) + ", filter=" + filter.name().toLowerCase()
                 + ", centerCrop=" + centerCrop + ", onBadImage=" + badImagePolicy.name().toLowerCase()
-                + ", limit=" + (limit == 0 ? "all" : limit);
+                + ", limit=" + (limit == 0 ? "all" : limit) + ", storage=" + storage;
     }
 }

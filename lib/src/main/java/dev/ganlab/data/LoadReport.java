@@ -13,6 +13,11 @@ public final class LoadReport {
         skipped.add(file + ": " + reason);
     }
 
+    /** Records a line of {@link #skipped()} as it was (a disk cache's record of its build). */
+    void skipLine(String line) {
+        skipped.add(line);
+    }
+
     /** One line per skipped file: {@code path: reason}. */
     public List<String> skipped() {
         synchronized (skipped) {

@@ -37,6 +37,9 @@ public final class PrefetchingLoader implements AutoCloseable {
     private CompletableFuture<ByteBuffer> pending;
     private long pendingPosition = -1;
     private int pendingBatch = -1;
+    /** Batches served and the time the caller waited for them (since the last {@link #close()}). */
+    private long served;
+    private long waitedNanos;
 
     /** A loader starting at {@code position} (0 for a new run, the checkpoint's for a resumed one). */
     public PrefetchingLoader(BatchSampler sampler, long position) {
@@ -65,6 +68,7 @@ public final class PrefetchingLoader implements AutoCloseable {
      * and starts preparing the following batch of the same size.
      */
     public synchronized NDArray next(NDManager manager, int batch) {
+        long t0 = System.nanoTime();
         ByteBuffer buf;
         if (pending != null && pendingPosition == position && pendingBatch == batch) {
             buf = await(pending);
@@ -78,6 +82,8 @@ public final class PrefetchingLoader implements AutoCloseable {
             buf = produce(position, batch);
         }
         pending = null;
+        waitedNanos += System.nanoTime() - t0;
+        served++;
         position += batch;
         inUse.push(buf);
         long nextPos = position;
@@ -87,6 +93,19 @@ public final class PrefetchingLoader implements AutoCloseable {
                 : CompletableFuture.completedFuture(produce(nextPos, batch));
         Shape shape = new Shape(batch, sampler.data().channels(), sampler.data().height(), sampler.data().width());
         return manager.create(buf, shape, DataType.FLOAT32);
+    }
+
+    /** Batches served since the loader was made or last closed. */
+    public synchronized long batchesServed() {
+        return served;
+    }
+
+    /**
+     * Seconds the caller spent in {@link #next} waiting for batches since the loader was made or last
+     * closed: near zero when prefetching keeps ahead of the step, the step's data stall otherwise.
+     */
+    public synchronized double secondsWaited() {
+        return waitedNanos / 1e9;
     }
 
     /** Returns the buffers of served batches to the pool; call once their arrays are closed. */
@@ -154,6 +173,14 @@ public final class PrefetchingLoader implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (served > 0) {
+            // The one figure that tells whether data loading held training back.
+            System.err.printf(java.util.Locale.ROOT, "data loader: %d batches, the step waited %.3f s for them"
+                    + " (%.1f ms per batch; prefetch %s; %s)%n", served, waitedNanos / 1e9, waitedNanos / 1e6 / served,
+                    PREFETCH ? "on" : "off", sampler.data().storage());
+            served = 0;
+            waitedNanos = 0;
+        }
         if (worker != null) {
             worker.shutdownNow();
             worker = null;

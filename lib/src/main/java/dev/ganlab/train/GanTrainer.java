@@ -100,7 +100,7 @@ public final class GanTrainer implements AutoCloseable {
         this.dir = dir.toAbsolutePath();
         this.session = new RunSession(this, this.dir);
         LoadOptions opt = LoadOptions.defaults().withResolution(cfg.resolution).withChannels(cfg.channels)
-                .withLimit(cfg.dataLimit);
+                .withLimit(cfg.dataLimit).withStorage(dev.ganlab.data.DataStorage.parse(cfg.dataStorage));
         this.data = given != null ? given : Datasets.load(cfg.data, opt);
         this.root = GanLab.newManager();
         this.ps = new ParameterStore(root, false);

@@ -430,7 +430,7 @@ public final class RunFolder {
     public ImageDataset trainingData() {
         requireConfig();
         LoadOptions opt = LoadOptions.defaults().withResolution(config.resolution).withChannels(config.channels)
-                .withLimit(config.dataLimit);
+                .withLimit(config.dataLimit).withStorage(dev.ganlab.data.DataStorage.parse(config.dataStorage));
         return Datasets.load(config.data, opt);
     }
 

@@ -62,6 +62,8 @@ public final class TrainConfig implements ModelSettings {
     public Integer channels;
     /** At most this many training images (0 = all), e.g. a 100-image few-shot subset. */
     public int dataLimit = 0;
+    /** Where an image folder's decoded pixels live: auto (memory when they fit half the heap), memory or disk (data.DataStorage). */
+    public String dataStorage = "auto";
     /** Random horizontal flips of training images. */
     public boolean hflip = false;
     // ---- Class conditioning (models.Conditioning) ----------------------------------------------
@@ -404,6 +406,7 @@ public final class TrainConfig implements ModelSettings {
         check(emaBatchNormLatents >= 0, "emaBatchNormLatents " + emaBatchNormLatents
                 + " must be >= 0 (0 = keep the raw generator's batch-norm statistics)");
         check(dataLimit >= 0, "dataLimit " + dataLimit + " must be >= 0");
+        check(java.util.List.of("auto", "memory", "disk").contains(dataStorage), "dataStorage '" + dataStorage + "': use auto, memory or disk");
         check(resolution == null || resolution >= 4, "resolution " + resolution + " must be >= 4");
         check(channels == null || channels == 1 || channels == 3, "channels " + channels + " must be 1 or 3");
         check(logEvery >= 1 && sampleEvery >= 1 && checkpointEvery >= 1,

@@ -57,6 +57,30 @@ class ImagesTest {
     }
 
     @Test
+    void byteRastersOfDecodedFilesGiveTheValuesSetInThem() {
+        // ImageIO's readers return 3BYTE_BGR (RGB files) and 4BYTE_ABGR (RGBA PNG); both are read from the
+        // raster's bytes. Values written with setRGB come back planar, alpha composited on white.
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR}) {
+            BufferedImage img = new BufferedImage(5, 3, type);
+            int[] argb = new int[15];
+            for (int i = 0; i < 15; i++) {
+                argb[i] = r.nextInt();
+                img.setRGB(i % 5, i / 5, argb[i]);
+            }
+            byte[] px = Images.fromBufferedImage(img, 3);
+            for (int i = 0; i < 15; i++) {
+                int a = type == BufferedImage.TYPE_4BYTE_ABGR ? argb[i] >>> 24 : 255;
+                for (int c = 0; c < 3; c++) {
+                    int v = (argb[i] >> (16 - 8 * c)) & 0xFF;
+                    int expected = (v * a + 255 * (255 - a) + 127) / 255;
+                    assertEquals(expected, px[c * 15 + i] & 0xFF, "type " + type + " pixel " + i + " channel " + c);
+                }
+            }
+        }
+    }
+
+    @Test
     void lumaFollowsBt601() {
         BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         img.setRGB(0, 0, 0x00FF00);
