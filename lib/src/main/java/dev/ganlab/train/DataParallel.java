@@ -47,7 +47,10 @@ import java.util.function.BiFunction;
  * EMA generator, the optimisers, checkpoints and sampling see only the one set of parameters, so a
  * checkpoint is the same as a one-device run's and a run resumes on any number of devices. For a
  * discriminator and generator without batch statistics the result equals the one-device step's up to
- * the order of float sums (checked for the MLP GAN, with and without WGAN-GP: {@code DataParallelTest}).
+ * the order of float sums (checked for the MLP GAN, with and without WGAN-GP, and SN-DCGAN: {@code DataParallelTest}). A
+ * parameter whose true gradient is zero (a bias just before a normalisation) gets float noise of
+ * either sign, which Adam's first steps (about lr times the sign) make visible; that is no error of the
+ * reduce.
  *
  * <p><b>What changes.</b> Layers that look across the batch see their shard only, as under
  * {@code nn.DataParallel} without SyncBatchNorm: batch norm normalises each shard with the shard's own
@@ -58,9 +61,7 @@ import java.util.function.BiFunction;
  * come from the engine stream in replica order, so they differ from a one-device run's. Replicas run
  * from last to first, so each copies in-place state (spectral norm's power-iteration vectors, running
  * statistics) before the first replica, which computes with the parameters themselves, updates it, so
- * that every replica starts from the same spectral-norm vectors. (Not yet shown equal to one device:
- * an SN-DCGAN run with two CPU replicas differed from one device by 2.0 relative after two steps,
- * cause not found; see the disabled test in {@code DataParallelTest}.)
+ * that every replica starts from the same spectral-norm vectors as a one-device pass.
  *
  * <p><b>Execution.</b> One Java thread issues the replicas one after the other; on GPUs the engine's
  * asynchronous kernel launches overlap them only in part. Not measured: no GPU was available (see the
