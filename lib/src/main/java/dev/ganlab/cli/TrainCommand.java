@@ -1,9 +1,11 @@
 package dev.ganlab.cli;
 
+import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.ModelPreset;
 import dev.ganlab.models.Models;
 import dev.ganlab.train.GanTrainer;
+import dev.ganlab.train.ReplicaDevices;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -29,7 +31,8 @@ import java.util.List;
             "  ganlab train ... --set fastgan.sle=false --set augment=         (FastGAN ablation: no SLE, no DiffAugment)",
             "  ganlab train --model sndcgan --data fashion-mnist --resolution 32 --cond projection --out runs/sndcgan-proj",
             "  ganlab train --config base.json --set tricks.labelSmoothing=0.9 --set optD.lr=1e-4 --out runs/x",
-            "  ganlab train --out runs/dcgan-ns --resume --steps 4000     (continue a run, longer)"})
+            "  ganlab train --out runs/dcgan-ns --resume --steps 4000     (continue a run, longer)",
+            "  ganlab train --model sndcgan --batch 128 --devices gpu:0,gpu:1 --out runs/sn-2gpu   (data-parallel)"})
 public final class TrainCommand implements Runnable {
 
     @Mixin CommonOptions common;
@@ -78,6 +81,10 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
     boolean resume;
 
+    @Option(names = "--devices", paramLabel = "LIST", description = "Data-parallel replicas: gpu:0,gpu:1,... or all"
+            + " (every GPU; the CPU when there is none); the batch is split over them. A run resumes on any devices.")
+    String devices;
+
     @Override
     public void run() {
         common.apply();
@@ -85,10 +92,20 @@ public final class TrainCommand implements Runnable {
         if (resume && !Files.isDirectory(out.resolve("checkpoints"))) {
             throw new UserError("--resume: " + out + " holds no checkpoints to resume");
         }
+        boolean resumeAsStored = resume && config == null && model == null && data == null && loss == null && sets.isEmpty();
+        String spec = resumeAsStored && devices == null ? TrainConfig.ofRun(out).devices : cfg.devices;
+        List<ai.djl.Device> replicas = ReplicaDevices.parse(spec); // a missing GPU: an error before any work
+        if (common.device == null && !replicas.isEmpty()) {
+            GanLab.setDevice(ReplicaDevices.name(replicas.get(0))); // the parameters live with the first replica
+        }
         RunStatus status;
-        try (GanTrainer t = resume && config == null && model == null && data == null && loss == null && sets.isEmpty()
-                ? GanTrainer.resume(out, steps)
+        try (GanTrainer t = resumeAsStored && devices == null ? GanTrainer.resume(out, steps)
+                : resumeAsStored ? GanTrainer.open(storedOnDevices(), out, true)
                 : GanTrainer.open(cfg, out, resume)) {
+            if (replicas.size() > 1) {
+                System.err.println("data-parallel: the batch of " + t.config().batch + " is split over "
+                        + replicas.size() + " replicas on " + ReplicaDevices.describe(replicas));
+            }
             String note = growthNote(t.config());
             if (note != null) {
                 System.err.println(note);
@@ -98,6 +115,16 @@ public final class TrainCommand implements Runnable {
         if (!status.status.equals(RunStatus.FINISHED)) {
             throw new UserError("run " + out + " " + status.status + ": " + status.message);
         }
+    }
+
+    /** The run's stored config with --devices (and --steps) applied: a resume on other devices. */
+    private TrainConfig storedOnDevices() {
+        TrainConfig stored = TrainConfig.ofRun(out);
+        stored.devices = devices;
+        if (steps != null) {
+            stored.steps = steps;
+        }
+        return stored;
     }
 
     /**
@@ -157,6 +184,9 @@ public final class TrainCommand implements Runnable {
         }
         for (String kv : sets) {
             cfg.setAssignment(kv, "--set");
+        }
+        if (devices != null) {
+            cfg.devices = devices;
         }
         return cfg;
     }

@@ -58,7 +58,7 @@ final class GanStep {
             GanOptimizer optD, GanObjective objective, UnaryOperator<NDArray> augment, ExperienceReplay replay,
             StepSeeds seeds) {
         this.cfg = cfg;
-        this.model = model;
+        this.model = DataParallel.wrap(model, cfg); // the model itself unless devices lists replicas
         this.ps = ps;
         this.generator = model.generator();
         this.dParams = dParams;

@@ -39,10 +39,18 @@ final class RunOpening {
     }
 
     static GanTrainer resume(Path dir, Integer steps, ImageDataset data) {
+        return resume(dir, steps, null, data);
+    }
+
+    /** {@code devices}, when not null, replaces the stored placement: a run resumes on any number of devices. */
+    static GanTrainer resume(Path dir, Integer steps, String devices, ImageDataset data) {
         Path cfgFile = dir.resolve("config.json");
         TrainConfig cfg = TrainConfig.ofRun(dir);
         if (steps != null) {
             cfg.steps = steps;
+        }
+        if (devices != null) {
+            cfg.devices = devices;
         }
         cfg = cfg.resolved();
         Checkpoint ckpt = null;
@@ -72,7 +80,7 @@ final class RunOpening {
                 throw new UserError("run " + dir + " was started with a different config; resume it without"
                         + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
             }
-            return resume(dir, cfg.steps, null);
+            return resume(dir, cfg.steps, cfg.devices, null);
         }
         return start(cfg, dir, null);
     }
@@ -98,13 +106,14 @@ final class RunOpening {
 
     /**
      * Whether the run in {@code dir} was started with {@code cfg}'s settings, the number of steps
-     * aside. Both are resolved at the stored run's length, so defaults derived from the number of
-     * steps (the instance-noise schedule) compare equal.
+     * and the devices aside. Both are resolved at the stored run's length, so defaults derived from the
+     * number of steps (the instance-noise schedule) compare equal.
      */
     private static boolean sameSettings(TrainConfig cfg, Path dir) {
         TrainConfig stored = TrainConfig.ofRun(dir);
         TrainConfig want = cfg.copy();
         want.steps = stored.steps;
+        want.devices = stored.devices; // where it trains is no setting of the run
         if (want.tricks.instanceNoiseSteps == null) {
             // Its default is the length the run was first started with, which the stored config keeps
             // while steps grows with each extension.

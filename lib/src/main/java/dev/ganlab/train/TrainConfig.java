@@ -128,6 +128,9 @@ public final class TrainConfig implements ModelSettings {
     public GanConfig gan = new GanConfig();
     public Resnet19Config resnet19 = new Resnet19Config();
 
+    /** Data-parallel replicas: "" (the process's device), all, or e.g. gpu:0,gpu:1 (ReplicaDevices, DataParallel). */
+    public String devices = "";
+
     // ---- Outputs ----------------------------------------------------------------------------------
     public int logEvery = 10;
     public int sampleEvery = 250;
@@ -407,6 +410,7 @@ public final class TrainConfig implements ModelSettings {
                 + " must be >= 0 (0 = keep the raw generator's batch-norm statistics)");
         check(dataLimit >= 0, "dataLimit " + dataLimit + " must be >= 0");
         check(java.util.List.of("auto", "memory", "disk").contains(dataStorage), "dataStorage '" + dataStorage + "': use auto, memory or disk");
+        ReplicaDevices.checkSyntax(devices); // the GPUs themselves are checked where the run trains
         check(resolution == null || resolution >= 4, "resolution " + resolution + " must be >= 4");
         check(channels == null || channels == 1 || channels == 3, "channels " + channels + " must be 1 or 3");
         check(logEvery >= 1 && sampleEvery >= 1 && checkpointEvery >= 1,

@@ -1,0 +1,229 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.UserError;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data-parallel training ({@link DataParallel}) with replicas on the CPU: split, reduce and broadcast
+ * must give the parameters a one-device run gets from the whole batch, for networks without batch
+ * statistics, within float tolerance (the replicas' gradients are summed in another order).
+ */
+class DataParallelTest {
+
+    @TempDir Path tmp;
+
+    /** Relative tolerance per parameter tensor: float sums in another order, through a few Adam steps. */
+    private static final double TOLERANCE = 1e-4;
+
+    /** The MLP GAN without batch norm (gan.gNorm=none), small, on the 16 px synthetic ring. */
+    private static TrainConfig mlp(int steps, String devices) {
+        TrainConfig c = new TrainConfig();
+        c.model = "gan";
+        c.data = "synthetic:8?perMode=40";
+        c.steps = steps;
+        c.checkpointEvery = 10;
+        c.sampleEvery = 10;
+        c.sampleCount = 16;
+        c.eval.metrics = "";
+        c.batch = 8;
+        c.gan.gNorm = "none";
+        c.gan.gHidden = "32,32";
+        c.gan.dHidden = "32,16";
+        c.gan.latentDim = 8;
+        c.logEvery = 1;
+        c.devices = devices;
+        return c;
+    }
+
+    private static Map<String, float[]> parameters(GanTrainer t) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        put(out, "G.", t.model().generator());
+        put(out, "D.", t.model().discriminator());
+        return out;
+    }
+
+    private static void put(Map<String, float[]> out, String prefix, Block b) {
+        for (Pair<String, Parameter> p : b.getParameters()) {
+            out.put(prefix + p.getKey(), p.getValue().getArray().toFloatArray());
+        }
+    }
+
+    /** Parameters at the start of the last run of {@link #train}. */
+    private Map<String, float[]> initial;
+
+    private Map<String, float[]> train(TrainConfig c, String name) {
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve(name))) {
+            initial = parameters(t);
+            t.addMonitor(GanTrainerTest.QUIET).train();
+            return parameters(t);
+        }
+    }
+
+    /** Largest relative difference max|a - b| / max|b| over the tensors. */
+    private static double maxRelativeDifference(Map<String, float[]> a, Map<String, float[]> b) {
+        assertEquals(b.keySet(), a.keySet());
+        double worst = 0;
+        for (String k : b.keySet()) {
+            float[] x = a.get(k);
+            float[] y = b.get(k);
+            double scale = 1e-12;
+            double diff = 0;
+            for (int i = 0; i < y.length; i++) {
+                scale = Math.max(scale, Math.abs(y[i]));
+                diff = Math.max(diff, Math.abs(x[i] - y[i]));
+            }
+            worst = Math.max(worst, diff / scale);
+        }
+        return worst;
+    }
+
+    private static double maxAbsoluteChange(Map<String, float[]> a, Map<String, float[]> b) {
+        double most = 0;
+        for (String k : b.keySet()) {
+            for (int i = 0; i < b.get(k).length; i++) {
+                most = Math.max(most, Math.abs(a.get(k)[i] - b.get(k)[i]));
+            }
+        }
+        return most;
+    }
+
+    private void assertSameAsOneDevice(TrainConfig one, TrainConfig many, String what) {
+        long before = DataParallel.SHARD_PASSES.get();
+        Map<String, float[]> split = train(many, what + "-split");
+        assertTrue(DataParallel.SHARD_PASSES.get() > before, "the replicated path did not run for " + many.devices);
+        Map<String, float[]> whole = train(one, what + "-whole");
+        assertTrue(maxAbsoluteChange(initial, whole) > 1e-4, "training moved no parameter: the comparison would be empty");
+        double d = maxRelativeDifference(split, whole);
+        assertTrue(d < TOLERANCE, what + ": replicas " + many.devices + " differ from one device by " + d);
+    }
+
+    @Test
+    void twoReplicasTrainAsOneDeviceWithTheWholeBatch() {
+        assertSameAsOneDevice(mlp(4, ""), mlp(4, "cpu,cpu"), "ns");
+    }
+
+    @Test
+    void unequalShardsWeighEveryImageTheSame() {
+        // 8 images over 3 replicas: shards of 3, 3 and 2; the loss is the mean over the gathered batch.
+        assertSameAsOneDevice(mlp(3, ""), mlp(3, "cpu,cpu,cpu"), "3-replicas");
+    }
+
+    @Test
+    void theGradientPenaltySplitsWithTheBatch() {
+        TrainConfig one = mlp(2, "");
+        one.loss = "wgan-gp";
+        TrainConfig two = one.copy();
+        two.devices = "cpu,cpu";
+        assertSameAsOneDevice(one, two, "wgan-gp");
+    }
+
+    @Test
+    void spectralNormReplicasUseTheSamePowerIteration() {
+        // SN-DCGAN's critic updates its power-iteration vectors in place during each forward pass.
+        // Plain SGD: a bias just before a normalisation (here VBN in G) has a true gradient of zero, and
+        // Adam's first steps, about lr * sign(g), turn its float noise (1e-12) into +-lr: with Adam those
+        // biases differed by up to 4.5e-5 (their own size) while every other tensor agreed to 1e-5.
+        TrainConfig one = GanTrainerTest.tiny(2);
+        one.model = "sndcgan";
+        one.dcgan.gNorm = "vbn"; // per example; batch norm would normalise each shard with its own statistics
+        one.batch = 8;
+        one.logEvery = 1;
+        one.optG = new OptimizerConfig();
+        one.optG.type = "sgd";
+        one.optG.lr = 0.01f;
+        one.optD = one.optG.copy();
+        TrainConfig two = one.copy();
+        two.devices = "cpu,cpu";
+        assertSameAsOneDevice(one, two, "sndcgan");
+    }
+
+    @Test
+    void aCheckpointOfTwoReplicasResumesOnOne() {
+        Map<String, float[]> straight = train(mlp(4, ""), "straight");
+        TrainConfig first = mlp(2, "cpu,cpu");
+        Path dir = tmp.resolve("moved");
+        try (GanTrainer t = GanTrainer.start(first, dir)) {
+            t.addMonitor(GanTrainerTest.QUIET).train(); // checkpoints at the end
+        }
+        // Same settings but steps and devices: GanTrainer.open resumes instead of refusing.
+        try (GanTrainer t = GanTrainer.open(mlp(4, ""), dir, true)) {
+            assertEquals(2, t.step(), "resumed from the two-replica checkpoint");
+            assertEquals("", t.config().devices);
+            t.addMonitor(GanTrainerTest.QUIET).train();
+            double d = maxRelativeDifference(parameters(t), straight);
+            assertTrue(d < TOLERANCE, "2 replicas then 1 differ from 1 throughout by " + d);
+        }
+    }
+
+    @Test
+    void replicaCopiesDoNotOutliveTheStep() {
+        TrainConfig c = mlp(20, "cpu,cpu");
+        c.loss = "wgan-gp";
+        try (GanTrainer t = GanTrainer.start(c, tmp.resolve("memory"))) {
+            t.addMonitor(GanTrainerTest.QUIET);
+            ai.djl.ndarray.BaseNDManager root = (ai.djl.ndarray.BaseNDManager) t.rootManager();
+            t.step1();
+            t.step1();
+            int afterWarmup = root.getManagedArrays().size();
+            for (int i = 0; i < 6; i++) {
+                t.step1();
+            }
+            assertEquals(afterWarmup, root.getManagedArrays().size(), "arrays in the trainer's manager grew");
+        }
+    }
+
+    @Test
+    void anAbsentGpuIsAClearError() {
+        String absent = "gpu:" + GanLab.gpuCount();
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.start(mlp(1, "cpu," + absent), tmp.resolve("gpu")));
+        assertTrue(e.getMessage().contains("no GPU " + GanLab.gpuCount() + ": this machine has"), e.getMessage());
+        assertEquals("devices 'gpu:3': no GPU 3: this machine has 2 GPUs (gpu:0..gpu:1)",
+                assertThrows(UserError.class, () -> ReplicaDevices.parse("gpu:3", 2)).getMessage());
+        assertTrue(assertThrows(UserError.class, () -> ReplicaDevices.parse("gpu:0", 0)).getMessage()
+                .contains("no GPU 0: this machine has no GPU"));
+        assertTrue(assertThrows(UserError.class, () -> ReplicaDevices.parse("tpu:0", 1)).getMessage()
+                .contains("unknown device 'tpu:0'"));
+        assertTrue(assertThrows(UserError.class, () -> mlp(1, "gpu:x").resolved()).getMessage()
+                .contains("the GPU index must be a number"), "a malformed list fails when the config is checked");
+    }
+
+    @Test
+    void devicesListsReplicas() {
+        assertEquals(List.of(), ReplicaDevices.parse("", 2));
+        assertEquals(List.of(Device.gpu(0), Device.gpu(1)), ReplicaDevices.parse("all", 2));
+        assertEquals(List.of(Device.cpu()), ReplicaDevices.parse("all", 0), "all on a machine without GPUs: the CPU");
+        assertEquals(List.of(Device.gpu(1), Device.gpu(0)), ReplicaDevices.parse("cuda:1, gpu", 2));
+        assertEquals(List.of(Device.cpu(), Device.cpu()), ReplicaDevices.parse("cpu,cpu:0", 0));
+    }
+
+    @Test
+    void shardsDifferByAtMostOneImage() {
+        int[] starts = new int[4];
+        for (int i = 0; i <= 3; i++) {
+            starts[i] = DataParallel.shardStart(10, 3, i);
+        }
+        assertEquals(List.of(0, 4, 7, 10), List.of(starts[0], starts[1], starts[2], starts[3]));
+    }
+
+    @Test
+    void aBatchTooSmallToSplitIsAClearError() {
+        TrainConfig c = mlp(1, "cpu,cpu,cpu");
+        c.batch = 2;
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.start(c, tmp.resolve("small")));
+        assertTrue(e.getMessage().contains("a batch of 2 images cannot be split over 3 replicas"), e.getMessage());
+    }
+}
