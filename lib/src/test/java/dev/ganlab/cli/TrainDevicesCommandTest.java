@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ganlab.Slow;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.train.TrainConfig;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ class TrainDevicesCommandTest {
         assertFalse(Files.exists(out.resolve("config.json")), "the run folder was written before the check");
     }
 
+    @Slow
     @Test
     void aRunOnTwoReplicasResumesOnOne() throws Exception {
         Path out = tmp.resolve("moved");
