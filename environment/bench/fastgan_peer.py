@@ -343,6 +343,8 @@ def main():
     ap.add_argument("--expect-params", help="G,D: GAN Lab's parameter totals; the peer refuses other counts")
     ap.add_argument("--summary", action="store_true", help="print the parameters of each layer group and stop")
     ap.add_argument("--json")
+    ap.add_argument("--trace", help="after the timed steps, profile --profile-steps more and write the trace here")
+    ap.add_argument("--profile-steps", type=int, default=2)
     a = ap.parse_args()
     peer_bench.set_threads(a.threads)
     torch.manual_seed(1)
@@ -360,6 +362,8 @@ def main():
     peer_bench.check_total("discriminator", d_total, expect[1])
     images = peer_bench.random_images(a.batch, a.channels, a.resolution)
     times = peer_bench.time_steps(model.step, images, a.batch, a.steps, a.warmup)
+    if a.trace:
+        peer_bench.trace(model.step, images, a.batch, a.profile_steps, a.trace)
     peer_bench.report(times, a.batch, a.json, {"generatorParameters": g_total, "discriminatorParameters": d_total,
                                               "parametersChecked": a.expect_params is not None})
 

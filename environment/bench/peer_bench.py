@@ -64,6 +64,17 @@ def time_steps(step, images, batch, steps, warmup):
     return times
 
 
+def trace(step, images, batch, steps, path):
+    """Runs `steps` more steps under the PyTorch profiler and writes its chrome trace to path (compare
+    with `ganlab bench --trace` per operator: environment/bench/trace_ops.py)."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for i in range(steps):
+            idx = torch.arange(i * batch, (i + 1) * batch) % images.shape[0]
+            step(images[idx])
+    prof.export_chrome_trace(path)
+
+
 def random_images(batch, channels, resolution):
     torch.manual_seed(7)
     return torch.rand(max(4 * batch, 64), channels, resolution, resolution) * 2 - 1

@@ -38,8 +38,18 @@ public final class TrainStepBenchmark {
 
     /** What to measure. */
     public record Options(String model, int resolution, int batch, int steps, int warmup, int channels,
-            int profiledSteps) {
+            int profiledSteps, Path trace) {
+
+        /** Without keeping the profiler's trace. */
+        public Options(String model, int resolution, int batch, int steps, int warmup, int channels,
+                int profiledSteps) {
+            this(model, resolution, batch, steps, warmup, channels, profiledSteps, null);
+        }
+
         public Options {
+            if (trace != null && profiledSteps < 1) {
+                throw new UserError("bench --trace " + trace + " needs --profile-steps of at least 1");
+            }
             if (!Models.names().contains(model)) {
                 throw new UserError("bench --model '" + model + "': use " + String.join(", ", Models.names()));
             }
@@ -197,6 +207,13 @@ public final class TrainStepBenchmark {
                 double wallMicros = (System.nanoTime() - a) / 1e3;
                 JniUtils.stopProfile(trace.toString());
                 outside = Math.max(0, 1 - ProfileTrace.busyMicros(trace) / wallMicros);
+                if (o.trace() != null) {
+                    try {
+                        Files.copy(trace, o.trace(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException e) {
+                        throw new UserError("bench --trace: cannot write " + o.trace() + ": " + e.getMessage(), e);
+                    }
+                }
             }
             double mean = Arrays.stream(ms).average().orElse(Double.NaN);
             double[] sorted = ms.clone();

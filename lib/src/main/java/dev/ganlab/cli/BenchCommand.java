@@ -74,6 +74,10 @@ public final class BenchCommand implements Runnable {
             description = "FID: distances timed on each side, medians reported (default ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Keep the engine profiler's trace of the profiled steps (chrome trace JSON; environment/bench/trace_ops.py sums it per operator).")
+    Path trace;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
@@ -96,7 +100,7 @@ public final class BenchCommand implements Runnable {
         }
         int c = channels != null ? channels : Models.preset(model).defaults().channels();
         TrainStepBenchmark.Result r = TrainStepBenchmark.run(
-                new TrainStepBenchmark.Options(model, resolution, batch, steps, warmup, c, profileSteps));
+                new TrainStepBenchmark.Options(model, resolution, batch, steps, warmup, c, profileSteps, trace));
         System.out.println(r.report());
         JsonObject out = JsonParser.parseString(r.toJson()).getAsJsonObject();
         if (TrainStepBenchmark.PEER_SCRIPTS.containsKey(model) && !noPeer && !GanLab.device().isGpu()) {
