@@ -38,8 +38,18 @@ public final class TrainStepBenchmark {
 
     /** What to measure. */
     public record Options(String model, int resolution, int batch, int steps, int warmup, int channels,
-            int profiledSteps) {
+            int profiledSteps, Path trace) {
+
+        /** Without keeping the profiler's trace. */
+        public Options(String model, int resolution, int batch, int steps, int warmup, int channels,
+                int profiledSteps) {
+            this(model, resolution, batch, steps, warmup, channels, profiledSteps, null);
+        }
+
         public Options {
+            if (trace != null && profiledSteps < 1) {
+                throw new UserError("bench --trace " + trace + " needs --profile-steps of at least 1");
+            }
             if (!Models.names().contains(model)) {
                 throw new UserError("bench --model '" + model + "': use " + String.join(", ", Models.names()));
             }
@@ -58,7 +68,7 @@ public final class TrainStepBenchmark {
             double msPerStep, double msPerStepMedian, double imagesPerSecond, double outsideEngineFraction,
             double gflopPerStep, double achievedGflops, double peakGflops, long rssAfterWarmupMb, long rssEndMb,
             long peakRssMb, long[] rssQuartilesMb, int arraysAfterWarmup, int arraysEnd, String engineFeatures,
-            String engine, String allocator) {
+            String engine, String allocator, long generatorParameters, long discriminatorParameters) {
 
         /** RSS growth from after the warm-up to the end, in percent. */
         public double rssGrowthPercent() {
@@ -97,8 +107,15 @@ public final class TrainStepBenchmark {
 
     private TrainStepBenchmark() {}
 
-    /** The model the Python peer (environment/bench/dcgan_peer.py) times. */
+    /** The model the Python peer environment/bench/dcgan_peer.py times. */
     public static final String PEER_MODEL = "dcgan";
+
+    /**
+     * The Python PyTorch peer of each model that has one, a script in environment/bench/ that builds
+     * the model of {@link #config} (same layers and parameter counts) and times the same step.
+     */
+    public static final java.util.Map<String, String> PEER_SCRIPTS = java.util.Map.of(
+            "dcgan", "dcgan_peer.py", "progan", "progan_peer.py", "fastgan", "fastgan_peer.py");
 
     private static <S> void fullSize(ModelPreset<S> p, TrainConfig c, int resolution) {
         p.fullSizeFromStart(c.sectionOf(p), resolution);
@@ -190,6 +207,13 @@ public final class TrainStepBenchmark {
                 double wallMicros = (System.nanoTime() - a) / 1e3;
                 JniUtils.stopProfile(trace.toString());
                 outside = Math.max(0, 1 - ProfileTrace.busyMicros(trace) / wallMicros);
+                if (o.trace() != null) {
+                    try {
+                        Files.copy(trace, o.trace(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException e) {
+                        throw new UserError("bench --trace: cannot write " + o.trace() + ": " + e.getMessage(), e);
+                    }
+                }
             }
             double mean = Arrays.stream(ms).average().orElse(Double.NaN);
             double[] sorted = ms.clone();
@@ -203,10 +227,16 @@ public final class TrainStepBenchmark {
                     peak, rssAfterWarmup, rssEnd, ProcessMemory.peakRssMb(), rssQuartiles, arraysAfterWarmup, arraysEnd,
                     String.join("+", new java.util.TreeSet<>(JniUtils.getFeatures())),
                     "DJL " + v.getProperty("djl") + ", libtorch " + v.getProperty("pytorch"),
-                    NativeAllocator.active());
+                    NativeAllocator.active(), parameters(t.model().generator()),
+                    parameters(t.model().discriminator()));
         } finally {
             deleteQuietly(dir);
         }
+    }
+
+    /** Trainable values of a network, as `ganlab summary` counts them. */
+    private static long parameters(ai.djl.nn.Block network) {
+        return dev.ganlab.models.ModelSummary.describe("network", network, 0).parameters();
     }
 
     private static void deleteQuietly(Path dir) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ganlab bench}: training-step speed, overhead, compute efficiency and memory of a model, with
- * the same DCGAN step in Python PyTorch as a reference peer; or {@code --op fid}, the FID statistics
+ * the same step in Python PyTorch as a reference peer (DCGAN, ProGAN, FastGAN); or {@code --op fid}, the FID statistics
  * and distance, with scipy's and numpy's distance on the same statistics as peers; or {@code --op loader},
  * the data loader's images/s from folders of PNG and JPEG files, with a PIL + torch DataLoader peer.
  */
@@ -64,7 +64,7 @@ public final class BenchCommand implements Runnable {
             description = "Steps under the engine profiler for the overhead figure (0 = skip).")
     int profileSteps;
 
-    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, scipy/numpy for fid, PIL + DataLoader for loader).")
+    @Option(names = "--no-peer", description = "Do not run the Python peer (PyTorch for dcgan, progan and fastgan; scipy/numpy for fid; PIL + DataLoader for loader).")
     boolean noPeer;
 
     @Option(names = "--n", defaultValue = "10000", description = "FID: feature rows per set.")
@@ -88,6 +88,10 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = "--folders", paramLabel = "DIR", description = "Loader: where the generated image folders are kept (default <home>/build/bench/loader).")
     Path folders;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Keep the engine profiler's trace of the profiled steps (chrome trace JSON; environment/bench/trace_ops.py sums it per operator).")
+    Path trace;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
@@ -124,11 +128,11 @@ public final class BenchCommand implements Runnable {
         }
         int c = channels != null ? channels : Models.preset(model).defaults().channels();
         TrainStepBenchmark.Result r = TrainStepBenchmark.run(
-                new TrainStepBenchmark.Options(model, resolution, batch, steps, warmup, c, profileSteps));
+                new TrainStepBenchmark.Options(model, resolution, batch, steps, warmup, c, profileSteps, trace));
         System.out.println(r.report());
         JsonObject out = JsonParser.parseString(r.toJson()).getAsJsonObject();
-        if (model.equals(TrainStepBenchmark.PEER_MODEL) && !noPeer && !GanLab.device().isGpu()) {
-            JsonObject peer = runPeer(c);
+        if (TrainStepBenchmark.PEER_SCRIPTS.containsKey(model) && !noPeer && !GanLab.device().isGpu()) {
+            JsonObject peer = runPeer(c, r);
             if (peer != null) {
                 // Medians: on a shared machine a few slow steps move the means by several percent.
                 double peerMedian = peer.get("msPerStepMedian").getAsDouble();
@@ -140,6 +144,10 @@ public final class BenchCommand implements Runnable {
                         peer.has("allocator") ? peer.get("allocator").getAsString() : "allocator unknown",
                         peer.get("msPerStep").getAsDouble(), peerMedian, ratio,
                         r.msPerStep() / peer.get("msPerStep").getAsDouble());
+                if (peer.has("parametersChecked") && peer.get("parametersChecked").getAsBoolean()) {
+                    System.out.printf(Locale.ROOT, "  same networks   G %,d and D %,d parameters on both sides (the peer checks)%n",
+                            r.generatorParameters(), r.discriminatorParameters());
+                }
                 out.add("peer", peer);
                 out.addProperty("javaOverPythonTime", ratio);
             }
@@ -149,17 +157,26 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** Runs environment/bench/dcgan_peer.py at the same size and threads; null (with a note) when it cannot. */
-    private JsonObject runPeer(int c) {
-        Path script = DataPaths.home().resolve("environment/bench/dcgan_peer.py");
+    /**
+     * Runs the model's peer (environment/bench/*_peer.py) at the same size, batch, steps and threads,
+     * under this process's allocator (the environment, LD_PRELOAD included, is inherited); the ProGAN
+     * and FastGAN peers are given this model's parameter totals and refuse to run on other counts.
+     * Null (with a note) when it cannot run.
+     */
+    private JsonObject runPeer(int c, TrainStepBenchmark.Result r) {
+        Path script = DataPaths.home().resolve("environment/bench/" + TrainStepBenchmark.PEER_SCRIPTS.get(model));
         Path python = Path.of("/usr/bin/python3");
         if (!Files.isRegularFile(script) || !Files.isExecutable(python)) {
             System.out.println("python peer       skipped: " + script + " or /usr/bin/python3 missing");
             return null;
         }
-        List<String> cmd = List.of(python.toString(), script.toString(), "--resolution", Integer.toString(resolution),
-                "--channels", Integer.toString(c), "--batch", Integer.toString(batch), "--steps", Integer.toString(steps),
-                "--warmup", Integer.toString(warmup), "--threads", Integer.toString(GanLab.threads()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(python.toString(), script.toString(), "--resolution",
+                Integer.toString(resolution), "--channels", Integer.toString(c), "--batch", Integer.toString(batch),
+                "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--threads",
+                Integer.toString(GanLab.threads())));
+        if (!model.equals(TrainStepBenchmark.PEER_MODEL)) {
+            cmd.addAll(List.of("--expect-params", r.generatorParameters() + "," + r.discriminatorParameters()));
+        }
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -29,7 +29,9 @@ class BenchTest {
         int r = 16;
         int c = 1;
         int b = 4;
-        TrainStepBenchmark.Result res = TrainStepBenchmark.run(new TrainStepBenchmark.Options("dcgan", r, b, 2, 1, c, 1));
+        Path trace = tmp.resolve("kept-trace.json");
+        TrainStepBenchmark.Result res = TrainStepBenchmark.run(new TrainStepBenchmark.Options("dcgan", r, b, 2, 1, c, 1,
+                trace));
         // DCGAN defaults: latent 100, generator width 128, discriminator widths 16..128.
         int w = 128;
         int s = r / 4;
@@ -55,6 +57,16 @@ class BenchTest {
         assertEquals(res.arraysAfterWarmup(), res.arraysEnd(), "live arrays grew during the timed steps");
         assertTrue(res.msPerStep() > 0 && res.imagesPerSecond() > 0 && res.peakGflops() > 0);
         assertTrue(res.outsideEngineFraction() >= 0 && res.outsideEngineFraction() < 1, res.report());
+        assertTrue(ProfileTrace.busyMicros(trace) > 0, "--trace keeps the profiled steps' operator events");
+        // Parameter totals the peers are checked against (PyTorch-GAN's DCGAN as the bench builds it):
+        // G: Linear(100 -> w s s), BN(w), conv3x3 w -> w, BN(w), conv3x3 w -> w/2, BN(w/2), conv3x3 w/2 -> c.
+        long gParams = (100L + 1) * w * s * s + 2 * w + (9L * w + 1) * w + 2 * w + (9L * w + 1) * (w / 2) + 2 * (w / 2)
+                + (9L * (w / 2) + 1) * c;
+        // D: conv3x3 stride 2 of c -> 16 -> 32 -> 64 -> 128, BN after all but the first, Linear(128 * 1 * 1 -> 1).
+        long dParams = (9L * c + 1) * 16 + (9L * 16 + 1) * 32 + 2 * 32 + (9L * 32 + 1) * 64 + 2 * 64
+                + (9L * 64 + 1) * 128 + 2 * 128 + (128L * size * size + 1);
+        assertEquals(gParams, res.generatorParameters());
+        assertEquals(dParams, res.discriminatorParameters());
     }
 
     @Test
@@ -62,5 +74,8 @@ class BenchTest {
         UserError e = assertThrows(UserError.class,
                 () -> new TrainStepBenchmark.Options("stylegan", 32, 8, 1, 1, 1, 0));
         assertTrue(e.getMessage().contains("stylegan"));
+        UserError noProfile = assertThrows(UserError.class,
+                () -> new TrainStepBenchmark.Options("dcgan", 32, 8, 1, 1, 1, 0, tmp.resolve("t.json")));
+        assertTrue(noProfile.getMessage().contains("--profile-steps"), noProfile.getMessage());
     }
 }

@@ -1,0 +1,100 @@
+"""What every Python step-time peer shares (progan_peer.py, fastgan_peer.py): the timing loop over
+random images, the JSON line `ganlab bench` reads, the C allocator report, the thread settings and
+the check of the peer's parameter counts against GAN Lab's.
+
+A peer times `step(reals)` exactly as GAN Lab's TrainStepBenchmark times GanTrainer.step1: `warmup`
+untimed steps, then `steps` timed ones, batches cycling through max(4 batch, 64) random images in
+[-1, 1]; mean and median in milliseconds. GAN Lab reads six logged scalars back per step; a peer's
+step calls .item() on its logged values likewise, which also waits for the step to finish.
+"""
+import json
+import time
+
+import torch
+
+
+def allocator():
+    """The C allocator of this process, as GAN Lab's NativeAllocator reports it for the Java side."""
+    try:
+        with open("/proc/self/maps") as fh:
+            maps = fh.read().lower()
+    except OSError:
+        return "unknown"
+    if "libtcmalloc" in maps:
+        return "tcmalloc"
+    return "jemalloc" if "libjemalloc" in maps else "glibc malloc"
+
+
+def set_threads(threads):
+    """Intra-op threads as GAN Lab's engine (GanLab.threads()), one inter-op thread as it sets."""
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+
+
+def parameter_counts(named_modules):
+    """{name: parameter count} of each (name, module) pair, and their total."""
+    counts = {name: sum(p.numel() for p in m.parameters()) for name, m in named_modules}
+    return counts, sum(counts.values())
+
+
+def check_total(what, got, expected):
+    """Refuses a peer whose network does not have GAN Lab's parameter count (same architecture)."""
+    if expected is not None and got != expected:
+        raise SystemExit(f"{what}: {got:,} parameters, GAN Lab's `ganlab summary` has {expected:,}:"
+                         " the peer does not build the same network")
+
+
+def time_steps(step, images, batch, steps, warmup):
+    """Milliseconds of each of `steps` timed calls of step(reals) after `warmup` untimed ones."""
+    pos = 0
+
+    def one():
+        nonlocal pos
+        idx = torch.arange(pos, pos + batch) % images.shape[0]
+        pos += batch
+        step(images[idx])
+
+    for _ in range(warmup):
+        one()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        one()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def trace(step, images, batch, steps, path):
+    """Runs `steps` more steps under the PyTorch profiler and writes its chrome trace to path (compare
+    with `ganlab bench --trace` per operator: environment/bench/trace_ops.py)."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for i in range(steps):
+            idx = torch.arange(i * batch, (i + 1) * batch) % images.shape[0]
+            step(images[idx])
+    prof.export_chrome_trace(path)
+
+
+def random_images(batch, channels, resolution):
+    torch.manual_seed(7)
+    return torch.rand(max(4 * batch, 64), channels, resolution, resolution) * 2 - 1
+
+
+def report(times, batch, json_path, extra=None):
+    """Prints the one JSON line `ganlab bench` reads (the last line of the output) and writes it to json_path."""
+    mean = sum(times) / len(times)
+    median = sorted(times)[len(times) // 2]
+    cfg = torch.__config__.show()
+    backends = [k for k, on in (("MKL", torch.backends.mkl.is_available()),
+                                 ("MKLDNN", torch.backends.mkldnn.is_available()),
+                                 ("OPENMP", torch.backends.openmp.is_available())) if on]
+    blas = next((part.strip() for part in cfg.replace("\n", ",").split(",") if "BLAS_INFO" in part),
+                "BLAS_INFO unknown")
+    out = {"engine": "PyTorch " + torch.__version__, "threads": torch.get_num_threads(), "msPerStep": mean,
+           "msPerStepMedian": median, "imagesPerSecond": batch * 1000 / mean, "backends": "+".join(backends),
+           "blas": blas, "allocator": allocator()}
+    out.update(extra or {})
+    print(json.dumps(out))
+    if json_path:
+        with open(json_path, "w") as fh:
+            json.dump(out, fh, indent=2)
