@@ -158,8 +158,10 @@ public final class FastganConfig {
     public String resize = "nearest";
     /**
      * Reconstruction distance: "mse" (default; a deviation: the official code uses LPIPS, whose
-     * weights are not available offline; see {@link ReconstructionLoss#MSE_TO_LPIPS} for how its scale
-     * was chosen), "l1", "l1+mse", or "lpips=PATH" (a TorchScript LPIPS: the official distance).
+     * weights are not available offline; 4 x the per-image MSE, calibrated against an LPIPS-shaped
+     * distance on random VGG16 features with one assumed anchor, see {@link ReconstructionLoss#MSE_TO_LPIPS}),
+     * "l1", "l1+mse", or "lpips=PATH" (a TorchScript LPIPS: with the default sum and weight 1, the
+     * official loss).
      */
     public String reconLoss = "mse";
     /**

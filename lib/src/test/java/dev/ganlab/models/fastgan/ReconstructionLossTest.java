@@ -97,6 +97,69 @@ class ReconstructionLossTest {
     }
 
     /**
+     * With {@code lpips=PATH} and the defaults (reduction "sum", reconWeight 1) the discriminator's
+     * auxiliary loss on a real batch is the official one: for the full, part and small decoders,
+     * {@code percept(rec, target).sum()} over the batch, added with weight 1 (FastGAN's train.py). The
+     * module here is a stand-in distance (mean |a - b| per image); the expected value is computed from
+     * the decoders' outputs by hand for each of the four quadrants, since the part decoder's quadrant is
+     * drawn at random. The per-image mean instead of the sum would be a third of it.
+     */
+    @Test
+    void withAPerceptualNetworkTheAuxiliaryLossIsTheOfficialSumOverDecodersAndImages(@TempDir Path dir)
+            throws IOException {
+        Path net = writeMeanAbsoluteDistanceModule(dir.resolve("mad.pt"));
+        FastganConfig cfg = FastganModelTest.small(c -> c.reconLoss = "lpips=" + net);
+        assertEquals("sum", cfg.reconReduction);
+        assertEquals(1f, cfg.reconWeight);
+        FastganModel model = new FastganModel(cfg, 3, 64);
+        try (NDManager m = GanLab.newManager()) {
+            model.initializeDiscriminator(m);
+            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
+            NDArray images = m.randomUniform(-1f, 1f, new Shape(3, 3, 64, 64));
+            // Each training forward takes one power-iteration step of D's spectral norms, in place: every
+            // forward below starts from the same vectors, so all of them divide by the same sigma.
+            java.util.Map<NDArray, float[]> vectors = new java.util.HashMap<>();
+            for (var p : model.discriminator().getParameters()) {
+                if (p.getKey().endsWith("sn_u") || p.getKey().endsWith("sn_v")) {
+                    vectors.put(p.getValue().getArray(), p.getValue().getArray().toFloatArray());
+                }
+            }
+            assertTrue(!vectors.isEmpty(), "FastGAN's D has spectral norm");
+            float aux = model.discriminate(ps, images, true, true).auxLoss().getFloat();
+            StringBuilder seen = new StringBuilder();
+            boolean matched = false;
+            for (int q = 0; q < 4; q++) {
+                vectors.forEach(NDArray::set);
+                Reconstructions r = model.reconstruct(ps, images, q, true);
+                float expected = perImageSum(r.full(), r.fullTarget()) + perImageSum(r.part(), r.partTarget())
+                        + perImageSum(r.small(), r.smallTarget());
+                seen.append(' ').append(expected);
+                matched |= Math.abs(expected - aux) <= 1e-4f * Math.max(1f, expected);
+            }
+            assertTrue(matched, "aux loss " + aux + " is none of the quadrants' official sums:" + seen);
+        } finally {
+            model.close();
+        }
+    }
+
+    /** Sum over the batch of each image's mean |rec - target|, from plain arrays. */
+    private static float perImageSum(NDArray rec, NDArray target) {
+        float[] a = rec.toFloatArray();
+        float[] b = target.toFloatArray();
+        int n = (int) rec.getShape().get(0);
+        int per = a.length / n;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < per; j++) {
+                s += Math.abs(a[i * per + j] - b[i * per + j]);
+            }
+            total += s / per;
+        }
+        return (float) total;
+    }
+
+    /**
      * Writes a parameter-free TorchScript module, {@code forward(a, b) = mean(|a - b|, [1, 2, 3])}, in
      * the archive layout torch.jit.save produces (code, pickled module object, constants, version),
      * so the test needs no Python.
