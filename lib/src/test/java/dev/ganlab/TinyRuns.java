@@ -12,16 +12,9 @@ public final class TinyRuns {
 
     /** A one-step DCGAN on 8 synthetic modes (16 px) with narrow networks, no metrics. */
     public static TrainConfig dcgan() {
-        TrainConfig c = new TrainConfig();
-        c.data = "synthetic:8?perMode=8";
-        c.steps = 1;
-        c.batch = 8;
-        c.sampleCount = 4;
-        c.dcgan.gWidth = 8;
-        c.dcgan.dWidth = 8;
-        c.dcgan.latentDim = 8;
-        c.eval.metrics = "";
-        return c;
+        return TrainConfig.fromJson("""
+                {"data": "synthetic:8?perMode=8", "steps": 1, "batch": 8, "sampleCount": 4,
+                 "dcgan": {"gWidth": 8, "dWidth": 8, "latentDim": 8}, "eval": {"metrics": ""}}""");
     }
 
     /** Starts {@code c} in {@code dir}, takes one step and checkpoints it. */
