@@ -112,7 +112,11 @@ def train_round(jar, budget, round_steps, threads):
             continue
         d = run_dir(cond)
         log = os.path.join(BUILD, "logs", f"{cond}.log")
-        if os.path.isdir(os.path.join(d, "checkpoints")):
+        ckpts = os.path.join(d, "checkpoints")
+        resumable = os.path.exists(os.path.join(d, "config.json")) and os.path.isdir(ckpts) and os.listdir(ckpts)
+        if not resumable:
+            shutil.rmtree(d, ignore_errors=True)  # a run stopped before its first checkpoint starts again
+        if resumable:
             cmd = java(jar, "train", "--out", d, "--resume", "--steps", str(budget), threads=threads)
         else:
             cmd = java(jar, "train", *RECIPE, "--cond", cond, "--steps", str(budget), "--set",
@@ -144,8 +148,6 @@ def evaluate(jar, budget, n, threads, commit_each):
             out = result_path(cond, budget, gen)
             if os.path.exists(out):
                 continue
-            if cond == "none":
-                continue  # an unconditional generator has no classes to ask for: its row is FID only
             if run_step(cond) != budget:
                 raise RuntimeError(f"{run_dir(cond)} is at step {run_step(cond)}, not the common budget {budget}")
             os.makedirs(RESULTS, exist_ok=True)
@@ -157,6 +159,7 @@ def evaluate(jar, budget, n, threads, commit_each):
             with open(out + ".tmp") as fh:
                 r = json.load(fh)
             r["budget"] = budget
+            r["cond"] = cond
             r["recipe"] = " ".join(RECIPE) + f" --cond {cond} --steps {budget}"
             r["command"] = " ".join(cmd[cmd.index("metrics-conditional"):])
             r["seconds"] = round(time.time() - started)

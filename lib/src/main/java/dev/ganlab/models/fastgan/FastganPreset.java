@@ -13,6 +13,11 @@ import java.util.List;
  * FastGAN's preset: Liu et al., "Towards Faster and Stabilized GAN Training for High-fidelity Few-shot
  * Image Synthesis" (ICLR 2021) and its official train.py — hinge loss with a random margin
  * U(0.8, 1), Adam lr 2e-4 (0.5, 0.999), batch 8, generator EMA 0.999, DiffAugment color,translation.
+ *
+ * <p>FastGAN is unconditional, in the paper and in its official code (few-shot training on 100-1000 images of
+ * one kind); {@code cond} other than none is refused with a message naming the setting and the model (see
+ * {@code ConditionalModels#checkModel}). To draw a few-shot subset, pick it with the data spec instead
+ * ({@code emoji:smileys}, {@code fashion-mnist?classes=7}).
  */
 public final class FastganPreset extends ModelPreset<FastganConfig> {
 
