@@ -71,6 +71,19 @@ class NotebooksIT {
                 }).count();
     }
 
+    /** The text a notebook printed (stream outputs), joined. */
+    static String printed(List<JsonObject> outs) {
+        StringBuilder b = new StringBuilder();
+        for (JsonObject o : outs) {
+            if (o.get("output_type").getAsString().equals("stream") && o.has("text")) {
+                JsonElement t = o.get("text");
+                b.append(t.isJsonArray() ? String.join("", new com.google.gson.Gson().fromJson(t, String[].class))
+                        : t.getAsString());
+            }
+        }
+        return b.toString();
+    }
+
     @Test
     void everyNotebookRunsInTheSmokeProfileAndShowsItsFigures() throws Exception {
         List<String> notebooks;
@@ -96,6 +109,15 @@ class NotebooksIT {
         assertTrue(count(tour, "text/html", "Plotly.newPlot") >= 1, "tour: an interactive chart");
         assertEquals(1, count(tour, "text/html", "window.__ganlabDefine"), "plotly.js is inlined exactly once");
         assertTrue(count(tour, "text/html", "<table") >= 1, "tour: a table");
+        Path fastganNotebook = out.resolve("03-fastgan-sle.ipynb");
+        if (Files.isRegularFile(fastganNotebook)) {
+            List<JsonObject> fastgan = outputs(fastganNotebook);
+            String text = printed(fastgan);
+            assertTrue(text.contains("-> showing the"), "03: raw and EMA generator scored, one chosen");
+            assertTrue(text.contains("held-out real median"), "03: the memorisation check's distances");
+            assertTrue(count(fastgan, "image/png", "") >= 7, "03: data, augmentations, samples, reconstructions,"
+                    + " memorisation grid and distance chart, ablation samples");
+        }
         Path metricsNotebook = out.resolve("04-metric-evaluation.ipynb");
         if (Files.isRegularFile(metricsNotebook)) {
             List<JsonObject> metrics = outputs(metricsNotebook);

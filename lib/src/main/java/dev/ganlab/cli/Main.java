@@ -27,7 +27,7 @@ import java.util.Set;
         subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, RunsCommand.class,
             RunSpecCommand.class, SampleCommand.class, BenchCommand.class, MetricsCommand.class, MsSsimCommand.class, SwdCommand.class,
             TrainFeaturesCommand.class, SummaryCommand.class, InterpolateCommand.class, TruncationCommand.class,
-            NeighboursCommand.class,
+            NeighboursCommand.class, MetricsConditionalCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -35,7 +35,8 @@ public final class Main implements Runnable {
 
     /** Commands that do enough tensor work to be worth a restart with TCMalloc ({@link NativeAllocator}). */
     private static final Set<String> ENGINE_COMMANDS = Set.of("train", "sweep", "bench", "sample", "metrics",
-            "msssim", "swd", "train-features", "run-spec", "interpolate", "truncation", "neighbours");
+            "msssim", "swd", "train-features", "run-spec", "interpolate", "truncation", "neighbours",
+            "metrics-conditional");
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {

@@ -25,7 +25,13 @@ import java.util.Map;
  *       labels them by first-level sub-folder).
  * </ul>
  *
- * Options for every spec: {@code ?classes=0,3} keeps those labels, {@code ?limit=N} the first N.
+ * Options for every spec: {@code ?classes=0,3} keeps the images of those labels, {@code ?limit=N} the first N.
+ *
+ * <p>A class subset is a labelled set of its own: its labels are renumbered 0..K-1 in the order listed
+ * ({@code fashion-mnist?classes=7,9} has Sneaker as 0 and Ankle boot as 1) and its class names are the kept
+ * ones, so that a class-conditional model trained on it has K classes, none of them empty. The set's name
+ * says so ({@code fashion-mnist:train?classes=7,9 as labels 0,1}); classifiers of the full set (the
+ * Fashion-MNIST network's accuracy in {@code ConditionalEvaluation}) match its classes by name.
  */
 public final class Datasets {
 
@@ -198,9 +204,24 @@ public final class Datasets {
                 throw new DatasetException(spec + ": class " + k + " is outside 0.." + (ds.classNames().size() - 1));
             }
         }
+        int[] newLabel = new int[ds.classNames().size()];
+        Arrays.fill(newLabel, -1);
+        List<String> names = new ArrayList<>();
+        for (int k : keep) {
+            if (newLabel[k] >= 0) {
+                throw new DatasetException(spec + ": class " + k + " is listed twice in classes=" + list);
+            }
+            newLabel[k] = names.size();
+            names.add(ds.classNames().get(k));
+        }
         int[] idx = java.util.stream.IntStream.range(0, ds.size())
-                .filter(i -> Arrays.stream(keep).anyMatch(k -> k == ds.label(i))).toArray();
-        return ds.subset(idx, ds.name() + "?classes=" + list);
+                .filter(i -> ds.label(i) >= 0 && ds.label(i) < newLabel.length && newLabel[ds.label(i)] >= 0).toArray();
+        int[] labels = Arrays.stream(idx).map(i -> newLabel[ds.label(i)]).toArray();
+        List<byte[]> px = Arrays.stream(idx).mapToObj(ds::pixels).toList();
+        String as = java.util.stream.IntStream.range(0, keep.length).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+        return new ImageDataset(ds.name() + "?classes=" + list + " as labels " + as, ds.channels(), ds.height(),
+                ds.width(), px, labels, names);
     }
 
     private static int parseInt(String v, String spec) {

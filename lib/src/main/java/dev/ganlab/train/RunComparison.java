@@ -62,6 +62,14 @@ public final class RunComparison {
      * same latents, so a column compares what each generator made of one latent vector.
      */
     public static BufferedImage samples(Map<String, GanTrainer> runs, int n, long seed) {
+        return samples(runs, n, seed, true);
+    }
+
+    /**
+     * As {@link #samples(Map, int, long)}, from each run's EMA generator when {@code ema} (and the run has one),
+     * else from its raw generator (see {@link GeneratorChoice} for choosing).
+     */
+    public static BufferedImage samples(Map<String, GanTrainer> runs, int n, long seed, boolean ema) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no runs to compare");
         }
@@ -70,7 +78,7 @@ public final class RunComparison {
         }
         List<BufferedImage> tiles = new ArrayList<>();
         for (GanTrainer t : runs.values()) {
-            ImageDataset s = t.sample(n, true, seed);
+            ImageDataset s = t.sample(n, ema, seed);
             for (int i = 0; i < s.size(); i++) {
                 tiles.add(s.image(i));
             }

@@ -24,6 +24,7 @@ import javax.imageio.ImageIO;
 public final class SampleGrids {
 
     private static final Pattern NAME = Pattern.compile("step-(\\d+)\\.png");
+    private static final Pattern RAW_NAME = Pattern.compile("step-(\\d+)-raw\\.png");
 
     private SampleGrids() {}
 
@@ -50,6 +51,41 @@ public final class SampleGrids {
             }
         }
         return grids;
+    }
+
+    /**
+     * The run's grids of one generator, by step: the EMA generator's ({@code step-N.png}) or the raw one's
+     * ({@code step-N-raw.png}; for a run without EMA, {@code step-N.png}, which is the raw generator's there).
+     *
+     * @throws UserError when the run saved no grids of that generator
+     */
+    public static SortedMap<Long, BufferedImage> read(Path runDir, boolean ema) {
+        boolean runHasEma;
+        try (Stream<Path> s = Files.list(runDir.resolve("samples"))) {
+            runHasEma = s.anyMatch(p -> RAW_NAME.matcher(p.getFileName().toString()).matches());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + runDir.resolve("samples"), e);
+        }
+        if (ema && !runHasEma) {
+            throw new UserError(runDir + " saved no EMA sample grids (the run keeps no EMA generator)");
+        }
+        SortedMap<Long, BufferedImage> out = new TreeMap<>();
+        for (Path p : list(runDir)) {
+            long step = stepOf(p);
+            Path file = !ema && runHasEma ? p.resolveSibling(String.format("step-%s-raw.png", digits(p))) : p;
+            if (Files.exists(file)) {
+                out.put(step, read(file));
+            }
+        }
+        return out;
+    }
+
+    private static String digits(Path grid) {
+        Matcher m = NAME.matcher(grid.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(grid + " is not a step-N.png sample grid");
+        }
+        return m.group(1);
     }
 
     /** The step a grid file was saved at. */

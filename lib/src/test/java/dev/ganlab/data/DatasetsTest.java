@@ -35,7 +35,35 @@ class DatasetsTest {
         assertEquals("fashion-mnist:train[:100]".substring(0, 19), head.name().substring(0, 19));
         ImageDataset bags = Datasets.load("fashion-mnist:test?classes=8");
         assertEquals(1000, bags.size());
-        assertTrue(java.util.stream.IntStream.range(0, bags.size()).allMatch(i -> bags.label(i) == 8));
+        // a class subset is relabelled from 0: bags are class 0 of a one-class set
+        assertTrue(java.util.stream.IntStream.range(0, bags.size()).allMatch(i -> bags.label(i) == 0));
+        assertEquals(java.util.List.of("Bag"), bags.classNames());
+    }
+
+    @Test
+    void aClassSubsetIsRelabelledZeroToKMinusOneInTheListedOrderAndSaysSo() {
+        ImageDataset all = Datasets.load("synthetic:4?perMode=5");
+        ImageDataset sub = Datasets.load("synthetic:4?perMode=5&classes=3,1");
+        assertEquals(10, sub.size());
+        assertEquals(java.util.List.of(all.classNames().get(3), all.classNames().get(1)), sub.classNames());
+        assertTrue(sub.name().endsWith("?classes=3,1 as labels 0,1"), sub.name());
+        // each kept image keeps its pixels and gets the new number of its old class
+        java.util.List<Integer> old = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.label(i) == 3 || all.label(i) == 1) {
+                old.add(i);
+            }
+        }
+        assertEquals(old.size(), sub.size());
+        for (int j = 0; j < sub.size(); j++) {
+            int i = old.get(j);
+            assertEquals(all.label(i) == 3 ? 0 : 1, sub.label(j), "image " + j);
+            assertTrue(java.util.Arrays.equals(all.pixels(i), sub.pixels(j)), "pixels of image " + j);
+        }
+        DatasetException twice = assertThrows(DatasetException.class, () -> Datasets.load("synthetic:4?classes=1,1"));
+        assertTrue(twice.getMessage().contains("class 1 is listed twice"), twice.getMessage());
+        DatasetException outside = assertThrows(DatasetException.class, () -> Datasets.load("synthetic:4?classes=4"));
+        assertTrue(outside.getMessage().contains("class 4 is outside 0..3"), outside.getMessage());
     }
 
     @Test

@@ -100,6 +100,23 @@ class ConditionalTrainingTest {
         }
     }
 
+    @Test
+    void aModelTrainedOnAClassSubsetHasTheSubsetsClassCountAndItsNames() {
+        TrainConfig c = tiny("dcgan", "concat");
+        c.data = "synthetic:4?perMode=8&classes=3,1";
+        Path dir = tmp.resolve("subset");
+        try (GanTrainer t = GanTrainer.start(c, dir)) {
+            t.step1();
+            t.checkpoint();
+        }
+        try (TrainedGenerator g = TrainedGenerator.load(dir)) {
+            assertEquals(2, ((ClassConditional) g.model()).classCount());
+            assertEquals(2, g.sampleClass(2, 1, false, 1).size());
+            UserError e = assertThrows(UserError.class, () -> g.sampleClass(1, 3, false, 1));
+            assertTrue(e.getMessage().contains("class 3 is outside 0..1"), e.getMessage());
+        }
+    }
+
     private static boolean classGainsDiffer(ai.djl.nn.Block generator) {
         for (var p : generator.getParameters()) {
             if (p.getKey().endsWith("classGamma")) {
@@ -130,7 +147,13 @@ class ConditionalTrainingTest {
         TrainConfig p = tiny("progan", "acgan");
         p.dcgan = new dev.ganlab.models.dcgan.DcganConfig(); // another family's settings are refused before cond
         e = assertThrows(UserError.class, () -> GanTrainer.start(p, tmp.resolve("progan")).close());
-        assertTrue(e.getMessage().contains("available for dcgan and sndcgan, not progan"), e.getMessage());
+        assertTrue(e.getMessage().contains("cond=acgan is not available for model progan: ProGAN's official code")
+                && e.getMessage().contains("available for dcgan and sndcgan"), e.getMessage());
+        TrainConfig f = tiny("fastgan", "projection");
+        f.dcgan = new dev.ganlab.models.dcgan.DcganConfig();
+        e = assertThrows(UserError.class, () -> GanTrainer.start(f, tmp.resolve("fastgan")).close());
+        assertTrue(e.getMessage().contains("cond=projection is not available for model fastgan: FastGAN is"
+                + " unconditional"), e.getMessage());
 
         TrainConfig plain = tiny("dcgan", "none");
         Path run = tmp.resolve("plain");

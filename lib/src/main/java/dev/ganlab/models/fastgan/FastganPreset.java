@@ -17,6 +17,11 @@ import java.util.List;
  * LPIPS (VGG), whose weights cannot be loaded offline (calibration in {@link ReconstructionLoss#MSE_TO_LPIPS});
  * {@code --set fastgan.reconLoss=lpips=PATH} with a TorchScript LPIPS is the official loss (summed over
  * the batch, weight 1).
+ *
+ * <p>FastGAN is unconditional, in the paper and in its official code (few-shot training on 100-1000 images of
+ * one kind); {@code cond} other than none is refused with a message naming the setting and the model (see
+ * {@code ConditionalModels#checkModel}). To draw a few-shot subset, pick it with the data spec instead
+ * ({@code emoji:smileys}, {@code fashion-mnist?classes=7}).
  */
 public final class FastganPreset extends ModelPreset<FastganConfig> {
 

@@ -20,6 +20,10 @@ import java.util.Locale;
  *
  * <p>Resolution rule: the data is loaded at the target resolution ({@code resolution}, default
  * {@code progan.targetResolution}) and pooled down to each stage.
+ *
+ * <p>Class conditioning ({@code cond}) is refused for ProGAN with a message naming the setting: the paper's
+ * results are unconditional; its official code's label support (one-hot label on the latent, an AC-GAN class
+ * output on D, {@code cond_weight} 1) is not built here yet (see {@code ConditionalModels#checkModel}).
  */
 public final class ProganPreset extends ModelPreset<ProganConfig> {
 
