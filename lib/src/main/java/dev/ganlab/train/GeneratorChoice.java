@@ -63,7 +63,7 @@ public final class GeneratorChoice {
     public static Result compare(GanTrainer trainer, Evaluator evaluator, String key, int n, long seed) {
         boolean lower = lowerIsBetter(key);
         double raw = score(evaluator, trainer.sample(n, false, seed), key);
-        double ema = trainer.hasEma() ? score(evaluator, trainer.sample(n, true, seed), key) : Double.NaN;
+        double ema = trainer.generators().hasEma() ? score(evaluator, trainer.sample(n, true, seed), key) : Double.NaN;
         return new Result(key, raw, ema, lower, trainer.step(), n);
     }
 
