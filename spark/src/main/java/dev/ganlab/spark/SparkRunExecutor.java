@@ -106,6 +106,7 @@ public final class SparkRunExecutor implements RunExecutor {
         if (!this.master.startsWith("local")) {
             classPathForExecutors(conf);
         }
+        JacksonCheck.check();
         try {
             this.sc = new JavaSparkContext(conf);
         } catch (RuntimeException e) {

@@ -11,6 +11,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.File;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,5 +70,49 @@ class SparkSweepCommandTest {
                 "--master", "local[1]", "--conf", "ganlab.spark.taskMode=thread");
         assertEquals("2", conf[0]);
         assertTrue(conf[1].contains("ganlab.spark.taskMode=thread: use process (the default) or jvm"), conf[1]);
+    }
+
+    /**
+     * Another Jackson ahead of Spark's (here a jackson-databind version class saying 2.13.0, first on the class path
+     * of a new JVM that creates the executor): one message naming the version and where it came from, before
+     * Spark starts a context; not Spark's ExceptionInInitializerError at the first job.
+     */
+    @Test
+    void aJacksonOtherThanSparksIsOneClearErrorBeforeSparkStarts() throws Exception {
+        Path src = tmp.resolve("src/com/fasterxml/jackson/databind/cfg/PackageVersion.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, "package com.fasterxml.jackson.databind.cfg;\n"
+                + "public final class PackageVersion implements com.fasterxml.jackson.core.Versioned {\n"
+                + "  public static final com.fasterxml.jackson.core.Version VERSION = com.fasterxml.jackson.core.util"
+                + ".VersionUtil.parseVersion(\"2.13.0\", \"com.fasterxml.jackson.core\", \"jackson-databind\");\n"
+                + "  @Override public com.fasterxml.jackson.core.Version version() { return VERSION; }\n}\n");
+        Path shadow = tmp.resolve("old-jackson");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        String cp = System.getProperty("java.class.path");
+        assertEquals(0, javac.run(null, null, null, "-d", shadow.toString(), "-cp", cp, src.toString()));
+
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(JavaModuleOptions.defaultModuleOptionArray()));
+        cmd.addAll(List.of("-cp", shadow + File.pathSeparator + cp, CreateLocalExecutor.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        String error = out.lines().filter(l -> l.startsWith("UserError: ")).findFirst().orElse("");
+        assertTrue(error.contains("Spark cannot start: ") && error.contains("requires Jackson Databind version")
+                && error.contains("jackson-databind 2.13.0 was loaded from " + shadow), out);
+    }
+
+    /** Creates a local[1] executor: exit 0, or 2 printing the UserError's message. */
+    public static final class CreateLocalExecutor {
+        public static void main(String[] args) {
+            try (SparkRunExecutor ex = SparkRunExecutor.create("local[1]", java.util.Map.of(), 1)) {
+                System.exit(0);
+            } catch (dev.ganlab.core.UserError e) {
+                System.out.println("UserError: " + e.getMessage());
+                System.exit(2);
+            }
+        }
     }
 }
