@@ -41,11 +41,12 @@ public final class StepScope extends NDScope {
     }
 
     private final List<ByteBuffer> pinned = new ArrayList<>();
+    private final PinningMap arrays = new PinningMap();
 
     public StepScope() {
         super();
         try {
-            RESOURCES.set(this, new PinningMap());
+            RESOURCES.set(this, arrays);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot install StepScope's array map", e);
         }
@@ -54,6 +55,20 @@ public final class StepScope extends NDScope {
     /** Buffers currently kept alive (for tests). */
     public int pinnedBuffers() {
         return pinned.size();
+    }
+
+    /**
+     * Bytes of the arrays this scope would close now (open ones, each counted at its own shape: a view
+     * counts again what its base holds, so this is an upper bound of the memory they keep).
+     */
+    public long heldBytes() {
+        long sum = 0;
+        for (NDArray a : arrays.keySet()) {
+            if (!a.isReleased()) {
+                sum += a.getShape().size() * a.getDataType().getNumOfBytes();
+            }
+        }
+        return sum;
     }
 
     @Override

@@ -86,7 +86,9 @@ final class GanStep {
             }
             lastReals = reals;
             NDArray z = model.sampleLatent(sm, batch);
-            NDList fakes = detached(model.generateViews(generator, ps, z, true));
+            // Phases (PhaseScope): the fakes' no-grad forward keeps only the fakes, and each critic update
+            // frees its forward and backward before the next phase begins (issue 18, item 4).
+            NDList fakes = PhaseScope.keep("fakes", () -> detached(model.generateViews(generator, ps, z, true)));
             if (replay != null) {
                 if (fakes.size() > 1) {
                     throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
@@ -94,10 +96,13 @@ final class GanStep {
                 }
                 fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
             }
-            discriminatorStep(reals, fakes, t, k, out);
+            NDList critic = fakes;
+            int update = k;
+            PhaseScope.run("critic", () -> discriminatorStep(reals, critic, t, update, out));
         }
         objective.endCriticPhase(out);
-        generatorStep(lastReals, batch, t, sm, out);
+        NDArray gReals = lastReals;
+        PhaseScope.run("generator", () -> generatorStep(gReals, batch, t, sm, out));
     }
 
     /** Images as the discriminator takes them: perturbed by the objective's terms, then augmented. */
