@@ -6,7 +6,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 
@@ -40,11 +42,15 @@ public final class StepScope extends NDScope {
         }
     }
 
+    /** The StepScopes open on this thread, innermost last. */
+    private static final ThreadLocal<Deque<StepScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
     private final List<ByteBuffer> pinned = new ArrayList<>();
     private final PinningMap arrays = new PinningMap();
 
     public StepScope() {
         super();
+        OPEN.get().addLast(this);
         try {
             RESOURCES.set(this, arrays);
         } catch (IllegalAccessException e) {
@@ -71,9 +77,20 @@ public final class StepScope extends NDScope {
         return sum;
     }
 
+    /**
+     * Closes the arrays made inside. A scope nested in another StepScope hands its pinned buffers to
+     * that one: a backward run after this scope closes (a scope around one forward inside a phase) can
+     * still read a scalar this scope's arrays pointed into.
+     */
     @Override
     public void close() {
         super.close();
+        Deque<StepScope> open = OPEN.get();
+        open.removeLastOccurrence(this);
+        StepScope parent = open.peekLast();
+        if (parent != null) {
+            parent.pinned.addAll(pinned);
+        }
         pinned.clear();
     }
 

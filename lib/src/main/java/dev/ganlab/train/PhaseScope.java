@@ -8,7 +8,10 @@ import dev.ganlab.core.StepScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +60,23 @@ final class PhaseScope {
             trace(name, scope);
         }
         out.forEach(NDScope::register);
+        return out;
+    }
+
+    /**
+     * {@link #keep} for a phase whose result holds several arrays ({@code arrays} lists them; nulls are
+     * skipped): they move to the enclosing scope, the rest of what the phase made is closed.
+     */
+    static <T> T keepAll(String name, Supplier<T> phase, Function<T, List<NDArray>> arrays) {
+        T out;
+        List<NDArray> kept;
+        try (StepScope scope = new StepScope()) {
+            out = phase.get();
+            kept = arrays.apply(out).stream().filter(Objects::nonNull).toList();
+            kept.forEach(NDScope::unregister);
+            trace(name, scope);
+        }
+        kept.forEach(NDScope::register);
         return out;
     }
 
