@@ -2,7 +2,8 @@
 # Peak resident memory of `ganlab train` per model and resolution (issue 18, item 4), next to the
 # pre-run estimate (`ganlab train ... --estimate-memory`). Prints a markdown table on stdout.
 #   environment/bench/peak-memory.sh [JAR] [ROWS...]     ROWS like "fastgan 256 8 3" (model, px, batch, steps;
-#                                                         batch "-" = the model's own, per resolution for ProGAN)
+#                                                         batch "-" = the model's own, per resolution for ProGAN;
+#                                                         then any KEY=VALUE settings, e.g. sampleCount=8)
 # How memory is measured: the training JVM itself (GANLAB_RELAUNCHED=1 with TCMalloc preloaded here, so
 # no child JVM is started), its VmHWM (peak resident set, bytes the kernel counted as resident: Java
 # heap, engine tensors, allocator caches) read from /proc/PID/status every 0.2 s; the last reading
@@ -33,23 +34,26 @@ fi
 # args for `ganlab train` of one row
 train_args() {
   local model=$1 res=$2 batch=$3 steps=$4 out=$5
+  shift 5
   local a=(train --model "$model" --data "folder:$IMAGES" --resolution "$res" --steps "$steps" --out "$out")
+  for kv in "$@"; do a+=(--set "$kv"); done
   [ "$batch" != "-" ] && a+=(--batch "$batch")
   # ProGAN straight at the resolution (its per-resolution minibatch applies); no checkpoint mid-run
   [ "$model" = progan ] && a+=(--set "progan.startResolution=$res")
   echo "${a[@]}"
 }
 
-echo "| model | px | batch | steps | estimate (GB) | peak VmHWM (GB) | estimate / peak |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| model | px | batch | steps | settings | estimate (GB) | peak VmHWM (GB) | estimate / peak |"
+echo "|---|---:|---:|---:|---|---:|---:|---:|"
 for row in "${ROWS[@]}"; do
-  read -r model res batch steps <<<"$row"
-  out="$WORK/run-$model-$res"
+  read -r model res batch steps sets <<<"$row"
+  tag=$(echo "$model-$res-$batch-$sets" | tr -c 'a-zA-Z0-9-' '_')
+  out="$WORK/run-$tag"
   rm -rf "$out"
-  args=$(train_args "$model" "$res" "$batch" "$steps" "$out")
+  args=$(train_args "$model" "$res" "$batch" "$steps" "$out" $sets)
   est=$(java -Xmx2g -jar "$JAR" $args --estimate-memory 2>&1 | sed -n 's/.*needs about \([0-9.]*\) GB.*/\1/p' | head -1)
   rm -rf "$out"
-  log="$WORK/run-$model-$res.log"
+  log="$WORK/run-$tag.log"
   env GANLAB_RELAUNCHED=1 LD_PRELOAD="$TCMALLOC" TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD=1099511627776 \
     GANLAB_MEMORY_AVAILABLE=1000 \
     prlimit --as=$(( (CAP_GB + 12) * 1024 * 1024 * 1024 )) \
@@ -78,5 +82,5 @@ for row in "${ROWS[@]}"; do
   else
     ratio=$(awk -v e="${est:-0}" -v p="$peak" 'BEGIN {if (p > 0 && e > 0) printf "%.2f", e / p; else print "-"}')
   fi
-  echo "| $model | $res | ${b:-$batch} | $steps | ${est:--} | $peak | $ratio |"
+  echo "| $model | $res | ${b:-$batch} | $steps | ${sets:-defaults} | ${est:--} | $peak | $ratio |"
 done

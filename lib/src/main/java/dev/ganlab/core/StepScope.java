@@ -63,6 +63,11 @@ public final class StepScope extends NDScope {
         return pinned.size();
     }
 
+    /** Whether {@code array} was made inside this scope and is still left for it to close. */
+    public boolean holds(NDArray array) {
+        return arrays.containsKey(array);
+    }
+
     /**
      * Bytes of the arrays this scope would close now (open ones, each counted at its own shape: a view
      * counts again what its base holds, so this is an upper bound of the memory they keep).

@@ -8,9 +8,9 @@ import dev.ganlab.core.StepScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -53,42 +53,33 @@ final class PhaseScope {
 
     /** Runs a phase and keeps only the arrays it returns (they move to the enclosing scope). */
     static NDList keep(String name, Supplier<NDList> phase) {
-        NDList out;
-        try (StepScope scope = new StepScope()) {
-            out = phase.get();
-            NDScope.unregister(out);
-            trace(name, scope);
-        }
-        out.forEach(NDScope::register);
-        return out;
-    }
-
-    /**
-     * {@link #keep} for a phase whose result holds several arrays ({@code arrays} lists them; nulls are
-     * skipped): they move to the enclosing scope, the rest of what the phase made is closed.
-     */
-    static <T> T keepAll(String name, Supplier<T> phase, Function<T, List<NDArray>> arrays) {
-        T out;
-        List<NDArray> kept;
-        try (StepScope scope = new StepScope()) {
-            out = phase.get();
-            kept = arrays.apply(out).stream().filter(Objects::nonNull).toList();
-            kept.forEach(NDScope::unregister);
-            trace(name, scope);
-        }
-        kept.forEach(NDScope::register);
-        return out;
+        return keepAll(name, phase, list -> list);
     }
 
     /** {@link #keep} for a phase that returns one array. */
     static NDArray keepOne(String name, Supplier<NDArray> phase) {
-        NDArray out;
+        return keepAll(name, phase, List::of);
+    }
+
+    /**
+     * {@link #keep} for a phase whose result holds several arrays ({@code arrays} lists them; nulls are
+     * skipped): those the phase made move to the enclosing scope, the rest of what it made is closed. An
+     * array it returns but did not make (its input passed through) is left where it was.
+     */
+    static <T> T keepAll(String name, Supplier<T> phase, Function<T, List<NDArray>> arrays) {
+        T out;
+        List<NDArray> made = new ArrayList<>();
         try (StepScope scope = new StepScope()) {
             out = phase.get();
-            NDScope.unregister(out);
+            for (NDArray a : arrays.apply(out)) {
+                if (a != null && scope.holds(a)) {
+                    made.add(a);
+                    NDScope.unregister(a);
+                }
+            }
             trace(name, scope);
         }
-        NDScope.register(out);
+        made.forEach(NDScope::register);
         return out;
     }
 
