@@ -142,6 +142,16 @@ PYEOF
     --batch 64 --steps 500 --warmup 200 --profile-steps 0 --no-peer
   echo '```'
   echo
+  echo "## Peak memory by model and resolution"
+  echo
+  echo "Peak resident memory (VmHWM of the training JVM, read every 0.2 s from /proc) of \`ganlab train\` on 40 JPEGs,"
+  echo "the papers' widths and batches (FastGAN 8, ProGAN its per-resolution minibatch, DCGAN 64), evaluation"
+  echo "off, with the 64-image sample grid after the last step, next to the estimate \`ganlab train ... --estimate-memory\`"
+  echo "prints (a new run is refused when it exceeds the available memory). Each run is capped (RLIMIT_AS and a"
+  echo "10 GB resident watchdog). Regenerate with \`environment/bench/peak-memory.sh\`."
+  echo
+  "$ROOT/environment/bench/peak-memory.sh" "$JAR"
+  echo
   echo "## GPU"
   echo
   if java -jar "$JAR" info 2>/dev/null | grep -qi "gpu("; then

@@ -6,6 +6,7 @@ import dev.ganlab.models.ModelPreset;
 import dev.ganlab.models.Models;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.ReplicaDevices;
+import dev.ganlab.train.MemoryEstimate;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -85,12 +86,23 @@ public final class TrainCommand implements Runnable {
             + " (every GPU; the CPU when there is none); the batch is split over them. A run resumes on any devices.")
     String devices;
 
+    @Option(names = "--estimate-memory", description = "Print the run's estimated peak memory and exit (a new run"
+            + " that does not fit the available memory is refused; " + MemoryEstimate.ENV_AVAILABLE + "=<GB> overrides).")
+    boolean estimateMemory;
+
     @Override
     public void run() {
         common.apply();
         TrainConfig cfg = buildConfig();
         if (resume && !Files.isDirectory(out.resolve("checkpoints"))) {
             throw new UserError("--resume: " + out + " holds no checkpoints to resume");
+        }
+        if (estimateMemory) {
+            System.out.println(MemoryEstimate.of(requireResolution(cfg.resolved())).describe(MemoryEstimate.availableBytes()));
+            return;
+        }
+        if (!resume) {
+            MemoryEstimate.checkNewRun(cfg.resolved()); // refused before the run folder is made (issue 18, item 4)
         }
         boolean resumeAsStored = resume && config == null && model == null && data == null && loss == null && sets.isEmpty();
         String spec = resumeAsStored && devices == null ? TrainConfig.ofRun(out).devices : cfg.devices;
@@ -138,6 +150,13 @@ public final class TrainCommand implements Runnable {
 
     private static <S> String planNote(ModelPreset<S> p, TrainConfig resolved) {
         return p.planNote(resolved.sectionOf(p), resolved.steps, resolved.batch, resolved.nCritic);
+    }
+
+    private static TrainConfig requireResolution(TrainConfig resolved) {
+        if (resolved.resolution == null) {
+            throw new UserError("--estimate-memory needs --resolution (or a config that sets it)");
+        }
+        return resolved;
     }
 
     TrainConfig buildConfig() {

@@ -6,7 +6,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 
@@ -40,12 +42,17 @@ public final class StepScope extends NDScope {
         }
     }
 
+    /** The StepScopes open on this thread, innermost last. */
+    private static final ThreadLocal<Deque<StepScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
     private final List<ByteBuffer> pinned = new ArrayList<>();
+    private final PinningMap arrays = new PinningMap();
 
     public StepScope() {
         super();
+        OPEN.get().addLast(this);
         try {
-            RESOURCES.set(this, new PinningMap());
+            RESOURCES.set(this, arrays);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot install StepScope's array map", e);
         }
@@ -56,9 +63,39 @@ public final class StepScope extends NDScope {
         return pinned.size();
     }
 
+    /** Whether {@code array} was made inside this scope and is still left for it to close. */
+    public boolean holds(NDArray array) {
+        return arrays.containsKey(array);
+    }
+
+    /**
+     * Bytes of the arrays this scope would close now (open ones, each counted at its own shape: a view
+     * counts again what its base holds, so this is an upper bound of the memory they keep).
+     */
+    public long heldBytes() {
+        long sum = 0;
+        for (NDArray a : arrays.keySet()) {
+            if (!a.isReleased()) {
+                sum += a.getShape().size() * a.getDataType().getNumOfBytes();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Closes the arrays made inside. A scope nested in another StepScope hands its pinned buffers to
+     * that one: a backward run after this scope closes (a scope around one forward inside a phase) can
+     * still read a scalar this scope's arrays pointed into.
+     */
     @Override
     public void close() {
         super.close();
+        Deque<StepScope> open = OPEN.get();
+        open.removeLastOccurrence(this);
+        StepScope parent = open.peekLast();
+        if (parent != null) {
+            parent.pinned.addAll(pinned);
+        }
         pinned.clear();
     }
 

@@ -78,6 +78,7 @@ final class FixedSamples implements TrainingListener {
     private void save() {
         GanModel model = trainer.model();
         GanLab.noGradOnThisThread();
+        BufferedImage rawGrid;
         try (NDManager sm = trainer.rootManager().newSubManager(); NDScope scope = new NDScope()) {
             NDArray raw = generateBatched(trainer.generators().trained(), sm);
             Shape image = raw.getShape().slice(1);
@@ -95,20 +96,18 @@ final class FixedSamples implements TrainingListener {
             lastCoverage = pr.recall();
             trainer.historyRecorder().pend(CollapseDetector.PRECISION_KEY, lastCollapsePrecision);
             trainer.historyRecorder().pend("coverage", lastCoverage);
-            long step = trainer.step();
-            boolean ema = trainer.generators().hasEma();
-            Path samples = trainer.dir().resolve("samples");
-            String name = String.format(SAMPLE_GRID_NAME, step);
-            BufferedImage rawGrid = ImageGrid.of(raw).cols(cols()).render();
-            PngFiles.write(rawGrid, samples.resolve(name + (ema ? "-raw" : "") + ".png"));
-            BufferedImage grid = rawGrid;
-            if (ema) {
-                grid = ImageGrid.of(generateBatched(trainer.samplingGenerator(), sm)).cols(cols()).render();
-                PngFiles.write(grid, samples.resolve(name + ".png"));
-            }
-            BufferedImage g = grid;
-            trainer.monitors().forEach(m -> m.onSamples(trainer, step, g));
+            rawGrid = ImageGrid.of(raw).cols(cols()).render();
+        } // the raw grid's arrays are freed before the EMA grid is made (issue 18, item 4)
+        long step = trainer.step();
+        boolean ema = trainer.generators().hasEma();
+        Path samples = trainer.dir().resolve("samples");
+        String name = String.format(SAMPLE_GRID_NAME, step);
+        PngFiles.write(rawGrid, samples.resolve(name + (ema ? "-raw" : "") + ".png"));
+        BufferedImage grid = ema ? grid() : rawGrid;
+        if (ema) {
+            PngFiles.write(grid, samples.resolve(name + ".png"));
         }
+        trainer.monitors().forEach(m -> m.onSamples(trainer, step, grid));
     }
 
     /**
@@ -193,9 +192,14 @@ final class FixedSamples implements TrainingListener {
         int b = Math.max(1, model.batchSize(trainer.config().batch));
         NDList parts = new NDList();
         for (int i = 0; i < n; i += b) {
-            NDArray zi = fixedLatents.get(i + ":" + Math.min(n, i + b));
-            zi.attach(sm);
-            parts.add(model.generate(g, ps, zi, false));
+            int from = i;
+            // Each chunk's intermediates are freed as soon as its images are made: with all chunks' alive at
+            // once, FastGAN's 64-image grid at 256 px held about 12 GB (issue 18, item 4).
+            parts.add(PhaseScope.keepOne("grid chunk", () -> {
+                NDArray zi = fixedLatents.get(from + ":" + Math.min(n, from + b));
+                zi.attach(sm);
+                return model.generate(g, ps, zi, false);
+            }));
         }
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
     }

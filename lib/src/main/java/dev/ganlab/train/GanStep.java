@@ -22,8 +22,11 @@ import dev.ganlab.objective.GeneratorPass;
 import dev.ganlab.objective.ObjectiveTerm;
 import dev.ganlab.objective.StepSeeds;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -86,7 +89,9 @@ final class GanStep {
             }
             lastReals = reals;
             NDArray z = model.sampleLatent(sm, batch);
-            NDList fakes = detached(model.generateViews(generator, ps, z, true));
+            // Phases (PhaseScope): the fakes' no-grad forward keeps only the fakes, and each critic update
+            // frees its forward and backward before the next phase begins (issue 18, item 4).
+            NDList fakes = PhaseScope.keep("fakes", () -> detached(model.generateViews(generator, ps, z, true)));
             if (replay != null) {
                 if (fakes.size() > 1) {
                     throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
@@ -94,16 +99,40 @@ final class GanStep {
                 }
                 fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
             }
-            discriminatorStep(reals, fakes, t, k, out);
+            NDList critic = fakes;
+            int update = k;
+            PhaseScope.run("critic", () -> discriminatorStep(reals, critic, t, update, out));
         }
         objective.endCriticPhase(out);
-        generatorStep(lastReals, batch, t, sm, out);
+        NDArray gReals = lastReals;
+        PhaseScope.run("generator", () -> generatorStep(gReals, batch, t, sm, out));
     }
 
-    /** Images as the discriminator takes them: perturbed by the objective's terms, then augmented. */
+    /**
+     * Images as the discriminator takes them: perturbed by the objective's terms, then augmented. Only
+     * the result stays open: DiffAugment's copies of the batch go at once (those a backward needs are
+     * kept by autograd).
+     */
     private NDArray discriminatorInput(NDArray x, long t) {
-        NDArray y = objective.perturbInput(x, t);
-        return augment == null ? y : augment.apply(y);
+        return PhaseScope.keepOne("augment", () -> {
+            NDArray y = objective.perturbInput(x, t);
+            return augment == null ? y : augment.apply(y);
+        });
+    }
+
+    /**
+     * The discriminator's outputs of a forward pass, every other array it made closed at once instead of
+     * at the end of the phase: autograd keeps what the backward needs; the rest (e.g. a convolution's
+     * output once batch norm has normalised it) was held only by its handle (issue 18, item 4).
+     */
+    private static DiscriminatorOutput scored(String name, Supplier<DiscriminatorOutput> forward) {
+        return PhaseScope.keepAll(name, forward, GanStep::arrays);
+    }
+
+    private static List<NDArray> arrays(DiscriminatorOutput o) {
+        List<NDArray> a = new ArrayList<>(Arrays.asList(o.logits(), o.features(), o.auxLoss()));
+        a.addAll(o.auxMetrics().values());
+        return a;
     }
 
     /** Each generated view (FastGAN: image and 128 px image) augmented on its own, as FastGAN's train.py. */
@@ -135,12 +164,14 @@ final class GanStep {
             DiscriminatorOutput or;
             DiscriminatorOutput of;
             if (model.discriminatorUsesBatchStatistics()) {
-                DiscriminatorOutput[] both = model.discriminateJoint(ps, rIn, fViews.get(0), true);
+                DiscriminatorOutput[] both = PhaseScope.keepAll("D forward",
+                        () -> model.discriminateJoint(ps, rIn, fViews.get(0), true),
+                        b -> { List<NDArray> a = arrays(b[0]); a.addAll(arrays(b[1])); return a; });
                 or = both[0];
                 of = both[1];
             } else {
-                or = model.discriminate(ps, rIn, true, true);
-                of = model.discriminateViews(ps, fViews, true, false);
+                or = scored("D reals", () -> model.discriminate(ps, rIn, true, true));
+                of = scored("D fakes", () -> model.discriminateViews(ps, fViews, true, false));
             }
             gc.backward(objective.criticLoss(new CriticPass(t, k, model, ps, rIn, fViews, or, of), out));
         }
@@ -157,12 +188,14 @@ final class GanStep {
         objective.beforeGeneratorPass(pass);
         Params.setRequiresGradient(dParams, false);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDList fViews = discriminatorInputs(model.generateViews(generator, ps, z, true), t);
+            NDList fViews = discriminatorInputs(PhaseScope.keep("G forward",
+                    () -> model.generateViews(generator, ps, z, true)), t);
             // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
             // see the same normalisation.
             pass.setFake(model.discriminatorUsesBatchStatistics()
-                    ? model.discriminateJoint(ps, discriminatorInput(reals, t), fViews.get(0), true)[1]
-                    : model.discriminateViews(ps, fViews, true, false));
+                    ? scored("D joint", () -> model.discriminateJoint(ps, discriminatorInput(reals, t), fViews.get(0),
+                            true)[1])
+                    : scored("D fakes", () -> model.discriminateViews(ps, fViews, true, false)));
             gc.backward(objective.generatorLoss(pass, out));
         } finally {
             Params.setRequiresGradient(dParams, true);

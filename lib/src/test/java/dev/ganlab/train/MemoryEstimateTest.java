@@ -1,0 +1,81 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import dev.ganlab.core.GanLab;
+import dev.ganlab.core.UserError;
+import dev.ganlab.nn.Conv2d;
+import dev.ganlab.nn.Linear;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pre-run memory estimate (issue 18, item 4): what it counts, and the refusal. */
+class MemoryEstimateTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void countsTrainableValuesAndLeafOutputsPerImage() {
+        // conv 3->4, 3x3, padding 1 on 8x8: 4*3*3*3 + 4 = 112 values, output 4*8*8 = 256 floats per image;
+        // flatten: 256 more; linear 256->10: 2,570 values, 10 floats. The container is not counted again.
+        SequentialBlock net = new SequentialBlock()
+                .add(Conv2d.builder().setChannels(4).setKernel(3).optPadding(1).build())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(10).build());
+        try (NDManager m = GanLab.newManager()) {
+            net.initialize(m, DataType.FLOAT32, new Shape(2, 3, 8, 8));
+            long[] counts = MemoryEstimate.walk(net);
+            assertEquals(112 + 2570, counts[0]);
+            assertEquals(256 + 256 + 10, counts[1]);
+        }
+    }
+
+    @Test
+    void parametersCountOncePerCopyAndActivationsOncePerImage() {
+        MemoryEstimate b1 = new MemoryEstimate("m", 64, 1, 1_000_000, 2_000_000, true, 3_000_000, 1_000_000);
+        MemoryEstimate b8 = new MemoryEstimate("m", 64, 8, 1_000_000, 2_000_000, true, 3_000_000, 1_000_000);
+        MemoryEstimate noEma = new MemoryEstimate("m", 64, 1, 1_000_000, 2_000_000, false, 3_000_000, 1_000_000);
+        // seven more images of 4M floats of leaf outputs each
+        assertEquals(7 * 4_000_000 * MemoryEstimate.ACTIVATION_FACTOR, b8.bytes() - b1.bytes(), 1.0);
+        // the EMA copy of G: one float per generator value
+        assertEquals(4L * 1_000_000, b1.bytes() - noEma.bytes());
+    }
+
+    @Test
+    void aGrowingModelIsEstimatedWithTheMinibatchOfItsLastResolution() {
+        TrainConfig c = new TrainConfig();
+        c.model = "progan";
+        c.resolution = 128;
+        MemoryEstimate e = MemoryEstimate.of(c.resolved());
+        // official preset-v2-1gpu: minibatch 16 at 128 px (128 at the 4 px start)
+        assertEquals(16, e.batch());
+        assertTrue(e.generatorParameters() > 1_000_000 && e.discriminatorParameters() > 1_000_000, e.toString());
+    }
+
+    @Test
+    void refusesWithBothFiguresAndWhatToLower() {
+        MemoryEstimate e = new MemoryEstimate("fastgan", 1024, 8, 1_000_000, 1_000_000, true, 100_000_000, 0);
+        UserError err = assertThrows(UserError.class, () -> e.check(2_000_000_000L));
+        assertTrue(err.getMessage().contains("needs about " + String.format(java.util.Locale.ROOT, "%.1f", e.bytes() / 1e9)
+                + " GB, 2.0 GB available: lower the batch or the resolution"), err.getMessage());
+        e.check(e.bytes()); // fits exactly: no error
+    }
+
+    @Test
+    void availableMemoryIsReadFromMeminfo() throws Exception {
+        Path meminfo = tmp.resolve("meminfo");
+        Files.writeString(meminfo, "MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   12345678 kB\n");
+        assertEquals(12345678L * 1024, MemoryEstimate.memAvailable(meminfo));
+        assertEquals(-1, MemoryEstimate.memAvailable(tmp.resolve("none")));
+    }
+}
