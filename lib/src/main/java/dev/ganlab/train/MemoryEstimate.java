@@ -96,8 +96,14 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
         if (in == null) {
             return 0;
         }
+        Shape[] out;
+        try {
+            out = b.getOutputShapes(in);
+        } catch (IllegalArgumentException e) {
+            return 0; // shapes recorded at initialisation that the leaf's own shape rule rejects: not counted
+        }
         long sum = 0;
-        for (Shape s : b.getOutputShapes(in)) {
+        for (Shape s : out) {
             sum += s.size() / Math.max(1, s.get(0));
         }
         return sum;
@@ -132,7 +138,16 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     public static void checkNewRun(TrainConfig resolved) {
         long available = availableBytes();
         if (resolved.resolution != null && available >= 0) {
-            of(resolved).check(available);
+            MemoryEstimate estimate;
+            try {
+                estimate = of(resolved);
+            } catch (RuntimeException e) {
+                // The estimate guards against runs that cannot fit; when it cannot be made, say so and train.
+                System.err.println("memory estimate unavailable for " + resolved.model + " at " + resolved.resolution
+                        + " px (" + e.getMessage() + "); training without the pre-run check");
+                return;
+            }
+            estimate.check(available);
         }
     }
 

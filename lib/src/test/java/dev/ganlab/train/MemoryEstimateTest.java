@@ -52,6 +52,23 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void aNarrowFastganIsEstimatedOrLetThroughButNeverFailsTheRun() {
+        // FastGAN at 256 px with width 2 records a 1-channel input for a GLU, which its shape rule rejects;
+        // the estimate must not turn that into a failed run (DataStorageTest's child run trains this model).
+        TrainConfig c = new TrainConfig();
+        c.model = "fastgan";
+        c.resolution = 256;
+        c.batch = 4;
+        c.set("fastgan.gWidth", "2");
+        c.set("fastgan.dWidth", "2");
+        c.set("fastgan.decoderWidth", "2");
+        c.set("fastgan.latentDim", "8");
+        MemoryEstimate e = MemoryEstimate.of(c.resolved());
+        assertTrue(e.bytes() > 0, e.describe(-1));
+        MemoryEstimate.checkNewRun(c.resolved()); // fits: no refusal
+    }
+
+    @Test
     void aGrowingModelIsEstimatedWithTheMinibatchOfItsLastResolution() {
         TrainConfig c = new TrainConfig();
         c.model = "progan";
