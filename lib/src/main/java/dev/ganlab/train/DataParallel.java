@@ -47,10 +47,14 @@ import java.util.function.BiFunction;
  * EMA generator, the optimisers, checkpoints and sampling see only the one set of parameters, so a
  * checkpoint is the same as a one-device run's and a run resumes on any number of devices. For a
  * discriminator and generator without batch statistics the result equals the one-device step's up to
- * the order of float sums (checked for the MLP GAN, with and without WGAN-GP: {@code DataParallelTest}). SN-DCGAN is not yet
- * shown equal: single forward passes of G and D (training and eval mode) gave identical outputs with
- * two CPU replicas, but after two training steps the parameters differed (with Adam only G's biases
- * before VBN, whose true gradient is zero; with SGD by 1.83 relative, cause not found).
+ * the order of float sums (checked for the MLP GAN, with and without WGAN-GP, and for SN-DCGAN with a
+ * VBN generator under SGD: {@code DataParallelTest}). For SN-DCGAN every tensor's SGD update agreed
+ * with the one-device run's to float rounding, and the power-iteration vectors to 6e-8; the
+ * relative difference of 1.83 once reported came from G's biases just before VBN, whose true
+ * gradient is zero (VBN removes any per-channel constant), so their updates (~1e-11) are rounding
+ * noise with no digit to agree on. Under Adam those biases differed by up to 4.5e-5 after two steps
+ * (Adam scales each element's step to about the learning rate, whatever the gradient's size, so
+ * noise gets a full step); no output depends on them.
  *
  * <p><b>What changes.</b> Layers that look across the batch see their shard only, as under
  * {@code nn.DataParallel} without SyncBatchNorm: batch norm normalises each shard with the shard's own
@@ -61,8 +65,8 @@ import java.util.function.BiFunction;
  * come from the engine stream in replica order, so they differ from a one-device run's. Replicas run
  * from last to first, so each copies in-place state (spectral norm's power-iteration vectors, running
  * statistics) before the first replica, which computes with the parameters themselves, updates it, so
- * that every replica starts from the same spectral-norm vectors as a one-device pass (the SN-DCGAN
- * comparison is still open, see above).
+ * that every replica starts from the same spectral-norm vectors as a one-device pass, and the
+ * vectors get one update per forward pass as there.
  *
  * <p><b>Execution.</b> One Java thread issues the replicas one after the other; on GPUs the engine's
  * asynchronous kernel launches overlap them only in part. Not measured: no GPU was available (see the
