@@ -1,5 +1,6 @@
 package dev.ganlab.cli;
 
+import dev.ganlab.Slow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -82,6 +83,8 @@ class MetricsConditionalCommandTest {
     }
 
     @Test
+
+    @Slow
     void anUnconditionalRunIsScoredAsTheBaselineWhoseSamplesFallIntoExactlyOneClassEach() throws Exception {
         Path run = train("plain", "fashion-mnist?limit=64", "none");
         Path json = tmp.resolve("plain.json");

@@ -242,6 +242,8 @@ class GanTrainerTest {
     }
 
     @Test
+
+    @Slow
     void theRunScoresItselfAndRecordsTheScoresInTheHistory() {
         TrainConfig c = tiny(10);
         c.eval.metrics = "swd";

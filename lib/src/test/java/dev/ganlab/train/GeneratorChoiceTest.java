@@ -1,5 +1,6 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -40,6 +41,8 @@ class GeneratorChoiceTest {
     }
 
     @Test
+
+    @Slow
     void eachScoreIsItsOwnGeneratorsOnTheSameLatents() {
         try (GanTrainer t = GanTrainer.start(tiny(null), tmp.resolve("ema"));
                 Evaluator ev = Evaluator.builder().real(Datasets.load("synthetic:4?perMode=8")).metrics("swd").n(32)

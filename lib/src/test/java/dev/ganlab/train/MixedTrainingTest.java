@@ -1,5 +1,6 @@
 package dev.ganlab.train;
 
+import dev.ganlab.Slow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.ganlab.BlockChecks.contains;
@@ -71,6 +72,8 @@ class MixedTrainingTest {
     }
 
     @Test
+
+    @Slow
     void everyModelTakesEveryLossAndPenalty() {
         String[][] objectives = {{"hinge", "r1"}, {"wgan-gp", "auto"}, {"lsgan", "dragan"}, {"ns", "wgan-lp"}};
         for (String model : List.of("dcgan", "sndcgan", "progan", "fastgan", "gan")) {

@@ -1,5 +1,6 @@
 package dev.ganlab.models.fastgan;
 
+import dev.ganlab.Slow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,8 @@ class TrainerClosesModelTest {
     @TempDir Path tmp;
 
     @Test
+
+    @Slow
     void closingTheTrainerAndTheLoadedGeneratorReleasesThePerceptualNetwork() throws Exception {
         Path net = ReconstructionLossTest.writeMeanAbsoluteDistanceModule(tmp.resolve("mad.pt"));
         TrainConfig c = new TrainConfig();

@@ -62,6 +62,8 @@ class Resnet19TrainingTest {
     };
 
     @Test
+
+    @Slow
     void everyLossPenaltyAndNormaliserTrainsAtLeastOnce() {
         List<String> losses = new ArrayList<>();
         List<String> penalties = new ArrayList<>();
