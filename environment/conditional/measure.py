@@ -2,18 +2,19 @@
 """Measures the conditioning methods of issue 14 (cond = none, concat, acgan, projection) after the same budget
 and writes the generated section of lib/BENCHMARKS.md.
 
-    environment/conditional/measure.py run [--round 100] [--max-steps 1000] [--train-until 12:10]
+    environment/conditional/measure.py run [--seeds 1,2,3] [--round 500] [--max-steps 2000] [--train-until 16:10]
                                            [--stage train|eval|all] [--n 500] [--jar PATH] [--commit]
     environment/conditional/measure.py report      # the BENCHMARKS.md section from lib/reproduction/conditional/
     environment/conditional/measure.py status
 
-Training goes in rounds: every method is trained to `round` steps, then every method to 2 x round, and so on
-(`ganlab train ... --resume --steps B` continues each run from its checkpoint at the previous round), so that
-whenever the job stops all four runs stand at the same budget. A round starts only if the previous round's
-wall time says it ends before --train-until (UTC, HH:MM) and never past --max-steps. Then each run is scored
-at the common budget with `ganlab metrics-conditional` (intra-class FID per class and mean, per-class accuracy
-of the Fashion-MNIST classifier), for the EMA and the raw generator. Running the command again skips what is
-done (markers in build/conditional/done/) and finishes an interrupted round first.
+Seeds are taken one after another; within a seed, training goes in rounds: every method is trained to `round`
+steps, then every method to 2 x round, and so on (`ganlab train ... --resume --steps B` continues each run from
+its checkpoint at the previous round), so that whenever the job stops the four runs of a seed stand at the same
+budget. A round starts only if the previous round's wall time says it ends before --train-until (UTC, HH:MM)
+and never past --max-steps. When a seed's four runs reach --max-steps they are scored with `ganlab
+metrics-conditional` (intra-class FID per class and mean, per-class accuracy of the Fashion-MNIST classifier),
+raw generator first, then EMA, before the next seed starts training, so results arrive seed by seed. Running the
+command again skips what is done (markers in build/conditional/done/) and finishes an interrupted round first.
 
 Results (one JSON per method, budget and generator) go to lib/reproduction/conditional/ and are committed with
 --commit; run folders and logs stay in build/conditional/ (git-ignored). The jar is copied once into
@@ -38,14 +39,18 @@ END = "<!-- conditional-measures:end -->"
 FINDINGS = os.path.join(HERE, "findings.md")  # hand-written reading of the numbers, included in the section
 
 METHODS = ["none", "concat", "acgan", "projection"]
-SEED = 1
 EVAL_SEED = 0
 # The recipe: notebook 06's setting (DCGAN layout at Fashion-MNIST's 28 px, non-saturating loss, DCGAN Adam,
-# class-balanced batches; no scoring inside the runs: this script scores them) with a generator narrowed from the paper's width 128 to 32 so that a few hundred steps
-# of four runs fit a shared 2-core CPU in an hour. Every method gets the same recipe; only cond differs.
-RECIPE = ["--model", "dcgan", "--data", "fashion-mnist", "--loss", "ns", "--batch", "64", "--seed", str(SEED),
+# class-balanced batches; no scoring inside the runs: this script scores them) with a generator narrowed from the
+# paper's width 128 to 32, so that four methods x three seeds x 2,000 steps fit one CPU core in about an hour.
+# Every method gets the same recipe; only cond (and the seed) differ.
+RECIPE = ["--model", "dcgan", "--data", "fashion-mnist", "--loss", "ns", "--batch", "64",
           "--class-balanced", "--set", "dcgan.gWidth=32", "--set", "eval.metrics="]
 REAL = "fashion-mnist:test"
+
+
+def recipe(seed):
+    return RECIPE + ["--seed", str(seed)]
 
 
 def now():
@@ -56,8 +61,8 @@ def say(line):
     print(f"{now().strftime('%H:%M:%S')} {line}", flush=True)
 
 
-def run_dir(cond):
-    return os.path.join(BUILD, "runs", cond)
+def run_dir(cond, seed):
+    return os.path.join(BUILD, "runs", f"{cond}-seed{seed}")
 
 
 def marker(name):
@@ -99,20 +104,24 @@ def java(jar, *args, threads):
     return ["nice", "java", "-Xmx2g", "-jar", jar, *args, "--threads", str(threads)]
 
 
-def run_step(cond):
-    path = os.path.join(run_dir(cond), "status.json")
+def run_step(cond, seed):
+    path = os.path.join(run_dir(cond, seed), "status.json")
     if not os.path.exists(path):
         return 0
     return json.load(open(path)).get("step", 0)
 
 
-def train_round(jar, budget, round_steps, threads):
+def train_name(cond, seed, budget):
+    return f"train-{cond}-seed{seed}-step{budget}"
+
+
+def train_round(jar, seed, budget, round_steps, threads):
     for cond in METHODS:
-        name = f"train-{cond}-step{budget}"
+        name = train_name(cond, seed, budget)
         if is_done(name):
             continue
-        d = run_dir(cond)
-        log = os.path.join(BUILD, "logs", f"{cond}.log")
+        d = run_dir(cond, seed)
+        log = os.path.join(BUILD, "logs", f"{cond}-seed{seed}.log")
         ckpts = os.path.join(d, "checkpoints")
         resumable = os.path.exists(os.path.join(d, "config.json")) and os.path.isdir(ckpts) and os.listdir(ckpts)
         if not resumable:
@@ -120,40 +129,41 @@ def train_round(jar, budget, round_steps, threads):
         if resumable:
             cmd = java(jar, "train", "--out", d, "--resume", "--steps", str(budget), threads=threads)
         else:
-            cmd = java(jar, "train", *RECIPE, "--cond", cond, "--steps", str(budget), "--set",
+            cmd = java(jar, "train", *recipe(seed), "--cond", cond, "--steps", str(budget), "--set",
                        f"sampleEvery={round_steps}", "--set", f"checkpointEvery={round_steps}", "--set",
                        "keepCheckpoints=100", "--out", d, threads=threads)
         started = time.time()
         sh(cmd, log, threads)
-        if run_step(cond) != budget:
-            raise RuntimeError(f"{d}: at step {run_step(cond)} after training to {budget}")
+        if run_step(cond, seed) != budget:
+            raise RuntimeError(f"{d}: at step {run_step(cond, seed)} after training to {budget}")
         mark(name)
-        say(f"trained {cond} to {budget} in {time.time() - started:.0f} s")
+        say(f"trained {cond} seed {seed} to {budget} in {time.time() - started:.0f} s")
 
 
-def common_budget(round_steps):
+def common_budget(seed):
     done = [int(f.split("-step")[1]) for f in os.listdir(os.path.join(BUILD, "done"))
             if f.startswith("train-")] if os.path.isdir(os.path.join(BUILD, "done")) else []
     budgets = sorted(set(done))
-    full = [b for b in budgets if all(is_done(f"train-{c}-step{b}") for c in METHODS)]
+    full = [b for b in budgets if all(is_done(train_name(c, seed, b)) for c in METHODS)]
     return max(full) if full else 0
 
 
-def result_path(cond, budget, gen):
-    return os.path.join(RESULTS, f"{cond}-seed{SEED}-step{budget}-{gen}.json")
+def result_path(cond, seed, budget, gen):
+    return os.path.join(RESULTS, f"{cond}-seed{seed}-step{budget}-{gen}.json")
 
 
-def evaluate(jar, budget, n, threads, commit_each, only=None):
+def evaluate(jar, seed, budget, n, threads, commit_each, only=None):
     for gen in ["raw", "ema"]:
         for cond in [c for c in METHODS if not only or c in only]:
-            out = result_path(cond, budget, gen)
+            out = result_path(cond, seed, budget, gen)
             if os.path.exists(out):
                 continue
-            if run_step(cond) != budget:
-                raise RuntimeError(f"{run_dir(cond)} is at step {run_step(cond)}, not the common budget {budget}")
+            if run_step(cond, seed) != budget:
+                raise RuntimeError(f"{run_dir(cond, seed)} is at step {run_step(cond, seed)}, "
+                                   f"not the common budget {budget}")
             os.makedirs(RESULTS, exist_ok=True)
             started = time.time()
-            cmd = java(jar, "metrics-conditional", "--run", run_dir(cond), "--real", REAL, "--n", str(n),
+            cmd = java(jar, "metrics-conditional", "--run", run_dir(cond, seed), "--real", REAL, "--n", str(n),
                        "--seed", str(EVAL_SEED), *(["--raw"] if gen == "raw" else []), "--json", out + ".tmp",
                        threads=threads)
             sh(cmd, os.path.join(BUILD, "logs", f"eval-{cond}.log"), threads)
@@ -161,22 +171,23 @@ def evaluate(jar, budget, n, threads, commit_each, only=None):
                 r = json.load(fh)
             r["budget"] = budget
             r["cond"] = cond
-            r["recipe"] = " ".join(RECIPE) + f" --cond {cond} --steps {budget}"
+            r["train_seed"] = seed
+            r["recipe"] = " ".join(recipe(seed)) + f" --cond {cond} --steps {budget}"
             r["command"] = " ".join(cmd[cmd.index("metrics-conditional"):])
             r["seconds"] = round(time.time() - started)
-            r["train_seconds"] = train_seconds(cond)
+            r["train_seconds"] = train_seconds(cond, seed)
             with open(out, "w") as fh:
                 json.dump(r, fh, indent=2)
             os.remove(out + ".tmp")
-            say(f"scored {cond} ({gen}) at {budget}: mean intra-FID {r['mean_fid']:.2f}, "
+            say(f"scored {cond} seed {seed} ({gen}) at {budget}: mean intra-FID {r['mean_fid']:.2f}, "
                 f"accuracy {r['mean_accuracy']:.3f}")
             if commit_each:
-                commit(f"Conditional measures: {cond} ({gen} generator) scored at step {budget}")
+                commit(f"Conditional measures: {cond} seed {seed} ({gen} generator) scored at step {budget}")
 
 
-def train_seconds(cond):
+def train_seconds(cond, seed):
     """Wall seconds of training from the run's metrics.csv (its last 'seconds' value), or None."""
-    path = os.path.join(run_dir(cond), "metrics.csv")
+    path = os.path.join(run_dir(cond, seed), "metrics.csv")
     try:
         with open(path) as fh:
             rows = fh.read().strip().splitlines()
@@ -202,70 +213,104 @@ def fmt(x, digits):
     return "-" if x is None or x != x else f"{x:.{digits}f}"
 
 
+def mean_sd(xs):
+    xs = [x for x in xs if x is not None and x == x]
+    if not xs:
+        return None, None
+    m = sum(xs) / len(xs)
+    sd = (sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5 if len(xs) > 1 else None
+    return m, sd
+
+
+def fmt_ms(xs, digits):
+    m, sd = mean_sd(xs)
+    return fmt(m, digits) + ("" if sd is None else f" ± {sd:.{digits}f}")
+
+
+def complete_seeds(results, budget, gen):
+    """Seeds whose four methods are all scored at this budget with this generator."""
+    seeds = sorted({r.get("train_seed", 1) for r in results})
+    return [s for s in seeds if all(any(r["cond"] == c and r.get("train_seed", 1) == s and r["budget"] == budget
+                                        and r["generator"] == gen for r in results) for c in METHODS)]
+
+
 def section(results):
     lines = [BEGIN, "", "## Conditional GANs: intra-class FID and classifier accuracy (issue 14)", ""]
-    if not results:
+    budgets = sorted({r["budget"] for r in results if complete_seeds(results, r["budget"], "raw")})
+    if not budgets:
         lines += ["No results yet: run `environment/conditional/measure.py run`.", "", END]
         return "\n".join(lines)
-    budget = max(r["budget"] for r in results)
-    rs = [r for r in results if r["budget"] == budget]
-    first = rs[0]
+    budget = budgets[-1]
+    first = next(r for r in results if r["budget"] == budget)
     lines += [
         f"Recipe (every method the same, only `--cond` differs): `ganlab train {' '.join(RECIPE)} --cond C"
-        f" --steps {budget}`, one seed ({SEED}). Scored with `ganlab metrics-conditional --run DIR --real {REAL}"
+        f" --seed S --steps {budget}`. Scored with `ganlab metrics-conditional --run DIR --real {REAL}"
         f" --n {first['n']} --seed {EVAL_SEED}` (add `--raw` for the raw generator): per class, "
         f"{first['n']} generated images against {first['n']} real test images of the class, in the feature"
         f" space of {first['features']}; accuracy = share of the generated images of class k that the same"
-        " network classifies as k. Produced by `environment/conditional/measure.py` on a 2-core CPU shared with"
-        " eight other engineers' work (no timing is claimed); the results are in `lib/reproduction/conditional/`."
-        " Row `none` is the unconditional run: one set of its samples scored against every class, the baseline that"
-        " conditioning has to beat.",
+        " network classifies as k. Produced by `environment/conditional/measure.py` (one training thread per run;"
+        " no timing is claimed); the results, one JSON per method, seed and generator, are in"
+        " `lib/reproduction/conditional/`. Row `none` is the unconditional run: one set of its samples scored"
+        " against every class, the baseline that conditioning has to beat. Cells are the mean over seeds, with the"
+        " sample standard deviation over seeds in the mean row.",
         ""]
     for gen in ["raw", "ema"]:
-        g = {r["cond"]: r for r in rs if r["generator"] == gen}
-        if not g:
+        seeds = complete_seeds(results, budget, gen)
+        if not seeds:
             continue
-        order = [c for c in METHODS if c in g]
-        lines += [f"### {gen.upper() if gen == 'ema' else 'Raw'} generator, step {budget}", "",
-                  "| class | " + " | ".join(f"intra-FID {c}" for c in order) + " | "
-                  + " | ".join(f"acc {c}" for c in order) + " |",
-                  "|---|" + "---:|" * (2 * len(order))]
-        names = [c["name"] for c in g[order[0]]["classes"]]
+        by = {(r["cond"], r.get("train_seed", 1)): r for r in results if r["budget"] == budget and r["generator"] == gen}
+        lines += [f"### {'EMA' if gen == 'ema' else 'Raw'} generator, step {budget}, seeds "
+                  f"{', '.join(map(str, seeds))}", "",
+                  "| class | " + " | ".join(f"intra-FID {c}" for c in METHODS) + " | "
+                  + " | ".join(f"acc {c}" for c in METHODS) + " |",
+                  "|---|" + "---:|" * (2 * len(METHODS))]
+        names = [c["name"] for c in by[(METHODS[0], seeds[0])]["classes"]]
         for i, name in enumerate(names):
-            cells = [fmt(g[c]["classes"][i]["fid"], 1) for c in order]
-            cells += [fmt(g[c]["classes"][i]["accuracy"], 3) for c in order]
+            cells = [fmt(mean_sd([by[(c, s)]["classes"][i]["fid"] for s in seeds])[0], 1) for c in METHODS]
+            cells += [fmt(mean_sd([by[(c, s)]["classes"][i]["accuracy"] for s in seeds])[0], 3) for c in METHODS]
             lines.append(f"| {i} {name} | " + " | ".join(cells) + " |")
-        cells = [fmt(g[c]["mean_fid"], 1) for c in order] + [fmt(g[c]["mean_accuracy"], 3) for c in order]
+        cells = [fmt_ms([by[(c, s)]["mean_fid"] for s in seeds], 1) for c in METHODS]
+        cells += [fmt_ms([by[(c, s)]["mean_accuracy"] for s in seeds], 3) for c in METHODS]
         lines.append("| **mean** | " + " | ".join(f"**{x}**" for x in cells) + " |")
+        for s in seeds:
+            cells = [fmt(by[(c, s)]["mean_fid"], 1) for c in METHODS]
+            cells += [fmt(by[(c, s)]["mean_accuracy"], 3) for c in METHODS]
+            lines.append(f"| mean, seed {s} | " + " | ".join(cells) + " |")
         lines.append("")
-        lines += ordering(g, gen)
+        lines += ordering(by, seeds)
         lines.append("")
+    older = [b for b in budgets if b != budget]
+    if older:
+        lines += [f"Earlier budgets with results in `lib/reproduction/conditional/`: "
+                  f"{', '.join(map(str, older))} steps.", ""]
     if os.path.exists(FINDINGS):
         lines += ["### Discussion", "", open(FINDINGS).read().strip(), ""]
     lines.append(END)
     return "\n".join(lines)
 
 
-def ordering(g, gen):
-    """The literature's expectations checked on these numbers."""
-    out = []
-    if "none" in g:
-        base = g["none"]["mean_fid"]
-        beat = [c for c in ["concat", "acgan", "projection"] if c in g and g[c]["mean_fid"] < base]
-        out.append(f"- Baseline: the unconditional run's samples scored against each class give mean intra-FID {base:.1f}"
-                   " (its per-class 'accuracy' is the share of its samples in the class, so its mean is 1/K by"
-                   f" construction); below that baseline in mean intra-FID: {', '.join(beat) if beat else 'no method'}.")
-    if all(c in g for c in ["concat", "acgan", "projection"]):
-        p, a, c = (g[k]["mean_fid"] for k in ["projection", "acgan", "concat"])
-        holds = p <= a and p <= c
-        out.append(f"- Expected (Miyato & Koyama 2018): projection <= ACGAN and concat in mean intra-FID. "
-                   f"Here {p:.1f} vs {a:.1f} (ACGAN) and {c:.1f} (concat): "
-                   + ("holds." if holds else "**does not hold**."))
-        acc = {k: g[k]["mean_accuracy"] for k in ["concat", "acgan", "projection"]}
-        best = max(acc, key=acc.get)
-        out.append(f"- Expected (Odena et al. 2017; Miyato & Koyama 2018): ACGAN has the highest classifier accuracy. "
-                   f"Here {', '.join(f'{k} {v:.3f}' for k, v in acc.items())}: "
-                   + ("holds." if best == "acgan" else f"**does not hold** ({best} is highest)."))
+def ordering(by, seeds):
+    """The literature's expectations checked on the seed means, and seed by seed."""
+    fid = {c: mean_sd([by[(c, s)]["mean_fid"] for s in seeds])[0] for c in METHODS}
+    acc = {c: mean_sd([by[(c, s)]["mean_accuracy"] for s in seeds])[0] for c in METHODS}
+    beat = [c for c in ["concat", "acgan", "projection"] if fid[c] < fid["none"]]
+    out = [f"- Baseline: the unconditional run's samples scored against each class give mean intra-FID "
+           f"{fid['none']:.1f} (its per-class 'accuracy' is the share of its samples in the class, so its mean is"
+           f" about 1/K by construction); below that baseline in mean intra-FID: "
+           f"{', '.join(beat) if beat else 'no method'}."]
+    p, a, c = fid["projection"], fid["acgan"], fid["concat"]
+    per_seed = sum(1 for s in seeds if by[("projection", s)]["mean_fid"] <= min(by[("acgan", s)]["mean_fid"],
+                                                                                   by[("concat", s)]["mean_fid"]))
+    out.append(f"- Expected (Miyato & Koyama 2018): projection <= ACGAN and concat in mean intra-FID. Here {p:.1f} vs"
+               f" {a:.1f} (ACGAN) and {c:.1f} (concat): " + ("holds" if p <= a and p <= c else "**does not hold**")
+               + f" on the seed means; seed by seed it holds in {per_seed} of {len(seeds)}.")
+    best = max(["concat", "acgan", "projection"], key=acc.get)
+    per_seed = sum(1 for s in seeds if max(["concat", "acgan", "projection"],
+                                           key=lambda k: by[(k, s)]["mean_accuracy"]) == "acgan")
+    out.append(f"- Expected (Odena et al. 2017; Miyato & Koyama 2018): ACGAN has the highest classifier accuracy. "
+               f"Here {', '.join(f'{k} {acc[k]:.3f}' for k in ['concat', 'acgan', 'projection'])}: "
+               + ("holds" if best == "acgan" else f"**does not hold** ({best} is highest)")
+               + f" on the seed means; seed by seed in {per_seed} of {len(seeds)}.")
     return out
 
 
@@ -294,50 +339,67 @@ def commit(message):
     say(f"could not commit: {add.stderr} {c.stderr}")
 
 
-def status(_a):
-    for cond in METHODS:
-        print(f"{cond:11s} step {run_step(cond)}")
-    print("common budget", common_budget(None))
+def status(a):
+    for seed in seeds_of(a):
+        for cond in METHODS:
+            print(f"{cond:11s} seed {seed} step {run_step(cond, seed)}")
+        print(f"seed {seed} common budget {common_budget(seed)}")
     for r in load_results():
-        print(f"{r['cond']:11s} {r['generator']:4s} step {r['budget']}: intra-FID {r['mean_fid']:.2f} "
-              f"accuracy {r['mean_accuracy']:.3f}")
+        print(f"{r['cond']:11s} seed {r.get('train_seed', 1)} {r['generator']:4s} step {r['budget']}: "
+              f"intra-FID {r['mean_fid']:.2f} accuracy {r['mean_accuracy']:.3f}")
+
+
+def seeds_of(a):
+    return [int(x) for x in a.seeds.split(",")]
 
 
 def run(a):
     jar_src = os.path.abspath(a.jar)
-    if a.stage in ("train", "all"):
-        jar = frozen_jar(jar_src, "train")
-        budget, last_round = a.round, None
-        while budget <= a.max_steps:
-            if not all(is_done(f"train-{c}-step{budget}") for c in METHODS):
-                partial = any(is_done(f"train-{c}-step{budget}") for c in METHODS)
-                if not partial and a.train_until and last_round is not None:
-                    h, m = map(int, a.train_until.split(":"))
-                    until = now().replace(hour=h, minute=m, second=0, microsecond=0)
-                    if now() + datetime.timedelta(seconds=last_round) > until:
-                        say(f"stop: round to {budget} would take ~{last_round:.0f} s and end after {a.train_until}")
-                        break
-                started = time.time()
-                train_round(jar, budget, a.round, a.threads)
-                last_round = time.time() - started
-                say(f"round to {budget} done in {last_round:.0f} s")
-            budget += a.round
-    if a.stage in ("eval", "all"):
-        b = a.budget or common_budget(a.round)
-        if b == 0:
-            raise SystemExit("no common budget trained yet")
-        evaluate(frozen_jar(jar_src, f"eval-{int(time.time()) if a.fresh_jar else 'eval'}"), b, a.n, a.threads,
-                 a.commit, a.only.split(",") if a.only else None)
+    for seed in seeds_of(a):
+        if a.stage in ("train", "all") and not train_one_seed(jar_src, seed, a):
+            break  # out of time: later seeds do not start
+        if a.stage in ("eval", "all"):
+            b = a.budget or common_budget(seed)
+            if b == 0:
+                say(f"seed {seed}: no common budget trained yet, nothing to score")
+                continue
+            if a.stage == "all" and b < a.max_steps:
+                say(f"seed {seed}: trained to {b} of {a.max_steps} steps; scored when it reaches them")
+                continue
+            evaluate(frozen_jar(jar_src, f"eval-{int(time.time()) if a.fresh_jar else 'eval'}"), seed, b, a.n,
+                     a.threads, a.commit, a.only.split(",") if a.only else None)
     if a.commit:
         commit("Conditional measures: report regenerated")
+
+
+def train_one_seed(jar_src, seed, a):
+    """Trains the four runs of one seed round by round to --max-steps; False if --train-until stopped it."""
+    jar = frozen_jar(jar_src, "train")
+    budget, last_round = a.round, None
+    while budget <= a.max_steps:
+        if not all(is_done(train_name(c, seed, budget)) for c in METHODS):
+            partial = any(is_done(train_name(c, seed, budget)) for c in METHODS)
+            if not partial and a.train_until and last_round is not None:
+                h, m = map(int, a.train_until.split(":"))
+                until = now().replace(hour=h, minute=m, second=0, microsecond=0)
+                if now() + datetime.timedelta(seconds=last_round) > until:
+                    say(f"stop: round to {budget} would take ~{last_round:.0f} s and end after {a.train_until}")
+                    return False
+            started = time.time()
+            train_round(jar, seed, budget, a.round, a.threads)
+            last_round = time.time() - started
+            say(f"seed {seed}: round to {budget} done in {last_round:.0f} s")
+        budget += a.round
+    return True
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
-    r.add_argument("--round", type=int, default=100, help="steps per round (default 100)")
-    r.add_argument("--max-steps", type=int, default=1000)
+    r.add_argument("--seeds", default="1,2,3", help="training seeds, taken one after another (default 1,2,3)")
+    r.add_argument("--round", type=int, default=500, help="steps per round (default 500)")
+    r.add_argument("--max-steps", type=int, default=2000)
     r.add_argument("--train-until", default=None, help="UTC HH:MM after which no new round starts")
     r.add_argument("--stage", choices=["train", "eval", "all"], default="all")
     r.add_argument("--n", type=int, default=500, help="generated and real images per class (default 500)")
@@ -349,7 +411,9 @@ def main():
     r.add_argument("--only", default="", help="eval: these methods only, e.g. none,concat")
     r.set_defaults(func=run)
     sub.add_parser("report").set_defaults(func=report)
-    sub.add_parser("status").set_defaults(func=status)
+    st = sub.add_parser("status")
+    st.add_argument("--seeds", default="1,2,3")
+    st.set_defaults(func=status)
     a = p.parse_args()
     a.func(a)
 
