@@ -13,7 +13,8 @@ its checkpoint at the previous round), so that whenever the job stops the four r
 budget. A round starts only if the previous round's wall time says it ends before --train-until (UTC, HH:MM)
 and never past --max-steps. When a seed's four runs reach --max-steps they are scored with `ganlab
 metrics-conditional` (intra-class FID per class and mean, per-class accuracy of the Fashion-MNIST classifier),
-raw generator first, then EMA, before the next seed starts training, so results arrive seed by seed. Running the
+raw generator first, then EMA, before the next seed starts training, so results arrive seed by seed; a seed
+stopped by --train-until is scored at the budget its four runs share, and later seeds do not start. Running the
 command again skips what is done (markers in build/conditional/done/) and finishes an interrupted round first.
 
 Results (one JSON per method, budget and generator) go to lib/reproduction/conditional/ and are committed with
@@ -356,18 +357,18 @@ def seeds_of(a):
 def run(a):
     jar_src = os.path.abspath(a.jar)
     for seed in seeds_of(a):
-        if a.stage in ("train", "all") and not train_one_seed(jar_src, seed, a):
-            break  # out of time: later seeds do not start
+        finished = a.stage == "eval" or train_one_seed(jar_src, seed, a)
         if a.stage in ("eval", "all"):
             b = a.budget or common_budget(seed)
             if b == 0:
                 say(f"seed {seed}: no common budget trained yet, nothing to score")
-                continue
-            if a.stage == "all" and b < a.max_steps:
-                say(f"seed {seed}: trained to {b} of {a.max_steps} steps; scored when it reaches them")
-                continue
-            evaluate(frozen_jar(jar_src, f"eval-{int(time.time()) if a.fresh_jar else 'eval'}"), seed, b, a.n,
-                     a.threads, a.commit, a.only.split(",") if a.only else None)
+            else:
+                if b < a.max_steps:
+                    say(f"seed {seed}: stopped at {b} of {a.max_steps} steps; scoring the runs there")
+                evaluate(frozen_jar(jar_src, f"eval-{int(time.time()) if a.fresh_jar else 'eval'}"), seed, b, a.n,
+                         a.threads, a.commit, a.only.split(",") if a.only else None)
+        if not finished:
+            break  # out of time: later seeds do not start
     if a.commit:
         commit("Conditional measures: report regenerated")
 
