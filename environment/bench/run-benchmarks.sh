@@ -111,6 +111,11 @@ for model in ("fastgan", "progan"):
         print(f"{model}: the Python peer did not run (python3-torch missing?): no ratio.")
     print()
 PYEOF
+  # Why ProGAN's step is not faster than its peer's: one of its convolutions on both engines.
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    bash "$ROOT/environment/bench/conv/conv-vs-peer.sh" "$(dirname "$JAR")"
+    echo
+  fi
   echo "## Training steps"
   echo
   for args in "--model dcgan --resolution 64 --batch 64 --steps 30" \

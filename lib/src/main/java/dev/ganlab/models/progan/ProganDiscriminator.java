@@ -40,6 +40,12 @@ import java.util.TreeMap;
  *       features; head: dense to 1, gain 1, linear.
  * </ul>
  *
+ * <p>Deviation from the official TensorFlow code's default: there ({@code D_paper(fused_scale=True)}) each
+ * block's second convolution and the pooling are one 4x4 stride-2 convolution, with bias and activation
+ * after the pooling; here, as in the paper's table 2 and that code's {@code fused_scale=False} path, the
+ * activation comes first and the pooling after it. The two are different networks (the activation does not
+ * commute with the average); the fused one does 2.25x fewer multiply-adds in that layer (lib/BENCHMARKS.md).
+ *
  * <p>At stage (R, alpha) the input is {@code (N, C, R, R)}: {@code h = block_R(fromRGB_R(x))}, during
  * a fade-in {@code h = lerp(fromRGB_{R/2}(avgpool(x)), h, alpha)}, then blocks R/2 .. 8 and the final
  * block. Forward returns {@code (logits (N), features (N, F))}.
