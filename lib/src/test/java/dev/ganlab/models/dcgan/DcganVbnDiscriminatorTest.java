@@ -177,6 +177,31 @@ class DcganVbnDiscriminatorTest {
     }
 
     /**
+     * With minibatch stddev (mix.dMbstd), the reference rows are removed before it: the features are
+     * [reference wrapper around the convolutions, mbstd, flatten], and a batch of 4 scores with 5
+     * reference rows (mbstd over 9 rows in groups of 2 would not divide).
+     */
+    @Test
+    void minibatchStddevSeesTheMinibatchOnly() {
+        try (NDManager m = GanLab.newManager()) {
+            DcganConfig c = DcganModelTest.config("dcgan", "paper", "paper");
+            c.dNorm = "vbn";
+            c.vbnReference = 5;
+            c.dWidth = 4;
+            c.dDropout = 0f;
+            DcganModel model = new DcganModel(c, 1, 16, new dev.ganlab.models.Mix(false, 2, 0, 5, false));
+            model.initializeDiscriminator(m);
+            var features = model.discriminator().getChildren().get(0).getValue().getChildren();
+            assertEquals(3, features.size(), features.keys().toString());
+            assertTrue(features.get(0).getValue() instanceof ReferenceBatch, features.keys().toString());
+            assertTrue(features.get(1).getKey().contains("MinibatchStdDev"), features.keys().toString());
+            NDArray x = m.randomUniform(-1f, 1f, new Shape(4, 1, 16, 16));
+            NDArray logits = model.discriminate(new ParameterStore(m, false), x, true, true).logits();
+            assertEquals(new Shape(4), logits.getShape());
+        }
+    }
+
+    /**
      * A run draws D's reference batch from its training images (each row is one of them, no row twice),
      * keeps it through training, stores it in its checkpoints, and a resumed run has it bit for bit;
      * another seed draws another batch.
