@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.ganlab.data.ImageDataset;
 
 /**
  * A generator/discriminator pair as the training loop sees it. Models own their architecture and any
@@ -40,6 +41,13 @@ public interface GanModel extends AutoCloseable {
 
     /** Initialises the discriminator's parameters. */
     void initializeDiscriminator(NDManager manager);
+
+    /**
+     * Hands the model its training images before {@link #initializeDiscriminator}, for a discriminator
+     * that keeps a fixed batch of them (virtual batch norm's reference batch, {@code dcgan.dNorm=vbn});
+     * {@code seed} chooses which. Default: nothing to keep.
+     */
+    default void useTrainingImages(ImageDataset data, long seed) {}
 
     /** Draws a batch of latents in {@code manager} from the engine's generator (N(0, I) by default). */
     default NDArray sampleLatent(NDManager manager, int batch) {

@@ -23,7 +23,10 @@ import ai.djl.util.PairList;
  *
  * <p>The reference input is a non-trainable parameter (type OTHER, saved with the network, so a
  * resumed run keeps its reference batch; copied, not averaged in effect, by the generator EMA).
- * Input {@code (N, ...)}; output the network's output for those N rows.
+ * Its initialiser draws it: latents for a generator, real training images for a discriminator
+ * ({@code dcgan.dNorm=vbn}; the wrapper then holds the convolutions only, see
+ * {@code DcganDiscriminator}). It is not an input, so no gradient with respect to the inputs (a
+ * gradient penalty's) reaches it. Input {@code (N, ...)}; output the network's output for those N rows.
  */
 public final class ReferenceBatch extends AbstractBlock {
 

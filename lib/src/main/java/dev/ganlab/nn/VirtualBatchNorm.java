@@ -32,6 +32,13 @@ import ai.djl.util.PairList;
  * reference rows are the LAST R rows; {@link ReferenceBatch} appends them to the network's input and
  * removes them from its output, so all layers between see both. Output: the same shape. R must be
  * fixed for the network: the authors use the training batch size (64 in their ImageNet run).
+ *
+ * <p>Where: the authors use VBN in the generator only (sec. 3.4: it costs a second forward pass), on a
+ * reference batch of latents ({@code dcgan.gNorm=vbn}). GAN Lab also offers it in the DCGAN
+ * discriminators ({@code dcgan.dNorm=vbn}) on a reference batch of real training images drawn at the
+ * start of training, its own extension (see {@code DcganModel}). Because each live example's
+ * statistics mix only itself and the reference, {@code d y_i / d x_j = 0} for two examples
+ * {@code i != j} of a minibatch: a gradient penalty's input gradient is each example's own.
  */
 public final class VirtualBatchNorm extends AbstractBlock {
 

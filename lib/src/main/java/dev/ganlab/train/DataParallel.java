@@ -61,7 +61,8 @@ import java.util.function.BiFunction;
  * mean and variance (noisier statistics for small shards; a discriminator that scores real and fake
  * together sees both halves of its shard), and the running statistics kept are those of the first
  * replica's shard; likewise minibatch standard deviation and minibatch discrimination (virtual batch
- * norm normalises each image with its reference batch and is unaffected). Random draws inside a network (dropout, FastGAN's random reconstruction crop)
+ * norm, {@code dcgan.gNorm=vbn} or {@code dNorm=vbn}, normalises each image with its reference batch,
+ * which every replica appends whole, and is unaffected: {@code DataParallelTest}). Random draws inside a network (dropout, FastGAN's random reconstruction crop)
  * come from the engine stream in replica order, so they differ from a one-device run's. Replicas run
  * from last to first, so each copies in-place state (spectral norm's power-iteration vectors, running
  * statistics) before the first replica, which computes with the parameters themselves, updates it, so

@@ -62,6 +62,7 @@ public final class GanTrainer implements AutoCloseable {
     private static final long SALT_INIT = -1;
     private static final long SALT_FIXED_LATENTS = -2;
     private static final long SALT_FIXED_REALS = -3;
+    private static final long SALT_D_REFERENCE = -4;
 
     private final TrainConfig cfg;
     private final Timetable timetable;
@@ -112,6 +113,7 @@ public final class GanTrainer implements AutoCloseable {
         this.model = Models.create(cfg, data);
         Block generator = model.generator();
         model.initializeGenerator(generator, root);
+        model.useTrainingImages(data, seed(0, SALT_D_REFERENCE)); // e.g. VBN's reference batch (dcgan.dNorm=vbn)
         model.initializeDiscriminator(root);
         List<Parameter> gParams = Params.trainable(generator);
         List<Parameter> dParams = Params.trainable(model.discriminator());

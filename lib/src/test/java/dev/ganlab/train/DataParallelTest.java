@@ -239,6 +239,27 @@ class DataParallelTest {
 
     @Slow
     @Test
+    void vbnDiscriminatorReplicasUpdateAsOneDevice() {
+        // dcgan.dNorm=vbn: each replica appends the whole reference batch of real images, so every image's
+        // score, and its R1 input gradient, are the one-device run's (with dNorm=batch this check fails).
+        TrainConfig one = GanTrainerTest.tiny(2);
+        one.dcgan.dNorm = "vbn";
+        one.dcgan.gNorm = "vbn";
+        one.dcgan.vbnReference = 4;
+        one.penalty = "r1";
+        one.batch = 8;
+        one.logEvery = 1;
+        one.optG = new OptimizerConfig();
+        one.optG.type = "sgd"; // see spectralNormReplicasUseTheSamePowerIteration
+        one.optG.lr = 0.01f;
+        one.optD = one.optG.copy();
+        TrainConfig two = one.copy();
+        two.devices = "cpu,cpu";
+        assertSameUpdatesAsOneDevice(one, two, "dcgan-vbn");
+    }
+
+    @Slow
+    @Test
     void aCheckpointOfTwoReplicasResumesOnOne() {
         Map<String, float[]> straight = train(mlp(4, ""), "straight");
         TrainConfig first = mlp(2, "cpu,cpu");

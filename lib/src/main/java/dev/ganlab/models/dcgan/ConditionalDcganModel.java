@@ -51,6 +51,13 @@ public final class ConditionalDcganModel extends AbstractGanModel implements Cla
         if (classes < 2) {
             throw new IllegalArgumentException("class-conditional training needs at least 2 classes, got " + classes);
         }
+        if (cfg.dNorm.equals("vbn") || cfg.gNorm.equals("vbn")) {
+            // UserError, not IllegalArgumentException: the preset would add advice about the resolution.
+            boolean d = cfg.dNorm.equals("vbn");
+            throw new UserError((d ? "dcgan.dNorm" : "dcgan.gNorm") + "=vbn is not offered with cond=" + cond.key()
+                    + " (the class-conditional networks keep no reference batch of labelled inputs): set "
+                    + (d ? "dcgan.dNorm to batch, layer, spectral or none" : "dcgan.gNorm=batch") + ", or cond=none");
+        }
         this.base = new DcganModel(cfg, channels, resolution);
         this.cfg = cfg;
         this.classes = classes;

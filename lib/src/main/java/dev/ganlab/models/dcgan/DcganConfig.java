@@ -48,6 +48,8 @@ public final class DcganConfig {
     public static final int VBN_REFERENCE = 64;
     /** The generator normalisers. */
     public static final List<String> G_NORMS = List.of("batch", "vbn");
+    /** The discriminator normalisers ("auto" resolves to one of the others). */
+    public static final List<String> D_NORMS = List.of("auto", "batch", "layer", "spectral", "none", "vbn");
     /** The dcgan generator layouts: the paper's (default) and PyTorch-GAN's. */
     public static final List<String> GENERATORS = List.of("paper", "pytorchgan");
     /** The dcgan discriminator layouts: the paper's (default) and PyTorch-GAN's. */
@@ -84,11 +86,16 @@ public final class DcganConfig {
     public Integer dWidth;
     /**
      * Normalisation in the discriminator ({@link dev.ganlab.nn.Normalization}): "batch", "layer",
-     * "spectral" (spectral norm on every layer) or "none"; "auto" = dcgan: batch (both layouts), or
+     * "spectral" (spectral norm on every layer), "none" or "vbn"; "auto" = dcgan: batch (both layouts), or
      * layer under a gradient penalty (WGAN-GP's advice for penalised critics); sndcgan: spectral
      * (compare_gan). compare_gan's SNDCGAN accepts spectral and none only (the large-scale study's
      * SNDCGAN runs); batch and layer there are GAN Lab's extension, placed as compare_gan's DCGAN
      * discriminator places batch norm: after every convolution but the first, before the LeakyReLU.
+     * "vbn" (GAN Lab's extension for both models): virtual batch normalisation
+     * ({@link dev.ganlab.nn.VirtualBatchNorm}) where batch norm would be, with a reference batch of
+     * {@link #vbnReference} real training images drawn once when training starts and kept in the
+     * checkpoints; Salimans et al. used VBN in the generator only (their discriminator normalises
+     * with batch statistics), see {@link DcganModel}. Not offered with class-conditional models.
      */
     public String dNorm = "auto";
     /**
@@ -99,8 +106,9 @@ public final class DcganConfig {
      */
     public String gNorm = "batch";
     /**
-     * Latents in VBN's reference batch. Salimans et al.'s code uses the training batch size (64 in
-     * its ImageNet run); GAN Lab fixes it per network, 64 by default.
+     * Rows of VBN's reference batches: latents for {@code gNorm=vbn}, real images for
+     * {@code dNorm=vbn}. Salimans et al.'s code uses the training batch size (64 in its ImageNet
+     * run); GAN Lab fixes it per network, 64 by default.
      */
     public int vbnReference = VBN_REFERENCE;
     /**
@@ -159,8 +167,8 @@ public final class DcganConfig {
         if (!"uniform".equals(latent) && !"normal".equals(latent)) {
             throw new IllegalArgumentException("dcgan.latent '" + latent + "': use uniform or normal");
         }
-        if (!List.of("auto", "batch", "layer", "spectral", "none").contains(dNorm)) {
-            throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use auto, batch, layer, spectral or none");
+        if (!D_NORMS.contains(dNorm)) {
+            throw new IllegalArgumentException("dcgan.dNorm '" + dNorm + "': use " + String.join(", ", D_NORMS));
         }
         if (!G_NORMS.contains(gNorm)) {
             throw new IllegalArgumentException("dcgan.gNorm '" + gNorm + "': use " + String.join(" or ", G_NORMS));

@@ -2,6 +2,7 @@ package dev.ganlab.models.dcgan;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.training.initializer.Initializer;
 import dev.ganlab.models.FeatureHeadDiscriminator;
 import dev.ganlab.models.Mix;
 import dev.ganlab.nn.Conv2d;
@@ -12,6 +13,8 @@ import dev.ganlab.nn.LayerNorm;
 import dev.ganlab.nn.Linear;
 import dev.ganlab.nn.MinibatchDiscrimination;
 import dev.ganlab.nn.Normalization;
+import dev.ganlab.nn.ReferenceBatch;
+import dev.ganlab.nn.VirtualBatchNorm;
 import dev.ganlab.nn.WeightScaling;
 
 /**
@@ -20,11 +23,62 @@ import dev.ganlab.nn.WeightScaling;
  * losses such as feature matching can use the last hidden layer. The three layouts are built by {@link #paper}, {@link #pytorchgan} and
  * {@link #sndcgan}; {@link DcganModel}'s class comment describes them. All weights start N(0, 0.02)
  * (the {@link Conv2d} and {@link Linear} default, both papers' codes), biases 0.
+ *
+ * <p>With virtual batch norm ({@link Norm#vbn}) the convolution stack (every layer before minibatch
+ * stddev and the flatten) is wrapped in a {@link ReferenceBatch}: the reference images are appended
+ * to every input and their rows removed before mbstd, the flatten and the head, so minibatch stddev
+ * and minibatch discrimination see the minibatch alone, as without VBN.
  */
 final class DcganDiscriminator extends FeatureHeadDiscriminator {
 
     private DcganDiscriminator(Block features, Block head) {
         super(features, head);
+    }
+
+    /**
+     * The discriminator's normaliser: one of {@link Normalization}'s, or virtual batch norm
+     * ({@code dcgan.dNorm=vbn}: {@code kind} NONE, {@code vbnReference} rows of real images drawn by
+     * {@code referenceInit}).
+     */
+    record Norm(Normalization kind, int vbnReference, Initializer referenceInit) {
+
+        static Norm of(Normalization kind) {
+            return new Norm(kind, 0, null);
+        }
+
+        static Norm vbn(int reference, Initializer referenceInit) {
+            return new Norm(Normalization.NONE, reference, referenceInit);
+        }
+
+        boolean isVbn() {
+            return vbnReference > 0;
+        }
+
+        boolean hasLayer() {
+            return isVbn() || kind.hasLayer();
+        }
+
+        /** The layer after a convolution: VBN (the authors' eps 1e-5), batch or layer norm. */
+        Block newLayer(Initializer gammaInit, float layerNormEps) {
+            return isVbn() ? new VirtualBatchNorm(vbnReference, VirtualBatchNorm.EPS, gammaInit)
+                    : kind.newLayer(gammaInit, layerNormEps);
+        }
+
+        WeightScaling scaling() {
+            return kind.scaling();
+        }
+
+        /** Where the convolutions go: {@code features} itself, or a stack the reference batch will wrap. */
+        SequentialBlock stack(SequentialBlock features) {
+            return isVbn() ? new SequentialBlock() : features;
+        }
+
+        /** Adds {@code stack} to {@code features} inside a {@link ReferenceBatch} under VBN (else it is there). */
+        void close(SequentialBlock features, SequentialBlock stack) {
+            if (isVbn()) {
+                features.add(new ReferenceBatch(stack, vbnReference, referenceInit));
+            }
+        }
     }
 
     /**
@@ -34,24 +88,26 @@ final class DcganDiscriminator extends FeatureHeadDiscriminator {
      * doubling (128, 256, 512, 1024 at 64 px), then a dense layer without bias to 1 logit.
      * {@code dDropout > 0} (GAN Lab's option; the code has none) adds Dropout2d after each LeakyReLU.
      */
-    static DcganDiscriminator paper(DcganConfig cfg, Normalization norm, int resolution, Mix mix) {
+    static DcganDiscriminator paper(DcganConfig cfg, Norm norm, int resolution, Mix mix) {
         WeightScaling ws = mix.dScaling(norm.scaling());
         int s0 = DcganModel.paperStartSize(resolution);
         int layers = Integer.numberOfTrailingZeros(resolution / s0); // stride-2 layers, as the generator's
         SequentialBlock f = new SequentialBlock();
+        SequentialBlock stack = norm.stack(f);
         long c = cfg.dWidth;
         for (int i = 0; i < layers; i++) {
-            f.add(Conv2d.builder().setChannels(c).setKernel(5).optStride(2).optPadding(2).optBias(false)
+            stack.add(Conv2d.builder().setChannels(c).setKernel(5).optStride(2).optPadding(2).optBias(false)
                     .optScaling(ws).build());
             if (i > 0 && norm.hasLayer()) {
-                f.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS)); // the code's gain_ifn
+                stack.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS)); // the code's gain_ifn
             }
-            f.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
+            stack.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
             if (cfg.dDropout > 0) {
-                f.add(new Dropout2d(cfg.dDropout));
+                stack.add(new Dropout2d(cfg.dDropout));
             }
             c *= 2;
         }
+        norm.close(f, stack);
         mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
         f.add(Lambda.flatten());
         return new DcganDiscriminator(f, head(cfg, ws, false));
@@ -62,44 +118,48 @@ final class DcganDiscriminator extends FeatureHeadDiscriminator {
      * bias, LeakyReLU 0.2, Dropout2d, norm (not on the first)] blocks of {@code dWidth} (16) doubling,
      * then a linear layer with bias to 1 logit.
      */
-    static DcganDiscriminator pytorchgan(DcganConfig cfg, Normalization norm, Mix mix) {
+    static DcganDiscriminator pytorchgan(DcganConfig cfg, Norm norm, Mix mix) {
         WeightScaling ws = mix.dScaling(norm.scaling());
         SequentialBlock f = new SequentialBlock();
+        SequentialBlock stack = norm.stack(f);
         long c = cfg.dWidth;
         for (int i = 0; i < 4; i++) {
-            f.add(Conv2d.builder().setChannels(c).setKernel(3).optStride(2).optPadding(1).optScaling(ws).build());
-            f.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
+            stack.add(Conv2d.builder().setChannels(c).setKernel(3).optStride(2).optPadding(1).optScaling(ws).build());
+            stack.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
             if (cfg.dDropout > 0) {
-                f.add(new Dropout2d(cfg.dDropout));
+                stack.add(new Dropout2d(cfg.dDropout));
             }
             if (i > 0 && norm.hasLayer()) {
-                f.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS));
+                stack.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS));
             }
             c *= 2;
         }
+        norm.close(f, stack);
         mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
         f.add(Lambda.flatten());
         return new DcganDiscriminator(f, head(cfg, ws, true));
     }
 
     /** compare_gan's SNDCGAN discriminator (compare_gan/architectures/sndcgan.py). */
-    static DcganDiscriminator sndcgan(DcganConfig cfg, Normalization norm, Mix mix) {
+    static DcganDiscriminator sndcgan(DcganConfig cfg, Norm norm, Mix mix) {
         WeightScaling ws = mix.dScaling(norm.scaling());
         SequentialBlock f = new SequentialBlock();
+        SequentialBlock stack = norm.stack(f);
         int d = cfg.dWidth;
         boolean first = true;
         // {width multiple, kernel, stride} of compare_gan's seven convolutions
         int[][] layers = {{1, 3, 1}, {2, 4, 2}, {2, 3, 1}, {4, 4, 2}, {4, 3, 1}, {8, 4, 2}, {8, 3, 1}};
         for (int[] l : layers) {
-            f.add(Conv2d.builder().setChannels((long) l[0] * d).setKernel(l[1]).optStride(l[2]).optPadding(1)
+            stack.add(Conv2d.builder().setChannels((long) l[0] * d).setKernel(l[1]).optStride(l[2]).optPadding(1)
                     .optScaling(ws).build());
             if (!first && norm.hasLayer()) {
                 // GAN Lab's extension (see DcganConfig.dNorm); TF's layer_norm eps as in compare_gan's models
-                f.add(norm.newLayer(Init.ones(), 1e-12f));
+                stack.add(norm.newLayer(Init.ones(), 1e-12f));
             }
             first = false;
-            f.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
+            stack.add(Lambda.leakyRelu(DcganConfig.SN_LEAKY_SLOPE));
         }
+        norm.close(f, stack);
         mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
         f.add(Lambda.flatten());
         return new DcganDiscriminator(f, head(cfg, ws, true));

@@ -2,8 +2,12 @@ package dev.ganlab.models.dcgan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import dev.ganlab.data.BatchSampler;
+import dev.ganlab.data.ImageDataset;
 import dev.ganlab.models.AbstractGanModel;
 import dev.ganlab.models.Mix;
 import dev.ganlab.models.SleSequence;
@@ -84,6 +88,25 @@ import dev.ganlab.nn.WeightScaling;
  * {@link ReferenceBatch}): the generator then also runs a fixed reference batch of
  * {@code dcgan.vbnReference} latents at every forward pass, about twice the work at batch 64.
  *
+ * <p>{@code dcgan.dNorm=vbn} puts virtual batch norm where batch norm would be in any of the three
+ * discriminators (scales N(1, 0.02) in dcgan's layouts, 1 in sndcgan's, as their batch norms), with a
+ * reference batch of {@code dcgan.vbnReference} (64) real training images. This is GAN Lab's
+ * extension: Salimans et al. describe VBN for any network (sec. 3.4) but use it "only in the generator
+ * network" because of its cost, and their code (openai/improved-gan, imagenet/discriminator.py)
+ * normalises the discriminator with batch statistics of the real and the fake half of its joint
+ * batch ({@code batch_norm_cross} in imagenet/ops.py), with no fixed batch. Real images are the
+ * natural reference for D (the data distribution D is trained to recognise, and the only fixed
+ * batch of images a run has at its start); GAN Lab draws them once when training starts, without
+ * flips, from the training set in a seeded order ({@link #useTrainingImages}), keeps them as a
+ * non-trainable parameter of D saved in every checkpoint (so a resumed run uses the same batch bit
+ * for bit), and appends them to every pass of D: reals, fakes, gradient-penalty points. They are not
+ * augmented or perturbed (DiffAugment, instance noise act on the minibatch only), and with
+ * {@code dDropout > 0} the dropout masks fall on them too, as batch-norm statistics are taken after
+ * dropout. An image's score then depends on the image, the weights and the fixed reference only, so
+ * reals and fakes are scored in separate passes, a gradient penalty's input gradient is each image's
+ * own (the reference rows are not inputs), and data-parallel replicas, each appending the whole
+ * reference, score every image as one device does. Cost: each pass of D runs R more rows.
+ *
  * <p>Components of other families ({@link Mix}): spectral norm on every layer of D
  * ({@code mix.dSpectralNorm}, with whatever {@code dNorm} says besides), minibatch stddev on D's last map
  * before the flatten ({@code mix.dMbstd}), skip-layer excitation in any of the three generators
@@ -93,6 +116,9 @@ public final class DcganModel extends AbstractGanModel {
 
     private final DcganConfig cfg;
     private final Mix mix;
+    /** The training images D's VBN reference batch is drawn from (null: none given, see {@link #useTrainingImages}). */
+    private ImageDataset referenceSource;
+    private long referenceSeed;
 
     public DcganModel(DcganConfig cfg, int channels, int resolution) {
         this(cfg, channels, resolution, Mix.NONE);
@@ -229,13 +255,47 @@ public final class DcganModel extends AbstractGanModel {
     }
 
     /** The discriminator's normaliser ("auto" = batch for dcgan; sndcgan's auto is spectral by fillDefaults). */
-    private Normalization dNorm() {
-        return cfg.dNorm.equals("auto") ? Normalization.BATCH : Normalization.parse("dcgan.dNorm", cfg.dNorm);
+    private DcganDiscriminator.Norm dNorm() {
+        if (cfg.dNorm.equals("vbn")) {
+            return DcganDiscriminator.Norm.vbn(cfg.vbnReference, this::drawReferenceImages);
+        }
+        return DcganDiscriminator.Norm.of(cfg.dNorm.equals("auto") ? Normalization.BATCH
+                : Normalization.parse("dcgan.dNorm", cfg.dNorm));
     }
 
     @Override
     public boolean discriminatorUsesBatchStatistics() {
-        return dNorm().usesBatchStatistics();
+        return dNorm().kind().usesBatchStatistics();
+    }
+
+    /**
+     * With {@code dcgan.dNorm=vbn}, D's reference batch will be {@code dcgan.vbnReference} images of
+     * {@code data} at the first positions of a {@link BatchSampler} seeded with {@code seed} (a seeded
+     * permutation; without flips; repeated epochs if the set is smaller), drawn when the discriminator
+     * is initialised. {@code GanTrainer} calls this before initialising D. A model built without
+     * training images (a summary, a memory estimate) fills the reference with U(-1, 1) noise instead,
+     * which is fine for shapes and sizes but not for training.
+     */
+    @Override
+    public void useTrainingImages(ImageDataset data, long seed) {
+        this.referenceSource = data;
+        this.referenceSeed = seed;
+    }
+
+    /** D's reference batch {@code (R, C, H, W)} in [-1, 1] (the initialiser of the ReferenceBatch's parameter). */
+    private NDArray drawReferenceImages(NDManager manager, Shape shape, DataType type) {
+        if (referenceSource == null) {
+            return manager.randomUniform(-1f, 1f, shape, type);
+        }
+        Shape image = new Shape(referenceSource.channels(), referenceSource.height(), referenceSource.width());
+        if (!shape.slice(1).equals(image)) {
+            throw new IllegalArgumentException("dcgan.dNorm=vbn: the reference images of " + referenceSource.name()
+                    + " are " + image + ", the discriminator takes " + shape.slice(1));
+        }
+        int rows = (int) shape.get(0);
+        float[] buf = new float[rows * referenceSource.imageLength()];
+        new BatchSampler(referenceSource, referenceSeed, false).fill(0, rows, buf);
+        return manager.create(buf, shape).toType(type, false);
     }
 
     @Override
