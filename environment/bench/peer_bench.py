@@ -1,6 +1,6 @@
-"""What every Python step-time peer shares (progan_peer.py, fastgan_peer.py): the timing loop over
-random images, the JSON line `ganlab bench` reads, the C allocator report, the thread settings and
-the check of the peer's parameter counts against GAN Lab's.
+"""What every Python step-time peer shares (progan_peer.py, fastgan_peer.py; dcgan_peer.py's bench mode):
+the timing loop over random images, the JSON line `ganlab bench` reads, the C allocator report, the
+thread settings and the check of the peer's parameter counts against GAN Lab's.
 
 A peer times `step(reals)` exactly as GAN Lab's TrainStepBenchmark times GanTrainer.step1: `warmup`
 untimed steps, then `steps` timed ones, batches cycling through max(4 batch, 64) random images in
