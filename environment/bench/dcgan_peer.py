@@ -44,6 +44,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_bench  # noqa: E402
 import peer_data  # noqa: E402
 
 
@@ -165,52 +166,13 @@ class Dcgan:
         self.t = s["t"]
 
 
-def allocator():
-    """The C allocator of this process, as GAN Lab's NativeAllocator reports it for the Java side."""
-    try:
-        with open("/proc/self/maps") as fh:
-            maps = fh.read().lower()
-    except OSError:
-        return "unknown"
-    if "libtcmalloc" in maps:
-        return "tcmalloc"
-    return "jemalloc" if "libjemalloc" in maps else "glibc malloc"
-
-
 def bench(a):
     torch.manual_seed(1)
     model = Dcgan(a.resolution, a.channels)
+    # drawn from seed 1's stream after the model (the other peers use peer_bench.random_images, seed 7)
     images = torch.rand(max(4 * a.batch, 64), a.channels, a.resolution, a.resolution) * 2 - 1
-    pos = 0
-
-    def step():
-        nonlocal pos
-        idx = torch.arange(pos, pos + a.batch) % images.shape[0]
-        pos += a.batch
-        return model.step(images[idx])
-
-    for _ in range(a.warmup):
-        step()
-    times = []
-    for _ in range(a.steps):
-        s = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - s) * 1000)
-    mean = sum(times) / len(times)
-    median = sorted(times)[len(times) // 2]
-    cfg = torch.__config__.show()
-    backends = [k for k, on in (("MKL", torch.backends.mkl.is_available()),
-                                 ("MKLDNN", torch.backends.mkldnn.is_available()),
-                                 ("OPENMP", torch.backends.openmp.is_available())) if on]
-    blas = next((part.strip() for part in cfg.replace("\n", ",").split(",") if "BLAS_INFO" in part),
-                "BLAS_INFO unknown")
-    out = {"engine": "PyTorch " + torch.__version__, "threads": torch.get_num_threads(), "msPerStep": mean,
-           "msPerStepMedian": median, "imagesPerSecond": a.batch * 1000 / mean, "backends": "+".join(backends),
-           "blas": blas, "allocator": allocator()}
-    print(json.dumps(out))
-    if a.json:
-        with open(a.json, "w") as fh:
-            json.dump(out, fh, indent=2)
+    times = peer_bench.time_steps(model.step, images, a.batch, a.steps, a.warmup)
+    peer_bench.report(times, a.batch, a.json)
 
 
 # ---- Training on real data -----------------------------------------------------------------------
@@ -354,7 +316,7 @@ def train(a):
     with open(os.path.join(a.run, "status.json"), "w") as fh:
         json.dump({"step": model.t, "images": position, "seconds": seconds, "status": "finished",
                    "engine": "PyTorch " + torch.__version__, "threads": torch.get_num_threads(),
-                   "allocator": allocator()}, fh)
+                   "allocator": peer_bench.allocator()}, fh)
 
 
 def sample(a):
@@ -409,8 +371,7 @@ def main():
     ap.add_argument("--generator", choices=("ema", "raw"), default="ema")
     ap.add_argument("--sample-seed", type=int, default=1)
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.set_num_interop_threads(1)
+    peer_bench.set_threads(a.threads)
     a.keep = {int(s) for s in a.keep.split(",") if s.strip()}
     if a.train:
         if not a.recipe or not a.run:

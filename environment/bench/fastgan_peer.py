@@ -37,7 +37,6 @@ F.interpolate (nearest) followed by the convolution, where GAN Lab's Conv2d.optU
 the same function as four 2x2 phase convolutions of the small input; spectral norm is
 torch.nn.utils.spectral_norm; translation is a padded gather written here. Random draws differ.
 """
-import argparse
 import os
 import sys
 
@@ -333,39 +332,7 @@ def layer_counts(net):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--resolution", type=int, default=64)
-    ap.add_argument("--channels", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
-    ap.add_argument("--expect-params", help="G,D: GAN Lab's parameter totals; the peer refuses other counts")
-    ap.add_argument("--summary", action="store_true", help="print the parameters of each layer group and stop")
-    ap.add_argument("--json")
-    ap.add_argument("--trace", help="after the timed steps, profile --profile-steps more and write the trace here")
-    ap.add_argument("--profile-steps", type=int, default=2)
-    a = ap.parse_args()
-    peer_bench.set_threads(a.threads)
-    torch.manual_seed(1)
-    model = Fastgan(a.resolution, a.channels)
-    (g_rows, g_total), (d_rows, d_total) = layer_counts(model.g), layer_counts(model.d)
-    if a.summary:
-        for what, rows, total in (("generator", g_rows, g_total), ("discriminator", d_rows, d_total)):
-            print(what)
-            for name, n in rows:
-                print(f"  {name:<14} {n:>12,}")
-            print(f"  {'total':<14} {total:>12,}")
-        return
-    expect = [int(s) for s in a.expect_params.split(",")] if a.expect_params else [None, None]
-    peer_bench.check_total("generator", g_total, expect[0])
-    peer_bench.check_total("discriminator", d_total, expect[1])
-    images = peer_bench.random_images(a.batch, a.channels, a.resolution)
-    times = peer_bench.time_steps(model.step, images, a.batch, a.steps, a.warmup)
-    if a.trace:
-        peer_bench.trace(model.step, images, a.batch, a.profile_steps, a.trace)
-    peer_bench.report(times, a.batch, a.json, {"generatorParameters": g_total, "discriminatorParameters": d_total,
-                                              "parametersChecked": a.expect_params is not None})
+    peer_bench.run(Fastgan, layer_counts, name_width=14, resolution=64, channels=3, batch=8, steps=20, warmup=10)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
-"""What every Python step-time peer shares (progan_peer.py, fastgan_peer.py): the timing loop over
-random images, the JSON line `ganlab bench` reads, the C allocator report, the thread settings and
-the check of the peer's parameter counts against GAN Lab's.
+"""What every Python step-time peer shares (progan_peer.py, fastgan_peer.py; dcgan_peer.py's bench mode):
+the timing loop over random images, the JSON line `ganlab bench` reads, the C allocator report, the
+thread settings and the check of the peer's parameter counts against GAN Lab's.
 
 A peer times `step(reals)` exactly as GAN Lab's TrainStepBenchmark times GanTrainer.step1: `warmup`
 untimed steps, then `steps` timed ones, batches cycling through max(4 batch, 64) random images in
 [-1, 1]; mean and median in milliseconds. GAN Lab reads six logged scalars back per step; a peer's
 step calls .item() on its logged values likewise, which also waits for the step to finish.
 """
+import argparse
 import json
 import time
 
@@ -98,3 +99,44 @@ def report(times, batch, json_path, extra=None):
     if json_path:
         with open(json_path, "w") as fh:
             json.dump(out, fh, indent=2)
+
+
+def run(make_model, layer_counts, name_width, resolution, channels, batch, steps, warmup):
+    """The command line of a step-time peer: make_model(resolution, channels) (torch seeded 1) whose
+    .g and .d give layer_counts(net) -> ([(layer group, parameters)], total); --summary prints the groups
+    (names in name_width columns) and stops, otherwise the totals are checked against --expect-params,
+    model.step is timed (and traced with --trace) and the JSON line reported, its totals included.
+    The other arguments are the command line's defaults."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--resolution", type=int, default=resolution)
+    ap.add_argument("--channels", type=int, default=channels)
+    ap.add_argument("--batch", type=int, default=batch)
+    ap.add_argument("--steps", type=int, default=steps)
+    ap.add_argument("--warmup", type=int, default=warmup)
+    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
+    ap.add_argument("--expect-params", help="G,D: GAN Lab's parameter totals; the peer refuses other counts")
+    ap.add_argument("--summary", action="store_true", help="print the parameters of each layer group and stop")
+    ap.add_argument("--json")
+    ap.add_argument("--trace", help="after the timed steps, profile --profile-steps more and write the trace here")
+    ap.add_argument("--profile-steps", type=int, default=2)
+    a = ap.parse_args()
+    set_threads(a.threads)
+    torch.manual_seed(1)
+    model = make_model(a.resolution, a.channels)
+    (g_rows, g_total), (d_rows, d_total) = layer_counts(model.g), layer_counts(model.d)
+    if a.summary:
+        for what, rows, total in (("generator", g_rows, g_total), ("discriminator", d_rows, d_total)):
+            print(what)
+            for name, n in rows:
+                print(f"  {name:<{name_width}} {n:>12,}")
+            print(f"  {'total':<{name_width}} {total:>12,}")
+        return
+    expect = [int(s) for s in a.expect_params.split(",")] if a.expect_params else [None, None]
+    check_total("generator", g_total, expect[0])
+    check_total("discriminator", d_total, expect[1])
+    images = random_images(a.batch, a.channels, a.resolution)
+    times = time_steps(model.step, images, a.batch, a.steps, a.warmup)
+    if a.trace:
+        trace(model.step, images, a.batch, a.profile_steps, a.trace)
+    report(times, a.batch, a.json, {"generatorParameters": g_total, "discriminatorParameters": d_total,
+                                    "parametersChecked": a.expect_params is not None})

@@ -29,7 +29,6 @@ Lab's Conv2d.optUpsample2x computes the same function as four 2x2 phase convolut
 input; the penalty's input gradient is torch.autograd.grad, which GAN Lab calls through a TorchScript
 function. Random draws differ (own seeds).
 """
-import argparse
 import math
 import os
 import sys
@@ -216,39 +215,7 @@ def layer_counts(net):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--resolution", type=int, default=32)
-    ap.add_argument("--channels", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--steps", type=int, default=6)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
-    ap.add_argument("--expect-params", help="G,D: GAN Lab's parameter totals; the peer refuses other counts")
-    ap.add_argument("--summary", action="store_true", help="print the parameters of each layer group and stop")
-    ap.add_argument("--json")
-    ap.add_argument("--trace", help="after the timed steps, profile --profile-steps more and write the trace here")
-    ap.add_argument("--profile-steps", type=int, default=2)
-    a = ap.parse_args()
-    peer_bench.set_threads(a.threads)
-    torch.manual_seed(1)
-    model = Progan(a.resolution, a.channels)
-    (g_rows, g_total), (d_rows, d_total) = layer_counts(model.g), layer_counts(model.d)
-    if a.summary:
-        for what, rows, total in (("generator", g_rows, g_total), ("discriminator", d_rows, d_total)):
-            print(what)
-            for name, n in rows:
-                print(f"  {name:<10} {n:>12,}")
-            print(f"  {'total':<10} {total:>12,}")
-        return
-    expect = [int(s) for s in a.expect_params.split(",")] if a.expect_params else [None, None]
-    peer_bench.check_total("generator", g_total, expect[0])
-    peer_bench.check_total("discriminator", d_total, expect[1])
-    images = peer_bench.random_images(a.batch, a.channels, a.resolution)
-    times = peer_bench.time_steps(model.step, images, a.batch, a.steps, a.warmup)
-    if a.trace:
-        peer_bench.trace(model.step, images, a.batch, a.profile_steps, a.trace)
-    peer_bench.report(times, a.batch, a.json, {"generatorParameters": g_total, "discriminatorParameters": d_total,
-                                              "parametersChecked": a.expect_params is not None})
+    peer_bench.run(Progan, layer_counts, name_width=10, resolution=32, channels=3, batch=16, steps=6, warmup=3)
 
 
 if __name__ == "__main__":

@@ -89,28 +89,9 @@ final class DcganDiscriminator extends FeatureHeadDiscriminator {
      * {@code dDropout > 0} (GAN Lab's option; the code has none) adds Dropout2d after each LeakyReLU.
      */
     static DcganDiscriminator paper(DcganConfig cfg, Norm norm, int resolution, Mix mix) {
-        WeightScaling ws = mix.dScaling(norm.scaling());
         int s0 = DcganModel.paperStartSize(resolution);
         int layers = Integer.numberOfTrailingZeros(resolution / s0); // stride-2 layers, as the generator's
-        SequentialBlock f = new SequentialBlock();
-        SequentialBlock stack = norm.stack(f);
-        long c = cfg.dWidth;
-        for (int i = 0; i < layers; i++) {
-            stack.add(Conv2d.builder().setChannels(c).setKernel(5).optStride(2).optPadding(2).optBias(false)
-                    .optScaling(ws).build());
-            if (i > 0 && norm.hasLayer()) {
-                stack.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS)); // the code's gain_ifn
-            }
-            stack.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
-            if (cfg.dDropout > 0) {
-                stack.add(new Dropout2d(cfg.dDropout));
-            }
-            c *= 2;
-        }
-        norm.close(f, stack);
-        mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
-        f.add(Lambda.flatten());
-        return new DcganDiscriminator(f, head(cfg, ws, false));
+        return strided(cfg, norm, mix, layers, StridedLayout.PAPER);
     }
 
     /**
@@ -119,25 +100,46 @@ final class DcganDiscriminator extends FeatureHeadDiscriminator {
      * then a linear layer with bias to 1 logit.
      */
     static DcganDiscriminator pytorchgan(DcganConfig cfg, Norm norm, Mix mix) {
+        return strided(cfg, norm, mix, 4, StridedLayout.PYTORCHGAN);
+    }
+
+    /**
+     * What sets the paper's and PyTorch-GAN's stride-2 layers apart: the kernel and its padding (half
+     * the size exactly, either way), biases on the convolutions and the head, and whether the norm
+     * follows the LeakyReLU (and dropout) or sits between the convolution and it.
+     */
+    private record StridedLayout(int kernel, int padding, boolean bias, boolean normAfterActivation) {
+        static final StridedLayout PAPER = new StridedLayout(5, 2, false, false);
+        static final StridedLayout PYTORCHGAN = new StridedLayout(3, 1, true, true);
+    }
+
+    /** {@code layers} stride-2 blocks of {@code dWidth} doubling as {@code l} lays them out, then the head. */
+    private static DcganDiscriminator strided(DcganConfig cfg, Norm norm, Mix mix, int layers, StridedLayout l) {
         WeightScaling ws = mix.dScaling(norm.scaling());
         SequentialBlock f = new SequentialBlock();
         SequentialBlock stack = norm.stack(f);
         long c = cfg.dWidth;
-        for (int i = 0; i < 4; i++) {
-            stack.add(Conv2d.builder().setChannels(c).setKernel(3).optStride(2).optPadding(1).optScaling(ws).build());
+        for (int i = 0; i < layers; i++) {
+            stack.add(Conv2d.builder().setChannels(c).setKernel(l.kernel).optStride(2).optPadding(l.padding).optBias(l.bias)
+                    .optScaling(ws).build());
+            // both codes leave the first layer unnormalised; scales start as the paper code's gain_ifn
+            Block n = i > 0 && norm.hasLayer() ? norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS) : null;
+            if (n != null && !l.normAfterActivation) {
+                stack.add(n);
+            }
             stack.add(Lambda.leakyRelu(DcganConfig.LEAKY_SLOPE));
             if (cfg.dDropout > 0) {
                 stack.add(new Dropout2d(cfg.dDropout));
             }
-            if (i > 0 && norm.hasLayer()) {
-                stack.add(norm.newLayer(Init.normal(1, Init.DCGAN_STD), LayerNorm.EPS));
+            if (n != null && l.normAfterActivation) {
+                stack.add(n);
             }
             c *= 2;
         }
         norm.close(f, stack);
         mix.addMbstd(f); // (N, C + 1, h, w) with mix.dMbstd
         f.add(Lambda.flatten());
-        return new DcganDiscriminator(f, head(cfg, ws, true));
+        return new DcganDiscriminator(f, head(cfg, ws, l.bias));
     }
 
     /** compare_gan's SNDCGAN discriminator (compare_gan/architectures/sndcgan.py). */
