@@ -10,6 +10,7 @@ cell. The exit status is non-zero when any notebook failed, and the failure is r
 cell number and the cell's first line.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -106,6 +107,26 @@ def run_once(path, out_dir, timeout):
     return error, elapsed, nb
 
 
+def record_time(out_dir, path, elapsed, ok, load_before):
+    """Adds this notebook's wall time to OUT/timings.json (lib/BENCHMARKS.md's notebook section reads it),
+    with the profile, when it ended and the 1-minute load average before and after, so a figure taken on a
+    busy machine says so."""
+    f = os.path.join(out_dir, "timings.json")
+    try:
+        with open(f, encoding="utf-8") as fh:
+            times = json.load(fh)
+    except (OSError, ValueError):
+        times = {}
+    times[os.path.splitext(os.path.basename(path))[0]] = {
+        "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1), "ok": ok,
+        "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "cores": os.cpu_count(),
+        "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
+    os.makedirs(out_dir, exist_ok=True)
+    with open(f + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump(times, fh, indent=2, sort_keys=True)
+    os.replace(f + ".tmp", f)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebooks", nargs="+")
@@ -129,7 +150,9 @@ def main():
             failures.append(f"{path}: no such notebook")
             continue
         print(f"[notebooks] {path} (profile {os.environ.get('GANLAB_PROFILE', 'default')}) ...", flush=True)
+        load_before = os.getloadavg()[0]
         error, elapsed = run(path, args.out, args.timeout)
+        record_time(args.out, path, elapsed, error is None, load_before)
         if error:
             failures.append(error)
             print(f"[notebooks]   FAILED after {elapsed:.0f} s", flush=True)

@@ -208,6 +208,8 @@ PYEOF
   echo '```'
   bench --op fid --n 10000 --dims 2048
   echo '```'
+  echo
+  /usr/bin/python3 "$ROOT/environment/bench/notebook_times.py"
 } > "$OUT/BENCHMARKS.md"
 cp "$OUT/BENCHMARKS.md" "$ROOT/lib/BENCHMARKS.md"
 # the conditional-GAN section is measured by its own resumable job; put its committed results back in

@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""The notebooks' wall times as a section of lib/BENCHMARKS.md (issue 18, item 6), from the timings the last
+main command wrote (environment/run_notebooks.py records each notebook in build/notebooks/timings.json).
+
+    environment/bench/notebook_times.py [build/notebooks/timings.json]
+
+A change that slows the notebooks shows as a larger figure here after `environment/run-main.sh`; each row
+keeps the load average around it, so a figure from a busy machine says so.
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "notebooks", "timings.json")
+    print("## Notebook wall times")
+    print()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            times = json.load(fh)
+    except (OSError, ValueError):
+        print(f"No timings at `{os.path.relpath(path, ROOT)}`: run `environment/run-main.sh` (it executes every notebook"
+              " in the quick profile on a CPU and records each one's wall time), then this script again.")
+        return
+    print("Wall time of each notebook as `environment/run-main.sh` executed it last (kernel start to the last cell"
+          " and the HTML export; quick profile on a CPU), from build/notebooks/timings.json, which"
+          " environment/run_notebooks.py writes (the notebooks test writes its smoke-profile times elsewhere).")
+    print()
+    print("| notebook | profile | wall time | result | ended | load before / after (cores) |")
+    print("|---|---|---:|---|---|---|")
+    total = {}
+    for name in sorted(times):
+        t = times[name]
+        total[t["profile"]] = total.get(t["profile"], 0) + t["seconds"]
+        print(f"| {name} | {t['profile']} | {t['seconds'] / 60:.1f} min | {'ok' if t['ok'] else 'FAILED'} | "
+              f"{t['ended']} | {t['load_before']:.1f} / {t['load_after']:.1f} ({t['cores']}) |")
+    for profile, seconds in sorted(total.items()):
+        print(f"| **all, {profile}** | | **{seconds / 60:.1f} min** | | | |")
+
+
+if __name__ == "__main__":
+    main()
