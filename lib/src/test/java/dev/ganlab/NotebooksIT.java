@@ -1,6 +1,7 @@
 package dev.ganlab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,12 @@ class NotebooksIT {
         assertTrue(r.output.contains("broken.ipynb") && r.output.contains("cell 2"), r.output);
         assertTrue(r.output.contains("boom at x=1"), r.output);
         assertTrue(Files.isRegularFile(out.resolve("o/broken.html")), "the failed notebook is still exported");
+        // its wall time is recorded for lib/BENCHMARKS.md's notebook section, marked as failed
+        JsonObject t = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("o/timings.json")))
+                .getAsJsonObject().getAsJsonObject("broken");
+        assertEquals("smoke", t.get("profile").getAsString());
+        assertFalse(t.get("ok").getAsBoolean());
+        assertTrue(t.get("seconds").getAsDouble() > 0, t.toString());
     }
 
     @Test
