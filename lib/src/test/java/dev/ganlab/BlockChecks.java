@@ -34,6 +34,18 @@ public final class BlockChecks {
         return false;
     }
 
+    /** {@code b} and every block below it that is a {@code type}, each before its children, children in order. */
+    public static <T> List<T> blocksOf(Block b, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        if (type.isInstance(b)) {
+            out.add(type.cast(b));
+        }
+        for (Block child : b.getChildren().values()) {
+            out.addAll(blocksOf(child, type));
+        }
+        return out;
+    }
+
     /** The largest absolute difference of two arrays of the same length. */
     public static double maxDiff(float[] a, float[] b) {
         if (a.length != b.length) {

@@ -17,6 +17,19 @@ public final class TinyRuns {
                  "dcgan": {"gWidth": 8, "dWidth": 8, "latentDim": 8}, "eval": {"metrics": ""}}""");
     }
 
+    /**
+     * A one-step ResNet19 with ch = 2 on 8 synthetic modes (16 px), batch 8, one critic step, under
+     * {@code loss}, {@code penalty} and the discriminator normaliser {@code dNorm}; every step logged,
+     * no EMA, no metrics, no samples or checkpoints during the run.
+     */
+    public static TrainConfig resnet19(String loss, String penalty, String dNorm) {
+        return TrainConfig.fromJson("""
+                {"model": "resnet19", "data": "synthetic:8?perMode=40", "steps": 1, "batch": 8, "nCritic": 1,
+                 "logEvery": 1, "sampleEvery": 100, "checkpointEvery": 100, "sampleCount": 4, "emaDecay": 0,
+                 "loss": "%s", "penalty": "%s", "eval": {"metrics": ""},
+                 "resnet19": {"gWidth": 2, "dWidth": 2, "latentDim": 8, "dNorm": "%s"}}""".formatted(loss, penalty, dNorm));
+    }
+
     /** Starts {@code c} in {@code dir}, takes one step and checkpoints it. */
     public static void trainOneStep(TrainConfig c, Path dir) {
         try (GanTrainer t = GanTrainer.start(c, dir)) {

@@ -1,6 +1,7 @@
 package dev.ganlab.cli;
 
 import dev.ganlab.Slow;
+import dev.ganlab.TinyRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,7 +10,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.ganlab.data.Datasets;
-import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,22 +33,11 @@ class MetricsConditionalCommandTest {
     }
 
     private Path train(String name, String data, String cond) {
-        TrainConfig c = new TrainConfig();
-        c.model = "dcgan";
+        TrainConfig c = TinyRuns.dcgan();
         c.data = data;
         c.cond = cond;
-        c.steps = 1;
-        c.batch = 8;
-        c.sampleCount = 4;
-        c.dcgan.gWidth = 8;
-        c.dcgan.dWidth = 4;
-        c.dcgan.latentDim = 6;
-        c.eval.metrics = "";
         Path dir = tmp.resolve(name);
-        try (GanTrainer t = GanTrainer.start(c, dir)) {
-            t.step1();
-            t.checkpoint();
-        }
+        TinyRuns.trainOneStep(c, dir);
         return dir;
     }
 

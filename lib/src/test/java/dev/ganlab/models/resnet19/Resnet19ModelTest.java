@@ -16,6 +16,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.ganlab.TinyRuns;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.DiscriminatorOutput;
@@ -227,24 +228,7 @@ class Resnet19ModelTest {
         String[][] runs = {{"none", "wgan-gp", "auto"}, {"batch", "ns", "none"}, {"layer", "hinge", "r1"},
             {"spectral", "lsgan", "dragan"}};
         for (String[] run : runs) {
-            TrainConfig c = new TrainConfig();
-            c.model = "resnet19";
-            c.data = "synthetic:8?perMode=40";
-            c.steps = 1;
-            c.batch = 8;
-            c.nCritic = 1;
-            c.logEvery = 1;
-            c.sampleEvery = 100;
-            c.checkpointEvery = 100;
-            c.sampleCount = 4;
-            c.emaDecay = 0f;
-            c.eval.metrics = "";
-            c.loss = run[1];
-            c.penalty = run[2];
-            c.resnet19.gWidth = 2;
-            c.resnet19.dWidth = 2;
-            c.resnet19.latentDim = 8;
-            c.resnet19.dNorm = run[0];
+            TrainConfig c = TinyRuns.resnet19(run[1], run[2], run[0]);
             String what = String.join("/", run);
             try (GanTrainer t = GanTrainer.start(c, tmp.resolve(String.join("-", run)))) {
                 Map<String, float[]> before = snapshot(t.model().generator(), t.model().discriminator());

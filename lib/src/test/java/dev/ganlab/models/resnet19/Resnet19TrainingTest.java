@@ -9,8 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
+import dev.ganlab.BlockChecks;
 import dev.ganlab.Slow;
+import dev.ganlab.TinyRuns;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.loss.AdversarialLoss;
 import dev.ganlab.loss.GradientPenalty;
@@ -100,25 +101,10 @@ class Resnet19TrainingTest {
 
     private void check(String loss, String penalty, String norm) {
         String what = loss + "/" + penalty + "/" + norm;
-        TrainConfig c = new TrainConfig();
-        c.model = "resnet19";
-        c.data = "synthetic:8?perMode=40";
+        TrainConfig c = TinyRuns.resnet19(loss, penalty, norm);
         c.resolution = 32;
         c.steps = 2;
         c.batch = 4;
-        c.nCritic = 1;
-        c.logEvery = 1;
-        c.sampleEvery = 100;
-        c.checkpointEvery = 100;
-        c.sampleCount = 4;
-        c.emaDecay = 0f;
-        c.eval.metrics = "";
-        c.loss = loss;
-        c.penalty = penalty;
-        c.resnet19.gWidth = 2;
-        c.resnet19.dWidth = 2;
-        c.resnet19.latentDim = 8;
-        c.resnet19.dNorm = norm;
         try (GanTrainer t = GanTrainer.start(c, tmp.resolve(what.replace('/', '-')))) {
             assertEquals(32, t.model().imageShape().get(1), what + ": 32 px");
             TrainConfig r = t.config();
@@ -172,8 +158,8 @@ class Resnet19TrainingTest {
      */
     private static void spectralNormsAreTheLargestSingularValues(GanTrainer t, String what) {
         Block d = t.model().discriminator();
-        List<ScaledWeightLayer> layers = new ArrayList<>();
-        collect(d, layers);
+        List<ScaledWeightLayer> layers = BlockChecks.blocksOf(d, ScaledWeightLayer.class).stream()
+                .filter(l -> l.scaling() == WeightScaling.SPECTRAL).toList();
         assertTrue(layers.size() >= 6 * 3 + 1, what + ": spectral norm on every conv and the head, got " + layers.size());
         try (NDManager m = GanLab.newManager()) {
             ParameterStore ps = new ParameterStore(m, false);
@@ -192,15 +178,6 @@ class Resnet19TrainingTest {
             double exact = largestSingularValue(w.getArray().toFloatArray(), (int) out);
             double ratio = exact / l.spectralNorm();
             assertEquals(1.0, ratio, 0.02, what + ": " + w.getArray().getShape() + " W / sigma has spectral norm " + ratio);
-        }
-    }
-
-    private static void collect(Block b, List<ScaledWeightLayer> out) {
-        if (b instanceof ScaledWeightLayer l && l.scaling() == WeightScaling.SPECTRAL) {
-            out.add(l);
-        }
-        for (Pair<String, Block> c : b.getChildren()) {
-            collect(c.getValue(), out);
         }
     }
 
