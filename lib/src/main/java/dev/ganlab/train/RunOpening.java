@@ -76,6 +76,12 @@ final class RunOpening {
 
     static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
         if (resume && !Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
+            String problem = storedSettingsProblem(dir);
+            if (problem != null) {
+                throw new UserError("run " + dir + " cannot be resumed: its settings in " + dir.resolve("config.json")
+                        + " are not valid for this version of GAN Lab (" + problem + "); start a new run in another"
+                        + " folder");
+            }
             if (!sameSettings(cfg, dir)) {
                 throw new UserError("run " + dir + " was started with a different config; resume it without"
                         + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
@@ -86,7 +92,8 @@ final class RunOpening {
     }
 
     static GanTrainer reopen(TrainConfig cfg, Path dir) {
-        if (!Checkpoint.list(dir.resolve("checkpoints")).isEmpty() && !sameSettings(cfg, dir)) {
+        String problem = Checkpoint.list(dir.resolve("checkpoints")).isEmpty() ? null : storedSettingsProblem(dir);
+        if (problem != null || !Checkpoint.list(dir.resolve("checkpoints")).isEmpty() && !sameSettings(cfg, dir)) {
             String stamp = java.time.LocalDateTime.now()
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp);
@@ -98,10 +105,24 @@ final class RunOpening {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot move the earlier run " + dir + " aside to " + aside, e);
             }
-            System.out.println("The run in " + dir + " had other settings; it is kept as " + aside
-                    + " and a new run starts.");
+            System.out.println("The run in " + dir + (problem == null ? " had other settings"
+                    : " has settings this version of GAN Lab does not accept (" + problem + ")")
+                    + "; it is kept as " + aside + " and a new run starts.");
         }
         return open(cfg, dir, true);
+    }
+
+    /**
+     * Why the settings stored in {@code dir}'s config.json do not resolve under this version (a run
+     * written by an earlier version may hold a setting that no longer applies to its model), or null.
+     */
+    private static String storedSettingsProblem(Path dir) {
+        try {
+            TrainConfig.ofRun(dir).resolved();
+            return null;
+        } catch (UserError | IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /**

@@ -164,6 +164,36 @@ class GanTrainerTest {
                 "the new run's config is stored");
     }
 
+    @Test
+    void aRunWhoseStoredSettingsNoLongerResolveIsKeptAsideByReopenAndNamedByResume() throws Exception {
+        // As a run folder written by an earlier version: its config.json holds a setting of another model
+        // (found in the quick profile's build/runs after ModelApplicability arrived).
+        TrainConfig c = tiny(10);
+        Path dir = tmp.resolve("old-run");
+        try (GanTrainer t = GanTrainer.reopen(c, dir)) {
+            t.addMonitor(QUIET).train();
+        }
+        Path cfgFile = dir.resolve("config.json");
+        com.google.gson.JsonObject stored = com.google.gson.JsonParser.parseString(Files.readString(cfgFile))
+                .getAsJsonObject();
+        com.google.gson.JsonObject progan = new com.google.gson.JsonObject();
+        progan.addProperty("fmapBase", 1234);
+        stored.add("progan", progan);
+        Files.writeString(cfgFile, stored.toString());
+
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.open(c, dir, true));
+        assertTrue(e.getMessage().contains(cfgFile.toString()) && e.getMessage().contains("progan.fmapBase"),
+                e.getMessage());
+
+        try (GanTrainer t = GanTrainer.reopen(c, dir)) {
+            assertEquals(0, t.step(), "a new run starts");
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("old-run.replaced-")).count(),
+                    "the old run is kept beside the folder");
+        }
+    }
+
     @Slow
     @Test
     void liveArraysDoNotGrowOverHundredsOfSteps() {
