@@ -302,23 +302,11 @@ class DcganVbnDiscriminatorTest {
 
     /** A tiny dcgan run at 16 px with dNorm=vbn, a 4-image reference batch and the given penalty. */
     static TrainConfig tiny(String penalty) {
-        TrainConfig c = new TrainConfig();
-        c.data = "synthetic:8?perMode=6";
-        c.steps = 2;
-        c.batch = 4;
-        c.nCritic = 1;
-        c.logEvery = 1;
-        c.sampleEvery = 100;
-        c.checkpointEvery = 100;
-        c.sampleCount = 4;
-        c.eval.metrics = "";
-        c.penalty = penalty;
-        c.dcgan.gWidth = 8;
-        c.dcgan.dWidth = 4;
-        c.dcgan.latentDim = 8;
-        c.dcgan.dNorm = "vbn";
-        c.dcgan.vbnReference = 4;
-        return c;
+        return TrainConfig.fromJson("""
+                {"data": "synthetic:8?perMode=6", "steps": 2, "batch": 4, "nCritic": 1, "logEvery": 1,
+                 "sampleEvery": 100, "checkpointEvery": 100, "sampleCount": 4, "penalty": "%s", "eval": {"metrics": ""},
+                 "dcgan": {"gWidth": 8, "dWidth": 4, "latentDim": 8, "dNorm": "vbn", "vbnReference": 4}}"""
+                .formatted(penalty));
     }
 
     private static float[] reference(GanTrainer t) {
