@@ -139,12 +139,7 @@ class Dcgan:
         for p in self.d.parameters():
             p.requires_grad_(True)
         if self.ema is not None:
-            beta = min(self.ema_decay, (1 + self.t) / (10 + self.t))
-            with torch.no_grad():
-                for pe, pg in zip(self.ema.parameters(), self.g.parameters()):
-                    pe.mul_(beta).add_(pg, alpha=1 - beta)
-                for be, bg in zip(self.ema.buffers(), self.g.buffers()):
-                    be.copy_(bg)
+            peer_bench.ema_update(self.ema, self.g, self.t, self.ema_decay)
         self.t += 1
         # the values GanTrainer reads back each step
         return [loss_d.item(), r.mean().item(), f.mean().item(), loss_g.item(), 0.0, 0.0]

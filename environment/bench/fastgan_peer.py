@@ -313,12 +313,7 @@ class Fastgan:
         self.opt_g.step()
         for p in self.d.parameters():
             p.requires_grad_(True)
-        beta = min(0.999, (1 + self.t) / (10 + self.t))
-        with torch.no_grad():
-            for pe, pg in zip(self.ema.parameters(), self.g.parameters()):
-                pe.mul_(beta).add_(pg, alpha=1 - beta)
-            for be, bg in zip(self.ema.buffers(), self.g.buffers()):
-                be.copy_(bg)
+        peer_bench.ema_update(self.ema, self.g, self.t)
         self.t += 1
         return [hinge.item(), r.mean().item(), f.mean().item(), loss_g.item(), rec.item()]
 

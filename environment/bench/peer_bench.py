@@ -76,6 +76,17 @@ def trace(step, images, batch, steps, path):
     prof.export_chrome_trace(path)
 
 
+def ema_update(ema, g, t, decay=0.999):
+    """GAN Lab's generator average after step t: decay ramped up as min(decay, (1 + t) / (10 + t)) over the
+    parameters; buffers (batch-norm statistics) copied from the generator."""
+    beta = min(decay, (1 + t) / (10 + t))
+    with torch.no_grad():
+        for pe, pg in zip(ema.parameters(), g.parameters()):
+            pe.mul_(beta).add_(pg, alpha=1 - beta)
+        for be, bg in zip(ema.buffers(), g.buffers()):
+            be.copy_(bg)
+
+
 def random_images(batch, channels, resolution):
     torch.manual_seed(7)
     return torch.rand(max(4 * batch, 64), channels, resolution, resolution) * 2 - 1

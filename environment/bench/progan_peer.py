@@ -200,10 +200,7 @@ class Progan:
         self.opt_g.step()
         for p in self.d.parameters():
             p.requires_grad_(True)
-        beta = min(0.999, (1 + self.t) / (10 + self.t))
-        with torch.no_grad():
-            for pe, pg in zip(self.ema.parameters(), self.g.parameters()):
-                pe.mul_(beta).add_(pg, alpha=1 - beta)
+        peer_bench.ema_update(self.ema, self.g, self.t)  # ProGAN's generator has no buffers
         self.t += 1
         return [wgan.item(), r.mean().item(), f.mean().item(), loss_g.item(), penalty.item(), norms.mean().item(),
                 drift.item()]

@@ -92,8 +92,9 @@ final class RunOpening {
     }
 
     static GanTrainer reopen(TrainConfig cfg, Path dir) {
-        String problem = Checkpoint.list(dir.resolve("checkpoints")).isEmpty() ? null : storedSettingsProblem(dir);
-        if (problem != null || !Checkpoint.list(dir.resolve("checkpoints")).isEmpty() && !sameSettings(cfg, dir)) {
+        boolean started = !Checkpoint.list(dir.resolve("checkpoints")).isEmpty();
+        String problem = started ? storedSettingsProblem(dir) : null;
+        if (started && (problem != null || !sameSettings(cfg, dir))) {
             String stamp = java.time.LocalDateTime.now()
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp);

@@ -228,13 +228,18 @@ class DataParallelTest {
         one.logEvery = 1;
         // SGD: its update is lr times the gradient. Adam scales each element's step to about lr whatever
         // the gradient's size, so the zero-gradient biases before VBN would get full steps of noise.
-        one.optG = new OptimizerConfig();
-        one.optG.type = "sgd";
-        one.optG.lr = 0.01f;
-        one.optD = one.optG.copy();
+        useSgd(one);
         TrainConfig two = one.copy();
         two.devices = "cpu,cpu";
         assertSameUpdatesAsOneDevice(one, two, "sndcgan");
+    }
+
+    /** Both networks on SGD at lr 0.01 (see spectralNormReplicasUseTheSamePowerIteration for why not Adam). */
+    private static void useSgd(TrainConfig c) {
+        c.optG = new OptimizerConfig();
+        c.optG.type = "sgd";
+        c.optG.lr = 0.01f;
+        c.optD = c.optG.copy();
     }
 
     @Slow
@@ -249,10 +254,7 @@ class DataParallelTest {
         one.penalty = "r1";
         one.batch = 8;
         one.logEvery = 1;
-        one.optG = new OptimizerConfig();
-        one.optG.type = "sgd"; // see spectralNormReplicasUseTheSamePowerIteration
-        one.optG.lr = 0.01f;
-        one.optD = one.optG.copy();
+        useSgd(one);
         TrainConfig two = one.copy();
         two.devices = "cpu,cpu";
         assertSameUpdatesAsOneDevice(one, two, "dcgan-vbn");

@@ -153,10 +153,7 @@ class GanTrainerTest {
         try (GanTrainer t = GanTrainer.reopen(other, dir)) {
             assertEquals(0, t.step(), "other settings: a new run starts");
         }
-        List<Path> aside;
-        try (var files = Files.list(tmp)) {
-            aside = files.filter(p -> p.getFileName().toString().startsWith("nb-run.replaced-")).toList();
-        }
+        List<Path> aside = keptAside("nb-run");
         assertEquals(1, aside.size(), "the earlier run is kept beside the folder: " + aside);
         assertArrayEquals(oldMetrics, Files.readAllBytes(aside.get(0).resolve("metrics.csv")));
         assertEquals(20, RunStatus.read(aside.get(0).resolve("status.json")).step);
@@ -188,9 +185,13 @@ class GanTrainerTest {
         try (GanTrainer t = GanTrainer.reopen(c, dir)) {
             assertEquals(0, t.step(), "a new run starts");
         }
+        assertEquals(1, keptAside("old-run").size(), "the old run is kept beside the folder");
+    }
+
+    /** The folders reopen moved run {@code name} aside to ({@code name.replaced-<time>}). */
+    private List<Path> keptAside(String name) throws IOException {
         try (var files = Files.list(tmp)) {
-            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("old-run.replaced-")).count(),
-                    "the old run is kept beside the folder");
+            return files.filter(p -> p.getFileName().toString().startsWith(name + ".replaced-")).toList();
         }
     }
 
