@@ -12,6 +12,7 @@ cell number and the cell's first line.
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 
@@ -107,10 +108,18 @@ def run_once(path, out_dir, timeout):
     return error, elapsed, nb
 
 
-def record_time(out_dir, path, elapsed, ok, load_before):
+def cpu_seconds():
+    """CPU seconds used so far by this process and its reaped children (the notebook kernels: each is this
+    process's child, reaped when its notebook ends)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def record_time(out_dir, path, elapsed, ok, load_before, cpu):
     """Adds this notebook's wall time to OUT/timings.json (lib/BENCHMARKS.md's notebook section reads it),
-    with the profile, when it ended and the 1-minute load average before and after, so a figure taken on a
-    busy machine says so."""
+    with the profile, when it ended, the 1-minute load average before and after, and the CPU seconds the
+    kernel and the export used. The load average also counts waiting low-priority work, so the CPU share
+    (CPU seconds / (wall seconds x cores)) is what says whether the notebook had the machine to itself."""
     f = os.path.join(out_dir, "timings.json")
     try:
         with open(f, encoding="utf-8") as fh:
@@ -120,7 +129,8 @@ def record_time(out_dir, path, elapsed, ok, load_before):
     times[os.path.splitext(os.path.basename(path))[0]] = {
         "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1), "ok": ok,
         "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "cores": os.cpu_count(),
-        "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
+        "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
+        "cpu_seconds": round(cpu, 1)}
     os.makedirs(out_dir, exist_ok=True)
     with open(f + ".tmp", "w", encoding="utf-8") as fh:
         json.dump(times, fh, indent=2, sort_keys=True)
@@ -150,9 +160,9 @@ def main():
             failures.append(f"{path}: no such notebook")
             continue
         print(f"[notebooks] {path} (profile {os.environ.get('GANLAB_PROFILE', 'default')}) ...", flush=True)
-        load_before = os.getloadavg()[0]
+        load_before, cpu_before = os.getloadavg()[0], cpu_seconds()
         error, elapsed = run(path, args.out, args.timeout)
-        record_time(args.out, path, elapsed, error is None, load_before)
+        record_time(args.out, path, elapsed, error is None, load_before, cpu_seconds() - cpu_before)
         if error:
             failures.append(error)
             print(f"[notebooks]   FAILED after {elapsed:.0f} s", flush=True)

@@ -14,6 +14,13 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def share(t):
+    """CPU seconds of the kernel (and export) over wall seconds x cores: near 1 when the notebook had every core."""
+    if "cpu_seconds" not in t or not t["seconds"]:
+        return "-"
+    return f"{t['cpu_seconds'] / (t['seconds'] * t['cores']):.0%}"
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "notebooks", "timings.json")
     print("## Notebook wall times")
@@ -29,16 +36,16 @@ def main():
           " and the HTML export; quick profile on a CPU), from build/notebooks/timings.json, which"
           " environment/run_notebooks.py writes (the notebooks test writes its smoke-profile times elsewhere).")
     print()
-    print("| notebook | profile | wall time | result | ended | load before / after (cores) |")
-    print("|---|---|---:|---|---|---|")
+    print("| notebook | profile | wall time | result | ended | load before / after (cores) | CPU share |")
+    print("|---|---|---:|---|---|---|---:|")
     total = {}
     for name in sorted(times):
         t = times[name]
         total[t["profile"]] = total.get(t["profile"], 0) + t["seconds"]
         print(f"| {name} | {t['profile']} | {t['seconds'] / 60:.1f} min | {'ok' if t['ok'] else 'FAILED'} | "
-              f"{t['ended']} | {t['load_before']:.1f} / {t['load_after']:.1f} ({t['cores']}) |")
+              f"{t['ended']} | {t['load_before']:.1f} / {t['load_after']:.1f} ({t['cores']}) | {share(t)} |")
     for profile, seconds in sorted(total.items()):
-        print(f"| **all, {profile}** | | **{seconds / 60:.1f} min** | | | |")
+        print(f"| **all, {profile}** | | **{seconds / 60:.1f} min** | | | | |")
 
 
 if __name__ == "__main__":

@@ -156,6 +156,9 @@ class NotebooksIT {
         assertEquals("smoke", t.get("profile").getAsString());
         assertFalse(t.get("ok").getAsBoolean());
         assertTrue(t.get("seconds").getAsDouble() > 0, t.toString());
+        // and the CPU its kernel used (a JVM kernel takes seconds of CPU to start): 0 would mean the
+        // kernel's time was not counted, and the CPU share in BENCHMARKS.md would be meaningless
+        assertTrue(t.get("cpu_seconds").getAsDouble() > 1, t.toString());
     }
 
     @Test
