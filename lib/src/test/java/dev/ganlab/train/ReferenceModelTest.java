@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ganlab.TinyRuns;
 import dev.ganlab.cli.MainRunner;
+import dev.ganlab.core.ProjectHome;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,5 +178,49 @@ class ReferenceModelTest {
         assertEquals("2", r[0], r[2]);
         assertTrue(r[2].contains(foreign.toString()) && r[2].contains("notes.txt"), r[2]);
         assertEquals(List.of("notes.txt"), Files.list(foreign).map(p -> p.getFileName().toString()).toList());
+    }
+
+    /** Every leaf of {@code recipe} (dotted key) with its value in {@code config}, compared as JSON. */
+    private static void assertPinned(JsonObject recipe, JsonObject config, String prefix) {
+        for (String k : recipe.keySet()) {
+            JsonElement want = recipe.get(k);
+            assertTrue(config.has(k), "config.json lacks " + prefix + k);
+            if (want.isJsonObject()) {
+                assertPinned(want.getAsJsonObject(), config.getAsJsonObject(k), prefix + k + ".");
+            } else if (want.isJsonPrimitive() && want.getAsJsonPrimitive().isNumber()) {
+                assertEquals(want.getAsDouble(), config.get(k).getAsDouble(), 1e-12, prefix + k);
+            } else {
+                assertEquals(want, config.get(k), prefix + k);
+            }
+        }
+    }
+
+    @Test
+    void theCommittedDcganReferenceIsTheReproductionsRunAndLoads() throws IOException {
+        ReferenceModel ref = ReferenceModel.named("dcgan-fmnist");
+        // The reproduction's record of the same run (lib/reproduction), written by its driver, not by export.
+        JsonObject repro = JsonParser.parseString(Files.readString(ProjectHome.find()
+                .resolve("lib/reproduction/dcgan-fmnist28-ns/ganlab-seed1-step5000.json"))).getAsJsonObject();
+        assertEquals(repro.get("steps").getAsLong(), ref.step());
+        double ema = repro.getAsJsonObject("scores").getAsJsonObject("ema").getAsJsonObject("metrics")
+                .get("fid_fmnist").getAsDouble();
+        double raw = repro.getAsJsonObject("scores").getAsJsonObject("raw").getAsJsonObject("metrics")
+                .get("fid_fmnist").getAsDouble();
+        assertEquals(ema, ref.score("ema", "fid_fmnist"));
+        assertEquals(raw, ref.score("raw", "fid_fmnist"));
+        assertEquals(raw < ema ? "raw" : "ema", ref.best());
+        assertEquals(10_000, ref.sampleCount("raw"));
+        JsonObject config = JsonParser.parseString(Files.readString(ref.dir().resolve(ReferenceModel.CONFIG)))
+                .getAsJsonObject();
+        assertPinned(repro.getAsJsonObject("config"), config, "");
+        long size = Files.size(ref.dir().resolve(ReferenceModel.WEIGHTS));
+        assertTrue(size < 8_000_000, "generator.ckpt is " + size + " bytes: only the two generators belong there");
+        try (TrainedGenerator g = TrainedGenerator.load(ref.dir())) {
+            assertEquals(5000, g.step());
+            assertTrue(g.hasEma());
+            ImageDataset s = g.sample(2, ref.bestIsEma(), 1);
+            assertEquals(28, s.height());
+            assertEquals(1, s.channels());
+        }
     }
 }
