@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Trains, scores and exports one reference model (recipes in environment/zoo/recipes.py).
 
-    environment/zoo/train-reference.sh NAME [--threads N]     # e.g. dcgan-fmnist
+    environment/zoo/train-reference.sh NAME [--threads N] [--work DIR] [--out DIR]   # e.g. dcgan-fmnist
     environment/zoo/train-reference.sh --list
 
 Stages, each with the project's own commands and the jar of this checkout (lib/target/ganlab.jar):
@@ -10,8 +10,9 @@ Stages, each with the project's own commands and the jar of this checkout (lib/t
   3. score:  ganlab metrics --real REAL --fake build/zoo/NAME/samples-GEN --json build/zoo/NAME/scores-GEN.json
   4. export: ganlab export --run RUN --out lib/zoo/NAME --scores ema=... --scores raw=...
 Running it again continues where it stopped: training resumes from the run's newest checkpoint (GAN Lab
-resumes exactly), a finished stage leaves a marker in build/zoo/NAME/done/ and is skipped. The export is
-written last; commit lib/zoo/NAME afterwards.
+resumes exactly; a recipe made longer resumes the finished run), each scored generator leaves a marker in
+build/zoo/NAME/done/ and is not scored again until the run trains further. The export is written last; commit
+lib/zoo/NAME afterwards.
 """
 import argparse
 import datetime
@@ -48,10 +49,11 @@ def sh(cmd, log, threads):
 
 
 class Stages:
-    def __init__(self, name, threads):
+    def __init__(self, name, threads, work=None, out=None):
         self.name, self.threads = name, threads
         self.recipe = R.RECIPES[name]
-        self.work = os.path.join(BUILD, name)
+        self.work = work or os.path.join(BUILD, name)
+        self.out = out or os.path.join(ROOT, "lib", "zoo", name)
         self.run = os.path.join(self.work, "run")
         self.log = os.path.join(self.work, "log.txt")
         os.makedirs(os.path.join(self.work, "done"), exist_ok=True)
@@ -74,7 +76,6 @@ class Stages:
         if status.get("step") != cfg["steps"] or status.get("status") != "finished":
             raise SystemExit(f"{self.run}: status {status.get('status')} at step {status.get('step')} after training"
                              f" to {cfg['steps']}; run the command again to continue")
-        self.mark("train")
 
     def sample_and_score(self, gen):
         s = self.recipe["scoring"]
@@ -92,16 +93,27 @@ class Stages:
 
     def export(self):
         s = self.recipe["scoring"]
-        out = os.path.join(ROOT, "lib", "zoo", self.name)
-        cmd = ["export", "--run", self.run, "--out", out, "--rank-by", s["rank_by"], "--sample-seed",
+        cmd = ["export", "--run", self.run, "--out", self.out, "--rank-by", s["rank_by"], "--sample-seed",
                str(s["sample_seed"]), "--reproduce", f"environment/zoo/train-reference.sh {self.name}"]
         for gen in GENERATORS:
             cmd += ["--scores", f"{gen}={self.scores(gen)}"]
         sh(java(cmd, self.threads), self.log, self.threads)
-        print(f"exported lib/zoo/{self.name}: commit it (git add lib/zoo/{self.name})")
+        inside = os.path.commonpath([self.out, ROOT]) == ROOT
+        print(f"exported {self.out}" + (f": commit it (git add {os.path.relpath(self.out, ROOT)})" if inside else ""))
+
+    def trained(self):
+        """Whether the run is finished at the recipe's length (a longer recipe resumes it)."""
+        path = os.path.join(self.run, "status.json")
+        if not os.path.exists(path):
+            return False
+        status = json.load(open(path))
+        return status.get("status") == "finished" and status.get("step") == self.recipe["config"]["steps"]
 
     def all(self):
-        if not self.done("train"):
+        if not self.trained():
+            for gen in GENERATORS:  # scores of an earlier length no longer apply
+                if self.done(f"score-{gen}"):
+                    os.remove(os.path.join(self.work, "done", f"score-{gen}"))
             self.train()
         for gen in GENERATORS:
             if not self.done(f"score-{gen}"):
@@ -113,6 +125,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("name", nargs="?", help="recipe name (--list shows them)")
     ap.add_argument("--threads", type=int, default=2, help="engine threads per command (default 2)")
+    ap.add_argument("--work", help="folder of the run, samples and scores (default build/zoo/NAME)")
+    ap.add_argument("--out", help="reference model folder to export into (default lib/zoo/NAME)")
     ap.add_argument("--list", action="store_true", help="list the recipes and exit")
     a = ap.parse_args()
     if a.list or a.name is None:
@@ -123,7 +137,7 @@ def main():
         raise SystemExit(f"no recipe '{a.name}' (known: {', '.join(R.RECIPES)})")
     if not os.path.exists(JAR):
         raise SystemExit(f"{JAR} missing: build it first (mvn -B -q -pl lib package -DskipTests)")
-    Stages(a.name, a.threads).all()
+    Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out)).all()
 
 
 if __name__ == "__main__":
