@@ -22,7 +22,7 @@ import java.util.Map;
 @Command(name = "export", description = {
         "Export a run's newest checkpoint as a reference model folder (lib/zoo/NAME): config.json, generator.ckpt"
                 + " (the raw and EMA generators only), metrics.csv, scores.json and README.md. TrainedGenerator.load"
-                + " and every command that takes --run read the folder like the run.",
+                + " and the sampling commands (sample, interpolate, ...) read the folder like the run.",
         "The scores are reports of ganlab metrics --json on images of ganlab sample (--seed as --sample-seed)."},
         footer = {"", "Example:", "  ganlab export --run build/zoo/dcgan-fmnist/run --out lib/zoo/dcgan-fmnist"
                 + " --scores ema=build/zoo/dcgan-fmnist/scores-ema.json --scores raw=build/zoo/dcgan-fmnist/scores-raw.json"})
