@@ -110,6 +110,9 @@ class NotebooksIT {
         assertTrue(count(tour, "text/html", "Plotly.newPlot") >= 1, "tour: an interactive chart");
         assertEquals(1, count(tour, "text/html", "window.__ganlabDefine"), "plotly.js is inlined exactly once");
         assertTrue(count(tour, "text/html", "<table") >= 1, "tour: a table");
+        List<JsonObject> baseline = outputs(out.resolve("01-dcgan-baseline.ipynb"));
+        assertTrue(printed(baseline).contains("reference model dcgan-fmnist (step 5,000): fid_fmnist"),
+                "01: the reference model's scores beside the quick run's");
         Path fastganNotebook = out.resolve("03-fastgan-sle.ipynb");
         if (Files.isRegularFile(fastganNotebook)) {
             List<JsonObject> fastgan = outputs(fastganNotebook);

@@ -25,7 +25,7 @@ import java.util.Set;
         versionProvider = Main.Version.class,
         description = "GAN Lab: GAN building blocks, training and metrics on DJL + PyTorch.",
         subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, RunsCommand.class,
-            RunSpecCommand.class, SampleCommand.class, BenchCommand.class, MetricsCommand.class, MsSsimCommand.class, SwdCommand.class,
+            RunSpecCommand.class, SampleCommand.class, ExportCommand.class, BenchCommand.class, MetricsCommand.class, MsSsimCommand.class, SwdCommand.class,
             TrainFeaturesCommand.class, SummaryCommand.class, InterpolateCommand.class, TruncationCommand.class,
             NeighboursCommand.class, MetricsConditionalCommand.class,
             CommandLine.HelpCommand.class})

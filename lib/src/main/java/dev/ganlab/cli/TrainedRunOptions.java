@@ -12,7 +12,8 @@ import java.nio.file.Path;
  */
 public final class TrainedRunOptions {
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder (with checkpoints/).")
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder (with checkpoints/)"
+            + " or reference model folder (lib/zoo/NAME).")
     Path run;
 
     @Option(names = "--ema", description = "Use the EMA generator (when the run kept one).")

@@ -70,8 +70,20 @@ public final class TrainedGenerator implements AutoCloseable {
         }
     }
 
-    /** Loads the newest readable checkpoint of a run folder. */
+    /**
+     * Loads the newest readable checkpoint of a run folder, or the generators of a reference model
+     * folder ({@link ReferenceModel}, e.g. {@code lib/zoo/dcgan-fmnist}).
+     */
     public static TrainedGenerator load(Path runDir) {
+        if (ReferenceModel.isReferenceFolder(runDir)) {
+            ReferenceModel.checkComplete(runDir);
+            Path weights = runDir.resolve(ReferenceModel.WEIGHTS);
+            try {
+                return new TrainedGenerator(TrainConfig.ofRun(runDir).resolved(), Checkpoint.read(weights));
+            } catch (IOException e) {
+                throw new UserError("reference model " + runDir + ": " + e.getMessage(), e);
+            }
+        }
         TrainConfig cfg = TrainConfig.ofRun(runDir).resolved();
         List<String> problems = new ArrayList<>();
         for (Path p : Checkpoint.list(runDir.resolve("checkpoints"))) {
@@ -201,6 +213,27 @@ public final class TrainedGenerator implements AutoCloseable {
     }
 
     // --- end latent access ---
+
+    /**
+     * The generator's output tensor for the latents {@link #sample}{@code (n, useEma, seed)} draws, as
+     * floats before they are quantised to pixels (so that tests can compare generators bit for bit).
+     */
+    float[] outputs(int n, boolean useEma, long seed) {
+        GanLab.noGradOnThisThread();
+        Block g = useEma && ema != null ? ema : model.generator();
+        float[] out = new float[0];
+        for (int i = 0; i < n; i += 64) {
+            try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
+                GanLab.seedEngine(Permutations.mix(seed, i));
+                NDArray z = model.sampleLatent(sm, Math.min(64, n - i));
+                float[] part = model.generate(g, ps, z, false).toFloatArray();
+                float[] grown = java.util.Arrays.copyOf(out, out.length + part.length);
+                System.arraycopy(part, 0, grown, out.length, part.length);
+                out = grown;
+            }
+        }
+        return out;
+    }
 
     /** A grid of {@code n} samples. */
     public BufferedImage grid(int n, boolean useEma, long seed) {

@@ -1,0 +1,74 @@
+"""The reference models' recipes (issue 17, item 2): for each, a GAN Lab TrainConfig and how it is scored.
+
+environment/zoo/train_reference.py trains a recipe with `ganlab train --config RECIPE --resume`, samples
+both generators with `ganlab sample`, scores them with `ganlab metrics` and exports the result into
+lib/zoo/NAME with `ganlab export`. The exported config.json is the run's resolved config: every setting,
+the ones a recipe leaves to the model's defaults included.
+
+Which recipes have been trained is said in lib/zoo/README.md; the others are written, not yet run.
+"""
+import copy
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "repro"))
+import jobs as REPRO  # noqa: E402  the reproduction's recipe table (environment/repro/jobs.py)
+
+# Bookkeeping shared by the recipes: does not change the trained weights.
+BOOKKEEPING = {"logEvery": 50, "sampleCount": 64, "keepCheckpoints": 2}
+
+# Scoring on Fashion-MNIST, as the reproduction scores (jobs.SCORING): the whole test split against as many fakes,
+# through GAN Lab's Fashion-MNIST feature network.
+FMNIST_SCORING = {"real": "fashion-mnist:test", "features": "fmnist", "n": 10000, "metrics": "fid,kid,is,pr",
+                  "seed": 0, "sample_seed": 1, "rank_by": "fid_fmnist"}
+
+RECIPES = {
+    # The reproduction's DCGAN (lib/REPRODUCTION.md, recipe dcgan-fmnist28-ns): PyTorch-GAN's generator and
+    # discriminator, N(0, I) latents, non-saturating loss, Adam 2e-4 (0.5, 0.999), batch 64, seed 1, 5,000 steps.
+    "dcgan-fmnist": {
+        "config": {**copy.deepcopy(REPRO.DCGAN_FMNIST28_NS), "seed": 1, "steps": 5000},
+        "scoring": FMNIST_SCORING,
+        "title": "DCGAN on Fashion-MNIST, 28 px (the reproduction's recipe, seed 1)",
+    },
+    # compare_gan's SNDCGAN (Kurach et al. 2019): spectrally normalised discriminator, Adam 2e-4 (0.5, 0.999),
+    # batch 64, ns loss: the preset's defaults. Its layout needs a multiple of 8 px, so Fashion-MNIST at 32 px.
+    "sndcgan-fmnist": {
+        "config": {"model": "sndcgan", "data": "fashion-mnist", "resolution": 32, "channels": 1, "loss": "ns",
+                   "batch": 64, "seed": 1, "steps": 20000, "sampleEvery": 1000, "checkpointEvery": 500,
+                   "eval": {"metrics": "", "every": 0, "n": 0, "features": "fmnist", "real": "fashion-mnist:test",
+                            "ema": True},
+                   **BOOKKEEPING},
+        "scoring": FMNIST_SCORING,
+        "title": "SNDCGAN on Fashion-MNIST, 32 px",
+    },
+    # ProGAN (Karras et al. 2018) on the emoji at 32 px, sized for a CPU: a quarter of the paper's feature maps,
+    # latent 128, batch 16 at every resolution, 100,000 images per fade-in and per stabilisation (the paper:
+    # 800,000), then the 32 px stage goes on to 60,000 steps (960,000 images in all).
+    "progan-emoji32": {
+        "config": {"model": "progan", "data": "emoji", "resolution": 32, "channels": 3, "batch": 16, "seed": 1,
+                   "steps": 60000, "sampleEvery": 2500, "checkpointEvery": 500,
+                   "progan": {"fmapScale": 0.25, "latentSize": 128, "fadeInImages": 100000,
+                              "stabiliseImages": 100000, "minibatch": {}},
+                   "eval": {"metrics": "", "every": 0, "n": 0},
+                   **BOOKKEEPING},
+        # No Inception weights offline, so FID in the Fashion-MNIST network (a grey 28 px copy of each image) ranks
+        # the generators. The ProGAN paper's SWD needs the real emoji at 32 px, and `ganlab metrics` loads them at
+        # their own 64 px (no resolution option for data set specs yet): not scored here.
+        "scoring": {"real": "emoji", "features": "fmnist", "n": 2000, "metrics": "fid,kid", "seed": 0,
+                    "sample_seed": 1, "rank_by": "fid_fmnist"},
+        "title": "ProGAN on the emoji, 32 px",
+    },
+    # FastGAN (Liu et al. 2021) on the first 100 smileys at 64 px: the preset's official widths (ngf = ndf = 64,
+    # latent 256), batch 8, DiffAugment color,translation,cutout, hinge loss with FastGAN's random margin.
+    "fastgan-smileys64": {
+        "config": {"model": "fastgan", "data": "emoji:smileys", "dataLimit": 100, "resolution": 64, "channels": 3,
+                   "seed": 1, "steps": 20000, "sampleEvery": 1000, "checkpointEvery": 500,
+                   "eval": {"metrics": "", "every": 0, "n": 0},
+                   **BOOKKEEPING},
+        # The training images themselves are the real set (100 images: FID and KID in the Fashion-MNIST network are
+        # rough there, and KID's subsets are left out); SWD on the 64 px pixels ranks the generators.
+        "scoring": {"real": "emoji:smileys?limit=100", "features": "fmnist", "n": 2000, "metrics": "swd,fid,kid",
+                    "seed": 0, "sample_seed": 1, "rank_by": "swd_x1e3"},
+        "title": "FastGAN on 100 smileys, 64 px",
+    },
+}

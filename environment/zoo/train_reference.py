@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Trains, scores and exports one reference model (recipes in environment/zoo/recipes.py).
+
+    environment/zoo/train-reference.sh NAME [--threads N] [--work DIR] [--out DIR]   # e.g. dcgan-fmnist
+    environment/zoo/train-reference.sh --list
+
+Stages, each with the project's own commands and the jar of this checkout (lib/target/ganlab.jar):
+  1. train:  ganlab train --config build/zoo/NAME/recipe.json --out build/zoo/NAME/run [--resume]
+  2. sample: ganlab sample --run RUN --n N --seed S --out build/zoo/NAME/samples-GEN [--ema]   (GEN: ema, raw)
+  3. score:  ganlab metrics --real REAL --fake build/zoo/NAME/samples-GEN --json build/zoo/NAME/scores-GEN.json
+  4. export: ganlab export --run RUN --out lib/zoo/NAME --scores ema=... --scores raw=...
+Running it again continues where it stopped: training resumes from the run's newest checkpoint (GAN Lab
+resumes exactly; a recipe made longer resumes the finished run), each scored generator leaves a marker in
+build/zoo/NAME/done/ and is not scored again until the run trains further. The export is written last; commit
+lib/zoo/NAME afterwards.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import recipes as R  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+JAR = os.path.join(ROOT, "lib", "target", "ganlab.jar")
+BUILD = os.path.join(ROOT, "build", "zoo")
+GENERATORS = ("ema", "raw")
+
+
+def java(args, threads):
+    return ["java", "-Xmx1g", "-jar", JAR, *args, "--threads", str(threads)]
+
+
+def sh(cmd, log, threads):
+    """Runs a command with its output appended to log; stops the driver on a non-zero exit."""
+    env = dict(os.environ, GANLAB_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    print("+ " + " ".join(cmd), flush=True)
+    with open(log, "a") as fh:
+        fh.write(f"\n+ {' '.join(cmd)}   # {datetime.datetime.now(datetime.timezone.utc).isoformat()}\n")
+        fh.flush()
+        rc = subprocess.call(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    if rc != 0:
+        raise SystemExit(f"exit {rc}: {' '.join(cmd)} (log: {log}); run the command again to continue")
+
+
+class Stages:
+    def __init__(self, name, threads, work=None, out=None):
+        self.name, self.threads = name, threads
+        self.recipe = R.RECIPES[name]
+        self.work = work or os.path.join(BUILD, name)
+        self.out = out or os.path.join(ROOT, "lib", "zoo", name)
+        self.run = os.path.join(self.work, "run")
+        self.log = os.path.join(self.work, "log.txt")
+        os.makedirs(os.path.join(self.work, "done"), exist_ok=True)
+
+    def done(self, stage):
+        return os.path.exists(os.path.join(self.work, "done", stage))
+
+    def mark(self, stage):
+        with open(os.path.join(self.work, "done", stage), "w") as fh:
+            fh.write(datetime.datetime.now(datetime.timezone.utc).isoformat() + "\n")
+
+    def train(self):
+        cfg = self.recipe["config"]
+        path = os.path.join(self.work, "recipe.json")
+        with open(path, "w") as fh:
+            json.dump(cfg, fh, indent=2)
+        resume = ["--resume"] if os.path.isdir(os.path.join(self.run, "checkpoints")) else []
+        sh(java(["train", "--config", path, "--out", self.run, *resume], self.threads), self.log, self.threads)
+        status = json.load(open(os.path.join(self.run, "status.json")))
+        if status.get("step") != cfg["steps"] or status.get("status") != "finished":
+            raise SystemExit(f"{self.run}: status {status.get('status')} at step {status.get('step')} after training"
+                             f" to {cfg['steps']}; run the command again to continue")
+
+    def sample_and_score(self, gen):
+        s = self.recipe["scoring"]
+        samples = os.path.join(self.work, f"samples-{gen}")
+        shutil.rmtree(samples, ignore_errors=True)
+        sh(java(["sample", "--run", self.run, "--n", str(s["n"]), "--seed", str(s["sample_seed"]), "--out", samples,
+                 *(["--ema"] if gen == "ema" else [])], self.threads), self.log, self.threads)
+        sh(java(["metrics", "--real", s["real"], "--fake", samples, "--metrics", s["metrics"], "--features",
+                 s["features"], "--n", str(s["n"]), "--seed", str(s["seed"]), "--json", self.scores(gen)],
+                self.threads), self.log, self.threads)
+        self.mark(f"score-{gen}")
+
+    def scores(self, gen):
+        return os.path.join(self.work, f"scores-{gen}.json")
+
+    def export(self):
+        s = self.recipe["scoring"]
+        cmd = ["export", "--run", self.run, "--out", self.out, "--rank-by", s["rank_by"], "--sample-seed",
+               str(s["sample_seed"]), "--reproduce", f"environment/zoo/train-reference.sh {self.name}"]
+        for gen in GENERATORS:
+            cmd += ["--scores", f"{gen}={self.scores(gen)}"]
+        sh(java(cmd, self.threads), self.log, self.threads)
+        inside = os.path.commonpath([self.out, ROOT]) == ROOT
+        print(f"exported {self.out}" + (f": commit it (git add {os.path.relpath(self.out, ROOT)})" if inside else ""))
+
+    def trained(self):
+        """Whether the run is finished at the recipe's length (a longer recipe resumes it)."""
+        path = os.path.join(self.run, "status.json")
+        if not os.path.exists(path):
+            return False
+        status = json.load(open(path))
+        return status.get("status") == "finished" and status.get("step") == self.recipe["config"]["steps"]
+
+    def all(self):
+        if not self.trained():
+            for gen in GENERATORS:  # scores of an earlier length no longer apply
+                if self.done(f"score-{gen}"):
+                    os.remove(os.path.join(self.work, "done", f"score-{gen}"))
+            self.train()
+        for gen in GENERATORS:
+            if not self.done(f"score-{gen}"):
+                self.sample_and_score(gen)
+        self.export()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("name", nargs="?", help="recipe name (--list shows them)")
+    ap.add_argument("--threads", type=int, default=2, help="engine threads per command (default 2)")
+    ap.add_argument("--work", help="folder of the run, samples and scores (default build/zoo/NAME)")
+    ap.add_argument("--out", help="reference model folder to export into (default lib/zoo/NAME)")
+    ap.add_argument("--list", action="store_true", help="list the recipes and exit")
+    a = ap.parse_args()
+    if a.list or a.name is None:
+        for name, r in R.RECIPES.items():
+            print(f"{name:20s} {r['title']}, {r['config']['steps']:,} steps")
+        return
+    if a.name not in R.RECIPES:
+        raise SystemExit(f"no recipe '{a.name}' (known: {', '.join(R.RECIPES)})")
+    if not os.path.exists(JAR):
+        raise SystemExit(f"{JAR} missing: build it first (mvn -B -q -pl lib package -DskipTests)")
+    Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out)).all()
+
+
+if __name__ == "__main__":
+    main()

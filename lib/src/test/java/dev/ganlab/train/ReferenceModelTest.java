@@ -1,0 +1,224 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.TinyRuns;
+import dev.ganlab.cli.MainRunner;
+import dev.ganlab.core.ProjectHome;
+import dev.ganlab.core.UserError;
+import dev.ganlab.data.ImageDataset;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reference models (issue 17, item 2): a tiny run exported with {@code ganlab export} samples the
+ * same floats as its checkpoint with both generators (DCGAN with re-estimated EMA batch-norm statistics,
+ * ProGAN at a stage), keeps only the generator sections, ranks the generators by the scores given, and
+ * a folder that lacks a file is an error naming the folder and the file. The committed {@code lib/zoo/dcgan-fmnist}
+ * is checked against the reproduction's own record of its run.
+ */
+class ReferenceModelTest {
+
+    @TempDir static Path tmp;
+
+    static Path dcgan;
+    static Path progan;
+
+    @BeforeAll
+    static void trainTinyRuns() throws IOException {
+        dcgan = tmp.resolve("dcgan");
+        TinyRuns.trainOneStep(TinyRuns.dcgan(), dcgan);
+
+        TrainConfig p = new TrainConfig();
+        p.model = "progan";
+        p.data = "synthetic:8?perMode=8";
+        p.resolution = 16;
+        p.steps = 1;
+        p.batch = 8;
+        p.progan.minibatch = new TreeMap<>(Map.of(4, 8));
+        p.progan.fmapScale = 1.0 / 64;
+        p.progan.latentSize = 16;
+        p.sampleCount = 4;
+        p.eval.metrics = "";
+        progan = tmp.resolve("progan");
+        TinyRuns.trainOneStep(p, progan);
+    }
+
+    /** A report as ganlab metrics --json writes it, with the given FID. */
+    private static Path report(String name, double fid) throws IOException {
+        Path f = tmp.resolve(name + ".json");
+        Files.writeString(f, """
+                {"setup": {"features": "fmnist", "real": "synthetic:8", "realCount": 64, "fake": "folder:x",
+                  "fakeCount": 64, "seed": 0},
+                 "metrics": {"fid_fmnist": %s, "kid_fmnist": 0.5}, "details": {}, "warnings": []}""".formatted(fid));
+        return f;
+    }
+
+    private static Path export(Path run, String name, double emaFid, double rawFid) throws IOException {
+        Path out = tmp.resolve("zoo").resolve(name);
+        String[] r = MainRunner.run("export", "--run", run.toString(), "--out", out.toString(),
+                "--scores", "ema=" + report(name + "-ema", emaFid), "--scores", "raw=" + report(name + "-raw", rawFid));
+        assertEquals("0", r[0], "export exit status; stderr: " + r[2] + "\nstdout: " + r[1]);
+        assertTrue(r[1].contains("pixel for pixel"), r[1]);
+        return out;
+    }
+
+    private static void assertSameOutputs(Path run, Path exported) {
+        try (TrainedGenerator a = TrainedGenerator.load(run); TrainedGenerator b = TrainedGenerator.load(exported)) {
+            assertTrue(a.hasEma() && b.hasEma());
+            assertEquals(a.step(), b.step());
+            assertEquals(a.emaBatchNormLatents(), b.emaBatchNormLatents());
+            for (boolean ema : new boolean[] {true, false}) {
+                float[] x = a.outputs(10, ema, 7);
+                float[] y = b.outputs(10, ema, 7);
+                assertTrue(x.length > 0);
+                assertArrayEquals(x, y, (ema ? "EMA" : "raw") + " generator outputs of " + exported);
+                ImageDataset s = a.sample(5, ema, 3);
+                ImageDataset t = b.sample(5, ema, 3);
+                for (int i = 0; i < s.size(); i++) {
+                    assertArrayEquals(s.pixels(i), t.pixels(i), "image " + i);
+                }
+            }
+            // The two generators of the export are not one network twice.
+            float[] e = b.outputs(4, true, 1);
+            float[] r = b.outputs(4, false, 1);
+            assertFalse(java.util.Arrays.equals(e, r), "EMA and raw outputs should differ after a step");
+        }
+    }
+
+    @Test
+    void exportedDcganSamplesWhatItsCheckpointSamples() throws IOException {
+        Path out = export(dcgan, "tiny-dcgan", 30.0, 20.0);
+        assertSameOutputs(dcgan, out);
+        try (TrainedGenerator b = TrainedGenerator.load(out)) {
+            assertTrue(b.emaBatchNormLatents() > 0, "the default run re-estimates the EMA's batch-norm statistics");
+        }
+        ReferenceModel ref = ReferenceModel.open(out);
+        assertEquals("raw", ref.best(), "raw scored 20 < EMA 30");
+        assertFalse(ref.bestIsEma());
+        assertEquals("fid_fmnist", ref.rankedBy());
+        assertEquals(20.0, ref.bestScore());
+        assertEquals(1, ref.step());
+        assertEquals(64, ref.sampleCount("ema"));
+        String readme = Files.readString(out.resolve(ReferenceModel.README));
+        assertTrue(readme.contains("environment/zoo/train-reference.sh tiny-dcgan"), readme);
+        assertTrue(readme.contains("| raw (better) | 20.00 |"), readme);
+    }
+
+    @Test
+    void exportedProganSamplesWhatItsCheckpointSamples() throws IOException {
+        Path out = export(progan, "tiny-progan", 1.0, 2.0);
+        assertSameOutputs(progan, out);
+        assertTrue(ReferenceModel.open(out).bestIsEma());
+    }
+
+    @Test
+    void weightsHoldOnlyTheGeneratorsAndAreSmallerThanTheCheckpoint() throws IOException {
+        Path out = export(dcgan, "tiny-sections", 1.0, 2.0);
+        Checkpoint w = Checkpoint.read(out.resolve(ReferenceModel.WEIGHTS));
+        Path ck = Checkpoint.list(dcgan.resolve("checkpoints")).get(0);
+        Checkpoint c = Checkpoint.read(ck);
+        assertTrue(w.has("G") && w.has("EMA_G"));
+        for (String s : List.of("D", "OPT_G", "OPT_D")) {
+            assertTrue(c.has(s), "the run checkpoint has " + s);
+            assertFalse(w.has(s), "the reference model must not keep " + s);
+        }
+        assertArrayEquals(c.section("G").readAllBytes(), w.section("G").readAllBytes());
+        assertTrue(Files.size(out.resolve(ReferenceModel.WEIGHTS)) < Files.size(ck));
+        // The history keeps the run's rows up to the exported step.
+        assertEquals(Files.readAllLines(dcgan.resolve("metrics.csv")), Files.readAllLines(out.resolve("metrics.csv")));
+    }
+
+    @Test
+    void aFolderThatLacksAFileIsAnErrorNamingTheFolderAndTheFile() throws IOException {
+        for (String missing : ReferenceModel.FILES) {
+            Path out = export(dcgan, "tiny-without-" + missing.replace('.', '-'), 1.0, 2.0);
+            Files.delete(out.resolve(missing));
+            // (without generator.ckpt the scores still mark it as a reference model, and the other way round)
+            UserError e = assertThrows(UserError.class, () -> TrainedGenerator.load(out), missing);
+            assertTrue(e.getMessage().contains(out.toString()) && e.getMessage().contains("lacks " + missing),
+                    e.getMessage());
+            UserError o = assertThrows(UserError.class, () -> ReferenceModel.open(out), missing);
+            assertTrue(o.getMessage().contains(out.toString()) && o.getMessage().contains(missing), o.getMessage());
+        }
+    }
+
+    @Test
+    void exportRefusesBadScoresAndAForeignOutputFolder() throws IOException {
+        Path out = tmp.resolve("zoo").resolve("refused");
+        String[] badGen = MainRunner.run("export", "--run", dcgan.toString(), "--out", out.toString(),
+                "--scores", "best=" + report("b", 1.0), "--no-check");
+        assertEquals("2", badGen[0], badGen[2]);
+        assertTrue(badGen[2].contains("--scores best=") && badGen[2].contains("[ema, raw]"), badGen[2]);
+
+        String[] badKey = MainRunner.run("export", "--run", dcgan.toString(), "--out", out.toString(),
+                "--scores", "raw=" + report("k", 1.0), "--rank-by", "swd_x1e3", "--no-check");
+        assertEquals("2", badKey[0], badKey[2]);
+        assertTrue(badKey[2].contains("has no swd_x1e3"), badKey[2]);
+
+        Path foreign = tmp.resolve("foreign");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        String[] r = MainRunner.run("export", "--run", dcgan.toString(), "--out", foreign.toString(),
+                "--scores", "raw=" + report("f", 1.0), "--no-check");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains(foreign.toString()) && r[2].contains("notes.txt"), r[2]);
+        assertEquals(List.of("notes.txt"), Files.list(foreign).map(p -> p.getFileName().toString()).toList());
+    }
+
+    /** Each leaf of {@code keys} (dotted in messages) has the same value in {@code want} and {@code got}. */
+    private static void assertPinned(JsonObject keys, JsonObject want, JsonObject got, String prefix) {
+        for (String k : keys.keySet()) {
+            assertTrue(want.has(k) && got.has(k), prefix + k + " missing");
+            if (keys.get(k).isJsonObject()) {
+                assertPinned(keys.getAsJsonObject(k), want.getAsJsonObject(k), got.getAsJsonObject(k), prefix + k + ".");
+            } else {
+                assertEquals(want.get(k), got.get(k), prefix + k);
+            }
+        }
+    }
+
+    @Test
+    void theCommittedDcganReferenceIsTheReproductionsRunAndLoads() throws IOException {
+        ReferenceModel ref = ReferenceModel.named("dcgan-fmnist");
+        // The reproduction's record of the same run (lib/reproduction), written by its driver, not by export.
+        JsonObject repro = JsonParser.parseString(Files.readString(ProjectHome.find()
+                .resolve("lib/reproduction/dcgan-fmnist28-ns/ganlab-seed1-step5000.json"))).getAsJsonObject();
+        assertEquals(repro.get("steps").getAsLong(), ref.step());
+        double ema = repro.getAsJsonObject("scores").getAsJsonObject("ema").getAsJsonObject("metrics")
+                .get("fid_fmnist").getAsDouble();
+        double raw = repro.getAsJsonObject("scores").getAsJsonObject("raw").getAsJsonObject("metrics")
+                .get("fid_fmnist").getAsDouble();
+        assertEquals(ema, ref.score("ema", "fid_fmnist"));
+        assertEquals(raw, ref.score("raw", "fid_fmnist"));
+        assertEquals(raw < ema ? "raw" : "ema", ref.best());
+        assertEquals(10_000, ref.sampleCount("raw"));
+        // Every setting the recipe names, both sides resolved by this version (eval.n 0 stands for its default).
+        JsonObject recipe = repro.getAsJsonObject("config");
+        assertPinned(recipe, TrainConfig.fromTree(recipe).resolved().toJsonTree(),
+                TrainConfig.ofRun(ref.dir()).resolved().toJsonTree(), "");
+        long size = Files.size(ref.dir().resolve(ReferenceModel.WEIGHTS));
+        assertTrue(size < 8_000_000, "generator.ckpt is " + size + " bytes: only the two generators belong there");
+        try (TrainedGenerator g = TrainedGenerator.load(ref.dir())) {
+            assertEquals(5000, g.step());
+            assertTrue(g.hasEma());
+            ImageDataset s = g.sample(2, ref.bestIsEma(), 1);
+            assertEquals(28, s.height());
+            assertEquals(1, s.channels());
+        }
+    }
+}
