@@ -25,7 +25,9 @@ import java.util.Map;
  *       labels them by first-level sub-folder).
  * </ul>
  *
- * Options for every spec: {@code ?classes=0,3} keeps the images of those labels, {@code ?limit=N} the first N.
+ * Options for every spec: {@code ?classes=0,3} keeps the images of those labels, {@code ?limit=N} the first N,
+ * {@code ?resolution=N} resizes every image to N x N (as {@link LoadOptions#withResolution} does; the spec's
+ * value wins), so a metric that needs equal sizes (SWD) can load a real set at the generator's size.
  *
  * <p>A class subset is a labelled set of its own: its labels are renumbered 0..K-1 in the order listed
  * ({@code fashion-mnist?classes=7,9} has Sneaker as 0 and Ankle boot as 1) and its class names are the kept
@@ -90,6 +92,14 @@ public final class Datasets {
         Spec s = Spec.parse(spec);
         int limit = s.intOption("limit", opt.limit());
         LoadOptions o = opt.withLimit(s.options.containsKey("classes") ? 0 : limit);
+        if (s.options.containsKey("resolution")) {
+            int r = s.intOption("resolution", 0);
+            if (r < 1) {
+                throw new DatasetException(spec + ": option resolution=" + s.options.get("resolution")
+                        + " must be a positive number of pixels");
+            }
+            o = o.withResolution(r);
+        }
         ImageDataset ds = switch (s.name) {
             case "fashion-mnist" -> {
                 String split = s.arg == null ? s.options.getOrDefault("split", "train") : s.arg;
@@ -332,10 +342,10 @@ public final class Datasets {
         /** The options a data set kind accepts. */
         static List<String> optionsOf(String name) {
             return switch (name) {
-                case "fashion-mnist", "mnist", "cifar10" -> List.of("split", "classes", "limit");
-                case "folder" -> List.of("labels", "classes", "limit");
-                case "synthetic" -> List.of("size", "perMode", "seed", "classes", "limit");
-                default -> List.of("classes", "limit");
+                case "fashion-mnist", "mnist", "cifar10" -> List.of("split", "classes", "limit", "resolution");
+                case "folder" -> List.of("labels", "classes", "limit", "resolution");
+                case "synthetic" -> List.of("size", "perMode", "seed", "classes", "limit", "resolution");
+                default -> List.of("classes", "limit", "resolution");
             };
         }
 

@@ -93,7 +93,8 @@ public final class SlicedWasserstein {
             throw new UserError("SWD needs real and fake images of the same size: " + real.name() + " is "
                     + real.channels() + "x" + real.height() + "x" + real.width() + ", " + fake.name() + " is "
                     + fake.channels() + "x" + fake.height() + "x" + fake.width()
-                    + ". Load both at one resolution (e.g. ?resolution=N for folders).");
+                    + ". Load both at one resolution (a data set spec takes ?resolution=N, e.g. emoji:smileys?resolution="
+                    + fake.height() + ").");
         }
         int[] res = resolutions(real.height(), real.width());
         if (res.length == 0) {

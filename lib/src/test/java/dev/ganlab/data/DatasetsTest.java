@@ -1,5 +1,6 @@
 package dev.ganlab.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,15 @@ class DatasetsTest {
         assertTrue(two.size() > smileys.size());
         ImageDataset small = Datasets.load("emoji:food", LoadOptions.defaults().withResolution(32));
         assertEquals(32, small.height());
+        // the same through the spec (what `ganlab metrics --real` can pass), overriding the options' size
+        ImageDataset viaSpec = Datasets.load("emoji:food?resolution=32", LoadOptions.defaults().withResolution(48));
+        assertEquals(32, viaSpec.height());
+        assertEquals(32, viaSpec.width());
+        assertEquals(small.size(), viaSpec.size());
+        assertArrayEquals(small.pixels(0), viaSpec.pixels(0));
+        DatasetException bad = assertThrows(DatasetException.class, () -> Datasets.load("emoji:food?resolution=0"));
+        assertTrue(bad.getMessage().contains("emoji:food?resolution=0") && bad.getMessage().contains("positive"),
+                bad.getMessage());
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("emoji:puppies"));
         assertTrue(e.getMessage().contains("puppies") && e.getMessage().contains("smileys"), e.getMessage());
     }
