@@ -56,6 +56,45 @@ RECIPES = {
 # Scoring, the same for every job: the whole Fashion-MNIST test split (10,000 images) as the real set,
 # so the real side has no subset noise, and as many fakes (FID's bias depends on the sample count, so
 # both sides of a comparison use the same count), through GAN Lab's Fashion-MNIST feature network.
+# The loss x regulariser grid of notebooks 01 / 05 (issue 17): Kurach et al. 2019's question ("which loss,
+# which regulariser?") at small scale. Each cell is the DCGAN recipe above with one loss and one
+# regulariser; the generator is narrowed to width 32 (notebook 05's quick width) so the 27 runs fit a CPU
+# (its step costs about a sixteenth of width 128's), everything else is the recipe's.
+GRID_LOSSES = ("ns", "lsgan", "hinge")
+GRID_REGULARISERS = {
+    "none": {"dNorm": "batch", "penalty": "none", "penaltyWeight": 0.0},
+    # Miyato et al. 2018: spectral normalisation in every D layer, in place of batch norm
+    "sn": {"dNorm": "spectral", "penalty": "none", "penaltyWeight": 0.0},
+    # Mescheder et al. 2018: R1 on reals, gamma 10 (GradientPenalty's default); a per-sample penalty
+    # cannot sit on batch norm, so D takes layer norm, as notebook 05's variant does
+    "r1": {"dNorm": "layer", "penalty": "r1", "penaltyWeight": 10.0},
+}
+GRID_G_WIDTH = 32
+GRID_BUDGET = 2000
+GRID_SEEDS = (1, 2, 3)
+
+
+def grid_recipe(loss, reg):
+    c = copy.deepcopy(DCGAN_FMNIST28_NS)
+    r = GRID_REGULARISERS[reg]
+    c["loss"] = loss
+    c["penalty"] = r["penalty"]
+    c["penaltyWeight"] = r["penaltyWeight"]
+    c["dcgan"]["dNorm"] = r["dNorm"]
+    c["dcgan"]["gWidth"] = GRID_G_WIDTH
+    return {
+        "config": c,
+        "title": f"Grid cell: loss {loss}, regulariser {reg}",
+        "why": "One cell of the loss x regulariser grid (see that section).",
+        "irrelevant": ("progan.", "fastgan."),
+        "grid": (loss, reg),
+    }
+
+
+for _loss in GRID_LOSSES:
+    for _reg in GRID_REGULARISERS:
+        RECIPES[f"grid-{_loss}-{_reg}"] = grid_recipe(_loss, _reg)
+
 SCORING = {"real": "fashion-mnist:test", "features": "fmnist", "n": 10000, "metrics": "fid,kid,is,pr", "seed": 0,
            "sample_seed": 1}
 
@@ -79,6 +118,10 @@ def job(recipe, impl, seed, budgets):
 # (No ganlab-glibc jobs: without a NaN, GAN Lab on glibc logs exactly the TCMalloc run's losses, so
 # those runs would repeat the ganlab rows; the variant stays available for a run that needs it.)
 JOBS = [job("dcgan-fmnist28-ns", impl, seed, (1000, 5000)) for seed in (1, 2, 3) for impl in IMPLS]
+# seeds outermost: every cell gets its first seed, then its second, so a stopped driver leaves a table
+# with even spreads rather than some cells complete and others empty
+JOBS += [job(f"grid-{loss}-{reg}", "ganlab", seed, (GRID_BUDGET,))
+         for seed in GRID_SEEDS for loss in GRID_LOSSES for reg in GRID_REGULARISERS]
 
 # The floor of each score: real images scored as if generated (the first 10,000 training images against
 # the test split), what a generator that matched the data would get with these features and counts.

@@ -133,6 +133,8 @@ def write_report(jobs, results_dir, build, root):
     for r in res:
         by.setdefault((r["recipe"], r["steps"]), {}).setdefault(r["impl"], []).append(r)
     for name, rec in jobs.RECIPES.items():
+        if "grid" in rec:
+            continue  # one section for the whole grid, below
         w(f"## {rec['title']}")
         w("")
         w(rec["why"])
@@ -204,6 +206,7 @@ def write_report(jobs, results_dir, build, root):
         if name.startswith("dcgan"):
             w(DCGAN_DIFFERENCES)
             w("")
+    write_grid(w, jobs, by)
     findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
     if os.path.exists(findings):
         w(open(findings).read().rstrip())
@@ -245,6 +248,84 @@ def write_report(jobs, results_dir, build, root):
     with open(path + ".tmp", "w") as fh:
         fh.write(text)
     os.replace(path + ".tmp", path)
+
+
+def write_grid(w, jobs, by):
+    """The loss x regulariser grid: FID per cell over seeds, and which cells the seeds can tell apart."""
+    cells = {rec["grid"]: name for name, rec in jobs.RECIPES.items() if "grid" in rec}
+    if not cells:
+        return
+    losses = list(jobs.GRID_LOSSES)
+    regs = list(jobs.GRID_REGULARISERS)
+    b = jobs.GRID_BUDGET
+    w("## Loss x regulariser grid")
+    w("")
+    w(f"Kurach et al. (\"A Large-Scale Study on Regularization and Normalization in GANs\", ICML 2019) found"
+      f" the non-saturating loss a sound default and spectral normalisation and gradient penalties the"
+      f" regularisers worth trying first, with many differences between losses within the spread over seeds."
+      f" Here the same question at small scale: the DCGAN recipe above with each loss ({', '.join(losses)})"
+      f" and each regulariser (none: batch norm in D; sn: spectral normalisation instead; r1: the R1 penalty,"
+      f" weight 10, with layer norm in D), the generator narrowed to width {jobs.GRID_G_WIDTH} for the CPU,"
+      f" {b:,} steps, seeds {', '.join(map(str, jobs.GRID_SEEDS))}, scored as every row here (FID on"
+      f" {jobs.SCORING['n']:,} samples, Fashion-MNIST features).")
+    w("")
+    for gen in jobs.GENERATORS:
+        vals = {}
+        for (loss, reg), name in cells.items():
+            rs = sorted(by.get((name, b), {}).get("ganlab", []), key=lambda r: r["seed"])
+            vals[(loss, reg)] = [v for v in (metric(r, gen, "fid") for r in rs) if v is not None]
+        w(f"### FID of the {'EMA' if gen == 'ema' else 'raw'} generator at {b:,} steps")
+        w("")
+        w("| loss | " + " | ".join(regs) + " |")
+        w("|---|" + "---|" * len(regs))
+        for loss in losses:
+            w(f"| {loss} | " + " | ".join(summary(vals[(loss, reg)]) for reg in regs) + " |")
+        w("")
+        for line in grid_readout(vals, losses, regs):
+            w(line)
+        w("")
+
+
+def grid_readout(vals, losses, regs):
+    """What the grid can and cannot tell: each cell against the best, the regularisers within each loss
+    and the losses within each regulariser, a difference counting only beyond twice the larger spread."""
+    measured = {k: v for k, v in vals.items() if len(v) >= 2}
+    if not measured:
+        return ["Readout: too few seeds yet (a cell needs two to have a spread)."]
+    best = min(measured, key=lambda k: statistics.mean(measured[k]))
+    out = [f"Readout (cells with two or more seeds; difference called beyond twice the larger seed sd):",
+           "",
+           f"* best mean: loss {best[0]}, regulariser {best[1]} ({fmt(statistics.mean(measured[best]))})."]
+    apart = [k for k in measured if k != best and separated(measured[k], measured[best])]
+    tied = [k for k in measured if k != best and k not in apart]
+    out.append(f"* worse than it beyond the spread: {names(apart) or 'none'}; within the spread: {names(tied) or 'none'}.")
+    for loss in losses:
+        ks = [(loss, r) for r in regs if (loss, r) in measured]
+        out.append(f"* loss {loss}, regularisers: {ordering(ks, measured, 1)}")
+    for reg in regs:
+        ks = [(l, reg) for l in losses if (l, reg) in measured]
+        out.append(f"* regulariser {reg}, losses: {ordering(ks, measured, 0)}")
+    return out
+
+
+def separated(a, b):
+    spread = max(statistics.stdev(a), statistics.stdev(b))
+    return abs(statistics.mean(a) - statistics.mean(b)) > 2 * spread
+
+
+def names(keys):
+    return ", ".join(f"{l}/{r}" for l, r in sorted(keys))
+
+
+def ordering(keys, measured, part):
+    """'a < b ~ c': cells by mean FID; '<' where neighbours differ beyond the spread, '~' where not."""
+    if not keys:
+        return "no cell with two seeds yet"
+    ks = sorted(keys, key=lambda k: statistics.mean(measured[k]))
+    text = f"{ks[0][part]} ({fmt(statistics.mean(measured[ks[0]]))})"
+    for prev, k in zip(ks, ks[1:]):
+        text += f" {'<' if separated(measured[prev], measured[k]) else '~'} {k[part]} ({fmt(statistics.mean(measured[k]))})"
+    return text
 
 
 DCGAN_DIFFERENCES = """### What differs between the two implementations
