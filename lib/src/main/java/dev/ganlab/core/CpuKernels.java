@@ -174,8 +174,9 @@ public final class CpuKernels {
         NDArray kept = y.get(new NDIndex(":, 0:" + cout));
         // With a graph, whatever reads the slice (spectral norm's division) saves it for backward, and a
         // slice keeps all of y's storage: at FastGAN's 1024 px RGB output, 16 channels for 3 (537 MB
-        // at batch 8). A copy of the kept channels lets y go; same values, the copy's gradient is the identity.
-        return ai.djl.pytorch.jni.JniUtils.isGradMode() ? kept.duplicate() : kept;
+        // at batch 8). A copy of the kept channels lets y go: times 1, exact in value and gradient and
+        // recorded by autograd (duplicate() would cut the graph: DJL's clone is detached).
+        return ai.djl.pytorch.jni.JniUtils.isGradMode() ? kept.mul(1f) : kept;
     }
 
     /** The next multiple of {@value #CHANNEL_BLOCK} at or above {@code channels}. */

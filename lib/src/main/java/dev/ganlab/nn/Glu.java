@@ -32,9 +32,10 @@ public final class Glu extends AbstractBlock {
         }
         NDList halves = x.split(2, 1);
         // With a graph the product saves its operands for backward, and the first half, a view, would
-        // keep all of x (both halves) alive until then; a copy keeps half of it (same values, the copy's
-        // gradient is the identity; issue 18, item 4). Without a graph the view is enough.
-        NDArray a = JniUtils.isGradMode() ? halves.get(0).duplicate() : halves.get(0);
+        // keep all of x (both halves) alive until then; a copy keeps half of it (issue 18, item 4). The
+        // copy is a product with 1, exact in value and gradient and recorded by autograd (duplicate()
+        // would cut the graph: DJL's clone is detached). Without a graph the view is enough.
+        NDArray a = JniUtils.isGradMode() ? halves.get(0).mul(1f) : halves.get(0);
         return a.mul(Activation.sigmoid(halves.get(1)));
     }
 
