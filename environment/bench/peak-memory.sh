@@ -10,7 +10,8 @@
 # before exit is the peak. The JVM's heap is capped (-Xmx2g) so it does not grow into the figure.
 # Every run is capped: RLIMIT_AS (prlimit) and a watchdog that kills the run (its own pid) once VmRSS
 # passes CAP_GB (default 10), so a run that would not fit never pushes other work into the OOM killer;
-# such a row shows "> CAP (killed)".
+# such a row shows "> CAP (killed)". GB here are 10^9 bytes, as the estimate's (VmHWM is in KiB).
+# The watchdog is a shell loop: under nice on a loaded machine it can lag (run it at normal priority there).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="${1:-$ROOT/lib/target/ganlab.jar}"
@@ -65,8 +66,8 @@ for row in "${ROWS[@]}"; do
       h=$(awk '/VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null)
       r=$(awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null)
       [ -n "$h" ] && [ "$h" -gt "$hwm" ] && hwm=$h
-      if [ -n "$r" ] && [ "$r" -gt $(( CAP_GB * 1024 * 1024 )) ]; then
-        kill "$pid"; killed=yes
+      if [ -n "$r" ] && [ "$r" -gt $(( CAP_GB * 1000000000 / 1024 )) ]; then
+        kill -9 "$pid"; killed=yes
       fi
     fi
     sleep 0.2
@@ -74,7 +75,7 @@ for row in "${ROWS[@]}"; do
   wait "$pid"; rc=$?
   b=$(grep -o '"batch" *: *[0-9]*' "$out/config.json" 2>/dev/null | grep -o '[0-9]*$')
   [ "$batch" = "-" ] && [ "$model" = progan ] && b=$(grep -A12 '"minibatch"' "$out/config.json" | grep -o "\"$res\" *: *[0-9]*" | grep -o '[0-9]*$')
-  peak=$(awk -v k="$hwm" 'BEGIN {printf "%.1f", k / 1024 / 1024}')
+  peak=$(awk -v k="$hwm" 'BEGIN {printf "%.1f", k * 1024 / 1e9}')
   if [ -n "$killed" ]; then
     peak="> $CAP_GB (killed)"; ratio="-"
   elif [ "$rc" -ne 0 ]; then

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An {@link NDScope} for code that records gradients: it closes every array created inside it, like
@@ -56,6 +58,48 @@ public final class StepScope extends NDScope {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot install StepScope's array map", e);
         }
+    }
+
+    /**
+     * Runs {@code work} in a nested StepScope and keeps only the arrays of its result ({@code arrays}
+     * lists them; nulls are skipped): those it made move to the enclosing scope, every other array it
+     * made is closed when it returns. An array it returns but did not make (its input passed through)
+     * is left where it was.
+     *
+     * <p>Why: a DJL array keeps its native tensor until the array is closed, where PyTorch frees a
+     * tensor as soon as nothing refers to it. Around one layer this frees the layer's temporaries
+     * (and, without a graph, everything but its output) before the next layer allocates. Autograd
+     * holds its own reference to each tensor its backward reads, so closing the handle never frees
+     * one a pending backward needs.
+     */
+    public static <T> T keep(Supplier<T> work, Function<T, List<NDArray>> arrays) {
+        T out;
+        List<NDArray> made = new ArrayList<>();
+        try (StepScope scope = new StepScope()) {
+            out = work.get();
+            for (NDArray a : arrays.apply(out)) {
+                if (a != null && scope.holds(a)) {
+                    made.add(a);
+                    NDScope.unregister(a);
+                }
+            }
+        }
+        made.forEach(NDScope::register);
+        return out;
+    }
+
+    /** {@link #keep(Supplier, Function)} for work that returns one array. */
+    public static NDArray keepOne(Supplier<NDArray> work) {
+        return keep(work, List::of);
+    }
+
+    /**
+     * Closes {@code array} now (and takes it out of the innermost scope, which would close it again):
+     * for an array whose only consumer has run. Autograd keeps what its backward reads.
+     */
+    public static void release(NDArray array) {
+        NDScope.unregister(array);
+        array.close();
     }
 
     /** Buffers currently kept alive (for tests). */

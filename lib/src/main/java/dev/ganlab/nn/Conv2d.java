@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 import dev.ganlab.core.CpuKernels;
+import dev.ganlab.core.StepScope;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,26 +129,34 @@ public final class Conv2d extends ScaledWeightLayer {
         long cout = w.getShape().get(0);
         long cin = w.getShape().get(1);
         NDArray tapsT = phaseTapsTransposed(x.getDevice());          // (3, 4)
-        // k[o, i, (r, l), (p, j)] = sum_{a, c} w[o, i, a, c] taps[(r, l), c] taps[(p, j), a]; the
-        // parameter comes first in each product so the results stay in the caller's scope.
-        NDArray k = w.matMul(tapsT).transpose(0, 1, 3, 2).matMul(tapsT);
-        // -> ((p, r, o), i, j, l): one block of output channels per phase
-        k = k.reshape(cout, cin, 2, 2, 2, 2).transpose(4, 2, 0, 1, 5, 3).reshape(4 * cout, cin, 2, 2);
-        NDArray b4 = b == null ? null : b.tile(4);
-        // On x padded by 1, output (y, x) of a 2x2 window covers input rows y-1, y: the even phase
-        // takes rows 0..H-1 of this grid, the odd phase rows 1..H (likewise for columns).
-        NDArray all = CpuKernels.conv2d(x, k, b4, new Shape(1, 1), new Shape(1, 1),
-                new Shape(1, 1)).reshape(n, 2, 2, cout, h + 1, wd + 1);
-        NDList phases = new NDList(4);
-        for (int p = 0; p < 2; p++) {
-            for (int r = 0; r < 2; r++) {
-                phases.add(all.get(new NDIndex(":, " + p + ", " + r + ", :, " + p + ":" + (h + p) + ", "
-                        + r + ":" + (wd + r))));
-            }
-        }
-        // (N, C, H, W, (p, r)) -> (N, C, H, p, W, r) -> (N, C, 2H, 2W)
-        return NDArrays.stack(phases, 4).reshape(n, cout, h, wd, 2, 2).transpose(0, 1, 2, 4, 3, 5)
-                .reshape(n, cout, 2 * h, 2 * wd);
+        // Two scopes free the temporaries as soon as they are read (the arithmetic is the same): the
+        // phase convolution's output once the phases are stacked, the stack once it is interleaved
+        // (none of them is read by a backward), so the layer holds two output-sized arrays at a time
+        // instead of three (issue 18, item 4).
+        return StepScope.keepOne(() -> {
+            NDArray stacked = StepScope.keepOne(() -> {
+                // k[o, i, (r, l), (p, j)] = sum_{a, c} w[o, i, a, c] taps[(r, l), c] taps[(p, j), a]; the
+                // parameter comes first in each product so the results stay in the caller's scope.
+                NDArray k = w.matMul(tapsT).transpose(0, 1, 3, 2).matMul(tapsT);
+                // -> ((p, r, o), i, j, l): one block of output channels per phase
+                k = k.reshape(cout, cin, 2, 2, 2, 2).transpose(4, 2, 0, 1, 5, 3).reshape(4 * cout, cin, 2, 2);
+                NDArray b4 = b == null ? null : b.tile(4);
+                // On x padded by 1, output (y, x) of a 2x2 window covers input rows y-1, y: the even phase
+                // takes rows 0..H-1 of this grid, the odd phase rows 1..H (likewise for columns).
+                NDArray all = CpuKernels.conv2d(x, k, b4, new Shape(1, 1), new Shape(1, 1),
+                        new Shape(1, 1)).reshape(n, 2, 2, cout, h + 1, wd + 1);
+                NDList phases = new NDList(4);
+                for (int p = 0; p < 2; p++) {
+                    for (int r = 0; r < 2; r++) {
+                        phases.add(all.get(new NDIndex(":, " + p + ", " + r + ", :, " + p + ":" + (h + p) + ", "
+                                + r + ":" + (wd + r))));
+                    }
+                }
+                return NDArrays.stack(phases, 4);
+            });
+            // (N, C, H, W, (p, r)) -> (N, C, H, p, W, r) -> (N, C, 2H, 2W)
+            return stacked.reshape(n, cout, h, wd, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, cout, 2 * h, 2 * wd);
+        });
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ganlab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
@@ -30,7 +31,12 @@ public final class Glu extends AbstractBlock {
             throw new IllegalArgumentException("GLU needs an even channel count on axis 1, got shape " + s);
         }
         NDList halves = x.split(2, 1);
-        return halves.get(0).mul(Activation.sigmoid(halves.get(1)));
+        // With a graph the product saves its operands for backward, and the first half, a view, would
+        // keep all of x (both halves) alive until then; a copy keeps half of it (issue 18, item 4). The
+        // copy is a product with 1, exact in value and gradient and recorded by autograd (duplicate()
+        // would cut the graph: DJL's clone is detached). Without a graph the view is enough.
+        NDArray a = JniUtils.isGradMode() ? halves.get(0).mul(1f) : halves.get(0);
+        return a.mul(Activation.sigmoid(halves.get(1)));
     }
 
     @Override

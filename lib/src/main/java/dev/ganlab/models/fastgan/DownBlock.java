@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.WeightScaling;
 
@@ -30,19 +31,23 @@ public final class DownBlock extends AbstractBlock {
     public DownBlock(int channels, WeightScaling scaling) {
         super(VERSION);
         this.channels = channels;
-        main = addChildBlock("main", new SequentialBlock()
+        main = addChildBlock("main", new ScopedSequentialBlock()
                 .add(FastganBlocks.conv(channels, 4, 2, 1, scaling)).add(FastganBlocks.bn()).add(FastganBlocks.leaky())
                 .add(FastganBlocks.conv(channels, 3, 1, 1, scaling)).add(FastganBlocks.bn()).add(FastganBlocks.leaky()));
-        direct = addChildBlock("direct", new SequentialBlock()
+        direct = addChildBlock("direct", new ScopedSequentialBlock()
                 .add(Lambda.avgPool2x())
                 .add(FastganBlocks.conv(channels, 1, 1, 0, scaling)).add(FastganBlocks.bn()).add(FastganBlocks.leaky()));
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray a = main.forward(ps, inputs, training).singletonOrThrow();
-        NDArray b = direct.forward(ps, inputs, training).singletonOrThrow();
-        return new NDList(a.add(b).div(2f));
+        // Only the mean stays open: the two paths' outputs and their sum are read by no backward (a
+        // sum and a division by a constant save no operand), so their handles are all that kept them.
+        return new NDList(StepScope.keepOne(() -> {
+            NDArray a = main.forward(ps, inputs, training).singletonOrThrow();
+            NDArray b = direct.forward(ps, inputs, training).singletonOrThrow();
+            return a.add(b).div(2f);
+        }));
     }
 
     @Override

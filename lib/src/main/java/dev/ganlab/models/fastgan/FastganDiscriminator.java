@@ -17,6 +17,7 @@ import dev.ganlab.nn.SkipLayerExcitation;
 import dev.ganlab.nn.WeightScaling;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * FastGAN's discriminator (Liu et al., ICLR 2021, self-supervised discriminator; laid out as the
@@ -102,7 +103,7 @@ public final class FastganDiscriminator extends AbstractBlock {
         this.top = Math.min(resolution, TOP);
         this.smallSize = FastganConfig.smallSize(resolution);
         WeightScaling sn = WeightScaling.SPECTRAL;
-        SequentialBlock from = new SequentialBlock();
+        SequentialBlock from = new ScopedSequentialBlock();
         if (resolution == 1024) {
             from.add(FastganBlocks.conv(cfg.dChannels(512), 4, 2, 1, sn)).add(FastganBlocks.leaky())
                     .add(FastganBlocks.conv(cfg.dChannels(256), 4, 2, 1, sn)).add(FastganBlocks.bn())
@@ -123,7 +124,7 @@ public final class FastganDiscriminator extends AbstractBlock {
                     : null;
             ladder.add(r, down, sle, gated ? source : 0);
         }
-        SequentialBlock logits = new SequentialBlock();
+        SequentialBlock logits = new ScopedSequentialBlock();
         mix.addMapParts(logits);                                        // (N, C_8 [+ 1] [+ B], 8, 8)
         head = addChildBlock("logits", logits
                 .add(FastganBlocks.conv(cfg.dHeadChannels(), 1, 1, 0, sn)).add(FastganBlocks.bn()).add(FastganBlocks.leaky())
@@ -135,14 +136,14 @@ public final class FastganDiscriminator extends AbstractBlock {
         if (cfg.smallBranch) {
             // The official down_from_small: conv 4x4 s2 + LeakyReLU, then plain down blocks to 8x8. Its
             // map of side m has nfc[4m] channels, which is D_CHANNELS at 2m.
-            SequentialBlock small = new SequentialBlock()
+            SequentialBlock small = new ScopedSequentialBlock()
                     .add(FastganBlocks.conv(cfg.dChannels(smallSize), 4, 2, 1, sn)).add(FastganBlocks.leaky());
             for (int m = smallSize / 4; m >= LAST; m /= 2) {
                 small.add(FastganBlocks.conv(cfg.dChannels(2 * m), 4, 2, 1, sn)).add(FastganBlocks.bn())
                         .add(FastganBlocks.leaky());
             }
             fromSmall = addChildBlock("from_small", small);
-            SequentialBlock logitsSmall = new SequentialBlock();
+            SequentialBlock logitsSmall = new ScopedSequentialBlock();
             mix.addMapParts(logitsSmall);
             headSmall = addChildBlock("logits_small", logitsSmall.add(FastganBlocks.conv(1, HEAD_KERNEL, 1, 0, sn)));
             decoderSmall = addChildBlock("decoder_small",
@@ -171,7 +172,7 @@ public final class FastganDiscriminator extends AbstractBlock {
     public Features features(ParameterStore ps, NDArray images, NDArray small, boolean training) {
         checkImages(images.getShape(), resolution, "images");
         NDArray x = fromImage.forward(ps, new NDList(images), training).singletonOrThrow(); // (N, c_top, top, top)
-        Map<Integer, NDArray> maps = ladder.forward(ps, top, x, training);
+        Map<Integer, NDArray> maps = ladder.forward(ps, top, x, training, Set.of(LAST, PART_MAP));
         NDArray small8 = null;
         if (fromSmall != null) {
             NDArray s = small != null ? small : resize(images, smallSize, cfg.resize);

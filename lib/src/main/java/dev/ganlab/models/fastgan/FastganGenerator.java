@@ -9,12 +9,14 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.nn.Glu;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.SkipLayerExcitation;
 import dev.ganlab.nn.WeightScaling;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * FastGAN's generator (Liu et al., ICLR 2021; laid out as the official code's models.py), for outputs
@@ -69,7 +71,7 @@ public final class FastganGenerator extends AbstractBlock {
         WeightScaling ws = cfg.gSpectralNorm ? WeightScaling.SPECTRAL : WeightScaling.NONE;
         SkipLayerExcitation.Activation act = SkipLayerExcitation.Activation.parse(cfg.sleActivation);
         int c4 = cfg.gChannels(START);
-        init = addChildBlock("init", new SequentialBlock()
+        init = addChildBlock("init", new ScopedSequentialBlock()
                 .add(FastganBlocks.linear(2 * c4 * START * START, ws))
                 .add(Lambda.reshape(2L * c4, START, START))
                 .add(FastganBlocks.bn())
@@ -93,7 +95,7 @@ public final class FastganGenerator extends AbstractBlock {
     }
 
     private static SequentialBlock outputLayer(int channels, int kernel, int pad, WeightScaling ws, boolean tanh) {
-        SequentialBlock b = new SequentialBlock().add(FastganBlocks.conv(channels, kernel, 1, pad, ws));
+        SequentialBlock b = new ScopedSequentialBlock().add(FastganBlocks.conv(channels, kernel, 1, pad, ws));
         return tanh ? b.add(Lambda.tanh()) : b;
     }
 
@@ -102,12 +104,14 @@ public final class FastganGenerator extends AbstractBlock {
         NDArray z = inputs.singletonOrThrow();
         checkLatent(z.getShape());
         NDArray x = init.forward(ps, new NDList(z), training).singletonOrThrow(); // (N, c_4, 4, 4)
-        Map<Integer, NDArray> maps = ladder.forward(ps, START, x, training);
+        Map<Integer, NDArray> maps = ladder.forward(ps, START, x, training, Set.of(resolution, smallSize));
         NDArray image = toImage.forward(ps, new NDList(maps.get(resolution)), training).singletonOrThrow(); // (N, C, S, S)
+        StepScope.release(maps.get(resolution)); // read by nothing else (autograd keeps its own reference)
         if (toSmall == null) {
             return new NDList(image);
         }
         NDArray small = toSmall.forward(ps, new NDList(maps.get(smallSize)), training).singletonOrThrow(); // (N, C, s, s)
+        StepScope.release(maps.get(smallSize));
         return new NDList(image, small);
     }
 

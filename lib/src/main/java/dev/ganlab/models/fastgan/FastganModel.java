@@ -7,12 +7,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.models.DiscriminatorOutput;
 import dev.ganlab.models.AbstractGanModel;
 import dev.ganlab.models.Mix;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -152,19 +155,29 @@ public final class FastganModel extends AbstractGanModel {
         if (!(training && real)) {
             return DiscriminatorOutput.of(logits, features);
         }
-        Reconstructions r = discriminator.reconstruct(ps, images, f, drawQuadrant(images.getManager()), training);
-        NDArray full = reconLoss.distance(r.full(), r.fullTarget());
-        NDArray part = reconLoss.distance(r.part(), r.partTarget());
-        NDArray sum = full.add(part);
+        int quadrant = drawQuadrant(images.getManager());
+        // The decoders' outputs, their targets and the distances' temporaries are closed once the loss
+        // is made (autograd keeps what its backward reads): only the loss and its terms stay open.
         Map<String, NDArray> metrics = new LinkedHashMap<>();
-        metrics.put(RECON_FULL, full.stopGradient());
-        metrics.put(RECON_PART, part.stopGradient());
-        if (r.small() != null) {
-            NDArray smallD = reconLoss.distance(r.small(), r.smallTarget());
-            sum = sum.add(smallD);
-            metrics.put(RECON_SMALL, smallD.stopGradient());
-        }
-        return new DiscriminatorOutput(logits, features, sum.mul(cfg.reconWeight), Collections.unmodifiableMap(metrics));
+        NDArray aux = StepScope.keep(() -> {
+            Reconstructions r = discriminator.reconstruct(ps, images, f, quadrant, training);
+            NDArray full = reconLoss.distance(r.full(), r.fullTarget());
+            NDArray part = reconLoss.distance(r.part(), r.partTarget());
+            NDArray sum = full.add(part);
+            metrics.put(RECON_FULL, full.stopGradient());
+            metrics.put(RECON_PART, part.stopGradient());
+            if (r.small() != null) {
+                NDArray smallD = reconLoss.distance(r.small(), r.smallTarget());
+                sum = sum.add(smallD);
+                metrics.put(RECON_SMALL, smallD.stopGradient());
+            }
+            return sum.mul(cfg.reconWeight);
+        }, loss -> {
+            List<NDArray> kept = new ArrayList<>(metrics.values());
+            kept.add(loss);
+            return kept;
+        });
+        return new DiscriminatorOutput(logits, features, aux, Collections.unmodifiableMap(metrics));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.ganlab.models.fastgan;
 
-import ai.djl.nn.SequentialBlock;
 import dev.ganlab.nn.AdaptiveAvgPool2d;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.WeightScaling;
@@ -15,7 +14,7 @@ import dev.ganlab.nn.WeightScaling;
  * <p>Input {@code (N, C, h, h)} with h a multiple of 8; output {@code (N, imageChannels, outputSize,
  * outputSize)}.
  */
-public final class SimpleDecoder extends SequentialBlock {
+public final class SimpleDecoder extends ScopedSequentialBlock {
 
     /** Official SimpleDecoder: features are pooled to 8x8 before decoding. */
     public static final int INPUT_SIZE = 8;

@@ -7,12 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.nn.SkipLayerExcitation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -33,19 +35,52 @@ final class SleLadder {
         rungs.add(new Rung(resolution, block, sle, source));
     }
 
-    /** Runs the chain from {@code start} (the map at {@code startResolution}); every map by resolution. */
-    Map<Integer, NDArray> forward(ParameterStore ps, int startResolution, NDArray start, boolean training) {
+    /**
+     * Runs the chain from {@code start} (the map at {@code startResolution}); returns the maps at the
+     * resolutions in {@code wanted}. Every other map, {@code start} included, is closed as soon as no
+     * later block or SLE reads it, and each block runs in its own scope ({@link StepScope#keepOne}):
+     * the arithmetic is unchanged, only handles nobody reads go early (autograd keeps its own).
+     */
+    Map<Integer, NDArray> forward(ParameterStore ps, int startResolution, NDArray start, boolean training,
+            Set<Integer> wanted) {
         Map<Integer, NDArray> maps = new HashMap<>();
         maps.put(startResolution, start);
         NDArray x = start;
-        for (Rung r : rungs) {
-            x = r.block().forward(ps, new NDList(x), training).singletonOrThrow(); // (N, c_r, r, r)
+        for (int i = 0; i < rungs.size(); i++) {
+            Rung r = rungs.get(i);
+            NDArray in = x;
+            NDArray y = StepScope.keepOne(() -> r.block().forward(ps, new NDList(in), training).singletonOrThrow());
             if (r.sle() != null) {
-                x = r.sle().forward(ps, new NDList(maps.get(r.source()), x), training).singletonOrThrow();
+                NDArray high = y;
+                y = StepScope.keepOne(() -> r.sle().forward(ps, new NDList(maps.get(r.source()), high), training)
+                        .singletonOrThrow()); // (N, c_r, r, r)
+                if (y != high) {
+                    StepScope.release(high);
+                }
             }
-            maps.put(r.resolution(), x);
+            NDArray made = y;
+            maps.put(r.resolution(), made);
+            x = made;
+            int done = i;
+            maps.entrySet().removeIf(e -> {
+                boolean drop = e.getValue() != made && !wanted.contains(e.getKey()) && !readLater(done, e.getKey());
+                if (drop) {
+                    StepScope.release(e.getValue());
+                }
+                return drop;
+            });
         }
         return maps;
+    }
+
+    /** Whether an SLE after rung {@code i} reads the map at {@code resolution}. */
+    private boolean readLater(int i, int resolution) {
+        for (int j = i + 1; j < rungs.size(); j++) {
+            if (rungs.get(j).sle() != null && rungs.get(j).source() == resolution) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Initialises the chain from the start map's shape; every map's shape by resolution. */

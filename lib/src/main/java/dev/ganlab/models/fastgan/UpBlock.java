@@ -1,6 +1,5 @@
 package dev.ganlab.models.fastgan;
 
-import ai.djl.nn.SequentialBlock;
 import dev.ganlab.nn.Glu;
 import dev.ganlab.nn.NoiseInjection;
 import dev.ganlab.nn.WeightScaling;
@@ -12,7 +11,7 @@ import dev.ganlab.nn.WeightScaling;
  *
  * <p>Input {@code (N, C_in, H, W)}; output {@code (N, channels, 2H, 2W)}.
  */
-public final class UpBlock extends SequentialBlock {
+public final class UpBlock extends ScopedSequentialBlock {
 
     private final int channels;
     private final int convs;
