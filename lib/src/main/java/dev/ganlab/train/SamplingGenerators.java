@@ -100,20 +100,50 @@ final class SamplingGenerators {
         recalibratedAt = step;
     }
 
+    /** Latents are drawn in blocks of this many, each block from its own seed, whatever the forward's size. */
+    static final int LATENT_BLOCK = 64;
+    /** Pixels per image up to which a whole latent block goes through the generator in one forward. */
+    static final long FULL_BLOCK_PIXELS = 256L * 256;
+
+    /**
+     * Images per generator forward when sampling: a whole latent block up to 256 px; above it fewer, in
+     * proportion to the pixels (16 at 512 px, 4 at 1024 px). A forward without a graph at FastGAN's
+     * widths holds about 0.8 GB per image at 256 px in its largest layers; at 1024 px a block of 64
+     * would need some hundred GB (issue 18: the end-of-run evaluation, not the step, was the peak).
+     * Latents do not change with it (they are drawn per block); only generators that draw noise in the
+     * forward (FastGAN's noise injection) draw it in other shapes above 256 px.
+     */
+    static int forwardChunk(int resolution) {
+        long pixels = (long) resolution * resolution;
+        return pixels <= FULL_BLOCK_PIXELS ? LATENT_BLOCK : (int) Math.max(1, LATENT_BLOCK * FULL_BLOCK_PIXELS / pixels);
+    }
+
     /**
      * {@code n} generated images at {@code step} (EMA generator when {@code useEma} and EMA is on) from
-     * latents drawn with {@code seed}, in batches of 64, as 8-bit images for metrics or files.
+     * latents drawn with {@code seed} in blocks of {@value #LATENT_BLOCK}, generated {@link #forwardChunk}
+     * at a time, as 8-bit images for metrics or files.
      */
     ImageDataset sample(int n, boolean useEma, long seed, long step) {
+        return sample(n, useEma, seed, step, cfg.resolution == null ? LATENT_BLOCK : forwardChunk(cfg.resolution));
+    }
+
+    ImageDataset sample(int n, boolean useEma, long seed, long step, int chunk) {
         GanLab.noGradOnThisThread();
         Block g = useEma && emaGenerator != null ? forSampling(step) : trained;
         List<ImageDataset> parts = new ArrayList<>();
-        int b = 64;
+        int b = LATENT_BLOCK;
         for (int i = 0; i < n; i += b) {
             try (NDManager sm = root.newSubManager(); NDScope scope = new NDScope()) {
                 GanLab.seedEngine(Permutations.mix(seed, i));
                 NDArray z = model.sampleLatent(sm, Math.min(b, n - i));
-                parts.add(ImageDataset.fromTensor(model.generate(g, ps, z, false), "samples"));
+                long m = z.getShape().get(0);
+                for (long j = 0; j < m; j += chunk) {
+                    // each chunk's arrays go before the next forward: only its 8-bit images are kept
+                    try (NDScope forward = new NDScope()) {
+                        NDArray zj = chunk >= m ? z : z.get(j + ":" + Math.min(m, j + chunk));
+                        parts.add(ImageDataset.fromTensor(model.generate(g, ps, zj, false), "samples"));
+                    }
+                }
             }
         }
         String bn = g == emaGenerator && recalibrationLatents > 0
