@@ -30,6 +30,22 @@ public final class TinyRuns {
                  "resnet19": {"gWidth": 2, "dWidth": 2, "latentDim": 8, "dNorm": "%s"}}""".formatted(loss, penalty, dNorm));
     }
 
+    /** A one-step ProGAN straight at 16 px (1/64 of the paper's feature maps, latent 16) on 8 synthetic modes, batch 8. */
+    public static TrainConfig progan() {
+        TrainConfig p = new TrainConfig();
+        p.model = "progan";
+        p.data = "synthetic:8?perMode=8";
+        p.resolution = 16;
+        p.steps = 1;
+        p.batch = 8;
+        p.progan.minibatch = new java.util.TreeMap<>(java.util.Map.of(4, 8));
+        p.progan.fmapScale = 1.0 / 64;
+        p.progan.latentSize = 16;
+        p.sampleCount = 4;
+        p.eval.metrics = "";
+        return p;
+    }
+
     /** Starts {@code c} in {@code dir}, takes one step and checkpoints it. */
     public static void trainOneStep(TrainConfig c, Path dir) {
         try (GanTrainer t = GanTrainer.start(c, dir)) {

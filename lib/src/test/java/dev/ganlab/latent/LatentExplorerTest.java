@@ -10,13 +10,10 @@ import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
 import dev.ganlab.metrics.Evaluator;
 import dev.ganlab.TinyRuns;
-import dev.ganlab.train.TrainConfig;
 import dev.ganlab.train.TrainedGenerator;
 import dev.ganlab.viz.PngFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,19 +35,8 @@ class LatentExplorerTest {
         dcgan = tmp.resolve("dcgan");
         TinyRuns.trainOneStep(TinyRuns.dcgan(), dcgan);
 
-        TrainConfig p = new TrainConfig();
-        p.model = "progan";
-        p.data = "synthetic:8?perMode=8";
-        p.resolution = 16;
-        p.steps = 1;
-        p.batch = 8;
-        p.progan.minibatch = new TreeMap<>(Map.of(4, 8));
-        p.progan.fmapScale = 1.0 / 64;
-        p.progan.latentSize = 16;
-        p.sampleCount = 4;
-        p.eval.metrics = "";
         progan = tmp.resolve("progan");
-        TinyRuns.trainOneStep(p, progan);
+        TinyRuns.trainOneStep(TinyRuns.progan(), progan);
     }
 
     private static int maxPixelDifference(ImageDataset a, int i, ImageDataset b, int j) {

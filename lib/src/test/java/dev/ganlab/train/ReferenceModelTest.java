@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,19 +41,8 @@ class ReferenceModelTest {
         dcgan = tmp.resolve("dcgan");
         TinyRuns.trainOneStep(TinyRuns.dcgan(), dcgan);
 
-        TrainConfig p = new TrainConfig();
-        p.model = "progan";
-        p.data = "synthetic:8?perMode=8";
-        p.resolution = 16;
-        p.steps = 1;
-        p.batch = 8;
-        p.progan.minibatch = new TreeMap<>(Map.of(4, 8));
-        p.progan.fmapScale = 1.0 / 64;
-        p.progan.latentSize = 16;
-        p.sampleCount = 4;
-        p.eval.metrics = "";
         progan = tmp.resolve("progan");
-        TinyRuns.trainOneStep(p, progan);
+        TinyRuns.trainOneStep(TinyRuns.progan(), progan);
     }
 
     /** A report as ganlab metrics --json writes it, with the given FID. */
