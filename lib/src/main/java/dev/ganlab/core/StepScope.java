@@ -73,6 +73,12 @@ public final class StepScope extends NDScope {
      * one a pending backward needs.
      */
     public static <T> T keep(Supplier<T> work, Function<T, List<NDArray>> arrays) {
+        return keep(work, arrays, scope -> { });
+    }
+
+    /** {@link #keep(Supplier, Function)}, handing the nested scope to {@code beforeClose} just before it closes. */
+    public static <T> T keep(Supplier<T> work, Function<T, List<NDArray>> arrays,
+            java.util.function.Consumer<StepScope> beforeClose) {
         T out;
         List<NDArray> made = new ArrayList<>();
         try (StepScope scope = new StepScope()) {
@@ -83,6 +89,7 @@ public final class StepScope extends NDScope {
                     NDScope.unregister(a);
                 }
             }
+            beforeClose.accept(scope);
         }
         made.forEach(NDScope::register);
         return out;

@@ -2,13 +2,11 @@ package dev.ganlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import dev.ganlab.core.StepScope;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -67,20 +65,7 @@ final class PhaseScope {
      * array it returns but did not make (its input passed through) is left where it was.
      */
     static <T> T keepAll(String name, Supplier<T> phase, Function<T, List<NDArray>> arrays) {
-        T out;
-        List<NDArray> made = new ArrayList<>();
-        try (StepScope scope = new StepScope()) {
-            out = phase.get();
-            for (NDArray a : arrays.apply(out)) {
-                if (a != null && scope.holds(a)) {
-                    made.add(a);
-                    NDScope.unregister(a);
-                }
-            }
-            trace(name, scope);
-        }
-        made.forEach(NDScope::register);
-        return out;
+        return StepScope.keep(phase, arrays, scope -> trace(name, scope));
     }
 
     private static void trace(String name, StepScope scope) {
