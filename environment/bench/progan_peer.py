@@ -22,9 +22,8 @@ drift 0.001 E[D(real)^2]; one backward, Adam lr 0.001, betas (0, 0.99), eps 1e-8
 generator's update through the frozen critic (loss -E[D(G(z))]), Adam likewise; EMA of the generator
 (decay min(0.999, (1 + t) / (10 + t))); the logged scalars read back.
 
-What differs from GAN Lab, on purpose (the peer is PyTorch as its users write it): the equalized
-scale multiplies the weight (F.conv2d(x, w * c)), where GAN Lab multiplies the convolution's output;
-the generator's upsampling is F.interpolate (nearest) followed by the 3x3 convolution, where GAN
+What differs from GAN Lab, on purpose (the peer is PyTorch as its users write it): the generator's
+upsampling is F.interpolate (nearest) followed by the 3x3 convolution, where GAN
 Lab's Conv2d.optUpsample2x computes the same function as four 2x2 phase convolutions of the small
 input; the penalty's input gradient is torch.autograd.grad, which GAN Lab calls through a TorchScript
 function. Random draws differ (own seeds).

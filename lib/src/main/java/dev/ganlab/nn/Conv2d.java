@@ -159,11 +159,6 @@ public final class Conv2d extends ScaledWeightLayer {
         });
     }
 
-    @Override
-    protected NDArray broadcastBias(NDArray b) {
-        return b.reshape(1, outFeatures, 1, 1);
-    }
-
     private void checkInput(Shape given) {
         if (given.dimension() != 4) {
             throw new IllegalArgumentException("Conv2d expects (N, C, H, W) input, got " + given);

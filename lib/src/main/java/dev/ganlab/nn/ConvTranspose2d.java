@@ -141,11 +141,6 @@ public final class ConvTranspose2d extends ScaledWeightLayer {
         return s.get(0) * stride * stride * outFeatures * g * gw * s.get(1) * taps * taps;
     }
 
-    @Override
-    protected NDArray broadcastBias(NDArray b) {
-        return b.reshape(1, outFeatures, 1, 1);
-    }
-
     private void checkInput(Shape input) {
         if (input.dimension() != 4) {
             throw new IllegalArgumentException("ConvTranspose2d expects (N, C, H, W) input, got " + input);

@@ -38,11 +38,6 @@ public final class Linear extends ScaledWeightLayer {
     }
 
     @Override
-    protected NDArray broadcastBias(NDArray b) {
-        return b;
-    }
-
-    @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
         return new Shape[] {new Shape(inputs[0].get(0), outFeatures)};
     }
