@@ -34,7 +34,7 @@ then the generator's update (loss -E[D(G(z))]) through the frozen critic in trai
 
 What differs from GAN Lab, on purpose (the peer is PyTorch as its users write it): upsampling is
 F.interpolate (nearest) followed by the convolution, where GAN Lab's Conv2d.optUpsample2x computes
-the same function as four 2x2 phase convolutions of the small input; spectral norm is
+the same function as one 4x4 transposed convolution of the small input; spectral norm is
 torch.nn.utils.spectral_norm; translation is a padded gather written here. Random draws differ.
 """
 import os

@@ -23,8 +23,8 @@ generator's update through the frozen critic (loss -E[D(G(z))]), Adam likewise; 
 (decay min(0.999, (1 + t) / (10 + t))); the logged scalars read back.
 
 What differs from GAN Lab, on purpose (the peer is PyTorch as its users write it): the generator's
-upsampling is F.interpolate (nearest) followed by the 3x3 convolution, where GAN
-Lab's Conv2d.optUpsample2x computes the same function as four 2x2 phase convolutions of the small
+upsampling is F.interpolate (nearest) followed by the 3x3 convolution, where GAN Lab's
+Conv2d.optUpsample2x computes the same function as one 4x4 transposed convolution of the small
 input; the penalty's input gradient is torch.autograd.grad, which GAN Lab calls through a TorchScript
 function. Random draws differ (own seeds).
 """

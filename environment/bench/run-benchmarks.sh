@@ -35,8 +35,8 @@ bench() { echo "+ ganlab bench $*" >&2; java -Xmx8g -jar "$JAR" bench "$@"; }
   echo "Three rounds, each Java then Python at the same threads; the ratio is of median step times. The peer"
   echo "runs with the Java side's C allocator (TCMalloc unless \`GANLAB_ALLOCATOR=system\`), so both do the same"
   echo "work on the same allocator; a fourth round runs both on glibc malloc. Same model, same function, not"
-  echo "the same arithmetic: GAN Lab's generator computes each nearest-upsample-then-3x3-conv as four 2x2"
-  echo "phase convolutions of the small input (Conv2d.optUpsample2x, 16 instead of 36 multiply-adds per input"
+  echo "the same arithmetic: GAN Lab's generator computes each nearest-upsample-then-3x3-conv as one 4x4"
+  echo "transposed convolution of the small input (Conv2d.optUpsample2x, 16 instead of 36 multiply-adds per input"
   echo "pixel and channel pair), where the peer runs PyTorch's upsample and conv as a PyTorch user writes them."
   echo "GFLOP figures count the multiply-adds actually executed."
   echo

@@ -342,8 +342,9 @@ Same architecture, initialisation, loss, optimiser, batch, EMA and data, not the
   the epoch permutations (NumPy) from generators seeded with the run's seed. Same distributions,
   different draws: seed 1 of one side has nothing to do with seed 1 of the other, so only the seed
   populations are compared.
-* **Upsampling convolution arithmetic.** GAN Lab computes each nearest-2x-upsample-then-3x3-conv as four
-  2x2 phase convolutions of the small input (`Conv2d.optUpsample2x`); the peer upsamples then convolves.
+* **Upsampling convolution arithmetic.** GAN Lab computes each nearest-2x-upsample-then-3x3-conv as one
+  4x4 transposed convolution of the small input (`Conv2d.optUpsample2x`; until 2026-11-30 evening as four
+  2x2 phase convolutions); the peer upsamples then convolves.
   The same function; float rounding differs.
 * **Adam.** GAN Lab runs the engine's fused Adam with the learning rate and eps rescaled to give PyTorch's
   bias-corrected update exactly (`GanOptimizer`); the peer runs `torch.optim.Adam`. The same update up to

@@ -168,14 +168,55 @@ public final class CpuKernels {
             bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(outPadded - cout), b.getDataType())), 0);
         }
         NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(xp, wp, bp, stride, padding, dilation).singletonOrThrow();
-        if (outPadded == cout) {
-            return y;
+        return outPadded == cout ? y : keptChannels(y, cout);
+    }
+
+    /**
+     * Transposed convolution {@code conv_transpose2d(x, w, b, stride, padding, outputPadding)} (w
+     * {@code (C_in, C_out, k, k)}, PyTorch's layout; b null for none; groups and dilation 1), through
+     * libtorch's own operation ({@link ConvTransposeScript}). oneDNN computes it as a convolution's
+     * data gradient, whose pad channels are the ones {@link #conv2d} guards, so on the CPU both channel
+     * counts are padded with zeros to multiples of {@value #CHANNEL_BLOCK} here, inputs included (a
+     * transposed convolution's input is a feature map or a latent, never a thin image); the result is
+     * the same sums and the gradients slices of the padded ones.
+     */
+    public static NDArray convTranspose2d(NDArray x, NDArray w, NDArray b, int stride, int padding, int outputPadding) {
+        Shape ws = w.getShape();
+        long cin = ws.get(0);
+        long cout = ws.get(1);
+        long inPadded = roundUp(cin);
+        long outPadded = roundUp(cout);
+        if (outPadded == cout && inPadded == cin || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
+            return ConvTransposeScript.apply(x, w, b, stride, padding, outputPadding);
         }
+        NDManager m = x.getManager();
+        NDArray xp = x;
+        NDArray wp = w;
+        if (inPadded != cin) {
+            Shape xs = x.getShape();
+            xp = NDArrays.concat(new NDList(x, m.zeros(new Shape(xs.get(0), inPadded - cin, xs.get(2), xs.get(3)),
+                    x.getDataType())), 1);
+            wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(inPadded - cin, cout, ws.get(2), ws.get(3)),
+                    w.getDataType())), 0);
+        }
+        NDArray bp = b;
+        if (outPadded != cout) {
+            wp = NDArrays.concat(new NDList(wp, m.zeros(new Shape(inPadded, outPadded - cout, ws.get(2), ws.get(3)),
+                    w.getDataType())), 1);
+            bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(outPadded - cout), b.getDataType())), 0);
+        }
+        NDArray y = ConvTransposeScript.apply(xp, wp, bp, stride, padding, outputPadding);
+        return outPadded == cout ? y : keptChannels(y, cout);
+    }
+
+    /**
+     * The first {@code cout} channels of a padded result. With a graph, whatever reads a slice saves it
+     * for backward, and a slice keeps all of y's storage: at FastGAN's 1024 px RGB output, 16 channels
+     * for 3 (537 MB at batch 8). A copy of the kept channels lets y go: times 1, exact in value and
+     * gradient and recorded by autograd (duplicate() would cut the graph: DJL's clone is detached).
+     */
+    private static NDArray keptChannels(NDArray y, long cout) {
         NDArray kept = y.get(new NDIndex(":, 0:" + cout));
-        // With a graph, whatever reads the slice (spectral norm's division) saves it for backward, and a
-        // slice keeps all of y's storage: at FastGAN's 1024 px RGB output, 16 channels for 3 (537 MB
-        // at batch 8). A copy of the kept channels lets y go: times 1, exact in value and gradient and
-        // recorded by autograd (duplicate() would cut the graph: DJL's clone is detached).
         return ai.djl.pytorch.jni.JniUtils.isGradMode() ? kept.mul(1f) : kept;
     }
 

@@ -2,9 +2,6 @@ package dev.ganlab.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -25,13 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>With {@link Builder#optUpsample2x} the layer first doubles its input by nearest-neighbour
  * upsampling (the generator pattern of DCGAN, ProGAN and FastGAN), so {@code H} above is twice the
  * input's height. For the usual 3x3 kernel, stride 1, padding 1 it never builds the upsampled
- * tensor: each of the four output phases (row and column parity) of conv3x3(up2x(x)) is a 2x2
- * convolution of x itself whose taps are sums of the 3x3 taps (an even output row 2m sees input
- * rows m-1 and m with weights W0 and W1+W2; an odd row 2m+1 sees rows m and m+1 with W0+W1 and
- * W2). One convolution with 4 C_out output channels computes all phases with 16 instead of 36
- * multiply-adds per input pixel and channel pair, and the phases are interleaved into the output.
- * The function is the same; measured on the 32 px DCGAN generator's last upsampling layer (CPU,
- * forward and backward) 190 -> 130 ms.
+ * tensor: conv3x3(up2x(x)) is a transposed convolution of x with a 4x4 kernel, stride 2, padding 1,
+ * whose taps are sums of the 3x3 taps. Along one axis an even output row 2m sees input rows m-1
+ * and m with weights W0 and W1+W2, an odd row 2m+1 rows m and m+1 with W0+W1 and W2; a transposed
+ * convolution with stride 2 and padding 1 gives output row 2i - 1 + k tap k of input row i, so its
+ * 1-D kernel is (W2, W1+W2, W0+W1, W0). That is 16 instead of 36 multiply-adds per input pixel and
+ * channel pair, and libtorch writes the interleaved output itself. Measured forward and backward
+ * against upsample-then-convolve and against the phase-convolution form this replaced (lib/BENCHMARKS.md,
+ * "Upsampling convolution"); the function is the same to float rounding (LayersTest).
  */
 public final class Conv2d extends ScaledWeightLayer {
 
@@ -44,16 +42,16 @@ public final class Conv2d extends ScaledWeightLayer {
     private final boolean upsample;
 
     /**
-     * Row (p, j) of this 4x3 matrix gives tap j of output phase p's 1-D 2-tap kernel as a sum of
-     * the 3 taps of the original kernel: even phase (W0, W1+W2), odd phase (W0+W1, W2).
+     * Row k of this 4x3 matrix gives tap k of the 1-D transposed kernel as a sum of the 3 taps of the
+     * original kernel: (W2, W1+W2, W0+W1, W0), see the class comment.
      */
-    private static final float[][] PHASE_TAPS = {{1, 0, 0}, {0, 1, 1}, {1, 1, 0}, {0, 0, 1}};
+    private static final float[][] TRANSPOSED_TAPS = {{0, 0, 1}, {0, 1, 1}, {1, 1, 0}, {1, 0, 0}};
     /**
      * The transposed tap matrix per device, made once: an array built from Java values points into
      * a Java buffer, and autograd keeps this one for the weight's gradient (see StepScope), so it
      * must outlive every step rather than be made and closed in one.
      */
-    private static final Map<Device, NDArray> PHASE_TAPS_T = new ConcurrentHashMap<>();
+    private static final Map<Device, NDArray> TAPS_T = new ConcurrentHashMap<>();
 
     private Conv2d(Builder b) {
         super(b.channels, b.bias, b.scaling, b.gain, b.weightInit, b.biasInit);
@@ -80,14 +78,14 @@ public final class Conv2d extends ScaledWeightLayer {
         return input.get(1) * kernel * kernel;
     }
 
-    /** Whether the sub-pixel form of upsample-then-convolve applies (3x3, stride 1, padding 1). */
-    private boolean subPixel() {
+    /** Whether the transposed-convolution form of upsample-then-convolve applies (3x3, stride 1, padding 1). */
+    private boolean asTransposed() {
         return upsample && kernel == 3 && stride == 1 && padding == 1;
     }
 
     @Override
     protected NDArray apply(NDArray input, NDArray w, NDArray b) {
-        if (subPixel()) {
+        if (asTransposed()) {
             return upsampleConv3x3(input, w, b);
         }
         NDArray x = upsample ? Ops.upsample2x(input) : input;
@@ -96,20 +94,19 @@ public final class Conv2d extends ScaledWeightLayer {
 
     @Override
     protected long multiplyAdds(NDArray input, NDArray w, NDArray y) {
-        if (subPixel()) {
-            // the phase convolution: 4 C_out channels on an (H+1) x (W+1) grid, 2x2 taps
-            Shape s = input.getShape();
-            return s.get(0) * 4 * w.getShape().get(0) * (s.get(2) + 1) * (s.get(3) + 1) * w.getShape().get(1) * 4;
+        if (asTransposed()) {
+            // the transposed convolution: every input value meets 4x4 taps of every output channel
+            return input.getShape().size() * w.getShape().get(0) * 16;
         }
         return super.multiplyAdds(input, w, y);
     }
 
-    private static NDArray phaseTapsTransposed(Device device) {
-        return PHASE_TAPS_T.computeIfAbsent(device, d -> {
+    private static NDArray tapsTransposed(Device device) {
+        return TAPS_T.computeIfAbsent(device, d -> {
             float[] t = new float[12];
             for (int a = 0; a < 3; a++) {
-                for (int q = 0; q < 4; q++) {
-                    t[a * 4 + q] = PHASE_TAPS[q][a];
+                for (int k = 0; k < 4; k++) {
+                    t[a * 4 + k] = TRANSPOSED_TAPS[k][a];
                 }
             }
             // Made directly in its final layout (a view would outlive the array that holds the
@@ -120,43 +117,14 @@ public final class Conv2d extends ScaledWeightLayer {
         });
     }
 
-    /** conv3x3(up2x(x), w) + b, padding 1, computed on x by four 2x2 phase kernels (see the class comment). */
+    /** conv3x3(up2x(x), w) + b, padding 1, as a 4x4 transposed convolution of x (see the class comment). */
     static NDArray upsampleConv3x3(NDArray x, NDArray w, NDArray b) {
-        Shape s = x.getShape();
-        long n = s.get(0);
-        long h = s.get(2);
-        long wd = s.get(3);
-        long cout = w.getShape().get(0);
-        long cin = w.getShape().get(1);
-        NDArray tapsT = phaseTapsTransposed(x.getDevice());          // (3, 4)
-        // Two scopes free the temporaries as soon as they are read (the arithmetic is the same): the
-        // phase convolution's output once the phases are stacked, the stack once it is interleaved
-        // (none of them is read by a backward), so the layer holds two output-sized arrays at a time
-        // instead of three (issue 18, item 4).
-        return StepScope.keepOne(() -> {
-            NDArray stacked = StepScope.keepOne(() -> {
-                // k[o, i, (r, l), (p, j)] = sum_{a, c} w[o, i, a, c] taps[(r, l), c] taps[(p, j), a]; the
-                // parameter comes first in each product so the results stay in the caller's scope.
-                NDArray k = w.matMul(tapsT).transpose(0, 1, 3, 2).matMul(tapsT);
-                // -> ((p, r, o), i, j, l): one block of output channels per phase
-                k = k.reshape(cout, cin, 2, 2, 2, 2).transpose(4, 2, 0, 1, 5, 3).reshape(4 * cout, cin, 2, 2);
-                NDArray b4 = b == null ? null : b.tile(4);
-                // On x padded by 1, output (y, x) of a 2x2 window covers input rows y-1, y: the even phase
-                // takes rows 0..H-1 of this grid, the odd phase rows 1..H (likewise for columns).
-                NDArray all = CpuKernels.conv2d(x, k, b4, new Shape(1, 1), new Shape(1, 1),
-                        new Shape(1, 1)).reshape(n, 2, 2, cout, h + 1, wd + 1);
-                NDList phases = new NDList(4);
-                for (int p = 0; p < 2; p++) {
-                    for (int r = 0; r < 2; r++) {
-                        phases.add(all.get(new NDIndex(":, " + p + ", " + r + ", :, " + p + ":" + (h + p) + ", "
-                                + r + ":" + (wd + r))));
-                    }
-                }
-                return NDArrays.stack(phases, 4);
-            });
-            // (N, C, H, W, (p, r)) -> (N, C, H, p, W, r) -> (N, C, 2H, 2W)
-            return stacked.reshape(n, cout, h, wd, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, cout, 2 * h, 2 * wd);
-        });
+        NDArray tapsT = tapsTransposed(x.getDevice());                 // (3, 4)
+        // k[o, i, ky, kx] = sum_{a, c} w[o, i, a, c] taps[ky, a] taps[kx, c]; the parameter comes
+        // first in each product so the results stay in the caller's scope. Then (C_in, C_out, 4, 4),
+        // the transposed convolution's layout.
+        NDArray k = w.matMul(tapsT).transpose(0, 1, 3, 2).matMul(tapsT).transpose(1, 0, 3, 2);
+        return CpuKernels.convTranspose2d(x, k, b, 2, 1, 0);
     }
 
     private void checkInput(Shape given) {

@@ -35,9 +35,9 @@ class BenchTest {
         // DCGAN defaults: latent 100, generator width 128, discriminator widths 16..128.
         int w = 128;
         int s = r / 4;
-        // The two upsampling convs run as one 2x2 convolution with 4x the output channels on the
-        // (H+1) x (W+1) grid of their input (Conv2d.optUpsample2x): 16 (H+1)(W+1) C_in C_out.
-        double g = 100.0 * w * s * s + 16.0 * (s + 1) * (s + 1) * w * w + 16.0 * (2 * s + 1) * (2 * s + 1) * w * (w / 2)
+        // The two upsampling convs run as 4x4 transposed convolutions of their input
+        // (Conv2d.optUpsample2x): every input pixel meets 16 taps, 16 H W C_in C_out.
+        double g = 100.0 * w * s * s + 16.0 * s * s * w * w + 16.0 * (2 * s) * (2 * s) * w * (w / 2)
                 + (double) r * r * (w / 2) * c * 9;
         double d = 0;
         int size = r;

@@ -55,8 +55,25 @@ class CpuKernelsTest {
         checkAgainstFloat64(new Shape(4, 3, 8, 8), new Shape(3, 3, 3, 3)); // both sides partial
     }
 
+    /**
+     * Transposed convolutions (libtorch's, which oneDNN computes as a convolution's data gradient) with
+     * partial channel blocks: DCGAN's RGB output layer (64 -> 3, 4x4 stride 2), its first layer from a
+     * 100-dimensional latent at 1x1, and a layer partial on both sides.
+     */
+    @Test
+    void transposedConvolutionWithPartialChannelBlocksIgnoresRecycledMemory() {
+        checkAgainstFloat64(new Shape(16, 64, 16, 16), new Shape(64, 3, 4, 4), 2, 1);
+        checkAgainstFloat64(new Shape(16, 100, 1, 1), new Shape(100, 64, 4, 4), 1, 0);
+        checkAgainstFloat64(new Shape(4, 17, 8, 8), new Shape(17, 5, 4, 4), 2, 1);
+    }
+
     /** Poisons freed memory with NaN, then runs conv forward and backward in float32 (twice) and float64. */
     private static void checkAgainstFloat64(Shape xShape, Shape wShape) {
+        checkAgainstFloat64(xShape, wShape, 0, 0);
+    }
+
+    /** As above; a transposed convolution ({@code (C_in, C_out, k, k)} weight) with that stride and padding when stride > 0. */
+    private static void checkAgainstFloat64(Shape xShape, Shape wShape, int transposedStride, int transposedPadding) {
         GanLab.init();
         Engine engine = Engine.getEngine("PyTorch");
         Shape same = new Shape(wShape.get(2) / 2, wShape.get(3) / 2);
@@ -64,7 +81,7 @@ class CpuKernelsTest {
             GanLab.seedEngine(1);
             NDArray x = m.randomNormal(xShape);
             NDArray w = m.randomNormal(0f, 0.05f, wShape, DataType.FLOAT32);
-            NDArray dy = m.randomNormal(new Shape(xShape.get(0), wShape.get(0), xShape.get(2), xShape.get(3)));
+            NDArray dy = null;
             NDArray[][] r = new NDArray[3][];
             for (int pass = 0; pass < 3; pass++) {
                 poison(m);
@@ -77,7 +94,12 @@ class CpuKernelsTest {
                 ww.setRequiresGradient(true);
                 NDArray y;
                 try (GradientCollector gc = engine.newGradientCollector()) {
-                    y = CpuKernels.conv2d(xx, ww, null, new Shape(1, 1), same, new Shape(1, 1));
+                    y = transposedStride > 0
+                            ? CpuKernels.convTranspose2d(xx, ww, null, transposedStride, transposedPadding, 0)
+                            : CpuKernels.conv2d(xx, ww, null, new Shape(1, 1), same, new Shape(1, 1));
+                    if (dy == null) {
+                        dy = m.randomNormal(y.getShape());
+                    }
                     poison(m);
                     gc.backward(y.mul(dy.toType(type, true)).sum());
                 }

@@ -89,7 +89,7 @@ class LayersTest {
     }
 
     /**
-     * The sub-pixel form of upsample-then-conv3x3 against the explicit form (upsample, then the
+     * The transposed-convolution form of upsample-then-conv3x3 against the explicit form (upsample, then the
      * engine's convolution) with the same weights: outputs and the gradients of input, weight and
      * bias, on a non-square input; plus the fallback (1x1 kernel) and the equalized and spectral
      * variants, which scale the same weight.

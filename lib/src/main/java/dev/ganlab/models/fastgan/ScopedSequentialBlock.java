@@ -23,8 +23,8 @@ import java.util.Set;
  * phase's scope closes. Without a graph (the fakes for the critic, sample grids) that is the whole
  * forward where one or two layers' outputs are needed; with a graph, autograd holds its own
  * reference to what the backward reads (a convolution's input, batch norm's input), and only the
- * handles of the rest (a leaky ReLU output a sum consumes, the sub-pixel convolution's phase
- * stack) go. Measured figures: lib/BENCHMARKS.md, "Peak memory by model and resolution".
+ * handles of the rest (a leaky ReLU output a sum consumes, a padded convolution's
+ * full-width result) go. Measured figures: lib/BENCHMARKS.md, "Peak memory by model and resolution".
  */
 public class ScopedSequentialBlock extends SequentialBlock {
 
