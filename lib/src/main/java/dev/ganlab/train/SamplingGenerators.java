@@ -103,15 +103,16 @@ final class SamplingGenerators {
     /** Latents are drawn in blocks of this many, each block from its own seed, whatever the forward's size. */
     static final int LATENT_BLOCK = 64;
     /** Pixels per image up to which a whole latent block goes through the generator in one forward. */
-    static final long FULL_BLOCK_PIXELS = 256L * 256;
+    static final long FULL_BLOCK_PIXELS = 128L * 128;
 
     /**
-     * Images per generator forward when sampling: a whole latent block up to 256 px; above it fewer, in
-     * proportion to the pixels (16 at 512 px, 4 at 1024 px). A forward without a graph at FastGAN's
-     * widths holds about 0.8 GB per image at 256 px in its largest layers; at 1024 px a block of 64
-     * would need some hundred GB (issue 18: the end-of-run evaluation, not the step, was the peak).
+     * Images per generator forward when sampling: a whole latent block up to 128 px; above it fewer, in
+     * proportion to the pixels (16 at 256 px, 4 at 512 px, 1 at 1024 px), so that sampling stays below
+     * the training step's own memory. Measured with FastGAN's widths (lib/BENCHMARKS.md, "Peak memory
+     * by model and resolution"): with 64 images per forward at 256 px the end-of-run evaluation took
+     * the run to 7.2 GB where its steps peaked at 3.0 GB; at 1024 px 4 per forward held 2.1-2.4 GB.
      * Latents do not change with it (they are drawn per block); only generators that draw noise in the
-     * forward (FastGAN's noise injection) draw it in other shapes above 256 px.
+     * forward (FastGAN's noise injection) draw it in other shapes above 128 px.
      */
     static int forwardChunk(int resolution) {
         long pixels = (long) resolution * resolution;

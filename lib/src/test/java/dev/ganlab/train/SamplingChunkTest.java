@@ -35,10 +35,11 @@ class SamplingChunkTest {
     }
 
     @Test
-    void forwardsShrinkWithThePixelsAbove256() {
+    void forwardsShrinkWithThePixelsAbove128() {
         assertEquals(64, SamplingGenerators.forwardChunk(28));
-        assertEquals(64, SamplingGenerators.forwardChunk(256));
-        assertEquals(16, SamplingGenerators.forwardChunk(512));
-        assertEquals(4, SamplingGenerators.forwardChunk(1024));
+        assertEquals(64, SamplingGenerators.forwardChunk(128));
+        assertEquals(16, SamplingGenerators.forwardChunk(256));
+        assertEquals(4, SamplingGenerators.forwardChunk(512));
+        assertEquals(1, SamplingGenerators.forwardChunk(1024));
     }
 }
