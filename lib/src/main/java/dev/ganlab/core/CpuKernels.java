@@ -151,22 +151,11 @@ public final class CpuKernels {
         if (outPadded == cout && inPadded == cin || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
             return ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation).singletonOrThrow();
         }
+        // weight (C_out, C_in, k, k): input channels on axis 1, output channels on axis 0
         NDManager m = x.getManager();
-        NDArray xp = x;
-        NDArray wp = w;
-        if (inPadded != cin) {
-            Shape xs = x.getShape();
-            xp = NDArrays.concat(new NDList(x, m.zeros(new Shape(xs.get(0), inPadded - cin, xs.get(2), xs.get(3)),
-                    x.getDataType())), 1);
-            wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(cout, inPadded - cin, ws.get(2), ws.get(3)),
-                    w.getDataType())), 1);
-        }
-        NDArray bp = b;
-        if (outPadded != cout) {
-            wp = NDArrays.concat(new NDList(wp, m.zeros(new Shape(outPadded - cout, inPadded, ws.get(2), ws.get(3)),
-                    w.getDataType())), 0);
-            bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(outPadded - cout), b.getDataType())), 0);
-        }
+        NDArray xp = zeroPadded(x, 1, inPadded, m);
+        NDArray wp = zeroPadded(zeroPadded(w, 1, inPadded, m), 0, outPadded, m);
+        NDArray bp = b == null ? null : zeroPadded(b, 0, outPadded, m);
         NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(xp, wp, bp, stride, padding, dilation).singletonOrThrow();
         return outPadded == cout ? y : keptChannels(y, cout);
     }
@@ -189,24 +178,28 @@ public final class CpuKernels {
         if (outPadded == cout && inPadded == cin || !x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
             return ConvTransposeScript.apply(x, w, b, stride, padding, outputPadding);
         }
+        // weight (C_in, C_out, k, k): input channels on axis 0, output channels on axis 1
         NDManager m = x.getManager();
-        NDArray xp = x;
-        NDArray wp = w;
-        if (inPadded != cin) {
-            Shape xs = x.getShape();
-            xp = NDArrays.concat(new NDList(x, m.zeros(new Shape(xs.get(0), inPadded - cin, xs.get(2), xs.get(3)),
-                    x.getDataType())), 1);
-            wp = NDArrays.concat(new NDList(w, m.zeros(new Shape(inPadded - cin, cout, ws.get(2), ws.get(3)),
-                    w.getDataType())), 0);
-        }
-        NDArray bp = b;
-        if (outPadded != cout) {
-            wp = NDArrays.concat(new NDList(wp, m.zeros(new Shape(inPadded, outPadded - cout, ws.get(2), ws.get(3)),
-                    w.getDataType())), 1);
-            bp = b == null ? null : NDArrays.concat(new NDList(b, m.zeros(new Shape(outPadded - cout), b.getDataType())), 0);
-        }
+        NDArray xp = zeroPadded(x, 1, inPadded, m);
+        NDArray wp = zeroPadded(zeroPadded(w, 0, inPadded, m), 1, outPadded, m);
+        NDArray bp = b == null ? null : zeroPadded(b, 0, outPadded, m);
         NDArray y = ConvTransposeScript.apply(xp, wp, bp, stride, padding, outputPadding);
         return outPadded == cout ? y : keptChannels(y, cout);
+    }
+
+    /**
+     * {@code a} with zeros appended along {@code axis} up to {@code size} (itself when already that size).
+     * The zeros are made in the input's manager, never in a parameter's long-lived one.
+     */
+    private static NDArray zeroPadded(NDArray a, int axis, long size, NDManager m) {
+        Shape shape = a.getShape();
+        long have = shape.get(axis);
+        if (have == size) {
+            return a;
+        }
+        long[] dims = shape.getShape().clone(); // Shape hands out its own array
+        dims[axis] = size - have;
+        return NDArrays.concat(new NDList(a, m.zeros(new Shape(dims), a.getDataType())), axis);
     }
 
     /**

@@ -3,16 +3,10 @@ package dev.ganlab.loss;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import dev.ganlab.core.GanLab;
+import dev.ganlab.core.CodeOnlyModules;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,16 +50,6 @@ public final class InputGradient {
     }
 
     private static PtSymbolBlock load(Device device) {
-        GanLab.init();
-        // The module holds code only; it lives for the whole process in a manager of its own.
-        NDManager owner = NDManager.newBaseManager(device, "PyTorch");
-        try (InputStream in = InputGradient.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path (rebuild with mvn package)");
-            }
-            return JniUtils.loadModule((PtNDManager) owner, in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load " + RESOURCE, e);
-        }
+        return CodeOnlyModules.load(RESOURCE, device);
     }
 }

@@ -1,0 +1,36 @@
+package dev.ganlab.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Loads the TorchScript modules GAN Lab ships as class-path resources (built by the scripts in
+ * {@code environment/torchscript/}): modules that hold code and no weights, reaching libtorch
+ * operations DJL 0.29 does not bind. Each lives for the whole process in a manager of its own, one
+ * per device.
+ */
+public final class CodeOnlyModules {
+
+    private CodeOnlyModules() {}
+
+    /** The module at {@code resource} (an absolute class-path name) on {@code device}. */
+    public static PtSymbolBlock load(String resource, Device device) {
+        GanLab.init();
+        NDManager owner = NDManager.newBaseManager(device, "PyTorch");
+        try (InputStream in = CodeOnlyModules.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the class path (rebuild with mvn package)");
+            }
+            return JniUtils.loadModule((PtNDManager) owner, in, true, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load " + resource, e);
+        }
+    }
+}
