@@ -1,24 +1,20 @@
 package dev.ganlab.metrics;
 
-import org.ejml.dense.row.decomposition.eig.symm.SymmetricQrAlgorithm_DDRM;
-
 import java.util.stream.IntStream;
 
 /**
- * The float64 linear algebra behind FID's {@code tr sqrt(S1 S2)} for large covariances (d = 2,048),
- * in plain Java on all cores: a Cholesky factor, the congruence {@code L^T S L} and the eigenvalues
- * of a symmetric matrix. Matrices are row-major {@code n x n} arrays; symmetric inputs are read from
- * their lower triangle only.
+ * The Cholesky factor behind FID's {@code tr sqrt(S1 S2)} for large covariances (d = 2,048), in float64
+ * plain Java on all cores; matrices are row-major {@code n x n} arrays, symmetric inputs read from their
+ * lower triangle only. The rest of that computation (the congruence {@code L^T S L} and its eigenvalues)
+ * runs in the engine's LAPACK ({@link FrechetDistance}).
  *
- * <p>Why not a library: the engine (DJL 0.29 on PyTorch) has no eigh or Cholesky (a TorchScript
- * {@code torch.linalg.eigvalsh} through the engine took 9-10 s for one 2,048 matrix on this project's
- * 2-core machine at load average 8, where numpy's eigvalsh took 1.2 s), and EJML 0.44's tridiagonal
- * reduction of a 2,048 matrix alone took 13.5 s (its multithreaded variant 14.1 s) at load average 4. The kernels here are the textbook
- * blocked algorithms (Golub &amp; Van Loan, "Matrix Computations", 4th ed.: right-looking block
- * Cholesky, section 4.2.9; Householder tridiagonalisation with the blocked "V W^T + W V^T" update of
- * LAPACK's dsytrd/dlatrd, section 8.3.1) written so that every inner loop is a contiguous
- * {@code y += a x} over a row, which the JIT vectorises; only the final tridiagonal QR iteration
- * (O(n^2)) is EJML's.
+ * <p>Why GAN Lab's own factor: {@code torch.linalg.cholesky} refuses a singular covariance (fewer samples
+ * than dimensions, constant features), which this factor handles by dropping the directions whose pivot
+ * is at rounding level. The kernel is the textbook right-looking block Cholesky (Golub &amp; Van Loan,
+ * "Matrix Computations", 4th ed., section 4.2.9) written so that every inner loop is a contiguous
+ * {@code y += a x} over a row, which the JIT vectorises. (Until 2026-11-30 this class also held a blocked
+ * Householder tridiagonalisation and the congruence; the distance at d = 2,048 took 2.35 s with them and
+ * 1.15 s with the engine's.)
  */
 final class SymmetricAlgebra {
 
@@ -135,242 +131,6 @@ final class SymmetricAlgebra {
     // ------------------------------------------------------------------ congruence
 
     /**
-     * {@code L^T S L} for a lower-triangular {@code L} and a symmetric {@code S} (read in full): a
-     * symmetric matrix of which the lower triangle is filled (the upper part is zero).
-     */
-    static double[][] congruence(double[][] l, double[] s, int n) {
-        // B = S L: B[i][0..k] += S[i][k] L[k][0..k]; rows of L taken BLOCK at a time so they stay cached.
-        double[][] b = new double[n][n];
-        double[][] lBlock = new double[BLOCK][];
-        for (int start = 0; start < n; start += BLOCK) {
-            int k0 = start;
-            int k1 = Math.min(k0 + BLOCK, n);
-            int w = k1 - k0;
-            System.arraycopy(l, k0, lBlock, 0, w);
-            forRows(0, n, false, (r0, r1) -> {
-                double[] coef = new double[w];
-                for (int i = r0; i < r1; i++) {
-                    System.arraycopy(s, i * n + k0, coef, 0, w);
-                    // L is zero above its diagonal, so one length (k1) serves the whole block.
-                    addCombination(b[i], 0, k1, coef, lBlock, w);
-                }
-            });
-        }
-        // M = L^T B, lower triangle: M[i][0..i] += L[k][i] B[k][0..i] over k >= i.
-        double[][] m = new double[n][n];
-        double[][] bBlock = new double[BLOCK][];
-        for (int start = 0; start < n; start += BLOCK) {
-            int k0 = start;
-            int k1 = Math.min(k0 + BLOCK, n);
-            int w = k1 - k0;
-            System.arraycopy(b, k0, bBlock, 0, w);
-            forRows(0, k1, true, (r0, r1) -> {
-                double[] coef = new double[w];
-                for (int i = r0; i < r1; i++) {
-                    for (int k = k0; k < k1; k++) {
-                        coef[k - k0] = l[k][i];   // zero for k < i
-                    }
-                    addCombination(m[i], 0, i + 1, coef, bBlock, w);
-                }
-            });
-        }
-        return m;
-    }
-
-    // ------------------------------------------------------------------ eigenvalues
-
-    /**
-     * Eigenvalues of a symmetric matrix (lower triangle read; the rows are overwritten), in no
-     * particular order: Householder reduction to tridiagonal form, then EJML's implicit symmetric QR
-     * on the tridiagonal matrix.
-     *
-     * @throws IllegalStateException when the QR iteration does not converge
-     */
-    static double[] eigenvalues(double[][] a) {
-        int n = a.length;
-        double[] diag = new double[n];
-        double[] off = new double[Math.max(n - 1, 0)];
-        tridiagonalize(a, diag, off);
-        if (n == 1) {
-            return diag;
-        }
-        SymmetricQrAlgorithm_DDRM qr = new SymmetricQrAlgorithm_DDRM();
-        qr.setMaxIterations(Math.max(1000, 30 * n));
-        if (!qr.process(n, diag, off)) {
-            throw new IllegalStateException("tridiagonal QR iteration did not converge for a " + n + "x" + n + " matrix");
-        }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = qr.getEigenvalue(i);
-        }
-        return out;
-    }
-
-    /**
-     * Householder tridiagonalisation {@code Q^T A Q = T} of the lower triangle of {@code a} (destroyed),
-     * blocked as in LAPACK's dsytrd: within a panel of {@link #BLOCK} columns the trailing matrix is
-     * left stale and each new column and each matrix-vector product is corrected with the panel's
-     * {@code V, W}; after the panel one update {@code A -= V W^T + W V^T} touches the trailing matrix
-     * once. Only the diagonal and off-diagonal of T are returned (Q is not formed).
-     */
-    static void tridiagonalize(double[][] a, double[] diag, double[] off) {
-        int n = a.length;
-        // Rows 0..BLOCK-1 hold W^T (one panel column per row), rows BLOCK..2*BLOCK-1 hold V^T.
-        double[][] wv = new double[2 * BLOCK][n];
-        double[] x = new double[n];
-        double[] y = new double[n];
-        for (int start = 0; start < n - 1; start += BLOCK) {
-            int k0 = start;
-            int k1 = Math.min(k0 + BLOCK, n - 1);
-            for (double[] r : wv) {
-                java.util.Arrays.fill(r, 0);
-            }
-            for (int k = k0; k < k1; k++) {
-                int c = k - k0;
-                // 1. Column k (rows k..n-1) brought up to date with the panel's previous reflections.
-                for (int i = k; i < n; i++) {
-                    x[i] = a[i][k];
-                }
-                for (int p = 0; p < c; p++) {
-                    axpy(x, k, n, -wv[p][k], wv[BLOCK + p]);
-                    axpy(x, k, n, -wv[BLOCK + p][k], wv[p]);
-                }
-                diag[k] = x[k];
-                // 2. Householder reflection H = I - tau v v^T with H x[k+1..] = beta e1, v[k+1] = 1.
-                double alpha = x[k + 1];
-                double sigma = 0;
-                for (int i = k + 2; i < n; i++) {
-                    sigma += x[i] * x[i];
-                }
-                if (sigma == 0) {
-                    off[k] = alpha;      // already tridiagonal in this column: H = I (tau = 0), w = 0
-                    continue;
-                }
-                double[] v = wv[BLOCK + c];
-                double[] w = wv[c];
-                double beta = -Math.copySign(Math.sqrt(alpha * alpha + sigma), alpha);
-                double tau = (beta - alpha) / beta;
-                double scale = 1 / (alpha - beta);
-                off[k] = beta;
-                v[k + 1] = 1;
-                for (int i = k + 2; i < n; i++) {
-                    v[i] = x[i] * scale;
-                }
-                // 3. y = A v with A the up-to-date trailing matrix = stale A - V W^T - W V^T.
-                int r0 = k + 1;
-                symvLower(a, r0, v, y);
-                for (int p = 0; p < c; p++) {
-                    double wDotV = dot(wv[p], v, r0, n);
-                    double vDotV = dot(wv[BLOCK + p], v, r0, n);
-                    axpy(y, r0, n, -wDotV, wv[BLOCK + p]);
-                    axpy(y, r0, n, -vDotV, wv[p]);
-                }
-                // 4. w = tau y - (tau/2)(tau y . v) v, so that H A H = A - v w^T - w v^T.
-                for (int i = r0; i < n; i++) {
-                    w[i] = tau * y[i];
-                }
-                axpy(w, r0, n, -0.5 * tau * dot(w, v, r0, n), v);
-            }
-            // Trailing lower triangle, rows and columns from k1: A -= V W^T + W V^T.
-            forRows(k1, n, true, (r0, r1) -> {
-                double[] coef = new double[2 * BLOCK];
-                for (int i = r0; i < r1; i++) {
-                    for (int c = 0; c < BLOCK; c++) {
-                        coef[c] = -wv[BLOCK + c][i];     // v_i multiplies the W^T row
-                        coef[BLOCK + c] = -wv[c][i];     // w_i multiplies the V^T row
-                    }
-                    addCombination(a[i], k1, i + 1, coef, wv, 2 * BLOCK);
-                }
-            });
-        }
-        diag[n - 1] = a[n - 1][n - 1];
-    }
-
-    /** {@code y[r0..n) = A v} over the trailing block {@code [r0, n)^2} of a symmetric matrix stored lower. */
-    private static void symvLower(double[][] a, int r0, double[] v, double[] y) {
-        int n = a.length;
-        int threads = threadsFor(n - r0);
-        double[][] partial = new double[threads][];
-        IntStream.range(0, threads).parallel().forEach(t -> {
-            int i0 = triangleSplit(r0, n, t, threads);
-            int i1 = triangleSplit(r0, n, t + 1, threads);
-            double[] acc = new double[n];
-            symvRows(a, r0, i0, i1, v, acc);
-            partial[t] = acc;
-        });
-        for (int i = r0; i < n; i++) {
-            double s = 0;
-            for (double[] acc : partial) {
-                s += acc[i];
-            }
-            y[i] = s;
-        }
-    }
-
-    /**
-     * Rows {@code [i0, i1)} of the lower-stored symmetric product: for each row i, its part left of the
-     * diagonal dotted with v goes to {@code acc[i]} and, by symmetry, {@code v_i} times it goes to
-     * {@code acc[j]}. Large trailing matrices are read four rows at a time: four independent dot
-     * products per column share one load of {@code v[j]} and {@code acc[j]} (about 2x faster than one
-     * row at a time once the matrix no longer fits in cache; slower when it does).
-     */
-    private static void symvRows(double[][] a, int r0, int i0, int i1, double[] v, double[] acc) {
-        int i = i0;
-        if (a.length - r0 >= 1024) {
-            for (; i + 3 < i1; i += 4) {
-                double[] a0 = a[i];
-                double[] a1 = a[i + 1];
-                double[] a2 = a[i + 2];
-                double[] a3 = a[i + 3];
-                double v0 = v[i];
-                double v1 = v[i + 1];
-                double v2 = v[i + 2];
-                double v3 = v[i + 3];
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int j = r0; j < i; j++) {
-                    double vj = v[j];
-                    double x0 = a0[j];
-                    double x1 = a1[j];
-                    double x2 = a2[j];
-                    double x3 = a3[j];
-                    s0 += x0 * vj;
-                    s1 += x1 * vj;
-                    s2 += x2 * vj;
-                    s3 += x3 * vj;
-                    acc[j] += v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3;
-                }
-                acc[i] += s0;
-                acc[i + 1] += s1;
-                acc[i + 2] += s2;
-                acc[i + 3] += s3;
-                // The 4x4 diagonal block, row by row from column i.
-                for (int r = i; r < i + 4; r++) {
-                    symvRow(a[r], i, r, v, acc);
-                }
-            }
-        }
-        for (; i < i1; i++) {
-            symvRow(a[i], r0, i, v, acc);
-        }
-    }
-
-    /** Row {@code i} from column {@code from} through its diagonal, as in {@link #symvRows}. */
-    private static void symvRow(double[] row, int from, int i, double[] v, double[] acc) {
-        double vi = v[i];
-        double s = 0;
-        for (int j = from; j < i; j++) {
-            s += row[j] * v[j];
-            acc[j] += vi * row[j];
-        }
-        acc[i] += s + row[i] * vi;
-    }
-
-    // ------------------------------------------------------------------ kernels
-
-    /**
      * {@code target[j] += sum_t coef[t] * panel[t][j]} for {@code j in [from, to)} and {@code t < terms},
      * four terms per pass so that the target row is loaded and stored once per four products.
      */
@@ -399,14 +159,6 @@ final class SymmetricAlgebra {
         for (int j = from; j < to; j++) {
             y[j] += alpha * x[j];
         }
-    }
-
-    private static double dot(double[] x, double[] y, int from, int to) {
-        double s = 0;
-        for (int j = from; j < to; j++) {
-            s += x[j] * y[j];
-        }
-        return s;
     }
 
     // ------------------------------------------------------------------ threads
