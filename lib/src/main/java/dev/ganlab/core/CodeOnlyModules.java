@@ -9,19 +9,28 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Loads the TorchScript modules GAN Lab ships as class-path resources (built by the scripts in
  * {@code environment/torchscript/}): modules that hold code and no weights, reaching libtorch
- * operations DJL 0.29 does not bind. Each lives for the whole process in a manager of its own, one
- * per device.
+ * operations DJL 0.29 does not bind. Each is loaded once per device and lives for the whole process
+ * in a manager of its own.
  */
 public final class CodeOnlyModules {
 
+    private static final Map<List<Object>, PtSymbolBlock> LOADED = new ConcurrentHashMap<>();
+
     private CodeOnlyModules() {}
 
-    /** The module at {@code resource} (an absolute class-path name) on {@code device}. */
-    public static PtSymbolBlock load(String resource, Device device) {
+    /** The module at {@code resource} (an absolute class-path name) on {@code device}, loaded on first use. */
+    public static PtSymbolBlock get(String resource, Device device) {
+        return LOADED.computeIfAbsent(List.of(resource, device), k -> load(resource, device));
+    }
+
+    private static PtSymbolBlock load(String resource, Device device) {
         GanLab.init();
         NDManager owner = NDManager.newBaseManager(device, "PyTorch");
         try (InputStream in = CodeOnlyModules.class.getResourceAsStream(resource)) {

@@ -25,7 +25,6 @@ final class ConvTransposeScript {
     /** Classpath location of the TorchScript module. */
     static final String RESOURCE = "/dev/ganlab/core/conv_transpose.pt";
 
-    private static final Map<Device, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
     /** Constants of the calls (settings, the empty "no bias"), on the CPU whatever the device: the script reads them as numbers. */
     private static final NDManager CPU = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     private static final NDArray NO_BIAS = constant(CPU.create(new float[0]));
@@ -35,7 +34,7 @@ final class ConvTransposeScript {
 
     /** {@code conv_transpose2d(x, w, b, stride, padding, outputPadding)}; w is {@code (C_in, C_out, k, k)}, b null for none. */
     static NDArray apply(NDArray x, NDArray w, NDArray b, int stride, int padding, int outputPadding) {
-        PtSymbolBlock module = MODULES.computeIfAbsent(x.getDevice(), ConvTransposeScript::load);
+        PtSymbolBlock module = CodeOnlyModules.get(RESOURCE, x.getDevice());
         NDArray settings = SETTINGS.computeIfAbsent(List.of(stride, padding, outputPadding),
                 k -> constant(CPU.create(new long[] {stride, padding, outputPadding})));
         NDArray bias = b != null ? b : NO_BIAS;
@@ -48,9 +47,5 @@ final class ConvTransposeScript {
     private static NDArray constant(NDArray a) {
         NDScope.unregister(a);
         return a;
-    }
-
-    private static PtSymbolBlock load(Device device) {
-        return CodeOnlyModules.load(RESOURCE, device);
     }
 }

@@ -1,14 +1,10 @@
 package dev.ganlab.loss;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import dev.ganlab.core.CodeOnlyModules;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Differentiable input gradients: {@code d(sum scores) / d inputs} with a graph for a second
@@ -32,8 +28,6 @@ public final class InputGradient {
     /** Classpath location of the TorchScript helper. */
     public static final String RESOURCE = "/dev/ganlab/loss/input_gradient.pt";
 
-    private static final Map<Device, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
-
     private InputGradient() {}
 
     /**
@@ -45,11 +39,7 @@ public final class InputGradient {
         if (!inputs.hasGradient()) {
             throw new IllegalArgumentException("inputs must require gradients (call setRequiresGradient(true) first)");
         }
-        PtSymbolBlock module = MODULES.computeIfAbsent(inputs.getDevice(), InputGradient::load);
+        PtSymbolBlock module = CodeOnlyModules.get(RESOURCE, inputs.getDevice());
         return IValueUtils.forward(module, new NDList(scores, inputs), true).singletonOrThrow();
-    }
-
-    private static PtSymbolBlock load(Device device) {
-        return CodeOnlyModules.load(RESOURCE, device);
     }
 }

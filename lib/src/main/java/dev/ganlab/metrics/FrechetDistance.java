@@ -206,17 +206,10 @@ public final class FrechetDistance {
     }
 
     private static final String TRACE_SQRT = "/dev/ganlab/metrics/trace_sqrt.pt";
-    private static PtSymbolBlock traceSqrtModule;
 
     /** {@code sum_i sqrt(max(lambda_i(L^T S L), 0))} for row-major d x d L and S, in the engine on the CPU. */
     static double traceSqrt(double[] l, double[] s, int d) {
-        PtSymbolBlock module;
-        synchronized (FrechetDistance.class) {
-            if (traceSqrtModule == null) {
-                traceSqrtModule = CodeOnlyModules.load(TRACE_SQRT, Device.cpu());
-            }
-            module = traceSqrtModule;
-        }
+        PtSymbolBlock module = CodeOnlyModules.get(TRACE_SQRT, Device.cpu());
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             IValue[] args = {IValue.from((PtNDArray) m.create(l, new Shape(d, d))),
                 IValue.from((PtNDArray) m.create(s, new Shape(d, d)))};
