@@ -154,9 +154,10 @@ public final class CpuKernels {
         // weight (C_out, C_in, k, k): input channels on axis 1, output channels on axis 0
         NDManager m = x.getManager();
         NDArray xp = zeroPadded(x, 1, inPadded, m);
-        NDArray wp = zeroPadded(zeroPadded(w, 1, inPadded, m), 0, outPadded, m);
+        NDArray wp = zeroPadded(w, 1, inPadded, 0, outPadded, m);
         NDArray bp = b == null ? null : zeroPadded(b, 0, outPadded, m);
         NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(xp, wp, bp, stride, padding, dilation).singletonOrThrow();
+        releasePadded(xp, x, wp, w, bp, b);
         return outPadded == cout ? y : keptChannels(y, cout);
     }
 
@@ -181,9 +182,10 @@ public final class CpuKernels {
         // weight (C_in, C_out, k, k): input channels on axis 0, output channels on axis 1
         NDManager m = x.getManager();
         NDArray xp = zeroPadded(x, 1, inPadded, m);
-        NDArray wp = zeroPadded(zeroPadded(w, 0, inPadded, m), 1, outPadded, m);
+        NDArray wp = zeroPadded(w, 0, inPadded, 1, outPadded, m);
         NDArray bp = b == null ? null : zeroPadded(b, 0, outPadded, m);
         NDArray y = ConvTransposeScript.apply(xp, wp, bp, stride, padding, outputPadding);
+        releasePadded(xp, x, wp, w, bp, b);
         return outPadded == cout ? y : keptChannels(y, cout);
     }
 
@@ -199,18 +201,49 @@ public final class CpuKernels {
         }
         long[] dims = shape.getShape().clone(); // Shape hands out its own array
         dims[axis] = size - have;
-        return NDArrays.concat(new NDList(a, m.zeros(new Shape(dims), a.getDataType())), axis);
+        NDArray zeros = m.zeros(new Shape(dims), a.getDataType());
+        NDArray padded = NDArrays.concat(new NDList(a, zeros), axis);
+        StepScope.release(zeros);
+        return padded;
+    }
+
+    /** A weight padded along two axes; the intermediate (padded along the first only) is closed. */
+    private static NDArray zeroPadded(NDArray w, int axis1, long size1, int axis2, long size2, NDManager m) {
+        NDArray once = zeroPadded(w, axis1, size1, m);
+        NDArray twice = zeroPadded(once, axis2, size2, m);
+        if (once != w && once != twice) {
+            StepScope.release(once);
+        }
+        return twice;
+    }
+
+    /**
+     * Closes the padded copies once the convolution has read them: a DJL array holds its tensor until
+     * closed, and these are input-sized (autograd keeps its own reference where the backward reads them).
+     */
+    private static void releasePadded(NDArray xp, NDArray x, NDArray wp, NDArray w, NDArray bp, NDArray b) {
+        for (NDArray[] pair : new NDArray[][] {{xp, x}, {wp, w}, {bp, b}}) {
+            if (pair[0] != null && pair[0] != pair[1]) {
+                StepScope.release(pair[0]);
+            }
+        }
     }
 
     /**
      * The first {@code cout} channels of a padded result. With a graph, whatever reads a slice saves it
      * for backward, and a slice keeps all of y's storage: at FastGAN's 1024 px RGB output, 16 channels
      * for 3 (537 MB at batch 8). A copy of the kept channels lets y go: times 1, exact in value and
-     * gradient and recorded by autograd (duplicate() would cut the graph: DJL's clone is detached).
+     * gradient and recorded by autograd (duplicate() would cut the graph: DJL's clone is detached),
+     * and y is closed here.
      */
     private static NDArray keptChannels(NDArray y, long cout) {
-        NDArray kept = y.get(new NDIndex(":, 0:" + cout));
-        return ai.djl.pytorch.jni.JniUtils.isGradMode() ? kept.mul(1f) : kept;
+        NDArray view = y.get(new NDIndex(":, 0:" + cout));
+        // Without a graph the slice itself would pin y (a linear RGB layer's output is the image the
+        // caller keeps): a detached copy is the same values.
+        NDArray kept = ai.djl.pytorch.jni.JniUtils.isGradMode() ? view.mul(1f) : view.duplicate();
+        StepScope.release(view);
+        StepScope.release(y);
+        return kept;
     }
 
     /** The next multiple of {@value #CHANNEL_BLOCK} at or above {@code channels}. */

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.ganlab.core.StepScope;
 import dev.ganlab.nn.Lambda;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.WeightScaling;
 
 /**

@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import dev.ganlab.models.Mix;
 import dev.ganlab.nn.AdaptiveAvgPool2d;
 import dev.ganlab.nn.Ops;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.SkipLayerExcitation;
 import dev.ganlab.nn.WeightScaling;
 

@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import dev.ganlab.core.StepScope;
 import dev.ganlab.nn.Glu;
 import dev.ganlab.nn.Lambda;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.SkipLayerExcitation;
 import dev.ganlab.nn.WeightScaling;
 

@@ -2,6 +2,7 @@ package dev.ganlab.models.fastgan;
 
 import dev.ganlab.nn.AdaptiveAvgPool2d;
 import dev.ganlab.nn.Lambda;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.WeightScaling;
 
 /**

@@ -2,6 +2,7 @@ package dev.ganlab.models.fastgan;
 
 import dev.ganlab.nn.Glu;
 import dev.ganlab.nn.NoiseInjection;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.WeightScaling;
 
 /**

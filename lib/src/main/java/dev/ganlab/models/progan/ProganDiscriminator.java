@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.models.Mix;
 import dev.ganlab.models.progan.ProganSchedule.Stage;
 import dev.ganlab.nn.Conv2d;
@@ -19,6 +20,7 @@ import dev.ganlab.nn.Linear;
 import dev.ganlab.nn.MinibatchDiscrimination;
 import dev.ganlab.nn.MinibatchStdDev;
 import dev.ganlab.nn.Ops;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.WeightScaling;
 
 import java.util.Collections;
@@ -84,7 +86,7 @@ public final class ProganDiscriminator extends AbstractBlock {
         this.spectral = mix.dSpectralNorm();
         for (int r = cfg.targetResolution; r >= 8; r /= 2) {
             fromRgb.put(r, addChildBlock("fromRGB" + r, fromRgbLayer(r)));
-            SequentialBlock b = new SequentialBlock();
+            SequentialBlock b = new ScopedSequentialBlock();
             b.add(conv(cfg.featureMapsAt(r), 3));
             b.add(Lambda.leakyRelu(cfg.leakySlope));
             b.add(conv(cfg.featureMapsAt(r / 2), 3));
@@ -93,7 +95,7 @@ public final class ProganDiscriminator extends AbstractBlock {
             blocks.put(r, addChildBlock("block" + r, b));
         }
         fromRgb.put(4, addChildBlock("fromRGB4", fromRgbLayer(4)));
-        SequentialBlock f = new SequentialBlock();
+        SequentialBlock f = new ScopedSequentialBlock();
         if (cfg.mbstdEnabled()) {
             f.add(new MinibatchStdDev(cfg.mbstdGroupSize));             // (N, nf(4) + 1, 4, 4)
         }
@@ -125,7 +127,7 @@ public final class ProganDiscriminator extends AbstractBlock {
     }
 
     private SequentialBlock fromRgbLayer(int r) {
-        SequentialBlock s = new SequentialBlock();
+        SequentialBlock s = new ScopedSequentialBlock();
         s.add(conv(cfg.featureMapsAt(r), 1));
         s.add(Lambda.leakyRelu(cfg.leakySlope));
         return s;
@@ -148,23 +150,40 @@ public final class ProganDiscriminator extends AbstractBlock {
         }
         NDArray h = run(fromRgb.get(res), ps, x, training);                    // (N, nf(R), R, R)
         if (res > 4) {
-            h = run(blocks.get(res), ps, h, training);                          // (N, nf(R/2), R/2, R/2)
+            h = runAndRelease(blocks.get(res), ps, h, training);                // (N, nf(R/2), R/2, R/2)
             if (stage.fadingIn()) {
-                NDArray old = run(fromRgb.get(res / 2), ps, Ops.avgPool2x(x), training);
-                h = FadeIn.lerp(old, h, stage.alpha());
+                NDArray sharp = h;
+                h = StepScope.keepOne(() -> FadeIn.lerp(
+                        run(fromRgb.get(res / 2), ps, Ops.avgPool2x(x), training), sharp, stage.alpha()));
+                StepScope.release(sharp);
             }
             for (int r = res / 2; r >= 8; r /= 2) {
-                h = run(blocks.get(r), ps, h, training);                        // (N, nf(r/2), r/2, r/2)
+                h = runAndRelease(blocks.get(r), ps, h, training);              // (N, nf(r/2), r/2, r/2)
             }
         }
-        NDArray features = run(finalBlock, ps, h, training);                   // (N, F)
-        NDArray scored = minibatch == null ? features : run(minibatch, ps, features, training); // (N, F + B)
-        NDArray logits = run(head, ps, scored, training).reshape(-1);          // (N)
+        NDArray features = runAndRelease(finalBlock, ps, h, training);         // (N, F)
+        NDArray logits = StepScope.keepOne(() -> {
+            NDArray scored = minibatch == null ? features : run(minibatch, ps, features, training); // (N, F + B)
+            return run(head, ps, scored, training).reshape(-1);                // (N)
+        });
         return new NDList(logits, features);
     }
 
     private static NDArray run(Block b, ParameterStore ps, NDArray x, boolean training) {
         return b.forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    /**
+     * {@link #run}, then closes its input, an intermediate map no later layer reads (autograd keeps
+     * its own reference to what the backward needs), as PyTorch frees it by reference counting; without
+     * this a forward keeps every block's output until the caller's scope ends.
+     */
+    private static NDArray runAndRelease(Block b, ParameterStore ps, NDArray x, boolean training) {
+        NDArray y = run(b, ps, x, training);
+        if (y != x) {
+            StepScope.release(x);
+        }
+        return y;
     }
 
     @Override

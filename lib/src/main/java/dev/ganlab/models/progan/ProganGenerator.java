@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ganlab.core.StepScope;
 import dev.ganlab.models.SlePlacement;
 import dev.ganlab.models.progan.ProganSchedule.Stage;
 import dev.ganlab.nn.ChannelBias;
@@ -17,6 +18,7 @@ import dev.ganlab.nn.Conv2d;
 import dev.ganlab.nn.Lambda;
 import dev.ganlab.nn.Ops;
 import dev.ganlab.nn.PixelNorm;
+import dev.ganlab.nn.ScopedSequentialBlock;
 import dev.ganlab.nn.SkipLayerExcitation;
 import dev.ganlab.nn.WeightScaling;
 
@@ -87,7 +89,7 @@ public final class ProganGenerator extends AbstractBlock {
         super(VERSION);
         this.cfg = cfg;
         int nf4 = cfg.featureMapsAt(4);
-        SequentialBlock s = new SequentialBlock();
+        SequentialBlock s = new ScopedSequentialBlock();
         s.add(new PixelNorm());                                           // latent onto the hypersphere
         s.add(ProganLayers.dense(nf4 * 16, DENSE_GAIN, false));           // (N, nf4 * 16)
         s.add(Lambda.reshape(nf4, 4, 4));                                 // (N, nf4, 4, 4)
@@ -99,7 +101,7 @@ public final class ProganGenerator extends AbstractBlock {
         toRgb.put(4, addChildBlock("toRGB4", ProganLayers.conv(cfg.channels, 1, TO_RGB_GAIN)));
         for (int r = 8; r <= cfg.targetResolution; r *= 2) {
             int nf = cfg.featureMapsAt(r);
-            SequentialBlock b = new SequentialBlock();
+            SequentialBlock b = new ScopedSequentialBlock();
             b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN, true)); // upsample to r, conv
             addActivation(b);
             b.add(ProganLayers.conv(nf, 3, ProganLayers.RELU_GAIN));
@@ -141,25 +143,52 @@ public final class ProganGenerator extends AbstractBlock {
         int res = stage.resolution();
         NDArray h = stem.forward(ps, new NDList(z), training).singletonOrThrow(); // (N, nf(4), 4, 4)
         Map<Integer, NDArray> maps = new HashMap<>();                            // SLE sources
-        maps.put(4, h);
+        if (sleSource.containsValue(4)) {
+            maps.put(4, h);
+        }
         NDArray previous = null;
         for (int r = 8; r <= res; r *= 2) {
+            release(previous, maps);                                              // read by no later layer
             previous = h;
             h = blocks.get(r).forward(ps, new NDList(h), training).singletonOrThrow(); // (N, nf(r), r, r)
             SkipLayerExcitation gate = sle.get(r);
             if (gate != null) {
-                h = h.mul(gate.gate(ps, maps.get(sleSource.get(r)), training));    // * (N, nf(r), 1, 1)
+                NDArray ungated = h;
+                NDArray source = maps.get(sleSource.get(r));
+                h = StepScope.keepOne(() -> ungated.mul(gate.gate(ps, source, training))); // * (N, nf(r), 1, 1)
+                release(ungated, maps);
             }
             if (sleSource.containsValue(r)) {
                 maps.put(r, h);
             }
         }
-        NDArray img = rgb(ps, res, h, training);                                  // (N, C, R, R)
+        NDArray last = h;
+        NDArray img = StepScope.keepOne(() -> rgb(ps, res, last, training));    // (N, C, R, R)
         if (stage.fadingIn()) {
-            NDArray old = Ops.upsample2x(rgb(ps, res / 2, previous, training));    // (N, C, R, R)
-            img = FadeIn.lerp(old, img, stage.alpha());
+            NDArray coarse = previous;
+            NDArray sharp = img;
+            img = StepScope.keepOne(() -> FadeIn.lerp(
+                    Ops.upsample2x(rgb(ps, res / 2, coarse, training)), sharp, stage.alpha())); // (N, C, R, R)
+            release(sharp, maps);
+        }
+        release(previous, maps);
+        release(h, maps);
+        for (NDArray kept : maps.values()) {
+            release(kept, Map.of());
         }
         return img;
+    }
+
+    /**
+     * Closes an intermediate map nothing later reads, as PyTorch frees it by reference counting
+     * (autograd keeps its own reference to what the backward needs); maps an SLE gate still reads stay.
+     * Why: a DJL array lives until closed, so without this a forward keeps every block's output until
+     * the caller's scope ends (2.1 GB per sample-grid chunk at 256 px, lib/BENCHMARKS.md).
+     */
+    private static void release(NDArray a, Map<Integer, NDArray> kept) {
+        if (a != null && !kept.containsValue(a)) {
+            StepScope.release(a);
+        }
     }
 
     private NDArray rgb(ParameterStore ps, int res, NDArray h, boolean training) {

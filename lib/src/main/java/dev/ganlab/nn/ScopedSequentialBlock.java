@@ -1,4 +1,4 @@
-package dev.ganlab.models.fastgan;
+package dev.ganlab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
