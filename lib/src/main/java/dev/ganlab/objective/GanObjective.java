@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The objective of a GAN run as an ordered list of {@link ObjectiveTerm}s, in the spirit of
@@ -67,6 +68,33 @@ public final class GanObjective {
             parts.add(t.criticLoss(pass, log));
         }
         return sum(parts, "discriminator");
+    }
+
+    /**
+     * Back-propagates the discriminator's loss for one critic update: first the sum of the terms that
+     * read the pass's scores, then each term with a graph of its own ({@link ObjectiveTerm#ownCriticGraph},
+     * a gradient penalty) separately, after the first backward has freed the scores' graphs. The
+     * gradients accumulate to those of {@link #criticLoss}'s sum (up to the order of float additions);
+     * the peak memory is the larger graph instead of both (ProGAN at 1024 px: the penalty's double
+     * backward on top of D's graphs on reals and fakes; lib/BENCHMARKS.md).
+     */
+    public void criticBackward(CriticPass pass, Map<String, Float> log, Consumer<NDArray> backward) {
+        List<NDArray> parts = new ArrayList<>();
+        List<ObjectiveTerm> separate = new ArrayList<>();
+        for (ObjectiveTerm t : terms) {
+            if (t.ownCriticGraph()) {
+                separate.add(t);
+            } else {
+                parts.add(t.criticLoss(pass, log));
+            }
+        }
+        backward.accept(sum(parts, "discriminator"));
+        for (ObjectiveTerm t : separate) {
+            NDArray part = t.criticLoss(pass, log);
+            if (part != null) {
+                backward.accept(part);
+            }
+        }
     }
 
     public void endCriticPhase(Map<String, Float> log) {

@@ -78,6 +78,12 @@ public final class GradientPenaltyTerm implements ObjectiveTerm {
         return List.of("penalty", "grad_norm");
     }
 
+    /** The penalty scores its own points (a discriminator forward with a graph of its own). */
+    @Override
+    public boolean ownCriticGraph() {
+        return true;
+    }
+
     @Override
     public NDArray criticLoss(CriticPass pass, Map<String, Float> log) {
         long t = pass.step();

@@ -47,6 +47,16 @@ public interface ObjectiveTerm {
         return null;
     }
 
+    /**
+     * Whether this term's critic loss builds a graph of its own (its own discriminator forward) and
+     * reads none of the pass's scores. The trainer then back-propagates it on its own, after the other
+     * terms' backward has freed their graphs ({@link GanObjective#criticBackward}), so the two graphs
+     * are never held at once; the gradients are the same sum. Default: false.
+     */
+    default boolean ownCriticGraph() {
+        return false;
+    }
+
     /** Called once after the step's critic updates; a term logs values it averaged over them. */
     default void endCriticPhase(Map<String, Float> log) {}
 

@@ -154,7 +154,8 @@ final class GanStep {
 
     /**
      * Critic update {@code k} of step {@code t}: the discriminator scores the (perturbed, augmented)
-     * batches and the objective's terms make its loss ({@link GanObjective#criticLoss}), one backward;
+     * batches and the objective's terms make its loss, back-propagated by {@link GanObjective#criticBackward}
+     * (a penalty with its own graph separately, after the scores' graphs are freed);
      * the terms act around the optimiser step (historical averaging, clipping).
      */
     private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, Map<String, Float> out) {
@@ -173,7 +174,7 @@ final class GanStep {
                 or = scored("D reals", () -> model.discriminate(ps, rIn, true, true));
                 of = scored("D fakes", () -> model.discriminateViews(ps, fViews, true, false));
             }
-            gc.backward(objective.criticLoss(new CriticPass(t, k, model, ps, rIn, fViews, or, of), out));
+            objective.criticBackward(new CriticPass(t, k, model, ps, rIn, fViews, or, of), out, gc::backward);
         }
         objective.beforeUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
         optD.step();

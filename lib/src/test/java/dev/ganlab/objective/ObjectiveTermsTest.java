@@ -235,4 +235,71 @@ class ObjectiveTermsTest {
             assertTrue(objective.loggedKeys().containsAll(log.keySet()));
         }
     }
+
+    /** A term whose critic loss is {@code scale * sum(w^2)} on a graph of its own; notes how many backward passes ran before it. */
+    private static final class OwnGraphTerm implements ObjectiveTerm {
+        final NDArray w;
+        final List<Integer> backwardsBefore = new java.util.ArrayList<>();
+        final List<Float> seen;
+
+        OwnGraphTerm(NDArray w, List<Float> seen) {
+            this.w = w;
+            this.seen = seen;
+        }
+
+        @Override
+        public List<String> loggedKeys() {
+            return List.of();
+        }
+
+        @Override
+        public boolean ownCriticGraph() {
+            return true;
+        }
+
+        @Override
+        public NDArray criticLoss(CriticPass pass, Map<String, Float> log) {
+            backwardsBefore.add(seen.size());
+            return w.square().sum().mul(3f);
+        }
+    }
+
+    @Test
+    void aTermWithItsOwnGraphIsBackPropagatedAfterTheOthersAndTheGradientsAddUp() {
+        GanLab.init();
+        try (NDManager m = GanLab.newManager();
+                dev.ganlab.core.StepScope scope = new dev.ganlab.core.StepScope()) {
+            NDArray w = m.create(new float[] {0.5f, -2f});
+            w.setRequiresGradient(true);
+            NDArray real = m.create(REAL);
+            List<Float> seen = new java.util.ArrayList<>();
+            ObjectiveTerm scored = new ObjectiveTerm() {
+                @Override
+                public List<String> loggedKeys() {
+                    return List.of();
+                }
+
+                @Override
+                public NDArray criticLoss(CriticPass pass, Map<String, Float> log) {
+                    return w.mul(real.get("0:2")).sum(); // grad: the first two real scores
+                }
+            };
+            OwnGraphTerm own = new OwnGraphTerm(w, seen);
+            // The own-graph term sits between the two others in list order; the drift reads the scores.
+            GanObjective objective = new GanObjective(List.of(scored, own, new DriftTerm(0.5f)));
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                objective.criticBackward(pass(m, 0, 0, null, Map.of()), new LinkedHashMap<>(), loss -> {
+                    seen.add(loss.getFloat());
+                    gc.backward(loss);
+                });
+            }
+            double drift = 0.5 * (1.5 * 1.5 + 0.25 + 0.0625) / 3;
+            assertEquals(2, seen.size(), "one backward for the scored terms, one for the own-graph term");
+            assertEquals(0.5 * 1.5 + -2 * -0.5 + drift, seen.get(0), 1e-6, "scored sum first (drift included)");
+            assertEquals(3 * (0.25 + 4), seen.get(1), 1e-5);
+            assertEquals(List.of(1), own.backwardsBefore, "the own-graph term is built after the first backward");
+            // d/dw [w . real[0:2] + 3 |w|^2] = real[0:2] + 6 w: the two passes' gradients accumulate
+            assertArrayEquals(new float[] {1.5f + 3f, -0.5f - 12f}, w.getGradient().toFloatArray(), 1e-5f);
+        }
+    }
 }
