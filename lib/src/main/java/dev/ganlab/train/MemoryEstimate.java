@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A run's peak resident memory, estimated before it starts, so that a run that cannot fit is refused
@@ -21,7 +22,7 @@ import java.util.Locale;
  * <p>The estimate: a fixed JVM, engine and data overhead; per trainable value of G four floats
  * (weight, gradient, Adam's two moments) and one more for the EMA copy, of D four; and per image of
  * the batch the floats of every leaf layer's output of G and D at batch 1, times
- * {@link #ACTIVATION_FACTOR}. Leaf outputs stand for what one phase of a step keeps alive until its
+ * {@link #ACTIVATION_FACTOR} and the family's {@link #ACTIVATION_SHARE}. Leaf outputs stand for what one phase of a step keeps alive until its
  * backward (the phases are closed one after the other, see {@link PhaseScope}): the generator phase
  * runs G and D with graphs, a critic update D twice; the factor covers the intermediates inside
  * the layers, their gradients and DiffAugment's copies, calibrated against the peak resident sizes
@@ -37,10 +38,23 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
 
     /** Overrides the available memory, in GB. */
     public static final String ENV_AVAILABLE = "GANLAB_MEMORY_AVAILABLE";
-    /** JVM (heap as used by a run), engine libraries and data set overhead, bytes. */
-    static final long OVERHEAD_BYTES = 1_000_000_000L;
+    /**
+     * JVM (its heap grows towards its cap before collecting: 2 GB in the measured runs), engine
+     * libraries and data set overhead, bytes. Was 1 GB, under which FastGAN's 64 and 128 px rows
+     * (peaks 3.4 and 4.7 GB) were estimated below their peaks.
+     */
+    static final long OVERHEAD_BYTES = 2_000_000_000L;
     /** Bytes kept per float of leaf output at the peak phase of a step (calibrated, see the class comment). */
     static final double ACTIVATION_FACTOR = 4.0 * 3.0;
+    /**
+     * Per family, the share of {@link #ACTIVATION_FACTOR} its measured peaks need (1 when not listed).
+     * ProGAN: its leaf outputs include a pixel norm and an activation per convolution that the engine
+     * does not keep for the backward, and since its gradient penalty is back-propagated on its own
+     * ({@link dev.ganlab.objective.GanObjective#criticBackward}) its peak is D's graphs on reals and
+     * fakes; measured 64 to 1024 px (lib/BENCHMARKS.md), the activations at full factor were 2.0 to 2.6
+     * times what the peaks needed, so half keeps the estimate 1.17 to 1.24 times the peaks.
+     */
+    static final Map<String, Double> ACTIVATION_SHARE = Map.of("progan", 0.5);
 
     /**
      * The estimate of a new run of {@code resolved} (a resolved config with a resolution; 3 channels
@@ -112,7 +126,7 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     /** Estimated peak resident bytes of the run. */
     public long bytes() {
         double params = 4.0 * ((ema ? 5.0 : 4.0) * generatorParameters + 4.0 * discriminatorParameters);
-        double activations = ACTIVATION_FACTOR * (double) batch
+        double activations = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch
                 * (generatorFloatsPerImage + discriminatorFloatsPerImage);
         return OVERHEAD_BYTES + (long) (params + activations);
     }

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The pre-run memory estimate (issue 18, item 4): what it counts, and the refusal. */
 class MemoryEstimateTest {
@@ -94,5 +96,28 @@ class MemoryEstimateTest {
         Files.writeString(meminfo, "MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   12345678 kB\n");
         assertEquals(12345678L * 1024, MemoryEstimate.memAvailable(meminfo));
         assertEquals(-1, MemoryEstimate.memAvailable(tmp.resolve("none")));
+    }
+
+    /**
+     * The estimate against the peaks measured by environment/bench/peak-memory.sh (lib/BENCHMARKS.md, "Peak
+     * memory by model and resolution", the rows of 2026-12-01 with the build that frees ProGAN's maps and
+     * back-propagates the gradient penalty on its own): never below a peak, and not so far above it that
+     * a run that fits is refused (at most 1.7 times). Model, resolution, batch, measured peak in GB.
+     */
+    @ParameterizedTest
+    @CsvSource({"dcgan, 64, 64, 2.6", "fastgan, 64, 8, 3.4", "fastgan, 128, 8, 4.7", "fastgan, 256, 8, 4.3",
+            "fastgan, 512, 8, 6.8", "fastgan, 1024, 8, 10.0", "progan, 64, 32, 6.3", "progan, 128, 16, 6.6", "progan, 256, 8, 7.2",
+            "progan, 512, 4, 7.0", "progan, 1024, 4, 11.7"})
+    void theEstimateIsAboveEachMeasuredPeakAndWithinAFactorOfIt(String model, int resolution, int batch, double peakGb) {
+        TrainConfig c = new TrainConfig();
+        c.model = model;
+        c.resolution = resolution;
+        if (!model.equals("progan")) {
+            c.batch = batch;
+        }
+        MemoryEstimate e = MemoryEstimate.of(c.resolved());
+        assertEquals(batch, e.batch(), "the measured row's batch");
+        double gb = e.bytes() / 1e9;
+        assertTrue(gb >= peakGb && gb <= 1.7 * peakGb, e.describe(-1) + ", measured peak " + peakGb + " GB");
     }
 }
