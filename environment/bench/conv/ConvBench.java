@@ -18,16 +18,20 @@ public class ConvBench {
                 try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     long t0 = System.nanoTime();
                     NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
-                    y.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                    float f = y.get(0, 0, 0, 0).getFloat();
+                    NDArray first = y.get(0, 0, 0, 0); // a view: it would keep y's storage alive
+                    float f = first.getFloat();
+                    first.close();
                     long t1 = System.nanoTime();
                     NDArray loss = y.sum();
                     gc.backward(loss);
                     NDArray grad = w.getGradient();
-                    float g = grad.get(0, 0, 0, 0).getFloat();
+                    NDArray g0 = grad.get(0, 0, 0, 0);
+                    float g = g0.getFloat();
+                    g0.close();
                     long t2 = System.nanoTime();
-                    // Results belong to x's manager, not the sub-manager: close them here, as Python frees
-                    // them, or each repetition writes fresh memory (page faults the peer does not pay).
+                    // Results (and views of them) belong to x's manager, not the sub-manager: close them here,
+                    // as Python frees them, or each repetition writes fresh memory (page faults the peer
+                    // does not pay).
                     y.close();
                     loss.close();
                     grad.close();
