@@ -19,15 +19,17 @@ import java.util.function.Consumer;
  *
  * <p><b>A step's flow</b> (see {@code lib/ARCHITECTURE.md}): for each critic update, images go
  * through {@link #perturbInput} (then the trainer's augmentation) into the discriminator;
- * {@link #criticLoss} sums the terms' contributions in list order, and the trainer runs one backward
- * on the sum; {@link #beforeUpdate}/{@link #afterUpdate} wrap the optimiser step. After the critic
+ * {@link #criticBackward} sums the contributions of the terms that read the scores, in list order, and
+ * back-propagates the sum, then each term with a graph of its own (a gradient penalty) on its own;
+ * {@link #beforeUpdate}/{@link #afterUpdate} wrap the optimiser step. After the critic
  * updates, {@link #endCriticPhase}; then {@link #beforeGeneratorPass}, the generator's forward,
  * {@link #generatorLoss} and its update, wrapped the same way.
  *
  * <p>The order of the list is part of the numerics (float sums are not associative, and terms that
  * draw random numbers after others keep their streams only in order): {@code Objectives} in the
- * training package builds it in the order of the loop before this refactoring, so results are
- * bit-for-bit those of earlier versions.
+ * training package builds it in the order of the loop before this refactoring. Since the penalty has
+ * its own backward (2026-12-01) its gradient is added in a second pass, so runs with a penalty differ
+ * from earlier versions in the last bits; a resumed run still replays its own steps exactly.
  */
 public final class GanObjective {
 
@@ -61,20 +63,11 @@ public final class GanObjective {
         return x;
     }
 
-    /** The discriminator's loss for one critic update: the sum of the terms' contributions, in order. */
-    public NDArray criticLoss(CriticPass pass, Map<String, Float> log) {
-        List<NDArray> parts = new ArrayList<>();
-        for (ObjectiveTerm t : terms) {
-            parts.add(t.criticLoss(pass, log));
-        }
-        return sum(parts, "discriminator");
-    }
-
     /**
      * Back-propagates the discriminator's loss for one critic update: first the sum of the terms that
      * read the pass's scores, then each term with a graph of its own ({@link ObjectiveTerm#ownCriticGraph},
      * a gradient penalty) separately, after the first backward has freed the scores' graphs. The
-     * gradients accumulate to those of {@link #criticLoss}'s sum (up to the order of float additions);
+     * gradients accumulate to those of the terms' sum in one backward (up to the order of float additions);
      * the peak memory is the larger graph instead of both (ProGAN at 1024 px: the penalty's double
      * backward on top of D's graphs on reals and fakes; lib/BENCHMARKS.md).
      */
