@@ -253,11 +253,11 @@ public final class Comparison {
             n.append(e.getValue().size());
             scored.append(v.length);
             diverged.append((int) e.getValue().stream().filter(r -> r.status().equals(RunStatus.DIVERGED)).count());
-            Stats s = Stats.of(v);
-            appendOrMissing(mean, s.mean);
-            appendOrMissing(std, s.std);
-            appendOrMissing(min, s.min);
-            appendOrMissing(max, s.max);
+            SeedSpread s = SeedSpread.of(v);
+            appendOrMissing(mean, s.mean());
+            appendOrMissing(std, s.std());
+            appendOrMissing(min, s.min());
+            appendOrMissing(max, s.max());
             RunFolder b = null;
             for (RunFolder r : e.getValue()) {
                 double x = r.value(metric);
@@ -300,28 +300,6 @@ public final class Comparison {
         }
         Boolean b = Objective.evaluationKeys().get(Objective.baseOf(metric));
         return b == null || b;
-    }
-
-    private record Stats(double mean, double std, double min, double max) {
-        static Stats of(double[] v) {
-            if (v.length == 0) {
-                return new Stats(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-            }
-            double sum = 0;
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (double d : v) {
-                sum += d;
-                lo = Math.min(lo, d);
-                hi = Math.max(hi, d);
-            }
-            double m = sum / v.length;
-            double ss = 0;
-            for (double d : v) {
-                ss += (d - m) * (d - m);
-            }
-            return new Stats(m, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : Double.NaN, lo, hi);
-        }
     }
 
     private static void appendOrMissing(DoubleColumn c, double v) {

@@ -41,18 +41,16 @@ public final class ReproductionGrid {
     public record Cell(String loss, String regulariser, Map<Integer, Double> bySeed) {
 
         public double mean() {
-            return bySeed.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            return spread().mean();
         }
 
         /** Sample standard deviation (n - 1); NaN with fewer than two seeds. */
         public double sd() {
-            int n = bySeed.size();
-            if (n < 2) {
-                return Double.NaN;
-            }
-            double m = mean();
-            double ss = bySeed.values().stream().mapToDouble(v -> (v - m) * (v - m)).sum();
-            return Math.sqrt(ss / (n - 1));
+            return spread().std();
+        }
+
+        private SeedSpread spread() {
+            return SeedSpread.of(bySeed.values().stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         /** "mean ± sd (n seeds)", or "-" for a cell without runs. */
