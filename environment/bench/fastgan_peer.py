@@ -29,7 +29,8 @@ generated view; the critic scores reals (their small view the image subsampled b
 detached fakes in two passes; hinge loss with margins drawn from U(0.8, 1) per score, plus the
 reconstruction loss on reals: for the full image, the quadrant and the small image, 4 x the mean
 squared error per image summed over the batch (GAN Lab's default mse, sum); Adam 2e-4 (0.5, 0.999);
-then the generator's update (loss -E[D(G(z))]) through the frozen critic in training mode; EMA of G
+then the generator's update (loss -E[D(G(z))] on the same augmented images, generated once per step with
+their graph as train.py does: GAN Lab's generatorFakes=reuse) through the frozen critic in training mode; EMA of G
 (decay min(0.999, (1 + t) / (10 + t)), batch-norm buffers copied); the logged scalars read back.
 
 What differs from GAN Lab, on purpose (the peer is PyTorch as its users write it): upsampling is
@@ -283,8 +284,10 @@ class Fastgan:
 
     def step(self, reals):
         batch = reals.shape[0]
-        with torch.no_grad():
-            fake, fake_small = self.g(torch.randn(batch, LATENT))
+        # one generator forward per iteration (FastGAN's train.py): the critic scores its images detached,
+        # the generator's loss the same augmented images through the updated critic
+        fake, fake_small = self.g(torch.randn(batch, LATENT))
+        g_in, g_small_in = diff_augment(fake), diff_augment(fake_small)
         # critic: reals with reconstruction, then fakes
         x = diff_augment(reals)
         map8, map16, small8 = self.d.features(x, None)
@@ -294,7 +297,7 @@ class Fastgan:
         rec = (recon(self.d.decoder_full(map8), target)
                + recon(self.d.decoder_part(quadrant(map16, q)), quadrant(target, q))
                + recon(self.d.decoder_small(small8), target[:, :, ::2, ::2]))
-        f8, _, fs8 = self.d.features(diff_augment(fake), diff_augment(fake_small))
+        f8, _, fs8 = self.d.features(g_in.detach(), g_small_in.detach())
         f = self.d.scores(f8, fs8)
         hinge = (F.relu(torch.rand_like(r) * 0.2 + 0.8 - r).mean()
                  + F.relu(torch.rand_like(f) * 0.2 + 0.8 + f).mean())
@@ -305,8 +308,7 @@ class Fastgan:
         # generator through the frozen critic (training mode, as GAN Lab)
         for p in self.d.parameters():
             p.requires_grad_(False)
-        fake, fake_small = self.g(torch.randn(batch, LATENT))
-        g8, _, gs8 = self.d.features(diff_augment(fake), diff_augment(fake_small))
+        g8, _, gs8 = self.d.features(g_in, g_small_in)
         loss_g = -self.d.scores(g8, gs8).mean()
         self.opt_g.zero_grad(set_to_none=False)
         loss_g.backward()

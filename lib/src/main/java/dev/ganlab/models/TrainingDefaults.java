@@ -48,6 +48,7 @@ public final class TrainingDefaults {
     private float emaDecay = EMA_DECAY;
     private String augment = "";
     private String hingeMargin = "fixed";
+    private String generatorFakes = "fresh";
     private float drift;
     private int channels = 3;
 
@@ -106,6 +107,16 @@ public final class TrainingDefaults {
         return this;
     }
 
+    /**
+     * Which images the generator's update scores: "fresh" (new latents, a second forward; DCGAN as GAN Lab
+     * trains it, ProGAN's and StyleGAN's official code) or "reuse" (the last critic update's images, as
+     * FastGAN's official train.py and PyTorch's DCGAN example). See {@code TrainConfig#generatorFakes}.
+     */
+    public TrainingDefaults generatorFakes(String g) {
+        this.generatorFakes = g;
+        return this;
+    }
+
     /** Weight of the drift term E[D(x)^2] under a Wasserstein loss (ProGAN: 0.001). */
     public TrainingDefaults drift(double w) {
         this.drift = (float) w;
@@ -153,6 +164,10 @@ public final class TrainingDefaults {
 
     public String hingeMargin() {
         return hingeMargin;
+    }
+
+    public String generatorFakes() {
+        return generatorFakes;
     }
 
     public float drift() {

@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
 /**
  * The updates of one training step: {@code nCritic} critic updates, each on a fresh real batch and
  * fresh fakes (generated without a graph), then one generator update through the frozen
- * discriminator. The losses come from the run's {@link GanObjective}; images reach the discriminator
+ * discriminator, on new latents or (generatorFakes=reuse) on the last critic update's images. The losses come from the run's {@link GanObjective}; images reach the discriminator
  * through the objective's perturbation and then the augmentation. {@link GanTrainer#step1} runs it
  * inside the step's sub-manager and scope.
  *
@@ -56,6 +56,7 @@ final class GanStep {
     private final UnaryOperator<NDArray> augment;
     private final ExperienceReplay replay;
     private final StepSeeds seeds;
+    private final boolean reusesFakes;
 
     GanStep(TrainConfig cfg, GanModel model, ParameterStore ps, List<Parameter> dParams, GanOptimizer optG,
             GanOptimizer optD, GanObjective objective, UnaryOperator<NDArray> augment, ExperienceReplay replay,
@@ -71,6 +72,7 @@ final class GanStep {
         this.augment = augment;
         this.replay = replay;
         this.seeds = seeds;
+        this.reusesFakes = TrainConfig.REUSED_FAKES.equals(cfg.generatorFakes);
     }
 
     /**
@@ -80,6 +82,7 @@ final class GanStep {
      */
     void run(long t, int batch, PrefetchingLoader loader, BatchSampler sampler, NDManager sm, Map<String, Float> out) {
         NDArray lastReals = null;
+        NDList reused = null;
         for (int k = 0; k < cfg.nCritic; k++) {
             GanLab.seedEngine(seeds.of(t, k));
             long realsAt = loader.position();
@@ -89,23 +92,43 @@ final class GanStep {
             }
             lastReals = reals;
             NDArray z = model.sampleLatent(sm, batch);
+            // With generatorFakes=reuse the last critic update's images are generated once, with a graph that
+            // the generator's update back-propagates through after the critic has been updated.
+            boolean forGenerator = reusesFakes && k == cfg.nCritic - 1;
             // Phases (PhaseScope): the fakes' no-grad forward keeps only the fakes, and each critic update
             // frees its forward and backward before the next phase begins (issue 18, item 4).
-            NDList fakes = PhaseScope.keep("fakes", () -> detached(model.generateViews(generator, ps, z, true)));
+            NDList generated = forGenerator
+                    ? PhaseScope.keep("G forward", () -> withGraph(() -> model.generateViews(generator, ps, z, true)))
+                    : PhaseScope.keep("fakes", () -> detached(model.generateViews(generator, ps, z, true)));
+            NDList fakes = generated;
             if (replay != null) {
-                if (fakes.size() > 1) {
+                if (generated.size() > 1) {
                     throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
-                            + " makes " + fakes.size() + " (for fastgan set fastgan.smallBranch=false)");
+                            + " makes " + generated.size() + " (for fastgan set fastgan.smallBranch=false)");
                 }
-                fakes = new NDList(replay.mix(fakes.get(0), BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
+                fakes = new NDList(replay.mix(generated.get(0).stopGradient(),
+                        BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
             }
             NDList critic = fakes;
             int update = k;
-            PhaseScope.run("critic", () -> discriminatorStep(reals, critic, t, update, out));
+            NDList gInputs = forGenerator ? generated : null;
+            NDList scored = PhaseScope.keep("critic", () -> discriminatorStep(reals, critic, gInputs, t, update, out));
+            if (forGenerator) {
+                // With a replay buffer the critic scored a mix: the generator's images are augmented later.
+                reused = replay == null ? scored : generated;
+            }
         }
         objective.endCriticPhase(out);
         NDArray gReals = lastReals;
-        PhaseScope.run("generator", () -> generatorStep(gReals, batch, t, sm, out));
+        NDList gViews = reused;
+        PhaseScope.run("generator", () -> generatorStep(gReals, gViews, batch, t, sm, out));
+    }
+
+    /** {@code forward}'s arrays with the graph that a later backward follows (grad mode on while it runs). */
+    private static NDList withGraph(Supplier<NDList> forward) {
+        try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+            return forward.get();
+        }
     }
 
     /**
@@ -157,10 +180,18 @@ final class GanStep {
      * batches and the objective's terms make its loss, back-propagated by {@link GanObjective#criticBackward}
      * (a penalty with its own graph separately, after the scores' graphs are freed);
      * the terms act around the optimiser step (historical averaging, clipping).
+     *
+     * <p>{@code generated} (generatorFakes=reuse, last update only) are the fakes with the generator's
+     * graph: they are perturbed and augmented once, with a graph, the critic scores that input detached,
+     * and it is returned for the generator's update (as FastGAN's train.py). Otherwise, or when a replay
+     * buffer mixed {@code fakes}, the critic augments {@code fakes} and an empty list is returned.
      */
-    private void discriminatorStep(NDArray reals, NDList fakes, long t, int k, Map<String, Float> out) {
+    private NDList discriminatorStep(NDArray reals, NDList fakes, NDList generated, long t, int k,
+            Map<String, Float> out) {
         NDArray rIn = discriminatorInput(reals, t);
-        NDList fViews = discriminatorInputs(fakes, t);
+        NDList gIn = generated == null || replay != null ? new NDList()
+                : withGraph(() -> discriminatorInputs(generated, t));
+        NDList fViews = gIn.isEmpty() ? discriminatorInputs(fakes, t) : detached(gIn);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             DiscriminatorOutput or;
             DiscriminatorOutput of;
@@ -179,18 +210,32 @@ final class GanStep {
         objective.beforeUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
         optD.step();
         objective.afterUpdate(ObjectiveTerm.Player.DISCRIMINATOR);
+        return gIn;
     }
 
-    /** The generator's update through the frozen discriminator, its loss made by the objective's terms. */
-    private void generatorStep(NDArray reals, int batch, long t, NDManager sm, Map<String, Float> out) {
+    /**
+     * The generator's update through the frozen discriminator, its loss made by the objective's terms.
+     * With generatorFakes=reuse, {@code reused} holds the last critic update's discriminator inputs with
+     * the generator's graph (with a replay buffer: its generated images, not yet augmented); else it is
+     * null and the update draws new latents for a forward of its own.
+     */
+    private void generatorStep(NDArray reals, NDList reused, int batch, long t, NDManager sm, Map<String, Float> out) {
         GanLab.seedEngine(seeds.of(t, SALT_G));
-        NDArray z = model.sampleLatent(sm, batch);
         GeneratorPass pass = new GeneratorPass(t, model, ps, reals, x -> discriminatorInput(x, t));
         objective.beforeGeneratorPass(pass);
         Params.setRequiresGradient(dParams, false);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDList fViews = discriminatorInputs(PhaseScope.keep("G forward",
-                    () -> model.generateViews(generator, ps, z, true)), t);
+            NDList fViews;
+            if (reused != null && replay == null) {
+                fViews = reused;
+            } else if (reused != null) {
+                // The critic scored a replay mix: the generator's own images (with their graph) get their own draws.
+                fViews = discriminatorInputs(reused, t);
+            } else {
+                NDArray z = model.sampleLatent(sm, batch);
+                fViews = discriminatorInputs(PhaseScope.keep("G forward",
+                        () -> model.generateViews(generator, ps, z, true)), t);
+            }
             // With batch statistics in D, score fakes next to reals as in D's own step, so both updates
             // see the same normalisation.
             pass.setFake(model.discriminatorUsesBatchStatistics()

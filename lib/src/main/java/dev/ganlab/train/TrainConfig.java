@@ -50,6 +50,10 @@ public final class TrainConfig implements ModelSettings {
     // ---- the losses' own in LossDefaults.
     /** Latents for the EMA generator's batch-norm statistics (see {@link Ema}); not a paper value. */
     public static final int EMA_BATCH_NORM_LATENTS = 512;
+    /** {@link #generatorFakes}: new latents and a second generator forward for the generator's update. */
+    public static final String FRESH_FAKES = "fresh";
+    /** {@link #generatorFakes}: the generator's update scores the last critic update's images. */
+    public static final String REUSED_FAKES = "reuse";
 
     // ---- What is trained on what ------------------------------------------------------------------
     /** dcgan, sndcgan, resnet19, progan, fastgan or gan (the original fully connected GAN). */
@@ -102,6 +106,15 @@ public final class TrainConfig implements ModelSettings {
     public Float clip;
     /** Hinge margin: "fixed" (1) or "random" (FastGAN: U(0.8, 1) per score). */
     public String hingeMargin;
+    /**
+     * The images the generator's update scores (null = the model's paper default). "fresh": new latents
+     * and a second generator forward after the critic updates (ProGAN's official code; DCGAN as GAN Lab
+     * trains it and its PyTorch peer). "reuse": the images of the last critic update, generated once with
+     * a graph, scored detached by the critic and then, through the updated critic, by the generator's
+     * loss (FastGAN's official train.py, PyTorch's DCGAN example): one generator forward per step instead of
+     * two, at the memory cost of holding the generator's graph through the critic update.
+     */
+    public String generatorFakes;
     public OptimizerConfig optG;
     public OptimizerConfig optD;
     /** Generator EMA decay (0 = off); null = 0.999. */
@@ -268,6 +281,9 @@ public final class TrainConfig implements ModelSettings {
         if (hingeMargin == null) {
             hingeMargin = d.hingeMargin();
         }
+        if (generatorFakes == null) {
+            generatorFakes = d.generatorFakes();
+        }
         if (batch == null) {
             batch = d.batch();
         }
@@ -405,6 +421,8 @@ public final class TrainConfig implements ModelSettings {
         check(clip >= 0, "clip " + clip + " must be >= 0");
         check(hingeMargin.equals("fixed") || hingeMargin.equals("random"),
                 "hingeMargin '" + hingeMargin + "': use fixed or random");
+        check(generatorFakes.equals(FRESH_FAKES) || generatorFakes.equals(REUSED_FAKES),
+                "generatorFakes '" + generatorFakes + "': use " + FRESH_FAKES + " or " + REUSED_FAKES);
         check(emaDecay >= 0 && emaDecay < 1, "emaDecay " + emaDecay + " must be in [0, 1)");
         check(emaBatchNormLatents >= 0, "emaBatchNormLatents " + emaBatchNormLatents
                 + " must be >= 0 (0 = keep the raw generator's batch-norm statistics)");
@@ -478,6 +496,9 @@ public final class TrainConfig implements ModelSettings {
             String json = java.nio.file.Files.readString(cfgFile);
             TrainConfig c = fromJson(json);
             // A run stores its resolved (complete) config, so a missing key means the run predates it.
+            if (c.generatorFakes == null) {
+                c.generatorFakes = FRESH_FAKES; // every model's update drew fresh latents before the setting
+            }
             ModelPreset<?> preset = Models.preset(c.model);
             JsonElement stored = JsonParser.parseString(json).getAsJsonObject().get(preset.sectionKey());
             if (stored != null && stored.isJsonObject()) {

@@ -208,16 +208,21 @@ class GanTrainerTest {
         c.dcgan.dNorm = "none";
         try (GanTrainer t = GanTrainer.start(c, tmp.resolve("mem"))) {
             t.addMonitor(QUIET);
-            BaseNDManager root = (BaseNDManager) t.rootManager();
-            for (int i = 0; i < 50; i++) {
-                t.step1();
-            }
-            int afterWarmup = root.getManagedArrays().size();
-            for (int i = 0; i < 350; i++) {
-                t.step1();
-            }
-            assertEquals(afterWarmup, root.getManagedArrays().size(), "arrays in the trainer's manager grew");
+            assertArraysStayFlat(t, 50, 350);
         }
+    }
+
+    /** Runs {@code warmup} steps, counts the trainer's live arrays, runs {@code steps} more: the count must not grow. */
+    static void assertArraysStayFlat(GanTrainer t, int warmup, int steps) {
+        BaseNDManager root = (BaseNDManager) t.rootManager();
+        for (int i = 0; i < warmup; i++) {
+            t.step1();
+        }
+        int afterWarmup = root.getManagedArrays().size();
+        for (int i = 0; i < steps; i++) {
+            t.step1();
+        }
+        assertEquals(afterWarmup, root.getManagedArrays().size(), "arrays in the trainer's manager grew");
     }
 
     @Test

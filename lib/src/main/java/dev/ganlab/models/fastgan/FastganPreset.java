@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * FastGAN's preset: Liu et al., "Towards Faster and Stabilized GAN Training for High-fidelity Few-shot
  * Image Synthesis" (ICLR 2021) and its official train.py — hinge loss with a random margin
- * U(0.8, 1), Adam lr 2e-4 (0.5, 0.999), batch 8, generator EMA 0.999, DiffAugment color,translation.
+ * U(0.8, 1), Adam lr 2e-4 (0.5, 0.999), batch 8, generator EMA 0.999, DiffAugment color,translation, and
+ * one generator forward per iteration: the generator's update scores the images (augmented once) that the
+ * critic update scored detached ({@code generatorFakes=reuse}).
  * One deviation by default: the decoders' reconstruction distance is 4 x the per-image MSE instead of
  * LPIPS (VGG), whose weights cannot be loaded offline (calibration in {@link ReconstructionLoss#MSE_TO_LPIPS});
  * {@code --set fastgan.reconLoss=lpips=PATH} with a TorchScript LPIPS is the official loss (summed over
@@ -37,7 +39,8 @@ public final class FastganPreset extends ModelPreset<FastganConfig> {
                         .batch(FastganConfig.BATCH_SIZE)
                         .emaDecay(FastganConfig.EMA_DECAY)
                         .augment(FastganConfig.DIFFAUGMENT_POLICY)
-                        .hingeMargin("random"),
+                        .hingeMargin("random")
+                        .generatorFakes("reuse"),
                 // Minibatch discrimination applies too: models.Mix adds it on D's 8x8 map (nn.MinibatchDiscriminationMap).
                 List.of(),
                 List.of());
