@@ -7,7 +7,7 @@
 # How memory is measured: the training JVM itself (GANLAB_RELAUNCHED=1 with TCMalloc preloaded here, so
 # no child JVM is started), its VmHWM (peak resident set, bytes the kernel counted as resident: Java
 # heap, engine tensors, allocator caches) read from /proc/PID/status every 0.2 s; the last reading
-# before exit is the peak. The JVM's heap is capped (-Xmx2g) so it does not grow into the figure.
+# before exit is the peak. The JVM's heap is capped (-Xmx2g, JAVA_HEAP=1g to change) so it does not grow into the figure.
 # Every run is capped: RLIMIT_AS (prlimit) and a watchdog that kills the run (its own pid) once VmRSS
 # passes CAP_GB (default 10), so a run that would not fit never pushes other work into the OOM killer;
 # such a row shows "> CAP (killed)". GB here are 10^9 bytes, as the estimate's (VmHWM is in KiB).
@@ -17,6 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="${1:-$ROOT/lib/target/ganlab.jar}"
 shift || true
 CAP_GB="${CAP_GB:-10}"
+JAVA_HEAP="${JAVA_HEAP:-2g}"   # the JVM heap cap of the measured runs (its heap grows to the cap before collecting)
 WORK="${WORK:-$ROOT/build/bench/memory}"
 IMAGES="$WORK/images-1024"
 mkdir -p "$WORK"
@@ -52,13 +53,13 @@ for row in "${ROWS[@]}"; do
   out="$WORK/run-$tag"
   rm -rf "$out"
   args=$(train_args "$model" "$res" "$batch" "$steps" "$out" $sets)
-  est=$(java -Xmx2g -jar "$JAR" $args --estimate-memory 2>&1 | sed -n 's/.*needs about \([0-9.]*\) GB.*/\1/p' | head -1)
+  est=$(java -Xmx"$JAVA_HEAP" -jar "$JAR" $args --estimate-memory 2>&1 | sed -n 's/.*needs about \([0-9.]*\) GB.*/\1/p' | head -1)
   rm -rf "$out"
   log="$WORK/run-$tag.log"
   env GANLAB_RELAUNCHED=1 LD_PRELOAD="$TCMALLOC" TCMALLOC_LARGE_ALLOC_REPORT_THRESHOLD=1099511627776 \
     GANLAB_MEMORY_AVAILABLE=1000 \
     prlimit --as=$(( (CAP_GB + 12) * 1024 * 1024 * 1024 )) \
-    java -Xmx2g -jar "$JAR" $args >"$log" 2>&1 &
+    java -Xmx"$JAVA_HEAP" -jar "$JAR" $args >"$log" 2>&1 &
   pid=$!
   hwm=0; killed=""
   while kill -0 "$pid" 2>/dev/null; do

@@ -34,7 +34,8 @@ import java.util.Map;
  * estimate refuses ({@code GANLAB_MEMORY_AVAILABLE=1000}) or to plan for another machine.
  */
 public record MemoryEstimate(String model, int resolution, int batch, long generatorParameters,
-        long discriminatorParameters, boolean ema, long generatorFloatsPerImage, long discriminatorFloatsPerImage) {
+        long discriminatorParameters, boolean ema, long generatorFloatsPerImage, long discriminatorFloatsPerImage,
+        boolean generatorGraphThroughCritic) {
 
     /** Overrides the available memory, in GB. */
     public static final String ENV_AVAILABLE = "GANLAB_MEMORY_AVAILABLE";
@@ -55,6 +56,14 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
      * times what the peaks needed, so half keeps the estimate 1.17 to 1.24 times the peaks.
      */
     static final Map<String, Double> ACTIVATION_SHARE = Map.of("progan", 0.5);
+    /**
+     * With {@code generatorFakes=reuse} the generator's graph is held through the critic update: this share
+     * of G's activation term comes on top. Measured on FastGAN (lib/BENCHMARKS.md, "One generator forward
+     * per step"), the peaks moved by +0.2, +0.1, +0.6, -0.1 and +1.4 GB at 64 to 1024 px: where the
+     * generator's own update was the peak phase, holding its graph earlier costs nothing. 0.1 keeps every
+     * measured row at or above its peak and within 1.7 times it (0.25 overestimated 512 px 1.8 times).
+     */
+    static final double REUSED_FAKES_SHARE = 0.1;
 
     /**
      * The estimate of a new run of {@code resolved} (a resolved config with a resolution; 3 channels
@@ -75,7 +84,7 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
             long[] g = walk(m.generator());
             long[] d = walk(m.discriminator());
             return new MemoryEstimate(m.name(), resolved.resolution, batch, g[0], d[0], resolved.emaDecay != null
-                    && resolved.emaDecay > 0, g[1], d[1]);
+                    && resolved.emaDecay > 0, g[1], d[1], TrainConfig.REUSED_FAKES.equals(resolved.generatorFakes));
         } finally {
             scratch.close();
             m.close();
@@ -126,8 +135,9 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     /** Estimated peak resident bytes of the run. */
     public long bytes() {
         double params = 4.0 * ((ema ? 5.0 : 4.0) * generatorParameters + 4.0 * discriminatorParameters);
-        double activations = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch
-                * (generatorFloatsPerImage + discriminatorFloatsPerImage);
+        double share = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch;
+        double activations = share * (generatorFloatsPerImage + discriminatorFloatsPerImage
+                + (generatorGraphThroughCritic ? REUSED_FAKES_SHARE * generatorFloatsPerImage : 0));
         return OVERHEAD_BYTES + (long) (params + activations);
     }
 
@@ -141,10 +151,17 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     /** Refuses (UserError) when the estimate exceeds {@code availableBytes}. */
     public void check(long availableBytes) {
         if (bytes() > availableBytes) {
+            MemoryEstimate fresh = new MemoryEstimate(model, resolution, batch, generatorParameters,
+                    discriminatorParameters, ema, generatorFloatsPerImage, discriminatorFloatsPerImage, false);
+            String lower = generatorGraphThroughCritic && fresh.bytes() <= availableBytes
+                    ? String.format(Locale.ROOT, "set generatorFakes=fresh (about %.1f GB: a second generator forward"
+                            + " per step instead of holding the first one's graph), or lower the batch or the resolution",
+                            fresh.bytes() / 1e9)
+                    : "lower the batch or the resolution";
             throw new UserError(String.format(Locale.ROOT,
-                    "%s at %d px, batch %d: this run needs about %.1f GB, %.1f GB available: lower the batch or the"
-                            + " resolution (%s=<GB> overrides the available figure)",
-                    model, resolution, batch, bytes() / 1e9, availableBytes / 1e9, ENV_AVAILABLE));
+                    "%s at %d px, batch %d: this run needs about %.1f GB, %.1f GB available: %s"
+                            + " (%s=<GB> overrides the available figure)",
+                    model, resolution, batch, bytes() / 1e9, availableBytes / 1e9, lower, ENV_AVAILABLE));
         }
     }
 
