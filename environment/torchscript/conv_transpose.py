@@ -14,11 +14,12 @@ reading it never waits for a GPU), and an empty bias tensor stands for no bias. 
 python3-torch:
     /usr/bin/python3 environment/torchscript/conv_transpose.py
 """
-import os
 from typing import Optional
 
 import torch
 import torch.nn.functional as F
+
+import code_module
 
 
 class ConvTranspose(torch.nn.Module):
@@ -55,13 +56,9 @@ def self_check(module):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = os.path.join(root, "lib", "src", "main", "resources", "dev", "ganlab", "core", "conv_transpose.pt")
     module = torch.jit.script(ConvTranspose())
     self_check(module)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    module.save(out)
-    print(out, os.path.getsize(out), "bytes, torch", torch.__version__)
+    code_module.save(module, "core", "conv_transpose.pt")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ parameters' .grad untouched, so a later first-order backward of the penalty is e
 The module holds code only (no weights). Run with Debian's python3-torch:
     /usr/bin/python3 environment/torchscript/input_gradient.py
 """
-import os
 
 import torch
+
+import code_module
 
 
 class InputGradient(torch.nn.Module):
@@ -28,8 +29,6 @@ class InputGradient(torch.nn.Module):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = os.path.join(root, "lib", "src", "main", "resources", "dev", "ganlab", "loss", "input_gradient.pt")
     module = torch.jit.script(InputGradient())
     # Self-check before saving: matches the analytic gradient of sum(x^3) and is differentiable.
     x = torch.randn(3, 4, requires_grad=True)
@@ -37,8 +36,7 @@ def main():
     assert torch.allclose(g, 3 * x.pow(2))
     (gx,) = torch.autograd.grad([g.sum()], [x])
     assert torch.allclose(gx, 6 * x)
-    module.save(out)
-    print(out, os.path.getsize(out), "bytes, torch", torch.__version__)
+    code_module.save(module, "loss", "input_gradient.pt")
 
 
 if __name__ == "__main__":

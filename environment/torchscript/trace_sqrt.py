@@ -11,11 +11,12 @@ with it, against 2.35 s with GAN Lab's own Java kernels for these two steps (lib
 The module holds code only (no weights). Run with Debian's python3-torch:
     /usr/bin/python3 environment/torchscript/trace_sqrt.py
 """
-import os
 
 import numpy as np
 import scipy.linalg
 import torch
+
+import code_module
 
 
 class TraceSqrt(torch.nn.Module):
@@ -40,12 +41,9 @@ def self_check(module):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = os.path.join(root, "lib", "src", "main", "resources", "dev", "ganlab", "metrics", "trace_sqrt.pt")
     module = torch.jit.script(TraceSqrt())
     self_check(module)
-    module.save(out)
-    print(out, os.path.getsize(out), "bytes, torch", torch.__version__)
+    code_module.save(module, "metrics", "trace_sqrt.pt")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 package dev.ganlab.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.ganlab.core.CodeOnlyModules;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -25,6 +28,11 @@ import java.util.List;
  * resolutions not yet reached) are left alone.
  */
 public final class GanOptimizer {
+
+    /** The in-place Adam update, a code-only TorchScript module (environment/torchscript/adam_update.py). */
+    static final String ADAM_UPDATE = "/dev/ganlab/train/adam_update.pt";
+    /** Where the update's hyperparameters are made: the module reads them as numbers, whatever the device. */
+    private static final NDManager CPU = NDManager.newBaseManager(Device.cpu(), "PyTorch");
 
     private final OptimizerConfig cfg;
     private final List<Parameter> params;
@@ -62,6 +70,7 @@ public final class GanOptimizer {
     public void step() {
         steps++;
         try (NDScope scope = new NDScope()) {
+            NDArray adamSettings = cfg.type.equals("adam") ? adamSettings() : null;
             for (int i = 0; i < params.size(); i++) {
                 PtNDArray w = (PtNDArray) params.get(i).getArray();
                 PtNDArray g = JniUtils.getGradient(w);
@@ -69,26 +78,40 @@ public final class GanOptimizer {
                     continue;
                 }
                 switch (cfg.type) {
-                    case "adam" -> adam(w, g, (PtNDArray) first.get(i), (PtNDArray) second.get(i));
-                    case "rmsprop" -> rmsprop(w, g, second.get(i));
-                    default -> sgd(w, g, first.get(i));
+                    case "adam" -> adam(w, g, first.get(i), second.get(i), adamSettings); // zeroes g
+                    case "rmsprop" -> {
+                        rmsprop(w, g, second.get(i));
+                        JniUtils.zeroGrad(w);
+                    }
+                    default -> {
+                        sgd(w, g, first.get(i));
+                        JniUtils.zeroGrad(w);
+                    }
                 }
-                JniUtils.zeroGrad(w);
             }
         }
     }
 
     /**
-     * PyTorch's Adam: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
-     * w -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps). The engine's fused update divides by
-     * (sqrt(v) + eps'), so lr and eps are rescaled to give exactly this.
+     * This step's {beta1, beta2, lr_t, eps_t} for the Adam module: PyTorch's Adam, m = b1 m + (1-b1) g;
+     * v = b2 v + (1-b2) g^2; w -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps), with the bias
+     * corrections folded into lr_t = lr sqrt(1-b2^t)/(1-b1^t) and eps_t = eps sqrt(1-b2^t), so the
+     * update divides by sqrt(v) + eps_t (exactly the same in real arithmetic).
      */
-    private void adam(PtNDArray w, PtNDArray g, PtNDArray m, PtNDArray v) {
+    private NDArray adamSettings() {
         double bc1 = 1 - Math.pow(cfg.beta1, steps);
         double bc2 = 1 - Math.pow(cfg.beta2, steps);
-        float lrT = (float) (cfg.lr * Math.sqrt(bc2) / bc1);
-        float epsT = (float) (cfg.eps * Math.sqrt(bc2));
-        JniUtils.adamUpdate(w, g, m, v, lrT, lrT, 0f, 1f, -1f, cfg.beta1, cfg.beta2, epsT, false);
+        return CPU.create(new double[] {cfg.beta1, cfg.beta2, cfg.lr * Math.sqrt(bc2) / bc1, cfg.eps * Math.sqrt(bc2)});
+    }
+
+    /**
+     * One parameter's Adam update in place, its gradient zeroed, in one call of the module: seven
+     * in-place passes and one temporary where the engine's own update (JniUtils.adamUpdate) made eleven
+     * passes and five parameter-sized temporaries (lib/BENCHMARKS.md, "Adam in place").
+     */
+    private static void adam(NDArray w, NDArray g, NDArray m, NDArray v, NDArray settings) {
+        // The result is a second handle to w, closed with the step's scope.
+        IValueUtils.forward(CodeOnlyModules.get(ADAM_UPDATE, w.getDevice()), new NDList(w, g, m, v, settings), true);
     }
 
     /** PyTorch's RMSprop: v = a v + (1-a) g^2; w -= lr g / (sqrt(v) + eps). */
@@ -146,9 +169,8 @@ public final class GanOptimizer {
                 state.add(second.get(i));
             }
         }
-        byte[] encoded = state.encode();
-        out.writeInt(encoded.length);
-        out.write(encoded);
+        // Streamed after its length (Adam's moments are two floats per value: 320 MB for FastGAN's G and D).
+        Checkpoint.writeLengthPrefixed(out, state::encode, cfg.type + " optimiser state");
     }
 
     /** Restores what {@link #save} wrote; the optimiser must have the same type and parameters. */

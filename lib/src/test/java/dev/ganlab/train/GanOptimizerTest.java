@@ -92,6 +92,24 @@ class GanOptimizerTest {
     }
 
     @Test
+    void everyUpdateZeroesTheGradientItApplied() {
+        // Adam zeroes the gradient inside its one-call update; a gradient left behind would be added into
+        // the next step's. Two steps with the same gradient rule must give the closed form above, and the
+        // gradient after each step must be zero.
+        for (OptimizerConfig cfg : List.of(OptimizerConfig.adam(0.1f, 0.5f, 0.9f), OptimizerConfig.rmsprop(0.01f))) {
+            try (NDManager m = GanLab.newManager()) {
+                Parameter p = param(m);
+                GanOptimizer opt = new GanOptimizer(cfg, List.of(p), m);
+                for (int i = 0; i < 2; i++) {
+                    backward(p, m);
+                    opt.step();
+                    assertArrayEquals(new float[3], p.getArray().getGradient().toFloatArray(), 0f, cfg.type);
+                }
+            }
+        }
+    }
+
+    @Test
     void rmspropFollowsPyTorch() {
         OptimizerConfig cfg = OptimizerConfig.rmsprop(0.01f);
         cfg.alpha = 0.9f;
