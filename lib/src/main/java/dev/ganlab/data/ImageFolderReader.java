@@ -2,6 +2,8 @@ package dev.ganlab.data;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,10 +30,15 @@ public final class ImageFolderReader {
         if (!Files.isDirectory(root)) {
             throw new DatasetException("image folder " + root + " does not exist or is not a folder");
         }
-        try (Stream<Path> s = Files.walk(root)) {
+        // Links are followed: a data folder is often a link to where the images live (without following,
+        // the walk visits the link itself and finds nothing), and a folder of links to images is a subset.
+        try (Stream<Path> s = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
             return s.filter(Files::isRegularFile).filter(ImageFolderReader::isImageName).sorted().toList();
         } catch (IOException e) {
             throw new DatasetException("cannot list " + root + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            // e.g. a link that points back to a folder above it (FileSystemLoopException)
+            throw new DatasetException("cannot list " + root + ": " + e.getCause(), e);
         }
     }
 

@@ -61,6 +61,16 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void aLinkedFolderIsReadAndALinkLoopIsNamed() throws IOException {
+        write(dir.resolve("real/a/x.png"), solid(4, 4, Color.RED), "png");
+        Path link = Files.createSymbolicLink(dir.resolve("data"), dir.resolve("real"));
+        assertEquals(1, Datasets.load("folder:" + link).size(), "images under a linked data folder");
+        Files.createSymbolicLink(dir.resolve("real/a/loop"), dir.resolve("real"));
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("folder:" + link));
+        assertTrue(e.getMessage().contains("cannot list " + link) && e.getMessage().contains("Loop"), e.getMessage());
+    }
+
+    @Test
     void emptyFolderIsAnError() throws IOException {
         Files.writeString(dir.resolve("readme.txt"), "x");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("folder:" + dir));
