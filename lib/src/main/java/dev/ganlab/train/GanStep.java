@@ -31,14 +31,16 @@ import java.util.function.UnaryOperator;
 
 /**
  * The updates of one training step: {@code nCritic} critic updates, each on a fresh real batch and
- * fresh fakes (generated without a graph), then one generator update through the frozen
- * discriminator, on new latents or (generatorFakes=reuse) on the last critic update's images. The losses come from the run's {@link GanObjective}; images reach the discriminator
+ * fresh fakes (generated without a graph; with generatorFakes=reuse the last update's with one, kept
+ * for the generator), then one generator update through the frozen discriminator, on new latents or
+ * (reuse) on the last critic update's images as that update perturbed and augmented them. The losses come from the run's {@link GanObjective}; images reach the discriminator
  * through the objective's perturbation and then the augmentation. {@link GanTrainer#step1} runs it
  * inside the step's sub-manager and scope.
  *
  * <p>Random streams (see {@link StepSeeds}): critic update k of step t draws from stream k (real batch
  * position aside, which the loader fixes), the replay buffer from a Java generator of (seed, t, 42 +
- * 1000 k), the generator's update from stream 40; the objective's terms seed their own.
+ * 1000 k), the generator's update from stream 40 (with reuse its images and their augmentation came
+ * from the last critic update's stream); the objective's terms seed their own.
  */
 final class GanStep {
 
@@ -95,8 +97,8 @@ final class GanStep {
             // With generatorFakes=reuse the last critic update's images are generated once, with a graph that
             // the generator's update back-propagates through after the critic has been updated.
             boolean forGenerator = reusesFakes && k == cfg.nCritic - 1;
-            // Phases (PhaseScope): the fakes' no-grad forward keeps only the fakes, and each critic update
-            // frees its forward and backward before the next phase begins (issue 18, item 4).
+            // Phases (PhaseScope): the fakes' forward keeps only the fakes (and with reuse their graph), and
+            // each critic update frees its forward and backward before the next phase begins (issue 18, item 4).
             NDList generated = forGenerator
                     ? PhaseScope.keep("G forward", () -> withGraph(() -> model.generateViews(generator, ps, z, true)))
                     : PhaseScope.keep("fakes", () -> detached(model.generateViews(generator, ps, z, true)));

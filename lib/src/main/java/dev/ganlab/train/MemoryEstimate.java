@@ -59,7 +59,7 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     /**
      * With {@code generatorFakes=reuse} the generator's graph is held through the critic update: this share
      * of G's activation term comes on top. Measured on FastGAN (lib/BENCHMARKS.md, "One generator forward
-     * per step"), the peaks moved by +0.2, +0.1, +0.6, -0.1 and +1.4 GB at 64 to 1024 px: where the
+     * per step"), the peaks moved by +0.2, +0.1, +0.6, -0.1 and +1.2 GB at 64 to 1024 px: where the
      * generator's own update was the peak phase, holding its graph earlier costs nothing. 0.1 keeps every
      * measured row at or above its peak and within 1.7 times it (0.25 overestimated 512 px 1.8 times).
      */

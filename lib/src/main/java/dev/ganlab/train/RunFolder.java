@@ -84,8 +84,8 @@ public final class RunFolder {
         JsonObject spec = Files.isRegularFile(this.dir.resolve(SPEC)) ? readSpecOrNull(this.dir.resolve(SPEC)) : null;
         if (Files.isRegularFile(this.dir.resolve(CONFIG))) {
             try {
-                cfg = TrainConfig.fromJson(Files.readString(this.dir.resolve(CONFIG))).resolved();
-            } catch (IOException | RuntimeException e) {
+                cfg = TrainConfig.ofRun(this.dir).resolved(); // as stored, with what an older run's file lacks
+            } catch (RuntimeException e) {
                 // One unreadable run must not hide the others: it is listed with the reason.
                 why = "config.json unreadable: " + e.getMessage();
             }

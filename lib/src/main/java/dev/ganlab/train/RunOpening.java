@@ -141,6 +141,11 @@ final class RunOpening {
             // while steps grows with each extension.
             want.tricks.instanceNoiseSteps = stored.tricks.instanceNoiseSteps;
         }
+        if (want.generatorFakes == null) {
+            // Likewise a run that predates the setting keeps the fresh latents it trained with (TrainConfig.ofRun),
+            // where resolving the request would give the model's present default.
+            want.generatorFakes = stored.generatorFakes;
+        }
         return stored.resolved().toJson().equals(want.resolved().toJson());
     }
 }

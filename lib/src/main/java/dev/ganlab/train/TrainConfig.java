@@ -112,7 +112,8 @@ public final class TrainConfig implements ModelSettings {
      * trains it and its PyTorch peer). "reuse": the images of the last critic update, generated once with
      * a graph, scored detached by the critic and then, through the updated critic, by the generator's
      * loss (FastGAN's official train.py, PyTorch's DCGAN example): one generator forward per step instead of
-     * two, at the memory cost of holding the generator's graph through the critic update.
+     * two, at the memory cost of holding the generator's graph through the critic update. With a replay
+     * buffer the critic scores its mix, and the generator's loss its own images, augmented anew.
      */
     public String generatorFakes;
     public OptimizerConfig optG;

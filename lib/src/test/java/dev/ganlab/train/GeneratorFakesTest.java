@@ -121,6 +121,53 @@ class GeneratorFakesTest {
     }
 
     @Test
+    void anOldFastganRunIsResumedAndReopenedWithItsFreshLatentsAndListedSo() throws IOException {
+        // A FastGAN run whose config.json predates the setting: opening it with the same (unset) settings must
+        // resume it with fresh latents, not refuse it or move it aside because the preset now says reuse.
+        TrainConfig c = new TrainConfig();
+        c.model = "fastgan";
+        c.data = "emoji:smileys";
+        c.dataLimit = 16;
+        c.resolution = 64;
+        c.steps = 1;
+        c.batch = 4;
+        c.checkpointEvery = 1;
+        c.sampleEvery = 1000;
+        c.sampleCount = 4;
+        c.emaBatchNormLatents = 0;
+        c.eval.metrics = "";
+        c.set("fastgan.gWidth", "2");
+        c.set("fastgan.dWidth", "2");
+        c.set("fastgan.decoderWidth", "2");
+        c.set("fastgan.latentDim", "8");
+        Path run = tmp.resolve("old-fastgan");
+        TrainConfig first = c.copy();
+        first.generatorFakes = "fresh";
+        try (GanTrainer t = GanTrainer.start(first, run)) {
+            t.addMonitor(GanTrainerTest.QUIET).train();
+        }
+        Path cfgFile = run.resolve("config.json");
+        String stored = Files.readString(cfgFile);
+        assertTrue(stored.contains("\"generatorFakes\": \"fresh\""), stored);
+        Files.writeString(cfgFile, stored.replaceAll("\\s*\"generatorFakes\": \"fresh\",", ""));
+        assertEquals("fresh", RunFolder.of(run).config().generatorFakes, "the run listing");
+        TrainConfig again = c.copy();
+        again.steps = 2;
+        try (GanTrainer t = GanTrainer.open(again, run, true)) {
+            assertEquals(1, t.step(), "resumed, not restarted");
+            assertEquals("fresh", t.config().generatorFakes);
+        }
+        try (GanTrainer t = GanTrainer.reopen(again, run)) {
+            assertEquals(1, t.step(), "reopened in place, not moved aside");
+        }
+        // Asking for reuse explicitly is another recipe: refused, as any changed setting.
+        TrainConfig reuse = again.copy();
+        reuse.generatorFakes = "reuse";
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.open(reuse, run, true).close());
+        assertTrue(e.getMessage().contains("different config"), e.getMessage());
+    }
+
+    @Test
     void fastganReusesAndTheOtherModelsDrawFreshLatents() {
         for (String model : Models.names()) {
             TrainConfig c = new TrainConfig();
