@@ -3,7 +3,6 @@ package dev.ganlab.data;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,15 +29,17 @@ public final class ImageFolderReader {
         if (!Files.isDirectory(root)) {
             throw new DatasetException("image folder " + root + " does not exist or is not a folder");
         }
-        // Links are followed: a data folder is often a link to where the images live (without following,
-        // the walk visits the link itself and finds nothing), and a folder of links to images is a subset.
-        try (Stream<Path> s = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            return s.filter(Files::isRegularFile).filter(ImageFolderReader::isImageName).sorted().toList();
-        } catch (IOException e) {
+        // The folder itself may be a link to where the images live: the walk starts from its target (started
+        // from the link, it visits the link and finds nothing) and names the files under the folder as given.
+        // Inside it, links to images count and linked folders are not entered, as before.
+        try {
+            Path real = root.toRealPath();
+            try (Stream<Path> s = Files.walk(real)) {
+                return s.filter(Files::isRegularFile).filter(ImageFolderReader::isImageName)
+                        .map(f -> root.resolve(real.relativize(f))).sorted().toList();
+            }
+        } catch (IOException | UncheckedIOException e) {
             throw new DatasetException("cannot list " + root + ": " + e.getMessage(), e);
-        } catch (UncheckedIOException e) {
-            // e.g. a link that points back to a folder above it (FileSystemLoopException)
-            throw new DatasetException("cannot list " + root + ": " + e.getCause(), e);
         }
     }
 

@@ -79,8 +79,11 @@ public final class Checkpoint {
      * Writes a checkpoint atomically. Sections stream to the file: each writer runs twice, first into a
      * counter for the section's length prefix, then into the file, so no section is ever held whole in
      * the Java heap (FastGAN at 1024 px: 600 MB of weights, EMA and Adam moments, which as buffers raised
-     * the run's peak resident memory by about a gigabyte; lib/BENCHMARKS.md). Writers only read state,
-     * so both runs write the same bytes; a writer that did not is an error naming the section.
+     * ProGAN's peak at 1024 px by a gigabyte; lib/BENCHMARKS.md). Writers only read state, so both runs
+     * write the same bytes; a writer whose second run writes another number of bytes is an error naming
+     * the section (a writer must not depend on being called once). The price is encoding each section
+     * twice (the optimisers' moments four times, their own length prefix streamed the same way): a
+     * fraction of a second per checkpoint for FastGAN.
      */
     public static void write(Path file, JsonObject header, Map<String, SectionWriter> sections) {
         AtomicFiles.write(file, os -> {

@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.ganlab.core.CodeOnlyModules;
+import dev.ganlab.core.GanLab;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -32,13 +33,18 @@ public final class GanOptimizer {
     /** The in-place Adam update, a code-only TorchScript module (environment/torchscript/adam_update.py). */
     static final String ADAM_UPDATE = "/dev/ganlab/train/adam_update.pt";
     /** Where the update's hyperparameters are made: the module reads them as numbers, whatever the device. */
-    private static final NDManager CPU = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    private static final NDManager CPU = cpuManager();
 
     private final OptimizerConfig cfg;
     private final List<Parameter> params;
     private final List<NDArray> first = new ArrayList<>();
     private final List<NDArray> second = new ArrayList<>();
     private long steps;
+
+    private static NDManager cpuManager() {
+        GanLab.init(); // the engine's threads and oneDNN settings first, should this be the first engine use
+        return NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    }
 
     /**
      * @param cfg type and hyperparameters
