@@ -46,6 +46,22 @@ public final class TinyRuns {
         return p;
     }
 
+    /** A one-step FastGAN at 64 px (its smallest size; widths 2, latent 8) on 4 synthetic modes, no metrics. */
+    public static TrainConfig fastgan() {
+        TrainConfig c = new TrainConfig();
+        c.model = "fastgan";
+        c.data = "synthetic:4?size=64&perMode=4";
+        c.resolution = 64;
+        c.steps = 1;
+        c.sampleCount = 4;
+        c.eval.metrics = "";
+        c.fastgan.gWidth = 2;
+        c.fastgan.dWidth = 2;
+        c.fastgan.decoderWidth = 2;
+        c.fastgan.latentDim = 8;
+        return c;
+    }
+
     /** Starts {@code c} in {@code dir}, takes one step and checkpoints it. */
     public static void trainOneStep(TrainConfig c, Path dir) {
         try (GanTrainer t = GanTrainer.start(c, dir)) {

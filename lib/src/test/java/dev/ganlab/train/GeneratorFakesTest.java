@@ -124,22 +124,11 @@ class GeneratorFakesTest {
     void anOldFastganRunIsResumedAndReopenedWithItsFreshLatentsAndListedSo() throws IOException {
         // A FastGAN run whose config.json predates the setting: opening it with the same (unset) settings must
         // resume it with fresh latents, not refuse it or move it aside because the preset now says reuse.
-        TrainConfig c = new TrainConfig();
-        c.model = "fastgan";
-        c.data = "emoji:smileys";
-        c.dataLimit = 16;
-        c.resolution = 64;
-        c.steps = 1;
+        TrainConfig c = dev.ganlab.TinyRuns.fastgan();
         c.batch = 4;
         c.checkpointEvery = 1;
         c.sampleEvery = 1000;
-        c.sampleCount = 4;
         c.emaBatchNormLatents = 0;
-        c.eval.metrics = "";
-        c.set("fastgan.gWidth", "2");
-        c.set("fastgan.dWidth", "2");
-        c.set("fastgan.decoderWidth", "2");
-        c.set("fastgan.latentDim", "8");
         Path run = tmp.resolve("old-fastgan");
         TrainConfig first = c.copy();
         first.generatorFakes = "fresh";

@@ -21,17 +21,7 @@ class TrainerClosesModelTest {
     @Slow
     void closingTheTrainerAndTheLoadedGeneratorReleasesThePerceptualNetwork() throws Exception {
         Path net = ReconstructionLossTest.writeMeanAbsoluteDistanceModule(tmp.resolve("mad.pt"));
-        TrainConfig c = new TrainConfig();
-        c.model = "fastgan";
-        c.data = "synthetic:4?size=64&perMode=4";
-        c.resolution = 64;
-        c.steps = 1;
-        c.sampleCount = 4;
-        c.eval.metrics = "";
-        c.fastgan.gWidth = 2;
-        c.fastgan.dWidth = 2;
-        c.fastgan.decoderWidth = 2;
-        c.fastgan.latentDim = 8;
+        TrainConfig c = dev.ganlab.TinyRuns.fastgan();
         c.fastgan.reconLoss = "lpips=" + net;
         Path dir = tmp.resolve("run");
         FastganModel model;
