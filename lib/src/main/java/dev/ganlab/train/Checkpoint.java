@@ -78,8 +78,8 @@ public final class Checkpoint {
     /**
      * Writes a checkpoint atomically. Sections stream to the file: each writer runs twice, first into a
      * counter for the section's length prefix, then into the file, so no section is ever held whole in
-     * the Java heap (FastGAN at 1024 px: 600 MB of weights, EMA and Adam moments, which as buffers raised
-     * ProGAN's peak at 1024 px by a gigabyte; lib/BENCHMARKS.md). Writers only read state, so both runs
+     * the Java heap (weights, EMA and Adam moments: about 600 MB for FastGAN; held as buffers they raised
+     * ProGAN's 1024 px peak by a gigabyte; lib/BENCHMARKS.md). Writers only read state, so both runs
      * write the same bytes; a writer whose second run writes another number of bytes is an error naming
      * the section (a writer must not depend on being called once). The price is encoding each section
      * twice (the optimisers' moments four times, their own length prefix streamed the same way): a

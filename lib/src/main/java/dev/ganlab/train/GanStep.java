@@ -33,8 +33,9 @@ import java.util.function.UnaryOperator;
  * The updates of one training step: {@code nCritic} critic updates, each on a fresh real batch and
  * fresh fakes (generated without a graph; with generatorFakes=reuse the last update's with one, kept
  * for the generator), then one generator update through the frozen discriminator, on new latents or
- * (reuse) on the last critic update's images as that update perturbed and augmented them. The losses come from the run's {@link GanObjective}; images reach the discriminator
- * through the objective's perturbation and then the augmentation. {@link GanTrainer#step1} runs it
+ * (reuse) on the last critic update's images as that update perturbed and augmented them. The losses
+ * come from the run's {@link GanObjective}; images reach the discriminator through the objective's
+ * perturbation and then the augmentation. {@link GanTrainer#step1} runs it
  * inside the step's sub-manager and scope.
  *
  * <p>Random streams (see {@link StepSeeds}): critic update k of step t draws from stream k (real batch
@@ -74,7 +75,7 @@ final class GanStep {
         this.augment = augment;
         this.replay = replay;
         this.seeds = seeds;
-        this.reusesFakes = TrainConfig.REUSED_FAKES.equals(cfg.generatorFakes);
+        this.reusesFakes = cfg.reusesFakes();
     }
 
     /**
@@ -108,12 +109,13 @@ final class GanStep {
                     throw new UserError("tricks.replayBuffer keeps one generated image per latent, but " + model.name()
                             + " makes " + generated.size() + " (for fastgan set fastgan.smallBranch=false)");
                 }
-                fakes = new NDList(replay.mix(generated.get(0).stopGradient(),
+                // (fresh fakes have no graph to detach; reused ones keep theirs for the generator)
+                fakes = new NDList(replay.mix(forGenerator ? generated.get(0).stopGradient() : generated.get(0),
                         BatchSampler.rng(cfg.seed, t * 64 + SALT_REPLAY + k * 1000L)));
             }
             NDList critic = fakes;
             int update = k;
-            NDList gInputs = forGenerator ? generated : null;
+            NDList gInputs = forGenerator && replay == null ? generated : null;
             NDList scored = PhaseScope.keep("critic", () -> discriminatorStep(reals, critic, gInputs, t, update, out));
             if (forGenerator) {
                 // With a replay buffer the critic scored a mix: the generator's images are augmented later.
@@ -183,16 +185,15 @@ final class GanStep {
      * (a penalty with its own graph separately, after the scores' graphs are freed);
      * the terms act around the optimiser step (historical averaging, clipping).
      *
-     * <p>{@code generated} (generatorFakes=reuse, last update only) are the fakes with the generator's
-     * graph: they are perturbed and augmented once, with a graph, the critic scores that input detached,
-     * and it is returned for the generator's update (as FastGAN's train.py). Otherwise, or when a replay
-     * buffer mixed {@code fakes}, the critic augments {@code fakes} and an empty list is returned.
+     * <p>{@code generated} (generatorFakes=reuse, last update, no replay buffer) are the fakes with the
+     * generator's graph: they are perturbed and augmented once, with a graph, the critic scores that input
+     * detached, and it is returned for the generator's update (as FastGAN's train.py). When it is null the
+     * critic augments {@code fakes} and an empty list is returned.
      */
     private NDList discriminatorStep(NDArray reals, NDList fakes, NDList generated, long t, int k,
             Map<String, Float> out) {
         NDArray rIn = discriminatorInput(reals, t);
-        NDList gIn = generated == null || replay != null ? new NDList()
-                : withGraph(() -> discriminatorInputs(generated, t));
+        NDList gIn = generated == null ? new NDList() : withGraph(() -> discriminatorInputs(generated, t));
         NDList fViews = gIn.isEmpty() ? discriminatorInputs(fakes, t) : detached(gIn);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             DiscriminatorOutput or;
@@ -223,6 +224,8 @@ final class GanStep {
      */
     private void generatorStep(NDArray reals, NDList reused, int batch, long t, NDManager sm, Map<String, Float> out) {
         GanLab.seedEngine(seeds.of(t, SALT_G));
+        // Fresh latents are drawn first, before the terms' own draws (feature matching's D pass), as always.
+        NDArray z = reused == null ? model.sampleLatent(sm, batch) : null;
         GeneratorPass pass = new GeneratorPass(t, model, ps, reals, x -> discriminatorInput(x, t));
         objective.beforeGeneratorPass(pass);
         Params.setRequiresGradient(dParams, false);
@@ -234,7 +237,6 @@ final class GanStep {
                 // The critic scored a replay mix: the generator's own images (with their graph) get their own draws.
                 fViews = discriminatorInputs(reused, t);
             } else {
-                NDArray z = model.sampleLatent(sm, batch);
                 fViews = discriminatorInputs(PhaseScope.keep("G forward",
                         () -> model.generateViews(generator, ps, z, true)), t);
             }

@@ -84,7 +84,7 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
             long[] g = walk(m.generator());
             long[] d = walk(m.discriminator());
             return new MemoryEstimate(m.name(), resolved.resolution, batch, g[0], d[0], resolved.emaDecay != null
-                    && resolved.emaDecay > 0, g[1], d[1], TrainConfig.REUSED_FAKES.equals(resolved.generatorFakes));
+                    && resolved.emaDecay > 0, g[1], d[1], resolved.reusesFakes());
         } finally {
             scratch.close();
             m.close();
@@ -135,8 +135,8 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     /** Estimated peak resident bytes of the run. */
     public long bytes() {
         double params = 4.0 * ((ema ? 5.0 : 4.0) * generatorParameters + 4.0 * discriminatorParameters);
-        double share = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch;
-        double activations = share * (generatorFloatsPerImage + discriminatorFloatsPerImage
+        double bytesPerFloat = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch;
+        double activations = bytesPerFloat * (generatorFloatsPerImage + discriminatorFloatsPerImage
                 + (generatorGraphThroughCritic ? REUSED_FAKES_SHARE * generatorFloatsPerImage : 0));
         return OVERHEAD_BYTES + (long) (params + activations);
     }

@@ -254,6 +254,11 @@ public final class TrainConfig implements ModelSettings {
         }
     }
 
+    /** Whether the generator's update scores the last critic update's images ({@link #generatorFakes} = reuse). */
+    public boolean reusesFakes() {
+        return REUSED_FAKES.equals(generatorFakes);
+    }
+
     /**
      * Fills this config's unset values from the model's preset ({@link ModelPreset#defaults()}) and the
      * loss's paper values ({@link LossDefaults}), then runs the model's resolution rules; returns this.
