@@ -49,7 +49,10 @@ RECIPES = {
                    "steps": 60000, "sampleEvery": 2500, "checkpointEvery": 500,
                    "progan": {"fmapScale": 0.25, "latentSize": 128, "fadeInImages": 100000,
                               "stabiliseImages": 100000, "minibatch": {}},
-                   "eval": {"metrics": "", "every": 0, "n": 0},
+                   # the curve of issue 17 (item 1: ProGAN at the largest budget, with its curve): SWD and FID of
+                   # the EMA generator every 2,500 steps against the emoji at the stage's resolution (SWD from 16 px)
+                   "eval": {"metrics": "swd,fid", "every": 2500, "n": 2000, "features": "fmnist",
+                            "real": "emoji?resolution=32", "ema": True},
                    **BOOKKEEPING},
         # The ProGAN paper's SWD (Laplacian-pyramid patches) ranks the generators, against the real emoji resized to
         # the generator's 32 px by the spec's ?resolution option; FID and KID in the Fashion-MNIST network (a grey
@@ -63,7 +66,9 @@ RECIPES = {
     "fastgan-smileys64": {
         "config": {"model": "fastgan", "data": "emoji:smileys", "dataLimit": 100, "resolution": 64, "channels": 3,
                    "seed": 1, "steps": 20000, "sampleEvery": 1000, "checkpointEvery": 500,
-                   "eval": {"metrics": "", "every": 0, "n": 0},
+                   # FastGAN's curve (issue 17, item 1): SWD and FID of the EMA generator every 1,000 steps
+                   "eval": {"metrics": "swd,fid", "every": 1000, "n": 2000, "features": "fmnist",
+                            "real": "emoji:smileys?limit=100", "ema": True},
                    **BOOKKEEPING},
         # The training images themselves are the real set (100 images: FID and KID in the Fashion-MNIST network are
         # rough there, and KID's subsets are left out); SWD on the 64 px pixels ranks the generators.
