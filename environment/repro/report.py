@@ -6,6 +6,8 @@ import os
 import statistics
 import subprocess
 
+from curves_section import write_curves
+
 # Scores shown, as (key in the metrics report, label, lower is better).
 SHOWN = (("fid", "FID", True), ("kid", "KID", True), ("is", "IS", False), ("precision", "precision", False),
          ("recall", "recall", False))
@@ -212,6 +214,7 @@ def write_report(jobs, results_dir, build, root):
             w(DCGAN_DIFFERENCES)
             w("")
     write_grid(w, jobs, by)
+    write_curves(w, root)
     findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
     if os.path.exists(findings):
         w(open(findings).read().rstrip())

@@ -1,0 +1,150 @@
+"""The report's section on the long ProGAN and FastGAN runs: their curves from lib/reproduction/curves/
+(written by environment/zoo/curves.py snapshot while the reference models train), a table and an SVG
+chart per run, and the run's newest sample grid."""
+import csv
+import glob
+import json
+import math
+import os
+
+# The curve's columns shown, as (column of metrics.csv, label); the first is the chart's.
+SCORES = (("swd_x1e3", "SWD x1e3"), ("fid_fmnist", "FID (Fashion-MNIST net)"))
+
+
+def number(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def nice_ticks(lo, hi, count=5):
+    """Round tick values covering [lo, hi]."""
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=10 * mag)
+    first = math.floor(lo / step) * step
+    ticks = [round(first, 10)]
+    while ticks[-1] < hi - step * 1e-9:  # the last tick at or above hi, so no point falls off the chart
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def svg_chart(title, xlabel, ylabel, xs, ys, marks=()):
+    """A line chart with axes and ticks as SVG text; marks: (x, label) vertical lines (phase changes)."""
+    W, H, L, R, T, B = 600, 300, 60, 20, 30, 45
+    xt = nice_ticks(0, max(xs))
+    yt = nice_ticks(min(0.0, min(ys)), max(ys))
+    x0, x1, y0, y1 = xt[0], xt[-1], yt[0], yt[-1]
+
+    def px(x):
+        return L + (x - x0) / (x1 - x0) * (W - L - R)
+
+    def py(y):
+        return H - B - (y - y0) / (y1 - y0) * (H - T - B)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif"'
+           f' font-size="11">', f'<rect width="{W}" height="{H}" fill="white"/>',
+           f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="13">{title}</text>']
+    for t in xt:
+        out.append(f'<line x1="{px(t):.1f}" y1="{T}" x2="{px(t):.1f}" y2="{H - B}" stroke="#eee"/>')
+        out.append(f'<text x="{px(t):.1f}" y="{H - B + 15}" text-anchor="middle">{t:g}</text>')
+    for t in yt:
+        out.append(f'<line x1="{L}" y1="{py(t):.1f}" x2="{W - R}" y2="{py(t):.1f}" stroke="#eee"/>')
+        out.append(f'<text x="{L - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
+    for i, (x, label) in enumerate(marks):
+        out.append(f'<line x1="{px(x):.1f}" y1="{T}" x2="{px(x):.1f}" y2="{H - B}" stroke="#bbb"'
+                   f' stroke-dasharray="4 3"/>')
+        # labels on alternating rows, so neighbouring phases do not print over each other
+        out.append(f'<text x="{px(x) + 3:.1f}" y="{T + 11 + 13 * (i % 2)}" fill="#777">{label}</text>')
+    out.append(f'<rect x="{L}" y="{T}" width="{W - L - R}" height="{H - T - B}" fill="none" stroke="#444"/>')
+    pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys))
+    out.append(f'<polyline points="{pts}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
+    for x, y in zip(xs, ys):
+        out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.5" fill="#1f77b4"/>')
+    out.append(f'<text x="{(L + W - R) / 2}" y="{H - 8}" text-anchor="middle">{xlabel}</text>')
+    out.append(f'<text transform="translate(14,{(T + H - B) / 2}) rotate(-90)" text-anchor="middle">{ylabel}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def read_curve(folder, name):
+    with open(os.path.join(folder, f"{name}.csv"), newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def phase(row):
+    """ProGAN's phase from its history columns ('16 px fade-in'); '' for models without stages."""
+    res, alpha = number(row.get("resolution")), number(row.get("alpha"))
+    if res is None or alpha is None:
+        return ""
+    return f"{res:.0f} px " + ("fade-in" if alpha < 1 else "stabilise")
+
+
+def write_curves(w, root):
+    folder = os.path.join(root, "lib", "reproduction", "curves")
+    runs = sorted(glob.glob(os.path.join(folder, "*.json")))
+    w("## ProGAN and FastGAN: the long runs and their curves")
+    w("")
+    w("The largest budgets this 2-core machine gives these models are the reference models' runs"
+      " (`environment/zoo/train-reference.sh NAME`, recipes in `environment/zoo/recipes.py`), trained in the"
+      " background at the lowest priority over several sessions and resumed exactly from their checkpoints."
+      " Each scores its EMA generator during training (the recipe's `eval` block: 2,000 fakes, SWD on the"
+      " pixels as the ProGAN paper measures it, and FID in GAN Lab's Fashion-MNIST network on a grey 28 px"
+      " copy, a rough second opinion on colour images); `environment/zoo/curves.py snapshot` copies those"
+      " rows here while the run goes on. One seed each: three seeds of these runs would cost more CPU days"
+      " than the machine has, so no spread is given. There is no published number for these data sets"
+      " (the papers train CelebA-HQ, LSUN and the few-shot sets at 256-1024 px), so the curve is read"
+      " against itself: whether the score falls as the phases and steps go on. ProGAN's scores before its"
+      " last phase compare its smaller images with the emoji at that size (SWD over fewer pyramid levels),"
+      " so its curve is comparable within a resolution, not across one.")
+    w("")
+    if not runs:
+        w("No run has been snapshotted yet.")
+        w("")
+        return
+    for path in runs:
+        p = json.load(open(path))
+        name = p["name"]
+        rows = read_curve(folder, name)
+        w(f"### {p['title']}")
+        w("")
+        hours = f", {p['seconds'] / 3600:.1f} h of training" if p.get("seconds") else ""
+        w(f"Recipe `{name}`; at the last snapshot ({p.get('updated', '?')[:16].replace('T', ' ')} UTC) the run"
+          f" was at step {p['step']:,} of {p['steps']:,} ({p['status']}{hours}). Evaluated every"
+          f" {p['eval'].get('every', 0):,} steps against `{p['eval'].get('real', '')}`.")
+        w("")
+        if not rows:
+            w("No evaluation yet (ProGAN's first phases are below the 16 px SWD needs).")
+            w("")
+        else:
+            shown = [(k, label) for k, label in SCORES if any(number(r.get(k)) is not None for r in rows)]
+            w("| step | images | phase | " + " | ".join(label for _, label in shown) + " |")
+            w("|---:|---:|---|" + "---:|" * len(shown))
+            for r in rows:
+                vals = " | ".join("-" if number(r.get(k)) is None else f"{number(r.get(k)):.2f}" for k, _ in shown)
+                w(f"| {int(number(r['step'])):,} | {int(number(r['images'])):,} | {phase(r)} | {vals} |")
+            w("")
+            key, label = shown[0]
+            pts = [(number(r["images"]) / 1000, number(r.get(key))) for r in rows if number(r.get(key)) is not None]
+            marks, last = [], None
+            for r in rows:
+                ph = phase(r)
+                if ph and ph != last and last is not None:
+                    marks.append((number(r["images"]) / 1000, ph))
+                last = ph or last
+            svg = os.path.join(folder, f"{name}.svg")
+            with open(svg + ".tmp", "w") as fh:
+                fh.write(svg_chart(f"{p['title']}: {label} of the EMA generator (lower is better)",
+                                   "thousands of real images shown", label, [x for x, _ in pts],
+                                   [y for _, y in pts], marks))
+            os.replace(svg + ".tmp", svg)
+            w(f"![{label} against images shown](reproduction/curves/{name}.svg)")
+            w("")
+        if p.get("grid"):
+            w(f"The EMA generator's fixed-latent samples at the last snapshot (`{p['grid']}`):")
+            w("")
+            w(f"![samples](reproduction/curves/{name}-latest.png)")
+            w("")
