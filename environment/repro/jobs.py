@@ -51,6 +51,9 @@ RECIPES = {
                " --train).",
         # settings of the jar that do not apply to this model (another model's block)
         "irrelevant": ("progan.", "fastgan."),
+        # lib/zoo/NAME: GAN Lab's seed-1 run of this recipe trained on (environment/zoo/recipes.py), shown beside
+        # the table when it has trained longer than the largest budget
+        "reference_model": "dcgan-fmnist",
     },
 }
 

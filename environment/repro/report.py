@@ -76,6 +76,16 @@ def verdict(ours, ref, lower_better=True):
     return f"no difference beyond the seed spread (difference {fmt(mo - mr)}; larger sd {fmt(spread)})"
 
 
+def reference_model(root, rec):
+    """The recipe's reference model (lib/zoo/NAME, the same recipe trained on), its scores shaped as a result."""
+    name = rec.get("reference_model")
+    path = os.path.join(root, "lib", "zoo", name or "-", "scores.json")
+    if not name or not os.path.exists(path):
+        return None
+    s = json.load(open(path))
+    return {"step": s["step"], "scores": s["generators"]}
+
+
 def running_units(jobs, build):
     """Units with a log but no 'recorded' marker, with the log's last progress line."""
     out = []
@@ -100,6 +110,8 @@ def write_report(jobs, results_dir, build, root):
         folder = os.path.basename(os.path.dirname(f))
         if folder == "conditional":
             continue  # environment/conditional/measure.py's results, reported in lib/BENCHMARKS.md
+        if folder == "curves":
+            continue  # the long runs' curves (environment/zoo/curves.py), a section of their own
         r = json.load(open(f))
         if folder == "floors":
             floors[r["data"]] = r
@@ -172,6 +184,15 @@ def write_report(jobs, results_dir, build, root):
                                   for j in jobs.JOBS)
                     w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |"
                       f" {'pending' if fv is None else fmt(fv)} | {summary(glibc) if planned else 'not run'} |")
+            zoo = reference_model(root, rec)
+            if zoo and zoo["step"] > max(budgets):
+                for key, label, lower in SHOWN:
+                    v = metric(zoo, gen, key)
+                    fl = floors.get(rec["config"]["data"])
+                    fv = metric(fl, None, key) if fl else None
+                    w(f"| {zoo['step']:,} | {label} | {'-' if v is None else fmt(v)} (seed 1: reference model"
+                      f" `lib/zoo/{rec['reference_model']}`) | not trained | - |"
+                      f" {'pending' if fv is None else fmt(fv)} | not run |")
             w("")
         w("### Training time")
         w("")
@@ -349,9 +370,10 @@ Same architecture, initialisation, loss, optimiser, batch, EMA and data, not the
   4x4 transposed convolution of the small input (`Conv2d.optUpsample2x`; until 2026-11-30 evening as four
   2x2 phase convolutions); the peer upsamples then convolves.
   The same function; float rounding differs.
-* **Adam.** GAN Lab runs the engine's fused Adam with the learning rate and eps rescaled to give PyTorch's
-  bias-corrected update exactly (`GanOptimizer`); the peer runs `torch.optim.Adam`. The same update up to
-  float rounding.
+* **Adam.** GAN Lab's runs in this table ran the engine's fused Adam with the learning rate and eps
+  rescaled to give PyTorch's bias-corrected update exactly (`GanOptimizer`; since 2026-12-01 the library
+  makes the same update in place with a TorchScript module, `adam_update.pt`, checked against
+  `torch.optim.Adam`); the peer runs `torch.optim.Adam`. The same update up to float rounding.
 * **Engine versions.** GAN Lab runs libtorch 2.3.1 through DJL; the peer Debian's python3-torch 1.13.1.
 * **Sampled latents for scoring** come from each side's own generator with seed 1 (different draws).
 
