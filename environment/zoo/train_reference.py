@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Trains, scores and exports one reference model (recipes in environment/zoo/recipes.py).
 
-    environment/zoo/train-reference.sh NAME [--threads N] [--work DIR] [--out DIR]   # e.g. dcgan-fmnist
+    environment/zoo/train-reference.sh NAME [--threads N] [--work DIR] [--out DIR] [--note TEXT]   # e.g. dcgan-fmnist
     environment/zoo/train-reference.sh --list
 
 Stages, each with the project's own commands and the jar of this checkout (lib/target/ganlab.jar):
@@ -49,8 +49,8 @@ def sh(cmd, log, threads):
 
 
 class Stages:
-    def __init__(self, name, threads, work=None, out=None):
-        self.name, self.threads = name, threads
+    def __init__(self, name, threads, work=None, out=None, note=None):
+        self.name, self.threads, self.note = name, threads, note
         self.recipe = R.RECIPES[name]
         self.work = work or os.path.join(BUILD, name)
         self.out = out or os.path.join(ROOT, "lib", "zoo", name)
@@ -97,6 +97,8 @@ class Stages:
                str(s["sample_seed"]), "--reproduce", f"environment/zoo/train-reference.sh {self.name}"]
         for gen in GENERATORS:
             cmd += ["--scores", f"{gen}={self.scores(gen)}"]
+        if self.note:
+            cmd += ["--note", self.note]
         sh(java(cmd, self.threads), self.log, self.threads)
         inside = os.path.commonpath([self.out, ROOT]) == ROOT
         print(f"exported {self.out}" + (f": commit it (git add {os.path.relpath(self.out, ROOT)})" if inside else ""))
@@ -127,6 +129,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="engine threads per command (default 2)")
     ap.add_argument("--work", help="folder of the run, samples and scores (default build/zoo/NAME)")
     ap.add_argument("--out", help="reference model folder to export into (default lib/zoo/NAME)")
+    ap.add_argument("--note", help="a paragraph for the exported README (provenance: e.g. a run continued from"
+                    " another's checkpoint); running again with only a new note re-exports")
     ap.add_argument("--list", action="store_true", help="list the recipes and exit")
     a = ap.parse_args()
     if a.list or a.name is None:
@@ -137,7 +141,7 @@ def main():
         raise SystemExit(f"no recipe '{a.name}' (known: {', '.join(R.RECIPES)})")
     if not os.path.exists(JAR):
         raise SystemExit(f"{JAR} missing: build it first (mvn -B -q -pl lib package -DskipTests)")
-    Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out)).all()
+    Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out), a.note).all()
 
 
 if __name__ == "__main__":
