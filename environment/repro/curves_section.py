@@ -3,6 +3,7 @@
 chart per run, and the run's newest sample grid."""
 import csv
 import glob
+import html
 import json
 import math
 import os
@@ -12,10 +13,16 @@ SCORES = (("swd_x1e3", "SWD x1e3"), ("fid_fmnist", "FID (Fashion-MNIST net)"))
 
 
 def number(v):
+    """A finite float, or None (empty cells, NaN and the infinities Java writes as 'Infinity')."""
     try:
-        return float(v)
+        f = float(v)
     except (TypeError, ValueError):
         return None
+    return f if math.isfinite(f) else None
+
+
+def fmt(v):
+    return f"{v:.3g}" if abs(v) < 10 else f"{v:.2f}"
 
 
 def nice_ticks(lo, hi, count=5):
@@ -26,14 +33,20 @@ def nice_ticks(lo, hi, count=5):
     mag = 10 ** math.floor(math.log10(raw))
     step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=10 * mag)
     first = math.floor(lo / step) * step
-    ticks = [round(first, 10)]
-    while ticks[-1] < hi - step * 1e-9:  # the last tick at or above hi, so no point falls off the chart
-        ticks.append(round(ticks[-1] + step, 10))
+    digits = max(0, 3 - int(math.floor(math.log10(step))))
+    ticks = [round(first, digits)]
+    # the last tick at or above hi, so no point falls off the chart (at most a few more than count)
+    while ticks[-1] < hi - step * 1e-9 and len(ticks) < 3 * count:
+        ticks.append(round(first + len(ticks) * step, digits))
     return ticks
 
 
-def svg_chart(title, xlabel, ylabel, xs, ys, marks=()):
-    """A line chart with axes and ticks as SVG text; marks: (x, label) vertical lines (phase changes)."""
+def svg_chart(title, xlabel, ylabel, segments, marks=()):
+    """A line chart with axes and ticks as SVG text. segments: lists of (x, y), each drawn as one line
+    (a staged model's resolutions are not joined); marks: (x, label) vertical lines (phase changes)."""
+    title, xlabel, ylabel = html.escape(title), html.escape(xlabel), html.escape(ylabel)
+    xs = [x for seg in segments for x, _ in seg]
+    ys = [y for seg in segments for _, y in seg]
     W, H, L, R, T, B = 600, 300, 60, 20, 30, 45
     xt = nice_ticks(0, max(xs))
     yt = nice_ticks(min(0.0, min(ys)), max(ys))
@@ -58,10 +71,13 @@ def svg_chart(title, xlabel, ylabel, xs, ys, marks=()):
         out.append(f'<line x1="{px(x):.1f}" y1="{T}" x2="{px(x):.1f}" y2="{H - B}" stroke="#bbb"'
                    f' stroke-dasharray="4 3"/>')
         # labels on alternating rows, so neighbouring phases do not print over each other
-        out.append(f'<text x="{px(x) + 3:.1f}" y="{T + 11 + 13 * (i % 2)}" fill="#777">{label}</text>')
+        anchor, dx = ("end", -3) if px(x) > W - R - 90 else ("start", 3)  # labels stay inside the frame
+        out.append(f'<text x="{px(x) + dx:.1f}" y="{T + 11 + 13 * (i % 2)}" fill="#777"'
+                   f' text-anchor="{anchor}">{html.escape(label)}</text>')
     out.append(f'<rect x="{L}" y="{T}" width="{W - L - R}" height="{H - T - B}" fill="none" stroke="#444"/>')
-    pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys))
-    out.append(f'<polyline points="{pts}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
+    for seg in segments:
+        pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in seg)
+        out.append(f'<polyline points="{pts}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
     for x, y in zip(xs, ys):
         out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.5" fill="#1f77b4"/>')
     out.append(f'<text x="{(L + W - R) / 2}" y="{H - 8}" text-anchor="middle">{xlabel}</text>')
@@ -83,68 +99,89 @@ def phase(row):
     return f"{res:.0f} px " + ("fade-in" if alpha < 1 else "stabilise")
 
 
+INTRO = ("The largest budgets this 2-core machine gives these models are the reference models' runs"
+         " (`environment/zoo/train-reference.sh NAME`, recipes in `environment/zoo/recipes.py`), trained in the"
+         " background at the lowest priority over several sessions and resumed exactly from their checkpoints."
+         " Each scores its EMA generator during training (the recipe's `eval` block: SWD on the pixels as the"
+         " ProGAN paper measures it, and FID in GAN Lab's Fashion-MNIST network on a grey 28 px copy, a rough"
+         " second opinion on colour images); `environment/zoo/curves.py snapshot` copies those rows here while"
+         " the run goes on. One seed each: three seeds of these runs would cost more CPU days than the machine"
+         " has, so no spread is given. There is no published number for these data sets (the papers train"
+         " CelebA-HQ, LSUN and the few-shot sets at 256-1024 px), so the curve is read against itself: whether"
+         " the score falls as the phases and steps go on. ProGAN's scores before its last phase compare its"
+         " smaller images with the emoji at that size (SWD over fewer pyramid levels), so its curve is"
+         " comparable within a resolution, not across one; the chart does not join resolutions.")
+
+
 def write_curves(w, root):
     folder = os.path.join(root, "lib", "reproduction", "curves")
     runs = sorted(glob.glob(os.path.join(folder, "*.json")))
     w("## ProGAN and FastGAN: the long runs and their curves")
     w("")
-    w("The largest budgets this 2-core machine gives these models are the reference models' runs"
-      " (`environment/zoo/train-reference.sh NAME`, recipes in `environment/zoo/recipes.py`), trained in the"
-      " background at the lowest priority over several sessions and resumed exactly from their checkpoints."
-      " Each scores its EMA generator during training (the recipe's `eval` block: 2,000 fakes, SWD on the"
-      " pixels as the ProGAN paper measures it, and FID in GAN Lab's Fashion-MNIST network on a grey 28 px"
-      " copy, a rough second opinion on colour images); `environment/zoo/curves.py snapshot` copies those"
-      " rows here while the run goes on. One seed each: three seeds of these runs would cost more CPU days"
-      " than the machine has, so no spread is given. There is no published number for these data sets"
-      " (the papers train CelebA-HQ, LSUN and the few-shot sets at 256-1024 px), so the curve is read"
-      " against itself: whether the score falls as the phases and steps go on. ProGAN's scores before its"
-      " last phase compare its smaller images with the emoji at that size (SWD over fewer pyramid levels),"
-      " so its curve is comparable within a resolution, not across one.")
+    w(INTRO)
     w("")
     if not runs:
         w("No run has been snapshotted yet.")
         w("")
-        return
     for path in runs:
-        p = json.load(open(path))
-        name = p["name"]
-        rows = read_curve(folder, name)
-        w(f"### {p['title']}")
+        try:
+            write_run(w, folder, json.load(open(path)))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as e:  # one bad snapshot, not the report
+            w(f"Snapshot `{os.path.basename(path)}` unreadable: {type(e).__name__}: {e}")
+            w("")
+
+
+def write_run(w, folder, p):
+    name = p["name"]
+    ev = p.get("eval") or {}
+    rows = [r for r in read_curve(folder, name) if any(number(r.get(k)) is not None for k, _ in SCORES)]
+    w(f"### {p.get('title', name)}")
+    w("")
+    hours = f", {p['seconds'] / 3600:.1f} h of training" if p.get("seconds") else ""
+    when = f" (its history last written {p['lastHistoryRow'][:16].replace('T', ' ')} UTC)" if p.get("lastHistoryRow") else ""
+    w(f"Recipe `{name}`: at the last snapshot the run was at step {p.get('step') or 0:,} of {p.get('steps') or 0:,}"
+      f"{when}, {p.get('status', '?')}{hours}. Its EMA generator is scored every {ev.get('every', 0):,} steps with"
+      f" {ev.get('n', 0):,} fakes against `{ev.get('real', '')}` ({ev.get('metrics', '')}).")
+    w("")
+    shown = [(k, label) for k, label in SCORES if any(number(r.get(k)) is not None for r in rows)]
+    staged = bool(p.get("phases"))
+    if not shown:
+        why = " (ProGAN's phases below 16 px are too small for SWD)" if staged else ""
+        w(f"No evaluation yet{why}; the first is due at step {ev.get('every', 0):,}.")
         w("")
-        hours = f", {p['seconds'] / 3600:.1f} h of training" if p.get("seconds") else ""
-        w(f"Recipe `{name}`; at the last snapshot ({p.get('updated', '?')[:16].replace('T', ' ')} UTC) the run"
-          f" was at step {p['step']:,} of {p['steps']:,} ({p['status']}{hours}). Evaluated every"
-          f" {p['eval'].get('every', 0):,} steps against `{p['eval'].get('real', '')}`.")
+        if os.path.exists(os.path.join(folder, f"{name}.svg")):
+            os.remove(os.path.join(folder, f"{name}.svg"))  # a chart of an older snapshot
+    else:
+        w("| step | images | " + ("phase | " if staged else "") + " | ".join(label for _, label in shown) + " |")
+        w("|---:|---:|" + ("---|" if staged else "") + "---:|" * len(shown))
+        for r in rows:
+            vals = " | ".join("-" if number(r.get(k)) is None else fmt(number(r.get(k))) for k, _ in shown)
+            w(f"| {int(number(r['step'])):,} | {int(number(r['images'])):,} | " + (f"{phase(r)} | " if staged else "")
+              + f"{vals} |")
         w("")
-        if not rows:
-            w("No evaluation yet (ProGAN's first phases are below the 16 px SWD needs).")
-            w("")
-        else:
-            shown = [(k, label) for k, label in SCORES if any(number(r.get(k)) is not None for r in rows)]
-            w("| step | images | phase | " + " | ".join(label for _, label in shown) + " |")
-            w("|---:|---:|---|" + "---:|" * len(shown))
-            for r in rows:
-                vals = " | ".join("-" if number(r.get(k)) is None else f"{number(r.get(k)):.2f}" for k, _ in shown)
-                w(f"| {int(number(r['step'])):,} | {int(number(r['images'])):,} | {phase(r)} | {vals} |")
-            w("")
-            key, label = shown[0]
-            pts = [(number(r["images"]) / 1000, number(r.get(key))) for r in rows if number(r.get(key)) is not None]
-            marks, last = [], None
-            for r in rows:
-                ph = phase(r)
-                if ph and ph != last and last is not None:
-                    marks.append((number(r["images"]) / 1000, ph))
-                last = ph or last
-            svg = os.path.join(folder, f"{name}.svg")
-            with open(svg + ".tmp", "w") as fh:
-                fh.write(svg_chart(f"{p['title']}: {label} of the EMA generator (lower is better)",
-                                   "thousands of real images shown", label, [x for x, _ in pts],
-                                   [y for _, y in pts], marks))
-            os.replace(svg + ".tmp", svg)
-            w(f"![{label} against images shown](reproduction/curves/{name}.svg)")
-            w("")
-        if p.get("grid"):
-            w(f"The EMA generator's fixed-latent samples at the last snapshot (`{p['grid']}`):")
-            w("")
-            w(f"![samples](reproduction/curves/{name}-latest.png)")
-            w("")
+        key, label = shown[0]
+        segments, last = [], None
+        for r in rows:
+            y = number(r.get(key))
+            if y is None:
+                continue
+            res = number(r.get("resolution"))
+            if not segments or res != last:
+                segments.append([])
+            segments[-1].append((number(r["images"]) / 1000, y))
+            last = res
+        right = max(x for seg in segments for x, _ in seg)
+        marks = [(ph["images"] / 1000, ph["phase"]) for ph in p.get("phases", [])[1:] if ph["images"] / 1000 <= right]
+        svg = os.path.join(folder, f"{name}.svg")
+        tmp = f"{svg}.{os.getpid()}.tmp"
+        with open(tmp, "w") as fh:
+            fh.write(svg_chart(f"{p.get('title', name)}: {label} of the EMA generator (lower is better)",
+                               "thousands of real images shown", label, segments, marks))
+        os.replace(tmp, svg)
+        w(f"![{label} against images shown](reproduction/curves/{name}.svg)")
+        w("")
+    if p.get("grid"):
+        w(f"The EMA generator's fixed-latent samples at the last snapshot (`{p['grid']}`):")
+        w("")
+        w(f"![samples](reproduction/curves/{name}-latest.png)")
+        w("")

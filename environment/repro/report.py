@@ -194,6 +194,11 @@ def write_report(jobs, results_dir, build, root):
                       f" `lib/zoo/{rec['reference_model']}`) | not trained | - |"
                       f" {'pending' if fv is None else fmt(fv)} | not run |")
             w("")
+            if zoo and zoo["step"] > max(budgets):
+                w(f"The {zoo['step']:,}-step rows are the reference model: GAN Lab's seed-1 run of this table trained"
+                  f" on from its {max(budgets):,}-step checkpoint, with the library of its export (its README says"
+                  f" which; the bullets on differences below describe the table's runs).")
+                w("")
         w("### Training time")
         w("")
         w("Milliseconds per training step (each run's own clock; GAN Lab's includes its sample grids and"

@@ -97,6 +97,13 @@ class Stages:
                str(s["sample_seed"]), "--reproduce", f"environment/zoo/train-reference.sh {self.name}"]
         for gen in GENERATORS:
             cmd += ["--scores", f"{gen}={self.scores(gen)}"]
+        # the note is kept in the work folder, so a later resume without --note exports it again
+        note_file = os.path.join(self.work, "note.txt")
+        if self.note:
+            with open(note_file, "w") as fh:
+                fh.write(self.note)
+        elif os.path.exists(note_file):
+            self.note = open(note_file).read()
         if self.note:
             cmd += ["--note", self.note]
         sh(java(cmd, self.threads), self.log, self.threads)
