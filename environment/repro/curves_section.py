@@ -137,7 +137,7 @@ def write_run(w, folder, p):
     rows = [r for r in read_curve(folder, name) if any(number(r.get(k)) is not None for k, _ in SCORES)]
     w(f"### {p.get('title', name)}")
     w("")
-    hours = f", {p['seconds'] / 3600:.1f} h of training" if p.get("seconds") else ""
+    hours = f", {p['seconds'] / 3600:.1f} h on the run's clock (wall time, pauses included)" if p.get("seconds") else ""
     when = f" (its history last written {p['lastHistoryRow'][:16].replace('T', ' ')} UTC)" if p.get("lastHistoryRow") else ""
     w(f"Recipe `{name}`: at the last snapshot the run was at step {p.get('step') or 0:,} of {p.get('steps') or 0:,}"
       f"{when}, {p.get('status', '?')}{hours}. Its EMA generator is scored every {ev.get('every', 0):,} steps with"
