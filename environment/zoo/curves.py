@@ -23,7 +23,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "repro"))
 import recipes as R  # noqa: E402
+from curves_section import phase  # noqa: E402  the report's reading of a history row's phase
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 CURVES = os.path.join(ROOT, "lib", "reproduction", "curves")
@@ -32,14 +34,6 @@ CURVES = os.path.join(ROOT, "lib", "reproduction", "curves")
 def scored(row):
     """Whether a history row carries an evaluation (a SWD or FID column with a value)."""
     return any(k and v not in ("", None) and (k.startswith("swd_") or k.startswith("fid")) for k, v in row.items())
-
-
-def phase(row):
-    """A staged model's phase ('16 px fade-in'); None for models without stages."""
-    res, alpha = row.get("resolution"), row.get("alpha")
-    if not res or not alpha:
-        return None
-    return f"{float(res):.0f} px " + ("fade-in" if float(alpha) < 1 else "stabilise")
 
 
 def liveness(status):

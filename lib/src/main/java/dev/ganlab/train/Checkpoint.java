@@ -9,9 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,7 +121,7 @@ public final class Checkpoint {
     /** Runs {@code writer} into {@code sink}; the bytes it wrote (DataOutputStream's own count stops at 2 GB). */
     private static long countedWrite(OutputStream sink, SectionWriter writer) throws IOException {
         long[] count = {0};
-        OutputStream counting = new java.io.FilterOutputStream(sink) {
+        OutputStream counting = new FilterOutputStream(sink) {
             @Override
             public void write(int b) throws IOException {
                 out.write(b);

@@ -135,8 +135,9 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
     /** Estimated peak resident bytes of the run. */
     public long bytes() {
         double params = 4.0 * ((ema ? 5.0 : 4.0) * generatorParameters + 4.0 * discriminatorParameters);
-        double bytesPerFloat = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch;
-        double activations = bytesPerFloat * (generatorFloatsPerImage + discriminatorFloatsPerImage
+        // bytes the batch keeps for each float of one image's leaf outputs
+        double perImageFloat = ACTIVATION_FACTOR * ACTIVATION_SHARE.getOrDefault(model, 1.0) * (double) batch;
+        double activations = perImageFloat * (generatorFloatsPerImage + discriminatorFloatsPerImage
                 + (generatorGraphThroughCritic ? REUSED_FAKES_SHARE * generatorFloatsPerImage : 0));
         return OVERHEAD_BYTES + (long) (params + activations);
     }
