@@ -2,6 +2,7 @@
 """Trains, scores and exports one reference model (recipes in environment/zoo/recipes.py).
 
     environment/zoo/train-reference.sh NAME [--threads N] [--work DIR] [--out DIR] [--note TEXT]   # e.g. dcgan-fmnist
+    environment/zoo/train-reference.sh NAME --carry [--work DIR]   # keep a run in progress in git (below)
     environment/zoo/train-reference.sh --list
 
 Stages, each with the project's own commands and the jar of this checkout (lib/target/ganlab.jar):
@@ -13,6 +14,11 @@ Running it again continues where it stopped: training resumes from the run's new
 resumes exactly; a recipe made longer resumes the finished run), each scored generator leaves a marker in
 build/zoo/NAME/done/ and is not scored again until the run trains further. The export is written last; commit
 lib/zoo/NAME afterwards.
+
+A run longer than one sitting on a machine whose build/ folder does not last (a fresh clone each session):
+    environment/zoo/train-reference.sh NAME --carry
+copies the run's newest checkpoint and history into lib/zoo/training/NAME (commit it); on a clone without
+build/zoo/NAME/run, training starts from there and continues the same run bit for bit. The export removes it.
 """
 import argparse
 import datetime
@@ -29,6 +35,10 @@ import recipes as R  # noqa: E402
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 JAR = os.path.join(ROOT, "lib", "target", "ganlab.jar")
 BUILD = os.path.join(ROOT, "build", "zoo")
+CARRIED = os.path.join(ROOT, "lib", "zoo", "training")
+# What a resumed run needs from its folder (the history is cut back to the checkpoint's step on resume);
+# status.json keeps the start time, evaluations.jsonl the evaluations' setups.
+CARRIED_FILES = ("config.json", "metrics.csv", "evaluations.jsonl", "status.json")
 GENERATORS = ("ema", "raw")
 
 
@@ -65,7 +75,55 @@ class Stages:
         with open(os.path.join(self.work, "done", stage), "w") as fh:
             fh.write(datetime.datetime.now(datetime.timezone.utc).isoformat() + "\n")
 
+    def carried(self):
+        return os.path.join(CARRIED, self.name)
+
+    def newest_checkpoint(self, run):
+        folder = os.path.join(run, "checkpoints")
+        names = sorted(f for f in os.listdir(folder) if f.startswith("step-") and f.endswith(".ckpt")) \
+            if os.path.isdir(folder) else []
+        return os.path.join(folder, names[-1]) if names else None
+
+    def carry(self):
+        """Copies the newest checkpoint, the history and the newest sample grid to lib/zoo/training/NAME."""
+        ckpt = self.newest_checkpoint(self.run)
+        if ckpt is None:
+            raise SystemExit(f"{self.run}: no checkpoint to carry yet")
+        dest = self.carried()
+        tmp = dest + ".tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(os.path.join(tmp, "checkpoints"))
+        os.makedirs(os.path.join(tmp, "samples"))
+        # checkpoints are written atomically (a new name, then a rename), so the newest one is whole
+        shutil.copy2(ckpt, os.path.join(tmp, "checkpoints"))
+        for f in CARRIED_FILES:
+            if os.path.exists(os.path.join(self.run, f)):
+                shutil.copy2(os.path.join(self.run, f), tmp)
+        grids = sorted(g for g in os.listdir(os.path.join(self.run, "samples")) if g.startswith("step-"))
+        if grids:  # the newest grid, which environment/zoo/curves.py shows beside the curve
+            shutil.copy2(os.path.join(self.run, "samples", grids[-1]), os.path.join(tmp, "samples"))
+        shutil.rmtree(dest, ignore_errors=True)
+        os.rename(tmp, dest)
+        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(dest) for f in fs)
+        print(f"carried {os.path.basename(ckpt)} of {self.run} to {dest} ({size / 1e6:.1f} MB):"
+              f" commit it (git add {os.path.relpath(dest, ROOT)})")
+
+    def take_carried(self):
+        """Starts the run folder from lib/zoo/training/NAME when it has no checkpoint of its own."""
+        src = self.carried()
+        if self.newest_checkpoint(self.run) is not None or self.newest_checkpoint(src) is None:
+            return
+        for sub in ("checkpoints", "samples"):
+            os.makedirs(os.path.join(self.run, sub), exist_ok=True)
+            for f in os.listdir(os.path.join(src, sub)):
+                shutil.copy2(os.path.join(src, sub, f), os.path.join(self.run, sub))
+        for f in CARRIED_FILES:
+            if os.path.exists(os.path.join(src, f)):
+                shutil.copy2(os.path.join(src, f), self.run)
+        print(f"continuing the carried run {src} ({os.path.basename(self.newest_checkpoint(self.run))})", flush=True)
+
     def train(self):
+        self.take_carried()
         cfg = self.recipe["config"]
         path = os.path.join(self.work, "recipe.json")
         with open(path, "w") as fh:
@@ -109,6 +167,9 @@ class Stages:
         sh(java(cmd, self.threads), self.log, self.threads)
         inside = os.path.commonpath([self.out, ROOT]) == ROOT
         print(f"exported {self.out}" + (f": commit it (git add {os.path.relpath(self.out, ROOT)})" if inside else ""))
+        if os.path.isdir(self.carried()):  # the finished model replaces the carried checkpoint
+            shutil.rmtree(self.carried())
+            print(f"removed {self.carried()} (the run is exported)")
 
     def trained(self):
         """Whether the run is finished at the recipe's length (a longer recipe resumes it)."""
@@ -138,6 +199,8 @@ def main():
     ap.add_argument("--out", help="reference model folder to export into (default lib/zoo/NAME)")
     ap.add_argument("--note", help="a paragraph for the exported README (provenance: e.g. a run continued from"
                     " another's checkpoint); running again with only a new note re-exports")
+    ap.add_argument("--carry", action="store_true", help="copy the run's newest checkpoint and history to"
+                    " lib/zoo/training/NAME (to commit) and exit; training elsewhere continues from there")
     ap.add_argument("--list", action="store_true", help="list the recipes and exit")
     a = ap.parse_args()
     if a.list or a.name is None:
@@ -148,7 +211,8 @@ def main():
         raise SystemExit(f"no recipe '{a.name}' (known: {', '.join(R.RECIPES)})")
     if not os.path.exists(JAR):
         raise SystemExit(f"{JAR} missing: build it first (mvn -B -q -pl lib package -DskipTests)")
-    Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out), a.note).all()
+    stages = Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out), a.note)
+    stages.carry() if a.carry else stages.all()
 
 
 if __name__ == "__main__":
