@@ -99,6 +99,13 @@ class Stages:
         for f in CARRIED_FILES:
             if os.path.exists(os.path.join(self.run, f)):
                 shutil.copy2(os.path.join(self.run, f), tmp)
+        # The length is the recipe's, to which the next resume trains it (a recipe shortened or made longer while
+        # this process runs): the only setting a resume may change.
+        cfg_path = os.path.join(tmp, "config.json")
+        cfg = json.load(open(cfg_path))
+        cfg["steps"] = self.recipe["config"]["steps"]
+        with open(cfg_path, "w") as fh:
+            json.dump(cfg, fh, indent=2)
         grids = sorted(g for g in os.listdir(os.path.join(self.run, "samples")) if g.startswith("step-"))
         if grids:  # the newest grid, which environment/zoo/curves.py shows beside the curve
             shutil.copy2(os.path.join(self.run, "samples", grids[-1]), os.path.join(tmp, "samples"))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ganlab.train.ReferenceModel;
+import dev.ganlab.train.ReferenceStanding;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -118,6 +119,18 @@ class NotebooksIT {
                 ReferenceModel.named("dcgan-fmnist").step());
         assertTrue(printed(baseline).contains(referenceLine),
                 "01: the reference model's scores beside the quick run's");
+        // 02 and 03 show where their reference model stands in this checkout (finished, or its run in training
+        // carried in lib/zoo/training), as ReferenceStanding says, and its samples when there is one
+        for (String[] nbRef : new String[][] {{"02-progressive-growing", "progan-emoji32"},
+                {"03-fastgan-sle", "fastgan-smileys64"}}) {
+            ReferenceStanding standing = ReferenceStanding.of(nbRef[1]);
+            String text = printed(outputs(out.resolve(nbRef[0] + ".ipynb")));
+            assertTrue(text.contains(standing.summary()), nbRef[0] + ": the reference's standing, " + standing.summary());
+            if (standing.folder().isPresent()) {
+                assertTrue(text.contains(String.format(Locale.ROOT, "the reference's %s generator at step %,d",
+                        standing.showEma() ? "EMA" : "raw", standing.step())), nbRef[0] + ": the reference's samples");
+            }
+        }
         Path fastganNotebook = out.resolve("03-fastgan-sle.ipynb");
         if (Files.isRegularFile(fastganNotebook)) {
             List<JsonObject> fastgan = outputs(fastganNotebook);

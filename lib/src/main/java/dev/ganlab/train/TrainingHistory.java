@@ -53,6 +53,11 @@ public final class TrainingHistory {
         return Double.NaN;
     }
 
+    /** The rows, oldest first (copies: changing them does not change the history). */
+    public synchronized List<Map<String, Double>> rows() {
+        return rows.stream().map(r -> (Map<String, Double>) new LinkedHashMap<>(r)).toList();
+    }
+
     /** Drops rows after {@code step} (a resumed run replays them). */
     public synchronized void truncateAfter(long step) {
         rows.removeIf(r -> r.getOrDefault("step", 0.0) > step);

@@ -1,0 +1,188 @@
+package dev.ganlab.train;
+
+import dev.ganlab.core.ProjectHome;
+import dev.ganlab.core.UserError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a reference model stands in this checkout, so that a notebook can show what its recipe reaches
+ * beside its own quick run, whatever the zoo holds today:
+ * <ul>
+ *   <li>{@link State#EXPORTED}: the finished model, {@code lib/zoo/NAME} ({@link ReferenceModel});
+ *   <li>{@link State#TRAINING}: a run longer than one working session, carried in git between sessions in
+ *       {@code lib/zoo/training/NAME} ({@code environment/zoo/train-reference.sh NAME --carry}): a run
+ *       folder with its newest checkpoint and history, which {@link TrainedGenerator#load} reads like any run;
+ *   <li>{@link State#ABSENT}: neither.
+ * </ul>
+ * A run in training is shown as what it is: its step against its length and its newest evaluation, never
+ * as the finished reference.
+ */
+public final class ReferenceStanding {
+
+    /** The three states a reference model can be in. */
+    public enum State { EXPORTED, TRAINING, ABSENT }
+
+    /** The folder under the zoo that holds the runs in progress. */
+    public static final String TRAINING_DIR = "training";
+
+    private final String name;
+    private final State state;
+    private final Path folder;
+    private final ReferenceModel model;
+    private final long step;
+    private final long steps;
+    private final Map<String, Double> lastScores;
+
+    private ReferenceStanding(String name, State state, Path folder, ReferenceModel model, long step, long steps,
+            Map<String, Double> lastScores) {
+        this.name = name;
+        this.state = state;
+        this.folder = folder;
+        this.model = model;
+        this.step = step;
+        this.steps = steps;
+        this.lastScores = lastScores;
+    }
+
+    /** The standing of {@code lib/zoo/NAME} in this project. */
+    public static ReferenceStanding of(String name) {
+        return of(ReferenceModel.zooDir(), name);
+    }
+
+    /** The standing of the reference model {@code name} in the zoo folder {@code zoo}. */
+    public static ReferenceStanding of(Path zoo, String name) {
+        if (name == null || name.isBlank() || name.contains("/") || name.equals(TRAINING_DIR)) {
+            throw new UserError("'" + name + "' is not a reference model name (a folder name under " + zoo + ")");
+        }
+        Path exported = zoo.resolve(name);
+        if (Files.isRegularFile(exported.resolve(ReferenceModel.WEIGHTS))) {
+            ReferenceModel m = ReferenceModel.open(exported);
+            long length = TrainConfig.ofRun(exported).steps;
+            return new ReferenceStanding(name, State.EXPORTED, exported, m, m.step(), length, Map.of());
+        }
+        Path run = zoo.resolve(TRAINING_DIR).resolve(name);
+        List<Path> checkpoints = Checkpoint.list(run.resolve("checkpoints"));
+        if (checkpoints.isEmpty()) {
+            return new ReferenceStanding(name, State.ABSENT, null, null, 0, 0, Map.of());
+        }
+        long at = Checkpoint.stepOf(checkpoints.get(0));
+        TrainConfig cfg = TrainConfig.ofRun(run);
+        TrainingHistory history = TrainingHistory.readCsv(run.resolve(ReferenceModel.HISTORY))
+                .withScoreSuffix(TrainingHistory.scoreSuffixOf(cfg));
+        history.truncateAfter(at); // the carried history may run past the checkpoint
+        return new ReferenceStanding(name, State.TRAINING, run, null, at, cfg.steps, newestScores(history));
+    }
+
+    /**
+     * The scores of the newest row that has any (an evaluation row: a column named after a metric's score,
+     * {@code fid_*}, {@code kid_*}, {@code is_*}, {@code swd*}, {@code precision}, {@code recall}).
+     */
+    private static Map<String, Double> newestScores(TrainingHistory history) {
+        List<Map<String, Double>> rows = history.rows();
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            Map<String, Double> scores = new LinkedHashMap<>();
+            rows.get(i).forEach((k, v) -> {
+                if (isScore(k) && !v.isNaN()) {
+                    scores.put(k, v);
+                }
+            });
+            if (!scores.isEmpty()) {
+                scores.put("step", rows.get(i).get("step"));
+                return scores;
+            }
+        }
+        return Map.of();
+    }
+
+    private static boolean isScore(String column) {
+        return column.startsWith("fid") || column.startsWith("kid") || column.startsWith("is_")
+                || column.equals("is") || column.startsWith("swd") || column.equals("precision")
+                || column.equals("recall");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The folder {@link TrainedGenerator#load} reads: the exported model, or the carried run; empty when absent. */
+    public Optional<Path> folder() {
+        return Optional.ofNullable(folder);
+    }
+
+    /** The exported model with its scores; empty unless {@link State#EXPORTED}. */
+    public Optional<ReferenceModel> model() {
+        return Optional.ofNullable(model);
+    }
+
+    /** The step of the exported checkpoint or of the carried run's newest checkpoint (0 when absent). */
+    public long step() {
+        return step;
+    }
+
+    /** The run's length in steps, as its config says (0 when absent). */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * A run in training: its newest evaluation at or before {@link #step} (the scores by column, and
+     * {@code step}, the step it was measured at); empty when it has none or is not training.
+     */
+    public Map<String, Double> lastScores() {
+        return lastScores;
+    }
+
+    /**
+     * Which generator to show: the better scored one of an exported model; the EMA generator of a run in
+     * training, the one its evaluations score (the recipes of the long runs evaluate the average, as the
+     * ProGAN and FastGAN papers report theirs).
+     */
+    public boolean showEma() {
+        return model == null || model.bestIsEma();
+    }
+
+    /** One line saying where the model stands, with its score or its newest evaluation. */
+    public String summary() {
+        return switch (state) {
+            case EXPORTED -> "reference model " + model.summary();
+            case TRAINING -> String.format(Locale.ROOT, "reference model %s: still training, carried between sessions"
+                    + " in %s: step %,d of %,d%s", name, shown(folder), step, steps, lastScores.isEmpty()
+                    ? " (not evaluated yet)" : "; newest evaluation of its EMA generator " + scoresText());
+            case ABSENT -> "reference model " + name + ": neither trained nor training in this checkout"
+                    + " (environment/zoo/train-reference.sh " + name + " trains it)";
+        };
+    }
+
+    /** A folder inside the project as a path from its root (lib/zoo/...), any other in full. */
+    private static Path shown(Path folder) {
+        Path home = ProjectHome.find();
+        Path f = folder.toAbsolutePath().normalize();
+        return f.startsWith(home) ? home.relativize(f) : f;
+    }
+
+    private String scoresText() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "at step %,d:", lastScores.get("step").longValue()));
+        lastScores.forEach((k, v) -> {
+            if (!k.equals("step")) {
+                b.append(String.format(Locale.ROOT, " %s %.3g", k, v));
+            }
+        });
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ganlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.TinyRuns;
+import dev.ganlab.core.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where a reference model stands: an exported folder is the finished model with its better generator; a run
+ * carried in {@code training/NAME} is shown at its newest checkpoint with the newest evaluation at or before
+ * it (rows the carried history holds beyond the checkpoint are not its scores); otherwise it is absent.
+ */
+class ReferenceStandingTest {
+
+    @TempDir static Path tmp;
+    static Path zoo;
+    static Path run;
+
+    @BeforeAll
+    static void trainAndExport() throws IOException {
+        run = tmp.resolve("run");
+        TinyRuns.trainOneStep(TinyRuns.progan(), run);
+        zoo = tmp.resolve("zoo");
+        Path ema = tmp.resolve("ema.json");
+        Path raw = tmp.resolve("raw.json");
+        for (Path f : new Path[] {ema, raw}) {
+            Files.writeString(f, """
+                    {"setup": {"features": "fmnist", "real": "synthetic:8", "realCount": 64, "fake": "folder:x",
+                      "fakeCount": 64, "seed": 0}, "metrics": {"swd_x1e3": %s}, "details": {}, "warnings": []}"""
+                    .formatted(f == ema ? "12.0" : "15.0"));
+        }
+        ReferenceModel.export(run, zoo.resolve("finished"), new ReferenceModel.ExportOptions(
+                Map.of("ema", ema, "raw", raw), "swd_x1e3", 1, "environment/zoo/train-reference.sh finished", null));
+        // A run in progress as --carry leaves it: the run folder, with a history that goes on past the checkpoint.
+        Path carried = zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("progress");
+        Files.createDirectories(carried.resolve("checkpoints"));
+        Files.copy(run.resolve("config.json"), carried.resolve("config.json"));
+        Path ckpt = Checkpoint.list(run.resolve("checkpoints")).get(0);
+        Files.copy(ckpt, carried.resolve("checkpoints").resolve(ckpt.getFileName()));
+        Files.writeString(carried.resolve("metrics.csv"), """
+                step,images,seconds,d_loss,swd_x1e3,fid_fmnist
+                0,0,0.5,1.0,40.0,300.0
+                1,16,1.0,0.9,,
+                2,32,1.5,0.8,25.0,200.0
+                """);
+    }
+
+    @Test
+    void anExportedModelIsTheFinishedOneWithItsBetterGenerator() {
+        ReferenceStanding s = ReferenceStanding.of(zoo, "finished");
+        assertEquals(ReferenceStanding.State.EXPORTED, s.state());
+        assertEquals(zoo.resolve("finished"), s.folder().orElseThrow());
+        assertEquals("ema", s.model().orElseThrow().best(), "EMA scored 12 < raw 15");
+        assertTrue(s.showEma());
+        assertEquals(1, s.step());
+        assertTrue(s.summary().startsWith("reference model finished (step 1): swd_x1e3"), s.summary());
+    }
+
+    @Test
+    void aCarriedRunIsShownAtItsCheckpointWithTheEvaluationsUpToIt() {
+        ReferenceStanding s = ReferenceStanding.of(zoo, "progress");
+        assertEquals(ReferenceStanding.State.TRAINING, s.state());
+        assertTrue(s.model().isEmpty());
+        assertEquals(1, s.step(), "the checkpoint's step");
+        assertEquals(TinyRuns.progan().steps, s.steps());
+        // step 2's scores come after the checkpoint; step 1 has none, so the newest is step 0's
+        assertEquals(Map.of("swd_x1e3", 40.0, "fid_fmnist", 300.0, "step", 0.0), s.lastScores());
+        assertTrue(s.showEma(), "a run in training shows the generator its evaluations score");
+        assertTrue(s.summary().contains("still training") && s.summary().contains("step 1 of ")
+                && s.summary().contains("at step 0: swd_x1e3 40.0 fid_fmnist 300"), s.summary());
+        // the carried folder loads like the run it came from
+        try (TrainedGenerator a = TrainedGenerator.load(run); TrainedGenerator b = TrainedGenerator.load(s.folder().get())) {
+            assertArrayEquals(a.outputs(3, true, 5), b.outputs(3, true, 5));
+        }
+    }
+
+    @Test
+    void neitherExportedNorCarriedIsAbsentAndSaysHowToTrainIt() {
+        ReferenceStanding s = ReferenceStanding.of(zoo, "progan-emoji32");
+        assertEquals(ReferenceStanding.State.ABSENT, s.state());
+        assertTrue(s.folder().isEmpty());
+        assertFalse(s.showEma() && s.model().isPresent());
+        assertTrue(s.summary().contains("environment/zoo/train-reference.sh progan-emoji32"), s.summary());
+        UserError e = assertThrows(UserError.class, () -> ReferenceStanding.of(zoo, "training"));
+        assertTrue(e.getMessage().contains("'training' is not a reference model name"), e.getMessage());
+    }
+}
