@@ -86,14 +86,18 @@ def reference_model(root, rec):
     return {"step": s["step"], "scores": s["generators"]}
 
 
-def running_units(jobs, build):
-    """Units with a log but no 'recorded' marker, with the log's last progress line."""
+def running_units(jobs, build, results_dir):
+    """Units without a committed result, with the last progress line of their log in build/ if any.
+
+    A unit is done when its result is in lib/reproduction (what a fresh clone has; build/ is not kept) or
+    when build/ holds its 'recorded' marker."""
     out = []
     for j in jobs.JOBS:
         for b in j["budgets"]:
             done = os.path.join(build, "done", j["id"], f"step{b}.recorded")
+            result = os.path.join(results_dir, j["recipe"], f"{j['impl']}-seed{j['seed']}-step{b}.json")
             log = os.path.join(build, "logs", j["id"], f"step{b}.log")
-            if os.path.exists(done):
+            if os.path.exists(done) or os.path.exists(result):
                 continue
             last = "not started"
             if os.path.exists(log):
@@ -258,7 +262,7 @@ def write_report(jobs, results_dir, build, root):
         w(f"| {r['recipe']}/{r['impl']} | {r['seed']} | {r['steps']:,} | {r['checkout'][:10]} | {r['finished']} |"
           f" {nans} | {m['cpus']} x {m['cpu']}, load {m['load1']} |")
     w("")
-    pend = running_units(jobs, build)
+    pend = running_units(jobs, build, results_dir)
     w("## Pending")
     w("")
     if pend:

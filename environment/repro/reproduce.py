@@ -9,7 +9,8 @@ Work comes in units of (job, step budget), each a chain of stages: train to the 
 `ganlab train --config RECIPE --resume`; PyTorch: dcgan_peer.py --train, which checkpoints and
 resumes), write 10,000 samples of the EMA and of the raw generator, score each with `ganlab
 metrics`, record the result. Every finished stage leaves a marker in build/repro/done/, so running
-the command again skips what is done and continues a stopped training from its last checkpoint.
+the command again skips what is done and continues a stopped training from its last checkpoint; a unit
+whose result is committed in lib/reproduction is done too (on a fresh clone: delete the result to redo it).
 The units of a job run in budget order (5k continues the 1k run; for this recipe a run is the same
 at step 1000 whatever its final length); units of different jobs run side by side, --workers at a
 time, smaller budgets first.
@@ -61,6 +62,12 @@ def marker(j, budget, stage):
 
 def is_done(j, budget, stage):
     return os.path.exists(marker(j, budget, stage))
+
+
+def recorded(j, budget):
+    """A unit is done when build/ has its marker or its result is committed in lib/reproduction (a fresh clone
+    has the results but no build/): running again does not redo it. Delete the result to run it again."""
+    return is_done(j, budget, "recorded") or os.path.exists(result_path(j, budget))
 
 
 def mark(j, budget, stage):
@@ -308,7 +315,7 @@ def units(only):
 
 def ready(j, budget, failed):
     earlier = [b for b in j["budgets"] if b < budget]
-    return j["id"] not in failed and all(is_done(j, b, "recorded") for b in earlier)
+    return j["id"] not in failed and all(recorded(j, b) for b in earlier)
 
 
 def floor_unit(data, threads):
@@ -360,7 +367,7 @@ def run(a):
                 floor_unit(data, a.threads)
             except Exception as e:  # noqa: BLE001
                 say(f"{now()} FAILED floor {data}: {e}")
-    todo = [u for u in units(a.only) if not is_done(u[0], u[1], "recorded")]
+    todo = [u for u in units(a.only) if not recorded(u[0], u[1])]
     busy, failed, lock = set(), set(), threading.Lock()
     say(f"{now()} {len(todo)} units to do, {a.workers} at a time, {a.threads} thread(s) each")
 
@@ -431,6 +438,8 @@ def commit(message):
 def status(_a):
     for j, budget in units(None):
         stages = [s for s in ("train", "score-ema", "score-raw", "recorded") if is_done(j, budget, s)]
+        if not is_done(j, budget, "recorded") and os.path.exists(result_path(j, budget)):
+            stages.append("committed")
         log = os.path.join(BUILD, "logs", j["id"], f"step{budget}.log")
         last = ""
         if os.path.exists(log):
