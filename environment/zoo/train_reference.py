@@ -38,6 +38,7 @@ BUILD = os.path.join(ROOT, "build", "zoo")
 CARRIED = os.path.join(ROOT, "lib", "zoo", "training")
 # What a resumed run needs from its folder (the history is cut back to the checkpoint's step on resume);
 # status.json keeps the start time, evaluations.jsonl the evaluations' setups.
+MAX_CARRIED_BYTES = 95_000_000  # git hosts refuse files of 100 MB and more
 CARRIED_FILES = ("config.json", "metrics.csv", "evaluations.jsonl", "status.json")
 GENERATORS = ("ema", "raw")
 
@@ -89,6 +90,9 @@ class Stages:
         ckpt = self.newest_checkpoint(self.run)
         if ckpt is None:
             raise SystemExit(f"{self.run}: no checkpoint to carry yet")
+        if os.path.getsize(ckpt) > MAX_CARRIED_BYTES:
+            raise SystemExit(f"{ckpt}: {os.path.getsize(ckpt) / 1e6:.0f} MB, more than a git host takes in one file"
+                             f" ({MAX_CARRIED_BYTES / 1e6:.0f} MB): not carried; train this run where build/ lasts")
         dest = self.carried()
         tmp = dest + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -122,6 +126,8 @@ class Stages:
             return
         for sub in ("checkpoints", "samples"):
             os.makedirs(os.path.join(self.run, sub), exist_ok=True)
+            if not os.path.isdir(os.path.join(src, sub)):  # git keeps no empty folder
+                continue
             for f in os.listdir(os.path.join(src, sub)):
                 shutil.copy2(os.path.join(src, sub, f), os.path.join(self.run, sub))
         for f in CARRIED_FILES:
