@@ -17,13 +17,15 @@ lib/zoo/NAME afterwards.
 
 A run longer than one sitting on a machine whose build/ folder does not last (a fresh clone each session):
     environment/zoo/train-reference.sh NAME --carry
-copies the run's newest checkpoint and history into lib/zoo/training/NAME (commit it); on a clone without
-build/zoo/NAME/run, training starts from there and continues the same run bit for bit. The export removes it.
+copies the run's newest checkpoint and history into lib/zoo/training/NAME (commit it); where build/zoo/NAME/run
+is missing or behind it, training starts from there and continues the same run bit for bit. The export into
+lib/zoo/NAME removes it (an export elsewhere, --out, leaves it).
 """
 import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +43,8 @@ CARRIED = os.path.join(ROOT, "lib", "zoo", "training")
 MAX_CARRIED_BYTES = 95_000_000  # git hosts refuse files of 100 MB and more
 CARRIED_FILES = ("config.json", "metrics.csv", "evaluations.jsonl", "status.json")
 GENERATORS = ("ema", "raw")
+CHECKPOINT = re.compile(r"^step-(\d+)\.ckpt$")
+GRID = re.compile(r"^step-\d+\.png$")  # the EMA generator's grid where there is one (raw grids end -raw.png)
 
 
 def java(args, threads):
@@ -81,9 +85,12 @@ class Stages:
 
     def newest_checkpoint(self, run):
         folder = os.path.join(run, "checkpoints")
-        names = sorted(f for f in os.listdir(folder) if f.startswith("step-") and f.endswith(".ckpt")) \
-            if os.path.isdir(folder) else []
+        names = sorted(f for f in os.listdir(folder) if CHECKPOINT.match(f)) if os.path.isdir(folder) else []
         return os.path.join(folder, names[-1]) if names else None
+
+    @staticmethod
+    def step_of(ckpt):
+        return -1 if ckpt is None else int(CHECKPOINT.match(os.path.basename(ckpt)).group(1))
 
     def carry(self):
         """Copies the newest checkpoint, the history and the newest sample grid to lib/zoo/training/NAME."""
@@ -110,7 +117,7 @@ class Stages:
         cfg["steps"] = self.recipe["config"]["steps"]
         with open(cfg_path, "w") as fh:
             json.dump(cfg, fh, indent=2)
-        grids = sorted(g for g in os.listdir(os.path.join(self.run, "samples")) if g.startswith("step-"))
+        grids = sorted(g for g in os.listdir(os.path.join(self.run, "samples")) if GRID.match(g))
         if grids:  # the newest grid, which environment/zoo/curves.py shows beside the curve
             shutil.copy2(os.path.join(self.run, "samples", grids[-1]), os.path.join(tmp, "samples"))
         shutil.rmtree(dest, ignore_errors=True)
@@ -120,10 +127,21 @@ class Stages:
               f" commit it (git add {os.path.relpath(dest, ROOT)})")
 
     def take_carried(self):
-        """Starts the run folder from lib/zoo/training/NAME when it has no checkpoint of its own."""
+        """Starts the run folder from lib/zoo/training/NAME when that is further on than the run's own checkpoint.
+
+        A local run behind the carried one (an older clone's build/, or a carry made on another machine) is moved
+        aside to run.behind-STEP, not deleted; a local run at or past the carried step is the one that continues."""
         src = self.carried()
-        if self.newest_checkpoint(self.run) is not None or self.newest_checkpoint(src) is None:
+        mine, theirs = self.step_of(self.newest_checkpoint(self.run)), self.step_of(self.newest_checkpoint(src))
+        if theirs <= mine:
             return
+        if os.path.isdir(self.run) and mine < 0:  # a start that never reached a checkpoint: nothing to keep
+            shutil.rmtree(self.run)
+        elif os.path.isdir(self.run):
+            aside = f"{self.run}.behind-{mine}"
+            shutil.rmtree(aside, ignore_errors=True)
+            os.rename(self.run, aside)
+            print(f"the local run {self.run} (step {mine}) is behind the carried one (step {theirs}): moved to {aside}")
         for sub in ("checkpoints", "samples"):
             os.makedirs(os.path.join(self.run, sub), exist_ok=True)
             if not os.path.isdir(os.path.join(src, sub)):  # git keeps no empty folder
@@ -178,11 +196,15 @@ class Stages:
         if self.note:
             cmd += ["--note", self.note]
         sh(java(cmd, self.threads), self.log, self.threads)
-        inside = os.path.commonpath([self.out, ROOT]) == ROOT
-        print(f"exported {self.out}" + (f": commit it (git add {os.path.relpath(self.out, ROOT)})" if inside else ""))
-        if os.path.isdir(self.carried()):  # the finished model replaces the carried checkpoint
+        default_out = os.path.join(ROOT, "lib", "zoo", self.name)
+        if os.path.abspath(self.out) != default_out:  # an export elsewhere leaves the zoo as it is
+            print(f"exported {self.out}")
+            return
+        removed = os.path.isdir(self.carried())
+        if removed:  # the finished model replaces the carried checkpoint
             shutil.rmtree(self.carried())
-            print(f"removed {self.carried()} (the run is exported)")
+        print(f"exported {self.out}" + (f" and removed {self.carried()} (the run it carried is finished)" if removed
+                                        else "") + ": commit both with git add -A lib/zoo")
 
     def trained(self):
         """Whether the run is finished at the recipe's length (a longer recipe resumes it)."""
@@ -222,10 +244,13 @@ def main():
         return
     if a.name not in R.RECIPES:
         raise SystemExit(f"no recipe '{a.name}' (known: {', '.join(R.RECIPES)})")
+    stages = Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out), a.note)
+    if a.carry:  # copies files only: no jar needed
+        stages.carry()
+        return
     if not os.path.exists(JAR):
         raise SystemExit(f"{JAR} missing: build it first (mvn -B -q -pl lib package -DskipTests)")
-    stages = Stages(a.name, a.threads, a.work and os.path.abspath(a.work), a.out and os.path.abspath(a.out), a.note)
-    stages.carry() if a.carry else stages.all()
+    stages.all()
 
 
 if __name__ == "__main__":

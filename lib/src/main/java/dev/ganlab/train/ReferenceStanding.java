@@ -2,14 +2,18 @@ package dev.ganlab.train;
 
 import dev.ganlab.core.ProjectHome;
 import dev.ganlab.core.UserError;
+import dev.ganlab.metrics.Metric;
+import dev.ganlab.metrics.MetricRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a reference model stands in this checkout, so that a notebook can show what its recipe reaches
@@ -39,9 +43,11 @@ public final class ReferenceStanding {
     private final long step;
     private final long steps;
     private final Map<String, Double> lastScores;
+    /** A run in training: whether its generator has an average and its evaluations score it. */
+    private final boolean evaluatesEma;
 
     private ReferenceStanding(String name, State state, Path folder, ReferenceModel model, long step, long steps,
-            Map<String, Double> lastScores) {
+            Map<String, Double> lastScores, boolean evaluatesEma) {
         this.name = name;
         this.state = state;
         this.folder = folder;
@@ -49,6 +55,7 @@ public final class ReferenceStanding {
         this.step = step;
         this.steps = steps;
         this.lastScores = lastScores;
+        this.evaluatesEma = evaluatesEma;
     }
 
     /** The standing of {@code lib/zoo/NAME} in this project. */
@@ -65,31 +72,47 @@ public final class ReferenceStanding {
         if (Files.isRegularFile(exported.resolve(ReferenceModel.WEIGHTS))) {
             ReferenceModel m = ReferenceModel.open(exported);
             long length = TrainConfig.ofRun(exported).steps;
-            return new ReferenceStanding(name, State.EXPORTED, exported, m, m.step(), length, Map.of());
+            return new ReferenceStanding(name, State.EXPORTED, exported, m, m.step(), length, Map.of(), false);
         }
         Path run = zoo.resolve(TRAINING_DIR).resolve(name);
         List<Path> checkpoints = Checkpoint.list(run.resolve("checkpoints"));
         if (checkpoints.isEmpty()) {
-            return new ReferenceStanding(name, State.ABSENT, null, null, 0, 0, Map.of());
+            return new ReferenceStanding(name, State.ABSENT, null, null, 0, 0, Map.of(), false);
         }
         long at = Checkpoint.stepOf(checkpoints.get(0));
         TrainConfig cfg = TrainConfig.ofRun(run);
-        TrainingHistory history = TrainingHistory.readCsv(run.resolve(ReferenceModel.HISTORY))
-                .withScoreSuffix(TrainingHistory.scoreSuffixOf(cfg));
+        String suffix = TrainingHistory.scoreSuffixOf(cfg);
+        TrainingHistory history = TrainingHistory.readCsv(run.resolve(ReferenceModel.HISTORY)).withScoreSuffix(suffix);
         history.truncateAfter(at); // the carried history may run past the checkpoint
-        return new ReferenceStanding(name, State.TRAINING, run, null, at, cfg.steps, newestScores(history));
+        // null decay = the default 0.999 (SamplingGenerators); 0 = no average
+        boolean hasEma = cfg.emaDecay == null || cfg.emaDecay > 0;
+        boolean evaluatesEma = hasEma && (cfg.eval == null || cfg.eval.ema);
+        return new ReferenceStanding(name, State.TRAINING, run, null, at, cfg.steps,
+                newestScores(history, headlineScoreKeys(suffix)), evaluatesEma);
     }
 
     /**
-     * The scores of the newest row that has any (an evaluation row: a column named after a metric's score,
-     * {@code fid_*}, {@code kid_*}, {@code is_*}, {@code swd*}, {@code precision}, {@code recall}).
+     * The headline values of every registered metric as a run with this score suffix logs them
+     * ({@code fid_fmnist}, {@code precision_fmnist}, {@code swd_x1e3}, ...); spreads, references and
+     * per-level details are not among them.
      */
-    private static Map<String, Double> newestScores(TrainingHistory history) {
+    private static Set<String> headlineScoreKeys(String suffix) {
+        Set<String> keys = new HashSet<>();
+        for (Metric.Column c : MetricRegistry.columns()) {
+            if (c.headline()) {
+                keys.add(c.featureScore() ? Metric.scoreKey(c.base(), suffix) : c.base());
+            }
+        }
+        return keys;
+    }
+
+    /** The scores of the newest row that has any of {@code scoreKeys} (an evaluation row). */
+    private static Map<String, Double> newestScores(TrainingHistory history, Set<String> scoreKeys) {
         List<Map<String, Double>> rows = history.rows();
         for (int i = rows.size() - 1; i >= 0; i--) {
             Map<String, Double> scores = new LinkedHashMap<>();
             rows.get(i).forEach((k, v) -> {
-                if (isScore(k) && !v.isNaN()) {
+                if (scoreKeys.contains(k) && !v.isNaN()) {
                     scores.put(k, v);
                 }
             });
@@ -99,12 +122,6 @@ public final class ReferenceStanding {
             }
         }
         return Map.of();
-    }
-
-    private static boolean isScore(String column) {
-        return column.startsWith("fid") || column.startsWith("kid") || column.startsWith("is_")
-                || column.equals("is") || column.startsWith("swd") || column.equals("precision")
-                || column.equals("recall");
     }
 
     public String name() {
@@ -144,12 +161,12 @@ public final class ReferenceStanding {
     }
 
     /**
-     * Which generator to show: the better scored one of an exported model; the EMA generator of a run in
-     * training, the one its evaluations score (the recipes of the long runs evaluate the average, as the
-     * ProGAN and FastGAN papers report theirs).
+     * Which generator to show: the better scored one of an exported model; for a run in training, the one
+     * its evaluations score: the average when it has one and {@code eval.ema} is on (the long runs' recipes
+     * evaluate the average, as the ProGAN and FastGAN papers report theirs), else the raw generator.
      */
     public boolean showEma() {
-        return model == null || model.bestIsEma();
+        return model != null ? model.bestIsEma() : evaluatesEma;
     }
 
     /** One line saying where the model stands, with its score or its newest evaluation. */
@@ -158,7 +175,8 @@ public final class ReferenceStanding {
             case EXPORTED -> "reference model " + model.summary();
             case TRAINING -> String.format(Locale.ROOT, "reference model %s: still training, carried between sessions"
                     + " in %s: step %,d of %,d%s", name, shown(folder), step, steps, lastScores.isEmpty()
-                    ? " (not evaluated yet)" : "; newest evaluation of its EMA generator " + scoresText());
+                    ? " (not evaluated yet)" : "; newest evaluation of its " + (evaluatesEma ? "EMA" : "raw")
+                    + " generator " + scoresText());
             case ABSENT -> "reference model " + name + ": neither trained nor training in this checkout"
                     + " (environment/zoo/train-reference.sh " + name + " trains it)";
         };

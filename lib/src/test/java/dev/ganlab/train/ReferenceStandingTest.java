@@ -49,12 +49,20 @@ class ReferenceStandingTest {
         Files.copy(run.resolve("config.json"), carried.resolve("config.json"));
         Path ckpt = Checkpoint.list(run.resolve("checkpoints")).get(0);
         Files.copy(ckpt, carried.resolve("checkpoints").resolve(ckpt.getFileName()));
+        // headline scores (fid_infinity_fmnist, precision_fmnist) beside a spread (kid_std) and an SWD level (a detail)
         Files.writeString(carried.resolve("metrics.csv"), """
-                step,images,seconds,d_loss,swd_x1e3,fid_fmnist
-                0,0,0.5,1.0,40.0,300.0
-                1,16,1.0,0.9,,
-                2,32,1.5,0.8,25.0,200.0
+                step,images,seconds,d_loss,swd_x1e3,fid_fmnist,fid_infinity_fmnist,kid_std_fmnist,precision_fmnist,swd_16_x1e3
+                0,0,0.5,1.0,40.0,300.0,280.0,0.01,0.5,41.0
+                1,16,1.0,0.9,,,,,,
+                2,32,1.5,0.8,25.0,200.0,180.0,0.01,0.6,26.0
                 """);
+        // the same run trained without an average: it is shown, and said to be, the raw generator
+        Path noEma = zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("no-ema");
+        Files.createDirectories(noEma.resolve("checkpoints"));
+        TrainConfig cfg = TrainConfig.ofRun(run);
+        cfg.emaDecay = 0f;
+        Files.writeString(noEma.resolve("config.json"), cfg.toJson());
+        Files.copy(ckpt, noEma.resolve("checkpoints").resolve(ckpt.getFileName()));
     }
 
     @Test
@@ -76,10 +84,11 @@ class ReferenceStandingTest {
         assertEquals(1, s.step(), "the checkpoint's step");
         assertEquals(TinyRuns.progan().steps, s.steps());
         // step 2's scores come after the checkpoint; step 1 has none, so the newest is step 0's
-        assertEquals(Map.of("swd_x1e3", 40.0, "fid_fmnist", 300.0, "step", 0.0), s.lastScores());
+        assertEquals(Map.of("swd_x1e3", 40.0, "fid_fmnist", 300.0, "fid_infinity_fmnist", 280.0,
+                "precision_fmnist", 0.5, "step", 0.0), s.lastScores(), "headline scores only");
         assertTrue(s.showEma(), "a run in training shows the generator its evaluations score");
         assertTrue(s.summary().contains("still training") && s.summary().contains("step 1 of ")
-                && s.summary().contains("at step 0: swd_x1e3 40.0 fid_fmnist 300"), s.summary());
+                && s.summary().contains("its EMA generator at step 0: swd_x1e3 40.0 fid_fmnist 300"), s.summary());
         // the carried folder loads like the run it came from
         try (TrainedGenerator a = TrainedGenerator.load(run); TrainedGenerator b = TrainedGenerator.load(s.folder().get())) {
             assertArrayEquals(a.outputs(3, true, 5), b.outputs(3, true, 5));
@@ -87,11 +96,22 @@ class ReferenceStandingTest {
     }
 
     @Test
+    void aCarriedRunWithoutAverageOrHistoryIsShownRawAndNotEvaluated() {
+        ReferenceStanding s = ReferenceStanding.of(zoo, "no-ema");
+        assertEquals(ReferenceStanding.State.TRAINING, s.state());
+        assertFalse(s.showEma(), "emaDecay 0: there is no average to show");
+        assertTrue(s.lastScores().isEmpty(), "no metrics.csv");
+        assertTrue(s.summary().contains("step 1 of ") && s.summary().endsWith("(not evaluated yet)"), s.summary());
+    }
+
+    @Test
     void neitherExportedNorCarriedIsAbsentAndSaysHowToTrainIt() {
         ReferenceStanding s = ReferenceStanding.of(zoo, "progan-emoji32");
         assertEquals(ReferenceStanding.State.ABSENT, s.state());
         assertTrue(s.folder().isEmpty());
-        assertFalse(s.showEma() && s.model().isPresent());
+        assertTrue(s.model().isEmpty());
+        assertEquals(0, s.step());
+        assertTrue(s.lastScores().isEmpty());
         assertTrue(s.summary().contains("environment/zoo/train-reference.sh progan-emoji32"), s.summary());
         UserError e = assertThrows(UserError.class, () -> ReferenceStanding.of(zoo, "training"));
         assertTrue(e.getMessage().contains("'training' is not a reference model name"), e.getMessage());
