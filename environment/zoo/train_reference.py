@@ -19,10 +19,13 @@ A run longer than one sitting on a machine whose build/ folder does not last (a 
     environment/zoo/train-reference.sh NAME --carry
 copies the run's newest checkpoint and history into lib/zoo/training/NAME (commit it); where build/zoo/NAME/run
 is missing or behind it, training starts from there and continues the same run bit for bit. The export into
-lib/zoo/NAME removes it (an export elsewhere, --out, leaves it).
+lib/zoo/NAME removes it (an export elsewhere, --out, leaves it). A checkpoint of more than 95 MB is carried in parts with a
+manifest (git hosts refuse files of 100 MB); the parts are joined, and checked against the manifest's SHA-256, when
+the run continues.
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -40,11 +43,51 @@ BUILD = os.path.join(ROOT, "build", "zoo")
 CARRIED = os.path.join(ROOT, "lib", "zoo", "training")
 # What a resumed run needs from its folder (the history is cut back to the checkpoint's step on resume);
 # status.json keeps the start time, evaluations.jsonl the evaluations' setups.
-MAX_CARRIED_BYTES = 95_000_000  # git hosts refuse files of 100 MB and more
+# Git hosts refuse files of 100 MB and more: a larger checkpoint is carried in parts of at most this size, with a
+# manifest (PARTS) that names them in order with the whole file's size and SHA-256 (the Java side,
+# ReferenceStanding, joins them the same way to show the run).
+MAX_PART_BYTES = 95_000_000
+PARTS = re.compile(r"^(step-(\d+)\.ckpt)\.parts\.json$")
 CARRIED_FILES = ("config.json", "metrics.csv", "evaluations.jsonl", "status.json")
 GENERATORS = ("ema", "raw")
 CHECKPOINT = re.compile(r"^step-(\d+)\.ckpt$")
 GRID = re.compile(r"^step-\d+\.png$")  # the EMA generator's grid where there is one (raw grids end -raw.png)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def split(ckpt, folder):
+    """Writes ckpt into folder as NAME.part-0, NAME.part-1, ... of at most MAX_PART_BYTES and NAME.parts.json."""
+    name, parts = os.path.basename(ckpt), []
+    with open(ckpt, "rb") as fh:
+        for block in iter(lambda: fh.read(MAX_PART_BYTES), b""):
+            parts.append(f"{name}.part-{len(parts)}")
+            with open(os.path.join(folder, parts[-1]), "wb") as out:
+                out.write(block)
+    with open(os.path.join(folder, name + ".parts.json"), "w") as fh:
+        json.dump({"file": name, "size": os.path.getsize(ckpt), "sha256": sha256(ckpt), "parts": parts}, fh, indent=2)
+
+
+def join(manifest, folder):
+    """Joins the parts a manifest names into folder/FILE (written under a temporary name, checked, renamed)."""
+    m, src = json.load(open(manifest)), os.path.dirname(manifest)
+    out = os.path.join(folder, m["file"])
+    with open(out + ".joining", "wb") as fh:
+        for part in m["parts"]:
+            with open(os.path.join(src, part), "rb") as p:
+                shutil.copyfileobj(p, fh)
+    size, digest = os.path.getsize(out + ".joining"), sha256(out + ".joining")
+    if size != m["size"] or digest != m["sha256"]:
+        os.remove(out + ".joining")
+        raise SystemExit(f"{manifest}: its parts join to {size} bytes with SHA-256 {digest}, not the {m['size']} bytes"
+                         f" and {m['sha256']} it names: a part is missing or damaged")
+    os.rename(out + ".joining", out)
 
 
 def java(args, threads):
@@ -92,21 +135,29 @@ class Stages:
     def step_of(ckpt):
         return -1 if ckpt is None else int(CHECKPOINT.match(os.path.basename(ckpt)).group(1))
 
+    @staticmethod
+    def carried_step(src):
+        """The step of the newest checkpoint carried in src, whole or in parts (-1: none)."""
+        folder = os.path.join(src, "checkpoints")
+        steps = [int(m.group(1)) for m in map(CHECKPOINT.match, os.listdir(folder)) if m] + \
+                [int(m.group(2)) for m in map(PARTS.match, os.listdir(folder)) if m] if os.path.isdir(folder) else []
+        return max(steps, default=-1)
+
     def carry(self):
         """Copies the newest checkpoint, the history and the newest sample grid to lib/zoo/training/NAME."""
         ckpt = self.newest_checkpoint(self.run)
         if ckpt is None:
             raise SystemExit(f"{self.run}: no checkpoint to carry yet")
-        if os.path.getsize(ckpt) > MAX_CARRIED_BYTES:
-            raise SystemExit(f"{ckpt}: {os.path.getsize(ckpt) / 1e6:.0f} MB, more than a git host takes in one file"
-                             f" ({MAX_CARRIED_BYTES / 1e6:.0f} MB): not carried; train this run where build/ lasts")
         dest = self.carried()
         tmp = dest + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         os.makedirs(os.path.join(tmp, "checkpoints"))
         os.makedirs(os.path.join(tmp, "samples"))
         # checkpoints are written atomically (a new name, then a rename), so the newest one is whole
-        shutil.copy2(ckpt, os.path.join(tmp, "checkpoints"))
+        if os.path.getsize(ckpt) <= MAX_PART_BYTES:
+            shutil.copy2(ckpt, os.path.join(tmp, "checkpoints"))
+        else:
+            split(ckpt, os.path.join(tmp, "checkpoints"))
         for f in CARRIED_FILES:
             if os.path.exists(os.path.join(self.run, f)):
                 shutil.copy2(os.path.join(self.run, f), tmp)
@@ -132,7 +183,7 @@ class Stages:
         A local run behind the carried one (an older clone's build/, or a carry made on another machine) is moved
         aside to run.behind-STEP, not deleted; a local run at or past the carried step is the one that continues."""
         src = self.carried()
-        mine, theirs = self.step_of(self.newest_checkpoint(self.run)), self.step_of(self.newest_checkpoint(src))
+        mine, theirs = self.step_of(self.newest_checkpoint(self.run)), self.carried_step(src)
         if theirs <= mine:
             return
         if os.path.isdir(self.run) and mine < 0:  # a start that never reached a checkpoint: nothing to keep
@@ -147,7 +198,10 @@ class Stages:
             if not os.path.isdir(os.path.join(src, sub)):  # git keeps no empty folder
                 continue
             for f in os.listdir(os.path.join(src, sub)):
-                shutil.copy2(os.path.join(src, sub, f), os.path.join(self.run, sub))
+                if PARTS.match(f):
+                    join(os.path.join(src, sub, f), os.path.join(self.run, sub))
+                elif ".ckpt.part-" not in f:
+                    shutil.copy2(os.path.join(src, sub, f), os.path.join(self.run, sub))
         for f in CARRIED_FILES:
             if os.path.exists(os.path.join(src, f)):
                 shutil.copy2(os.path.join(src, f), self.run)

@@ -173,24 +173,35 @@ public final class Checkpoint {
 
     /** Checkpoint files of a folder, newest step first. */
     public static List<Path> list(Path dir) {
+        return listByStep(dir, NAME);
+    }
+
+    /** The step encoded in a checkpoint's file name. */
+    public static long stepOf(Path file) {
+        return stepIn(file, NAME);
+    }
+
+    /** The files of {@code dir} whose names match {@code name} (its group 1 is the step), newest step first. */
+    static List<Path> listByStep(Path dir, Pattern name) {
         List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }
         try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).forEach(out::add);
+            s.filter(p -> name.matcher(p.getFileName().toString()).matches()).forEach(out::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-        out.sort((a, b) -> Long.compare(stepOf(b), stepOf(a)));
+        out.sort((a, b) -> Long.compare(stepIn(b, name), stepIn(a, name)));
         return out;
     }
 
-    /** The step encoded in a checkpoint's file name. */
-    public static long stepOf(Path file) {
-        Matcher m = NAME.matcher(file.getFileName().toString());
+    /** The step in a file name that matches {@code name} (group 1). */
+    static long stepIn(Path file, Pattern name) {
+        Matcher m = name.matcher(file.getFileName().toString());
         if (!m.matches()) {
-            throw new IllegalArgumentException(file + " is not named step-N.ckpt");
+            throw new IllegalArgumentException(file + " is not named " + name.pattern().replace("(\\d+)", "N")
+                    .replace("\\", ""));
         }
         return Long.parseLong(m.group(1));
     }

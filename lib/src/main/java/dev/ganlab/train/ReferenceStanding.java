@@ -5,8 +5,11 @@ import dev.ganlab.core.UserError;
 import dev.ganlab.metrics.Metric;
 import dev.ganlab.metrics.MetricRegistry;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +25,8 @@ import java.util.Set;
  *   <li>{@link State#EXPORTED}: the finished model, {@code lib/zoo/NAME} ({@link ReferenceModel});
  *   <li>{@link State#TRAINING}: a run longer than one working session, carried in git between sessions in
  *       {@code lib/zoo/training/NAME} ({@code environment/zoo/train-reference.sh NAME --carry}): a run
- *       folder with its newest checkpoint and history, which {@link TrainedGenerator#load} reads like any run;
+ *       folder with its newest checkpoint and history, which {@link TrainedGenerator#load} reads like any run
+ *       (a checkpoint of 95 MB or more is carried in parts, {@link SplitCheckpoint}, and joined here when shown);
  *   <li>{@link State#ABSENT}: neither.
  * </ul>
  * A run in training is shown as what it is: its step against its length and its newest evaluation, never
@@ -35,6 +39,8 @@ public final class ReferenceStanding {
 
     /** The folder under the zoo that holds the runs in progress. */
     public static final String TRAINING_DIR = "training";
+    /** Inside a carried run: the checkpoint carried in parts, joined (ignored by git). */
+    public static final String JOINED_DIR = "joined";
 
     private final String name;
     private final State state;
@@ -76,10 +82,14 @@ public final class ReferenceStanding {
         }
         Path run = zoo.resolve(TRAINING_DIR).resolve(name);
         List<Path> checkpoints = Checkpoint.list(run.resolve("checkpoints"));
-        if (checkpoints.isEmpty()) {
+        List<Path> split = SplitCheckpoint.manifests(run.resolve("checkpoints"));
+        if (checkpoints.isEmpty() && split.isEmpty()) {
             return new ReferenceStanding(name, State.ABSENT, null, null, 0, 0, Map.of(), false);
         }
-        long at = Checkpoint.stepOf(checkpoints.get(0));
+        long whole = checkpoints.isEmpty() ? -1 : Checkpoint.stepOf(checkpoints.get(0));
+        long inParts = split.isEmpty() ? -1 : SplitCheckpoint.stepOf(split.get(0));
+        long at = Math.max(whole, inParts);
+        Path shown = inParts > whole ? joined(run, split.get(0)) : run;
         TrainConfig cfg = TrainConfig.ofRun(run);
         String suffix = TrainingHistory.scoreSuffixOf(cfg);
         TrainingHistory history = TrainingHistory.readCsv(run.resolve(ReferenceModel.HISTORY)).withScoreSuffix(suffix);
@@ -87,8 +97,24 @@ public final class ReferenceStanding {
         // null decay = the default 0.999 (SamplingGenerators); 0 = no average
         boolean hasEma = cfg.emaDecay == null || cfg.emaDecay > 0;
         boolean evaluatesEma = hasEma && (cfg.eval == null || cfg.eval.ema);
-        return new ReferenceStanding(name, State.TRAINING, run, null, at, cfg.steps,
+        return new ReferenceStanding(name, State.TRAINING, shown, null, at, cfg.steps,
                 newestScores(history, headlineScoreKeys(suffix)), evaluatesEma);
+    }
+
+    /**
+     * A run whose checkpoint is carried in parts ({@link SplitCheckpoint}), as a run folder that
+     * {@link TrainedGenerator#load} reads: {@code NAME/joined} (not in git) with the run's config and the
+     * joined checkpoint, made the first time it is asked for.
+     */
+    private static Path joined(Path run, Path manifest) {
+        Path folder = run.resolve(JOINED_DIR);
+        SplitCheckpoint.join(manifest, folder.resolve("checkpoints"));
+        try {
+            Files.copy(run.resolve(RunFolder.CONFIG), folder.resolve(RunFolder.CONFIG), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the config of " + run + " into " + folder, e);
+        }
+        return folder;
     }
 
     /**

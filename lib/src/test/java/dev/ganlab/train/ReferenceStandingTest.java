@@ -12,6 +12,10 @@ import dev.ganlab.core.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,38 @@ class ReferenceStandingTest {
         cfg.emaDecay = 0f;
         Files.writeString(noEma.resolve("config.json"), cfg.toJson());
         Files.copy(ckpt, noEma.resolve("checkpoints").resolve(ckpt.getFileName()));
+        // the same run with its checkpoint in three parts and a manifest, as the carry writes one of 95 MB or more
+        for (String name : new String[] {"split", "damaged"}) {
+            Path folder = zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve(name);
+            Files.createDirectories(folder.resolve("checkpoints"));
+            Files.copy(run.resolve("config.json"), folder.resolve("config.json"));
+            writeInParts(ckpt, folder.resolve("checkpoints"), name.equals("damaged"));
+        }
+    }
+
+    /** Three parts and a manifest written by hand (slices of the bytes, SHA-256 of the whole file). */
+    static void writeInParts(Path ckpt, Path folder, boolean damage) throws IOException {
+        byte[] bytes = Files.readAllBytes(ckpt);
+        String name = ckpt.getFileName().toString();
+        int third = bytes.length / 3;
+        int[] cuts = {0, third, 2 * third, bytes.length};
+        StringBuilder parts = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            byte[] part = Arrays.copyOfRange(bytes, cuts[i], cuts[i + 1]);
+            if (damage && i == 1) {
+                part[part.length / 2] ^= 1;
+            }
+            Files.write(folder.resolve(name + ".part-" + i), part);
+            parts.append(i == 0 ? "" : ", ").append('"').append(name).append(".part-").append(i).append('"');
+        }
+        String sha;
+        try {
+            sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Files.writeString(folder.resolve(name + ".parts.json"), "{\"file\": \"%s\", \"size\": %d, \"sha256\": \"%s\", \"parts\": [%s]}"
+                .formatted(name, bytes.length, sha, parts));
     }
 
     @Test
@@ -102,6 +138,23 @@ class ReferenceStandingTest {
         assertFalse(s.showEma(), "emaDecay 0: there is no average to show");
         assertTrue(s.lastScores().isEmpty(), "no metrics.csv");
         assertTrue(s.summary().contains("step 1 of ") && s.summary().endsWith("(not evaluated yet)"), s.summary());
+    }
+
+    @Test
+    void aCheckpointCarriedInPartsIsJoinedAndChecked() {
+        ReferenceStanding s = ReferenceStanding.of(zoo, "split");
+        assertEquals(ReferenceStanding.State.TRAINING, s.state());
+        assertEquals(1, s.step(), "the step in the manifest's name");
+        Path shown = s.folder().orElseThrow();
+        assertEquals(zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("split").resolve(ReferenceStanding.JOINED_DIR), shown);
+        try (TrainedGenerator a = TrainedGenerator.load(run); TrainedGenerator b = TrainedGenerator.load(shown)) {
+            assertArrayEquals(a.outputs(3, true, 5), b.outputs(3, true, 5), "the joined checkpoint is the run's");
+        }
+        UserError e = assertThrows(UserError.class, () -> ReferenceStanding.of(zoo, "damaged"));
+        assertTrue(e.getMessage().contains(".ckpt.parts.json") && e.getMessage().contains("a part is missing or damaged"),
+                e.getMessage());
+        assertTrue(Checkpoint.list(zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("damaged")
+                .resolve(ReferenceStanding.JOINED_DIR).resolve("checkpoints")).isEmpty(), "no checkpoint from bad parts");
     }
 
     @Test
