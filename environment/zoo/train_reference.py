@@ -54,6 +54,16 @@ CHECKPOINT = re.compile(r"^step-(\d+)\.ckpt$")
 GRID = re.compile(r"^step-\d+\.png$")  # the EMA generator's grid where there is one (raw grids end -raw.png)
 
 
+def read_json(path):
+    with open(path) as fh:
+        return json.load(fh)
+
+
+def read_bytes(path):
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -76,7 +86,7 @@ def split(ckpt, folder):
 
 def join(manifest, folder):
     """Joins the parts a manifest names into folder/FILE (written under a temporary name, checked, renamed)."""
-    m, src = json.load(open(manifest)), os.path.dirname(manifest)
+    m, src = read_json(manifest), os.path.dirname(manifest)
     out = os.path.join(folder, m["file"])
     with open(out + ".joining", "wb") as fh:
         for part in m["parts"]:
@@ -164,7 +174,7 @@ class Stages:
         # The length is the recipe's, to which the next resume trains it (a recipe shortened or made longer while
         # this process runs): the only setting a resume may change.
         cfg_path = os.path.join(tmp, "config.json")
-        cfg = json.load(open(cfg_path))
+        cfg = read_json(cfg_path)
         cfg["steps"] = self.recipe["config"]["steps"]
         with open(cfg_path, "w") as fh:
             json.dump(cfg, fh, indent=2)
@@ -215,7 +225,7 @@ class Stages:
             json.dump(cfg, fh, indent=2)
         resume = ["--resume"] if os.path.isdir(os.path.join(self.run, "checkpoints")) else []
         sh(java(["train", "--config", path, "--out", self.run, *resume], self.threads), self.log, self.threads)
-        status = json.load(open(os.path.join(self.run, "status.json")))
+        status = read_json(os.path.join(self.run, "status.json"))
         if status.get("step") != cfg["steps"] or status.get("status") != "finished":
             raise SystemExit(f"{self.run}: status {status.get('status')} at step {status.get('step')} after training"
                              f" to {cfg['steps']}; run the command again to continue")
@@ -246,7 +256,7 @@ class Stages:
             with open(note_file, "w") as fh:
                 fh.write(self.note)
         elif os.path.exists(note_file):
-            self.note = open(note_file).read()
+            self.note = read_bytes(note_file).decode()
         if self.note:
             cmd += ["--note", self.note]
         sh(java(cmd, self.threads), self.log, self.threads)
@@ -265,7 +275,7 @@ class Stages:
         path = os.path.join(self.run, "status.json")
         if not os.path.exists(path):
             return False
-        status = json.load(open(path))
+        status = read_json(path)
         return status.get("status") == "finished" and status.get("step") == self.recipe["config"]["steps"]
 
     def all(self):
