@@ -74,7 +74,7 @@ RECIPES = {
     # (32,000 images, 320 passes over the 100): a run of this recipe lost at step 5,800 (its curve is in
     # lib/reproduction/curves) had SWD x1e3 30.3, 31.7, 30.0, 29.3 and FID_fmnist 2.26, 1.95, 1.81, 1.86 at 2,000 to
     # 5,000 steps, flat within the evaluation's noise from 4,000; 4,000 steps at 1.5 s a step on 2 threads fit one
-    # sitting, so its 191 MB checkpoint need not be carried in parts to the next (see lib/zoo/README.md).
+    # sitting (its 191 MB checkpoint can be carried to the next in parts; lib/zoo/README.md).
     "fastgan-smileys64": {
         "config": {"model": "fastgan", "data": "emoji:smileys", "dataLimit": 100, "resolution": 64, "channels": 3,
                    "seed": 1, "steps": 4000, "sampleEvery": 1000, "checkpointEvery": 500,

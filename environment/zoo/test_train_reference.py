@@ -83,6 +83,39 @@ class CarryTest(unittest.TestCase):
         self.assertIn("a part is missing or damaged", str(e.exception))
         self.assertEqual(self.listing(fresh.run, "checkpoints"), [])
 
+    def test_a_missing_part_is_named_and_leaves_no_checkpoint(self):
+        self.fake_run(self.stages.run, 2500, 2500)
+        self.stages.carry()
+        os.remove(os.path.join(self.stages.carried(), "checkpoints", "step-00002500.ckpt.part-2"))
+        shutil.rmtree(self.stages.work)
+        fresh = T.Stages(NAME, 1, work=os.path.join(self.tmp, "work"))
+        with self.assertRaises(SystemExit) as e:
+            fresh.take_carried()
+        self.assertIn("step-00002500.ckpt.parts.json: its part step-00002500.ckpt.part-2 is missing", str(e.exception))
+        self.assertEqual(self.listing(fresh.run, "checkpoints"), [], "no partial file")
+
+    def test_a_manifest_naming_a_part_outside_its_folder_is_refused(self):
+        self.fake_run(self.stages.run, 2500, 2500)
+        self.stages.carry()
+        manifest = os.path.join(self.stages.carried(), "checkpoints", "step-00002500.ckpt.parts.json")
+        m = read_json(manifest)
+        m["parts"][0] = "../step-00002500.ckpt.part-0"
+        with open(manifest, "w") as fh:
+            json.dump(m, fh)
+        with self.assertRaises(SystemExit) as e:
+            T.join(manifest, self.tmp)
+        self.assertIn("parts must be named step-00002500.ckpt.part-N", str(e.exception))
+
+    def test_an_older_local_run_does_not_replace_the_carried_one(self):
+        self.fake_run(self.stages.run, 3000, 900)
+        self.stages.carry()
+        shutil.rmtree(self.stages.run)
+        self.fake_run(self.stages.run, 1500, 10)
+        with self.assertRaises(SystemExit) as e:
+            self.stages.carry()
+        self.assertIn("holds step 3000, further on than", str(e.exception))
+        self.assertEqual(self.listing(self.stages.carried(), "checkpoints"), ["step-00003000.ckpt"])
+
     def test_a_small_checkpoint_is_carried_whole(self):
         data = self.fake_run(self.stages.run, 700, 900)
         self.stages.carry()

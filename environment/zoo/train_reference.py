@@ -85,19 +85,36 @@ def split(ckpt, folder):
 
 
 def join(manifest, folder):
-    """Joins the parts a manifest names into folder/FILE (written under a temporary name, checked, renamed)."""
-    m, src = read_json(manifest), os.path.dirname(manifest)
-    out = os.path.join(folder, m["file"])
-    with open(out + ".joining", "wb") as fh:
-        for part in m["parts"]:
-            with open(os.path.join(src, part), "rb") as p:
-                shutil.copyfileobj(p, fh)
-    size, digest = os.path.getsize(out + ".joining"), sha256(out + ".joining")
-    if size != m["size"] or digest != m["sha256"]:
-        os.remove(out + ".joining")
-        raise SystemExit(f"{manifest}: its parts join to {size} bytes with SHA-256 {digest}, not the {m['size']} bytes"
-                         f" and {m['sha256']} it names: a part is missing or damaged")
-    os.rename(out + ".joining", out)
+    """Joins the parts a manifest names into folder/FILE (written under a temporary name, checked, renamed);
+    a bad manifest, a missing or damaged part stops the driver with the manifest named and no file left."""
+    src, name = os.path.dirname(manifest), os.path.basename(manifest)
+    try:
+        m = read_json(manifest)
+        file, size, digest, parts = m["file"], int(m["size"]), str(m["sha256"]), list(m["parts"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SystemExit(f"{manifest}: not a readable parts manifest (file, size, sha256, parts): {e!r}")
+    if name != file + ".parts.json":
+        raise SystemExit(f"{manifest}: names the file {file}, not the one its own name says")
+    bad = [p for p in parts if not re.fullmatch(re.escape(file) + r"\.part-\d+", str(p))]
+    if bad or not parts:
+        raise SystemExit(f"{manifest}: parts must be named {file}.part-N (got {parts})")
+    out = os.path.join(folder, file)
+    tmp = out + ".joining"
+    try:
+        with open(tmp, "wb") as fh:
+            for part in parts:
+                if not os.path.isfile(os.path.join(src, part)):
+                    raise SystemExit(f"{manifest}: its part {part} is missing")
+                with open(os.path.join(src, part), "rb") as p:
+                    shutil.copyfileobj(p, fh)
+        got_size, got = os.path.getsize(tmp), sha256(tmp)
+        if got_size != size or got != digest:
+            raise SystemExit(f"{manifest}: its parts join to {got_size} bytes with SHA-256 {got}, not the {size}"
+                             f" bytes and {digest} it names: a part is missing or damaged")
+        os.rename(tmp, out)
+    finally:
+        if os.path.exists(tmp):  # a failed join leaves no partial file
+            os.remove(tmp)
 
 
 def java(args, threads):
@@ -159,6 +176,9 @@ class Stages:
         if ckpt is None:
             raise SystemExit(f"{self.run}: no checkpoint to carry yet")
         dest = self.carried()
+        if self.carried_step(dest) > self.step_of(ckpt):  # an old build/ must not replace the run further on
+            raise SystemExit(f"{dest} holds step {self.carried_step(dest)}, further on than {ckpt}: not replaced (run"
+                             f" the driver once to continue from the carried run, or remove {dest} to carry this one)")
         tmp = dest + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         os.makedirs(os.path.join(tmp, "checkpoints"))

@@ -26,7 +26,7 @@ import java.util.Set;
  *   <li>{@link State#TRAINING}: a run longer than one working session, carried in git between sessions in
  *       {@code lib/zoo/training/NAME} ({@code environment/zoo/train-reference.sh NAME --carry}): a run
  *       folder with its newest checkpoint and history, which {@link TrainedGenerator#load} reads like any run
- *       (a checkpoint of 95 MB or more is carried in parts, {@link SplitCheckpoint}, and joined here when shown);
+ *       (a checkpoint of more than 95 MB is carried in parts, {@link SplitCheckpoint}, and joined here when shown);
  *   <li>{@link State#ABSENT}: neither.
  * </ul>
  * A run in training is shown as what it is: its step against its length and its newest evaluation, never
@@ -44,7 +44,10 @@ public final class ReferenceStanding {
 
     private final String name;
     private final State state;
+    /** Where it is kept (lib/zoo/NAME or lib/zoo/training/NAME). */
     private final Path folder;
+    /** The folder {@link TrainedGenerator#load} reads: {@link #folder}, or the joined copy of a run carried in parts. */
+    private final Path loadable;
     private final ReferenceModel model;
     private final long step;
     private final long steps;
@@ -52,11 +55,12 @@ public final class ReferenceStanding {
     /** A run in training: whether its generator has an average and its evaluations score it. */
     private final boolean evaluatesEma;
 
-    private ReferenceStanding(String name, State state, Path folder, ReferenceModel model, long step, long steps,
-            Map<String, Double> lastScores, boolean evaluatesEma) {
+    private ReferenceStanding(String name, State state, Path folder, Path loadable, ReferenceModel model, long step,
+            long steps, Map<String, Double> lastScores, boolean evaluatesEma) {
         this.name = name;
         this.state = state;
         this.folder = folder;
+        this.loadable = loadable;
         this.model = model;
         this.step = step;
         this.steps = steps;
@@ -78,26 +82,26 @@ public final class ReferenceStanding {
         if (Files.isRegularFile(exported.resolve(ReferenceModel.WEIGHTS))) {
             ReferenceModel m = ReferenceModel.open(exported);
             long length = TrainConfig.ofRun(exported).steps;
-            return new ReferenceStanding(name, State.EXPORTED, exported, m, m.step(), length, Map.of(), false);
+            return new ReferenceStanding(name, State.EXPORTED, exported, exported, m, m.step(), length, Map.of(), false);
         }
         Path run = zoo.resolve(TRAINING_DIR).resolve(name);
         List<Path> checkpoints = Checkpoint.list(run.resolve("checkpoints"));
         List<Path> split = SplitCheckpoint.manifests(run.resolve("checkpoints"));
         if (checkpoints.isEmpty() && split.isEmpty()) {
-            return new ReferenceStanding(name, State.ABSENT, null, null, 0, 0, Map.of(), false);
+            return new ReferenceStanding(name, State.ABSENT, null, null, null, 0, 0, Map.of(), false);
         }
         long whole = checkpoints.isEmpty() ? -1 : Checkpoint.stepOf(checkpoints.get(0));
         long inParts = split.isEmpty() ? -1 : SplitCheckpoint.stepOf(split.get(0));
         long at = Math.max(whole, inParts);
-        Path shown = inParts > whole ? joined(run, split.get(0)) : run;
-        TrainConfig cfg = TrainConfig.ofRun(run);
+        TrainConfig cfg = TrainConfig.ofRun(run); // first: a carried run without its config is refused as such
+        Path loadable = inParts > whole ? joined(run, split.get(0)) : run;
         String suffix = TrainingHistory.scoreSuffixOf(cfg);
         TrainingHistory history = TrainingHistory.readCsv(run.resolve(ReferenceModel.HISTORY)).withScoreSuffix(suffix);
         history.truncateAfter(at); // the carried history may run past the checkpoint
         // null decay = the default 0.999 (SamplingGenerators); 0 = no average
         boolean hasEma = cfg.emaDecay == null || cfg.emaDecay > 0;
         boolean evaluatesEma = hasEma && (cfg.eval == null || cfg.eval.ema);
-        return new ReferenceStanding(name, State.TRAINING, shown, null, at, cfg.steps,
+        return new ReferenceStanding(name, State.TRAINING, run, loadable, null, at, cfg.steps,
                 newestScores(history, headlineScoreKeys(suffix)), evaluatesEma);
     }
 
@@ -158,9 +162,12 @@ public final class ReferenceStanding {
         return state;
     }
 
-    /** The folder {@link TrainedGenerator#load} reads: the exported model, or the carried run; empty when absent. */
+    /**
+     * The folder {@link TrainedGenerator#load} reads: the exported model, the carried run or, for a run
+     * carried in parts, its joined copy ({@code training/NAME/joined}); empty when absent.
+     */
     public Optional<Path> folder() {
-        return Optional.ofNullable(folder);
+        return Optional.ofNullable(loadable);
     }
 
     /** The exported model with its scores; empty unless {@link State#EXPORTED}. */

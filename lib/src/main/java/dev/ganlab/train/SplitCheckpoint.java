@@ -1,6 +1,5 @@
 package dev.ganlab.train;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -16,9 +15,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A checkpoint kept in git in parts: git hosts refuse files of 100 MB and more, and a run carried between
@@ -46,36 +47,37 @@ public final class SplitCheckpoint {
     }
 
     /**
-     * The checkpoint a manifest describes, joined into {@code outDir} (written under a temporary name and
-     * renamed when whole and checked). A file already there of the manifest's size is taken as joined.
+     * The checkpoint a manifest describes, joined into {@code outDir}, a folder of its own that holds the
+     * joined checkpoint and nothing else: it is written under a temporary name, checked against the
+     * manifest's size and SHA-256 and renamed, with a stamp {@code FILE.sha256} beside it. A later call
+     * reuses it only when the stamp matches the manifest; every other file in the folder (an older carry's
+     * checkpoint, a join that stopped halfway) is removed first.
      */
     public static Path join(Path manifest, Path outDir) {
-        JsonObject m;
+        Manifest m = Manifest.read(manifest);
+        Path out = outDir.resolve(m.file());
+        Path stamp = outDir.resolve(m.file() + ".sha256");
+        Path tmp = outDir.resolve(m.file() + ".joining");
         try {
-            m = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new UserError(manifest + ": not a readable parts manifest (" + e.getMessage() + ")", e);
-        }
-        String file = m.get("file").getAsString();
-        long size = m.get("size").getAsLong();
-        String sha256 = m.get("sha256").getAsString();
-        if (!(file + ".parts.json").equals(manifest.getFileName().toString())) {
-            throw new UserError(manifest + ": names the file " + file + ", not the one its own name says");
-        }
-        Path out = outDir.resolve(file);
-        try {
-            if (Files.isRegularFile(out) && Files.size(out) == size) {
+            boolean joined = Files.isRegularFile(out) && Files.isRegularFile(stamp)
+                    && Files.readString(stamp).strip().equals(m.sha256()) && Files.size(out) == m.size();
+            Files.createDirectories(outDir);
+            try (Stream<Path> files = Files.list(outDir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (!joined || !(f.equals(out) || f.equals(stamp))) {
+                        Files.delete(f);
+                    }
+                }
+            }
+            if (joined) {
                 return out;
             }
-            Files.createDirectories(outDir);
-            Path tmp = outDir.resolve(file + ".joining");
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (OutputStream os = new DigestOutputStream(Files.newOutputStream(tmp), digest)) {
-                JsonArray parts = m.getAsJsonArray("parts");
-                for (JsonElement part : parts) {
-                    Path p = manifest.resolveSibling(part.getAsString());
+                for (String part : m.parts()) {
+                    Path p = manifest.resolveSibling(part);
                     if (!Files.isRegularFile(p)) {
-                        throw new UserError(manifest + ": its part " + p.getFileName() + " is missing");
+                        throw new UserError(manifest + ": its part " + part + " is missing");
                     }
                     try (InputStream in = Files.newInputStream(p)) {
                         in.transferTo(os);
@@ -84,17 +86,57 @@ public final class SplitCheckpoint {
             }
             String got = HexFormat.of().formatHex(digest.digest());
             long gotSize = Files.size(tmp);
-            if (gotSize != size || !got.equals(sha256)) {
-                Files.delete(tmp);
+            if (gotSize != m.size() || !got.equals(m.sha256())) {
                 throw new UserError(manifest + ": its parts join to " + gotSize + " bytes with SHA-256 " + got
-                        + ", not the " + size + " bytes and " + sha256 + " it names: a part is missing or damaged");
+                        + ", not the " + m.size() + " bytes and " + m.sha256() + " it names: a part is missing or damaged");
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(stamp, m.sha256() + "\n");
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot join " + manifest + " into " + outDir, e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp); // a failed join leaves no partial file (a finished one was renamed)
+            } catch (IOException e) {
+                // the next join removes it
+            }
+        }
+    }
+
+    /** A manifest's fields, checked: its own name is {@code file}'s, parts are bare names {@code file.part-N}. */
+    private record Manifest(String file, long size, String sha256, List<String> parts) {
+
+        static Manifest read(Path manifest) {
+            try {
+                JsonObject o = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+                String file = o.get("file").getAsString();
+                long size = o.get("size").getAsLong();
+                String sha256 = o.get("sha256").getAsString();
+                List<String> parts = new ArrayList<>();
+                for (JsonElement e : o.getAsJsonArray("parts")) {
+                    parts.add(e.getAsString());
+                }
+                if (!(file + ".parts.json").equals(manifest.getFileName().toString())) {
+                    throw new UserError(manifest + ": names the file " + file + ", not the one its own name says");
+                }
+                for (String part : parts) {
+                    if (!part.matches(Pattern.quote(file) + "\\.part-\\d+")) {
+                        throw new UserError(manifest + ": part '" + part + "' is not named " + file + ".part-N");
+                    }
+                }
+                if (parts.isEmpty() || size < 0 || !sha256.matches("[0-9a-f]{64}")) {
+                    throw new UserError(manifest + ": needs a size, a lower-case hex SHA-256 and at least one part");
+                }
+                return new Manifest(file, size, sha256, parts);
+            } catch (UserError e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new UserError(manifest + ": not a readable parts manifest (file, size, sha256, parts): "
+                        + e, e);
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,13 +68,15 @@ class ReferenceStandingTest {
         cfg.emaDecay = 0f;
         Files.writeString(noEma.resolve("config.json"), cfg.toJson());
         Files.copy(ckpt, noEma.resolve("checkpoints").resolve(ckpt.getFileName()));
-        // the same run with its checkpoint in three parts and a manifest, as the carry writes one of 95 MB or more
-        for (String name : new String[] {"split", "damaged"}) {
+        // the same run with its checkpoint in three parts and a manifest, as the carry writes one of more than 95 MB
+        for (String name : new String[] {"split", "damaged", "missing"}) {
             Path folder = zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve(name);
             Files.createDirectories(folder.resolve("checkpoints"));
             Files.copy(run.resolve("config.json"), folder.resolve("config.json"));
             writeInParts(ckpt, folder.resolve("checkpoints"), name.equals("damaged"));
         }
+        Files.delete(zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("missing").resolve("checkpoints")
+                .resolve(ckpt.getFileName() + ".part-2"));
     }
 
     /** Three parts and a manifest written by hand (slices of the bytes, SHA-256 of the whole file). */
@@ -141,20 +144,38 @@ class ReferenceStandingTest {
     }
 
     @Test
-    void aCheckpointCarriedInPartsIsJoinedAndChecked() {
+    void aCheckpointCarriedInPartsIsJoinedAndChecked() throws IOException {
         ReferenceStanding s = ReferenceStanding.of(zoo, "split");
         assertEquals(ReferenceStanding.State.TRAINING, s.state());
         assertEquals(1, s.step(), "the step in the manifest's name");
+        Path carried = zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("split");
         Path shown = s.folder().orElseThrow();
-        assertEquals(zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("split").resolve(ReferenceStanding.JOINED_DIR), shown);
+        assertEquals(carried.resolve(ReferenceStanding.JOINED_DIR), shown);
+        assertTrue(s.summary().contains("in " + carried + ": step 1 of"), "said where it is kept: " + s.summary());
         try (TrainedGenerator a = TrainedGenerator.load(run); TrainedGenerator b = TrainedGenerator.load(shown)) {
             assertArrayEquals(a.outputs(3, true, 5), b.outputs(3, true, 5), "the joined checkpoint is the run's");
         }
+        // an older carry's checkpoint left in the joined folder (git ignores it, so a pull does not remove it)
+        Path joinedCheckpoints = shown.resolve("checkpoints");
+        Path stale = joinedCheckpoints.resolve(Checkpoint.fileName(9));
+        Files.copy(Checkpoint.list(joinedCheckpoints).get(0), stale);
+        ReferenceStanding.of(zoo, "split");
+        assertEquals(List.of(joinedCheckpoints.resolve(Checkpoint.fileName(1))), Checkpoint.list(joinedCheckpoints),
+                "only the manifest's checkpoint is loadable");
+
         UserError e = assertThrows(UserError.class, () -> ReferenceStanding.of(zoo, "damaged"));
         assertTrue(e.getMessage().contains(".ckpt.parts.json") && e.getMessage().contains("a part is missing or damaged"),
                 e.getMessage());
-        assertTrue(Checkpoint.list(zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve("damaged")
-                .resolve(ReferenceStanding.JOINED_DIR).resolve("checkpoints")).isEmpty(), "no checkpoint from bad parts");
+        UserError m = assertThrows(UserError.class, () -> ReferenceStanding.of(zoo, "missing"));
+        assertTrue(m.getMessage().contains(".ckpt.parts.json: its part ") && m.getMessage().endsWith(".part-2 is missing"),
+                m.getMessage());
+        for (String bad : new String[] {"damaged", "missing"}) {
+            Path folder = zoo.resolve(ReferenceStanding.TRAINING_DIR).resolve(bad).resolve(ReferenceStanding.JOINED_DIR)
+                    .resolve("checkpoints");
+            try (var files = Files.list(folder)) {
+                assertEquals(List.of(), files.toList(), bad + ": bad parts leave no file, partial or whole");
+            }
+        }
     }
 
     @Test
