@@ -131,6 +131,34 @@ def write_curves(w, root):
             w("")
 
 
+# The reference model's final scores shown, as (key of its ganlab metrics report, label).
+FINAL = (("swd_x1e3", "SWD x1e3"), ("fid_fmnist", "FID"), ("kid_fmnist", "KID"), ("precision_fmnist", "precision"),
+         ("recall_fmnist", "recall"))
+
+
+def write_reference(w, zoo):
+    """The exported reference model's scores (lib/zoo/NAME/scores.json), when the run has been exported."""
+    path = os.path.join(zoo, "scores.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as fh:
+        s = json.load(fh)
+    gens = s["generators"]
+    shown = [(k, label) for k, label in FINAL if any(k in gens[g]["metrics"] for g in gens)]
+    setup = gens[s["best"]]["setup"]
+    w(f"Exported as the reference model `lib/zoo/{s['name']}` at step {s['step']:,}, both generators scored with "
+      f"{setup['fakeCount']:,} images against `{setup['real']}` (`ganlab metrics`, {setup['features']} features; "
+      f"ranked by {s['rankedBy']}, the {'EMA' if s['best'] == 'ema' else 'raw'} generator is the better):")
+    w("")
+    w("| generator | " + " | ".join(label for _, label in shown) + " |")
+    w("|---|" + "---:|" * len(shown))
+    for g in sorted(gens):
+        m = gens[g]["metrics"]
+        vals = [fmt(m[k]) if number(m.get(k)) is not None else "-" for k, _ in shown]
+        w(f"| {'EMA' if g == 'ema' else g}{' (better)' if g == s['best'] else ''} | " + " | ".join(vals) + " |")
+    w("")
+
+
 def write_run(w, folder, p):
     name = p["name"]
     ev = p.get("eval") or {}
@@ -180,6 +208,7 @@ def write_run(w, folder, p):
         os.replace(tmp, svg)
         w(f"![{label} against images shown](reproduction/curves/{name}.svg)")
         w("")
+    write_reference(w, os.path.join(folder, "..", "..", "zoo", name))
     if p.get("grid"):
         w(f"The EMA generator's fixed-latent samples at the last snapshot (`{p['grid']}`):")
         w("")

@@ -223,4 +223,54 @@ class ReferenceModelTest {
             assertEquals(1, s.channels());
         }
     }
+
+    /** The recipe NAME of environment/zoo/recipes.py: its config and scoring, as JSON, read by Python itself. */
+    private static JsonObject recipe(String name) throws IOException, InterruptedException {
+        Path zoo = ProjectHome.find().resolve("environment/zoo");
+        Process p = new ProcessBuilder(List.of("python3", "-c",
+                "import json, sys, recipes; print(json.dumps(recipes.RECIPES[sys.argv[1]]))", name))
+                .directory(zoo.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(1, java.util.concurrent.TimeUnit.MINUTES), "recipes.py did not answer");
+        assertEquals(0, p.exitValue(), "lib/zoo/" + name + " has no recipe in environment/zoo/recipes.py: " + out);
+        return JsonParser.parseString(out).getAsJsonObject();
+    }
+
+    @Test
+    void everyCommittedReferenceIsItsRecipeTrainedToTheEndAndScoredAsTheRecipeSays() throws Exception {
+        List<String> names = ReferenceModel.names();
+        assertTrue(names.contains("dcgan-fmnist"), "lib/zoo holds " + names);
+        for (String name : names) {
+            ReferenceModel ref = ReferenceModel.named(name);
+            JsonObject recipe = recipe(name);
+            JsonObject config = recipe.getAsJsonObject("config");
+            JsonObject scoring = recipe.getAsJsonObject("scoring");
+            // Every setting the recipe names, resolved by this version on both sides, is the run's.
+            assertPinned(config, TrainConfig.fromTree(config).resolved().toJsonTree(),
+                    TrainConfig.ofRun(ref.dir()).resolved().toJsonTree(), name + ": ");
+            assertEquals(config.get("steps").getAsLong(), ref.step(), name + " is exported at the recipe's end");
+            List<String> history = Files.readAllLines(ref.dir().resolve(ReferenceModel.HISTORY));
+            assertEquals(String.valueOf(ref.step()), history.get(history.size() - 1).split(",")[0], name);
+            // Scored as the recipe says: its ranking metric, sample count and real set, both generators.
+            assertEquals(scoring.get("rank_by").getAsString(), ref.rankedBy(), name);
+            assertEquals(List.of("ema", "raw"), ref.scoredGenerators().stream().sorted().toList(), name);
+            for (String g : ReferenceModel.GENERATORS) {
+                assertEquals(scoring.get("n").getAsInt(), ref.sampleCount(g), name + " " + g);
+            }
+            assertEquals(scoring.get("real").getAsString(), ref.realSet(), name);
+            String other = ref.bestIsEma() ? "raw" : "ema";
+            assertTrue(ref.bestScore() <= ref.score(other, ref.rankedBy()), name + ": the better generator scores lower");
+            // Only the two generators are kept, and they sample images of the recipe's shape.
+            Checkpoint w = Checkpoint.read(ref.dir().resolve(ReferenceModel.WEIGHTS));
+            assertTrue(w.has("G") && w.has("EMA_G") && !w.has("D") && !w.has("OPT_G") && !w.has("OPT_D"), name);
+            try (TrainedGenerator g = TrainedGenerator.load(ref.dir())) {
+                assertEquals(ref.step(), g.step(), name);
+                ImageDataset s = g.sample(2, ref.bestIsEma(), 1);
+                assertEquals(config.get("channels") == null ? 1 : config.get("channels").getAsInt(), s.channels(), name);
+                int px = config.get("resolution") == null ? s.height() : config.get("resolution").getAsInt();
+                assertEquals(px, s.height(), name);
+                assertEquals(2, s.size(), name);
+            }
+        }
+    }
 }
