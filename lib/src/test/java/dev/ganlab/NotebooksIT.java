@@ -119,10 +119,10 @@ class NotebooksIT {
                 ReferenceModel.named("dcgan-fmnist").step());
         assertTrue(printed(baseline).contains(referenceLine),
                 "01: the reference model's scores beside the quick run's");
-        // 02 and 03 show where their reference model stands in this checkout (finished, or its run in training
-        // carried in lib/zoo/training), as ReferenceStanding says, and its samples when there is one
+        // 02, 03 and 05 show where their reference model stands in this checkout (finished, its run in training
+        // carried in lib/zoo/training, or neither), as ReferenceStanding says, and its samples when there are some
         for (String[] nbRef : new String[][] {{"02-progressive-growing", "progan-emoji32"},
-                {"03-fastgan-sle", "fastgan-smileys64"}}) {
+                {"03-fastgan-sle", "fastgan-smileys64"}, {"05-sweeps", "sndcgan-fmnist"}}) {
             ReferenceStanding standing = ReferenceStanding.of(nbRef[1]);
             String text = printed(outputs(out.resolve(nbRef[0] + ".ipynb")));
             assertTrue(text.contains(standing.summary()), nbRef[0] + ": the reference's standing, " + standing.summary());
