@@ -101,7 +101,8 @@ def phase(row):
 
 INTRO = ("The largest budgets this 2-core machine gives these models are the reference models' runs"
          " (`environment/zoo/train-reference.sh NAME`, recipes in `environment/zoo/recipes.py`), trained in the"
-         " background at the lowest priority over several sessions and resumed exactly from their checkpoints."
+         " background at the lowest priority, in one sitting or over several sessions, resumed exactly from their"
+         " checkpoints; a finished run's exported model is scored once more, its table under the curve."
          " Each scores its EMA generator during training (the recipe's `eval` block: SWD on the pixels as the"
          " ProGAN paper measures it, and FID in GAN Lab's Fashion-MNIST network on a grey 28 px copy, a rough"
          " second opinion on colour images); `environment/zoo/curves.py snapshot` copies those rows here while"
@@ -136,26 +137,41 @@ FINAL = (("swd_x1e3", "SWD x1e3"), ("fid_fmnist", "FID"), ("kid_fmnist", "KID"),
          ("recall_fmnist", "recall"))
 
 
-def write_reference(w, zoo):
-    """The exported reference model's scores (lib/zoo/NAME/scores.json), when the run has been exported."""
+def write_reference(w, zoo, step):
+    """The exported reference model's scores (lib/zoo/NAME/scores.json), when the run has been exported; a
+    scores file that cannot be read is said as such (the curve and samples above and below still show)."""
     path = os.path.join(zoo, "scores.json")
     if not os.path.exists(path):
         return
-    with open(path) as fh:
-        s = json.load(fh)
-    gens = s["generators"]
-    shown = [(k, label) for k, label in FINAL if any(k in gens[g]["metrics"] for g in gens)]
-    setup = gens[s["best"]]["setup"]
-    w(f"Exported as the reference model `lib/zoo/{s['name']}` at step {s['step']:,}, both generators scored with "
-      f"{setup['fakeCount']:,} images against `{setup['real']}` (`ganlab metrics`, {setup['features']} features; "
-      f"ranked by {s['rankedBy']}, the {'EMA' if s['best'] == 'ema' else 'raw'} generator is the better):")
+    name = os.path.basename(os.path.normpath(zoo))
+    try:
+        with open(path) as fh:
+            s = json.load(fh)
+        gens, best = s["generators"], s["best"]
+        setups = {g: gens[g]["setup"] for g in gens}
+        shown = [(k, label) for k, label in FINAL if any(k in gens[g]["metrics"] for g in gens)]
+        ranked = dict(FINAL).get(s["rankedBy"], s["rankedBy"])
+        counts = " and ".join(sorted({f"{st['fakeCount']:,}" for st in setups.values()}))
+        reals = " and ".join(sorted({f"`{st['real']}`" for st in setups.values()}))
+        features = " and ".join(sorted({st["features"] for st in setups.values()}))
+        rows = [(g, [fmt(number(gens[g]["metrics"].get(k))) if number(gens[g]["metrics"].get(k)) is not None
+                     else "-" for k, _ in shown]) for g in sorted(gens)]
+        exported = int(s["step"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        w(f"`lib/zoo/{name}/scores.json` unreadable: {type(e).__name__}: {e}")
+        w("")
+        return
+    same = "" if exported == step else (f" (the curve above is of a run at step {step:,}, not the exported one:"
+                                        " their numbers are not of one run)")
+    w(f"Exported as the reference model `lib/zoo/{name}` at step {exported:,}{same}; "
+      f"{' and '.join('EMA' if g == 'ema' else g for g in sorted(gens))} scored with {counts} images each against "
+      f"{reals} (`ganlab metrics`, {features} features), ranked by {ranked}: the "
+      f"{'EMA' if best == 'ema' else best} generator is the better.")
     w("")
     w("| generator | " + " | ".join(label for _, label in shown) + " |")
     w("|---|" + "---:|" * len(shown))
-    for g in sorted(gens):
-        m = gens[g]["metrics"]
-        vals = [fmt(m[k]) if number(m.get(k)) is not None else "-" for k, _ in shown]
-        w(f"| {'EMA' if g == 'ema' else g}{' (better)' if g == s['best'] else ''} | " + " | ".join(vals) + " |")
+    for g, vals in rows:
+        w(f"| {'EMA' if g == 'ema' else g}{' (better)' if g == best else ''} | " + " | ".join(vals) + " |")
     w("")
 
 
@@ -208,7 +224,7 @@ def write_run(w, folder, p):
         os.replace(tmp, svg)
         w(f"![{label} against images shown](reproduction/curves/{name}.svg)")
         w("")
-    write_reference(w, os.path.join(folder, "..", "..", "zoo", name))
+    write_reference(w, os.path.join(folder, "..", "..", "zoo", name), int(p.get("step") or 0))
     if p.get("grid"):
         w(f"The EMA generator's fixed-latent samples at the last snapshot (`{p['grid']}`):")
         w("")

@@ -70,8 +70,8 @@ RECIPES = {
     },
     # FastGAN (Liu et al. 2021) on the first 100 smileys at 64 px, sized for a CPU: half the official widths
     # (ngf = ndf = 32; the official 64 costs about 4.5 s a step on one core here, 25 hours for 20,000 steps), latent
-    # 256, batch 8, DiffAugment color,translation,cutout, hinge loss with FastGAN's random margin, 4,000 steps
-    # (32,000 images, 320 passes over the 100): a run of the earlier 10,000-step recipe, lost at step 5,800, had
+    # 256, batch 8, DiffAugment color,translation (the official policy), hinge loss with FastGAN's random margin, 4,000 steps
+    # (32,000 images, 320 passes over the 100): a run of the earlier 10,000-step recipe, lost at step 5,800 (its curve in lib/reproduction/curves as of 6e5a18d), had
     # SWD x1e3 30.3, 31.7, 30.0, 29.3 and FID_fmnist 2.26, 1.95, 1.81, 1.86 at 2,000 to 5,000 steps, flat within the
     # evaluation's noise from 4,000. The exported run (lib/zoo/fastgan-smileys64, its curve in lib/REPRODUCTION.md)
     # took 0.54 s a step on 2 threads of an AVX-512 EPYC, 1.5 s on an AVX2 one; a run that outlasts its sitting is

@@ -227,13 +227,18 @@ class ReferenceModelTest {
     /** The recipe NAME of environment/zoo/recipes.py: its config and scoring, as JSON, read by Python itself. */
     private static JsonObject recipe(String name) throws IOException, InterruptedException {
         Path zoo = ProjectHome.find().resolve("environment/zoo");
+        Path out = tmp.resolve("recipe-" + name + ".json");
+        Path err = tmp.resolve("recipe-" + name + ".err");
         Process p = new ProcessBuilder(List.of("python3", "-c",
                 "import json, sys, recipes; print(json.dumps(recipes.RECIPES[sys.argv[1]]))", name))
-                .directory(zoo.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(1, java.util.concurrent.TimeUnit.MINUTES), "recipes.py did not answer");
-        assertEquals(0, p.exitValue(), "lib/zoo/" + name + " has no recipe in environment/zoo/recipes.py: " + out);
-        return JsonParser.parseString(out).getAsJsonObject();
+                .directory(zoo.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(1, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("environment/zoo/recipes.py did not answer in a minute");
+        }
+        assertEquals(0, p.exitValue(), "lib/zoo/" + name + " has no recipe in environment/zoo/recipes.py: "
+                + Files.readString(err));
+        return JsonParser.parseString(Files.readString(out)).getAsJsonObject();
     }
 
     @Test
@@ -254,21 +259,33 @@ class ReferenceModelTest {
             // Scored as the recipe says: its ranking metric, sample count and real set, both generators.
             assertEquals(scoring.get("rank_by").getAsString(), ref.rankedBy(), name);
             assertEquals(List.of("ema", "raw"), ref.scoredGenerators().stream().sorted().toList(), name);
+            JsonObject scores = JsonParser.parseString(Files.readString(ref.dir().resolve(ReferenceModel.SCORES)))
+                    .getAsJsonObject();
+            assertEquals(scoring.get("sample_seed").getAsLong(), scores.get("sampleSeed").getAsLong(), name);
             for (String g : ReferenceModel.GENERATORS) {
-                assertEquals(scoring.get("n").getAsInt(), ref.sampleCount(g), name + " " + g);
+                JsonObject setup = scores.getAsJsonObject("generators").getAsJsonObject(g).getAsJsonObject("setup");
+                assertEquals(scoring.get("n").getAsInt(), setup.get("fakeCount").getAsInt(), name + " " + g);
+                assertEquals(scoring.get("real").getAsString(), setup.get("real").getAsString(), name + " " + g);
+                assertEquals(scoring.get("features").getAsString(), setup.get("features").getAsString(), name + " " + g);
+                assertEquals(scoring.get("seed").getAsLong(), setup.get("seed").getAsLong(), name + " " + g);
+                for (String metric : scoring.get("metrics").getAsString().split(",")) {
+                    assertTrue(scores.getAsJsonObject("generators").getAsJsonObject(g).getAsJsonObject("metrics")
+                            .keySet().stream().anyMatch(k -> k.startsWith(metric)),   // pr: precision_*, recall_*
+                            name + " " + g + " lacks the recipe's metric " + metric);
+                }
             }
-            assertEquals(scoring.get("real").getAsString(), ref.realSet(), name);
             String other = ref.bestIsEma() ? "raw" : "ema";
             assertTrue(ref.bestScore() <= ref.score(other, ref.rankedBy()), name + ": the better generator scores lower");
             // Only the two generators are kept, and they sample images of the recipe's shape.
             Checkpoint w = Checkpoint.read(ref.dir().resolve(ReferenceModel.WEIGHTS));
             assertTrue(w.has("G") && w.has("EMA_G") && !w.has("D") && !w.has("OPT_G") && !w.has("OPT_D"), name);
+            JsonObject run = TrainConfig.ofRun(ref.dir()).resolved().toJsonTree();
             try (TrainedGenerator g = TrainedGenerator.load(ref.dir())) {
                 assertEquals(ref.step(), g.step(), name);
                 ImageDataset s = g.sample(2, ref.bestIsEma(), 1);
-                assertEquals(config.get("channels") == null ? 1 : config.get("channels").getAsInt(), s.channels(), name);
-                int px = config.get("resolution") == null ? s.height() : config.get("resolution").getAsInt();
-                assertEquals(px, s.height(), name);
+                assertEquals(run.get("channels").getAsInt(), s.channels(), name);
+                assertEquals(run.get("resolution").getAsInt(), s.height(), name);
+                assertEquals(run.get("resolution").getAsInt(), s.width(), name);
                 assertEquals(2, s.size(), name);
             }
         }
