@@ -164,10 +164,17 @@ def write_report(jobs, results_dir, build, root):
         w("")
         budgets = sorted({b for j in jobs.JOBS if j["recipe"] == name for b in j["budgets"]})
         seeds = sorted({j["seed"] for j in jobs.JOBS if j["recipe"] == name})
+        peer = rec.get("reference", "peer") is not None
         w(f"Budgets: {', '.join(f'{b:,}' for b in budgets)} steps (batch {rec['config']['batch']}); seeds"
-          f" {', '.join(map(str, seeds))}. Reference: the same recipe in Python PyTorch (Debian python3-torch),"
-          f" `environment/bench/dcgan_peer.py --train`.")
+          f" {', '.join(map(str, seeds))}. "
+          + ("Reference: the same recipe in Python PyTorch (Debian python3-torch), `environment/bench/dcgan_peer.py"
+             " --train`." if peer else "No other implementation trains this recipe here: the seeds' spread and the"
+             " real data's floor are what the row is read against."))
         w("")
+        if not peer:
+            write_own_rows(w, jobs, name, rec, budgets, by, floors)
+            write_unpinned(w, res, name, rec.get("irrelevant", ()))
+            continue
         for gen in jobs.GENERATORS:
             w(f"### Scores of the {'EMA' if gen == 'ema' else 'raw'} generator")
             w("")
@@ -230,17 +237,8 @@ def write_report(jobs, results_dir, build, root):
         w("}")
         w("```")
         w("")
-        unp = {}
-        for r in res:
-            if r["recipe"] == name:
-                unp.update(r.get("unpinned", {}))
-        if unp:
-            w("Settings of the jar the recipe does not pin (defaults at the time of the run): "
-              + ", ".join(f"`{k}={v}`" for k, v in sorted(unp.items())))
-        else:
-            w("The runs' resolved configs held no setting outside the recipe (besides other models' blocks).")
-        w("")
-        if name.startswith("dcgan"):
+        write_unpinned(w, res, name, rec.get("irrelevant", ()))
+        if name == "dcgan-fmnist28-ns":
             w(DCGAN_DIFFERENCES)
             w("")
     write_grid(w, jobs, by)
@@ -286,6 +284,56 @@ def write_report(jobs, results_dir, build, root):
     with open(path + ".tmp", "w") as fh:
         fh.write(text)
     os.replace(path + ".tmp", path)
+
+
+def write_unpinned(w, res, name, irrelevant=()):
+    """The settings the runs resolved that the recipe does not pin, other models' blocks left out."""
+    unp = {}
+    ran = [r for r in res if r["recipe"] == name]
+    for r in ran:
+        unp.update({k: v for k, v in r.get("unpinned", {}).items() if not k.startswith(tuple(irrelevant))})
+    if not ran:
+        return
+    if unp:
+        w("Settings of the jar the recipe does not pin (defaults at the time of the run): "
+          + ", ".join(f"`{k}={v}`" for k, v in sorted(unp.items())))
+    else:
+        w("The runs' resolved configs held no setting outside the recipe (besides other models' blocks).")
+    w("")
+
+
+def write_own_rows(w, jobs, name, rec, budgets, by, floors):
+    """A recipe trained by GAN Lab alone: each generator's scores over seeds, the floor, the training time, and
+    the target a notebook takes from these seeds (mean plus two standard deviations), when the recipe names one."""
+    fl = floors.get(rec["config"]["data"])
+    w("| steps | score | GAN Lab, EMA generator | GAN Lab, raw generator | real data |")
+    w("|---:|---|---|---|---|")
+    for b in budgets:
+        rs = sorted(by.get((name, b), {}).get("ganlab", []), key=lambda r: r["seed"])
+        for key, label, lower in SHOWN:
+            fv = metric(fl, None, key) if fl else None
+            w(f"| {b:,} | {label} | {summary([metric(r, 'ema', key) for r in rs])} |"
+              f" {summary([metric(r, 'raw', key) for r in rs])} | {'pending' if fv is None else fmt(fv)} |")
+    w("")
+    t = rec.get("target")
+    if t:
+        b = max(budgets)
+        rs = by.get((name, b), {}).get("ganlab", [])
+        vals = [v for v in (metric(r, t["generator"], t["metric"]) for r in rs) if v is not None]
+        if len(vals) >= 2:
+            target = statistics.mean(vals) + 2 * statistics.stdev(vals)
+            w(f"Target of `{t['notebook']}` for this recipe: {t['metric'].upper()} of the {t['generator'].upper()}"
+              f" generator at most {fmt(target)} after {b:,} steps (mean {fmt(statistics.mean(vals))} plus twice the"
+              f" seeds' standard deviation {fmt(statistics.stdev(vals))}); the notebook computes it from these"
+              f" results and checks its own run with the same scoring.")
+        else:
+            w(f"Target of `{t['notebook']}`: not set until two seeds have a result.")
+        w("")
+    g = [r["msPerStep"] for b in budgets for r in by.get((name, b), {}).get("ganlab", []) if r.get("msPerStep")]
+    w(f"Milliseconds per training step (each run's own clock, on a shared machine): {summary(g)}.")
+    w("")
+    w("Pinned recipe (`seed` and `steps` set per run): `" + json.dumps(rec["config"], separators=(",", ":")) + "`")
+    w("")
 
 
 def write_grid(w, jobs, by):
