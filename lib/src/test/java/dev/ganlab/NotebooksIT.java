@@ -119,6 +119,8 @@ class NotebooksIT {
                 ReferenceModel.named("dcgan-fmnist").step());
         assertTrue(printed(baseline).contains(referenceLine),
                 "01: the reference model's scores beside the quick run's");
+        // the original GAN's grid and the baseline's come from the generator that scored better (issue 17, item 5)
+        assertEquals(2, printed(baseline).split("-> showing the", -1).length - 1, "01: raw and EMA scored twice, one chosen");
         // 02, 03 and 05 show where their reference model stands in this checkout (finished, its run in training
         // carried in lib/zoo/training, or neither), as ReferenceStanding says, and its samples when there are some
         for (String[] nbRef : new String[][] {{"02-progressive-growing", "progan-emoji32"},
@@ -156,6 +158,7 @@ class NotebooksIT {
         if (Files.isRegularFile(latentNotebook)) {
             List<JsonObject> latent = outputs(latentNotebook);
             assertTrue(count(latent, "text/html", "intra-FID (mean)") >= 1, "06: the intra-class FID table");
+            assertEquals(4, printed(latent).split("-> showing the", -1).length - 1, "06: each run's raw and EMA scored, one chosen");
             assertTrue(count(latent, "text/html", "Plotly.newPlot") >= 3, "06: per-class bars and the truncation chart");
             assertTrue(count(latent, "image/png", "") >= 10, "06: class grids, strips, arithmetic, neighbours");
         }
