@@ -325,7 +325,7 @@ def write_own_rows(w, jobs, name, rec, budgets, by, floors):
             w(f"Target of `{t['notebook']}` for this recipe: {t['metric'].upper()} of the {t['generator'].upper()}"
               f" generator at most {fmt(target)} after {b:,} steps (mean {fmt(statistics.mean(vals))} plus twice the"
               f" seeds' standard deviation {fmt(statistics.stdev(vals))}); the notebook computes it from these"
-              f" results and checks its own run with the same scoring.")
+              f" results and scores its own run with the same count of images, real set and features.")
         else:
             w(f"Target of `{t['notebook']}`: not set until two seeds have a result.")
         w("")

@@ -76,48 +76,64 @@ class ReproductionSeedsTest {
         assertTrue(notAnObject.getMessage().contains("ganlab-seed3-step1000.json"), notAnObject.getMessage());
     }
 
-    /** The parameters cell of notebook 01, as text. */
-    private static String notebookParameters() throws Exception {
+    /** A cell of notebook 01, as text. */
+    private static String notebookCell(String id) throws Exception {
         Path nb = ProjectHome.find().resolve("notebooks").resolve("01-dcgan-baseline.ipynb");
         for (JsonElement c : JsonParser.parseString(Files.readString(nb)).getAsJsonObject().getAsJsonArray("cells")) {
             JsonObject cell = c.getAsJsonObject();
-            if (cell.get("id").getAsString().equals("cell-01")) {
+            if (cell.has("id") && cell.get("id").getAsString().equals(id)) {
                 StringBuilder text = new StringBuilder();
                 cell.getAsJsonArray("source").forEach(l -> text.append(l.getAsString()));
                 return text.toString();
             }
         }
-        throw new AssertionError(nb + " has no parameters cell (id cell-01)");
+        throw new AssertionError(nb + " has no cell with id " + id);
     }
 
     /** The quick profile's value of a parameter written as {@code NAME = Profile.pick(SMOKE, QUICK, FULL)}. */
     private static String quickValue(String params, String name) {
         Matcher m = Pattern.compile(name + "\\s*=\\s*Profile\\.pick\\(([^,]+),\\s*([^,]+),").matcher(params);
         assertTrue(m.find(), "notebook 01 sets no " + name + " with Profile.pick");
-        return m.group(2).trim().replace("\"", "").replace("_", "");
+        return m.group(2).trim();
     }
 
     @Test
     void notebookOnesQuickBaselineIsTheCommittedRecipeItTakesItsTargetFrom() throws Exception {
-        String params = notebookParameters();
-        String recipe = quickValue(params, "TARGET_RECIPE");
-        int steps = Integer.parseInt(quickValue(params, "int STEPS"));
+        String params = notebookCell("cell-01");
+        String recipe = quickValue(params, "TARGET_RECIPE").replace("\"", "");
+        int steps = Integer.parseInt(quickValue(params, "int STEPS").replace("_", ""));
         ReproductionSeeds seeds = ReproductionSeeds.load(recipe, steps, "ema", "fid_fmnist");
         assertTrue(seeds.bySeed().size() >= 2, "lib/reproduction/" + recipe + " at step " + steps + ": " + seeds.describe());
-        assertTrue(seeds.meanPlusTwoSd() > seeds.mean() && seeds.mean() > 0, seeds.describe());
 
-        // The recipe those seeds trained is what the quick profile trains: the baseline cell's settings, from the
-        // parameters cell, resolved with this checkout's defaults, against the committed recipe (bookkeeping and
-        // the evaluation during training aside, which do not change the weights).
-        TrainConfig nb = new TrainConfig();
-        nb.model = "dcgan";
-        nb.data = "fashion-mnist";
-        nb.loss = "ns";
-        nb.dcgan.gWidth = Integer.parseInt(quickValue(params, "int G_WIDTH"));
-        nb.dcgan.generator = quickValue(params, "String GENERATOR");
-        nb.dcgan.latent = quickValue(params, "String LATENT");
-        nb.dcgan.discriminator = quickValue(params, "String DISCRIMINATOR");
-        JsonObject resolved = nb.resolved().toJsonTree();
+        // The recipe those seeds trained is what the quick profile trains: every 'base.KEY = VALUE;' of the baseline
+        // cell, a VALUE that names a parameter taking the parameter's quick value, resolved with this checkout's
+        // defaults, against the committed recipe (bookkeeping and the evaluation during training aside, which do
+        // not change the weights; the run's length and seed are the budget's and the seed's).
+        JsonObject set = new JsonObject();
+        Matcher a = Pattern.compile("(?m)^base\\.([\\w.]+)\\s*=\\s*(.+?);").matcher(notebookCell("cell-07"));
+        int assignments = 0;
+        while (a.find()) {
+            assignments++;
+            String key = a.group(1);
+            String value = a.group(2).trim();
+            if (key.startsWith("eval.") || key.equals("steps") || key.equals("seed") || key.endsWith("Every")) {
+                continue;   // bookkeeping, or the budget and seed the results are per
+            }
+            if (value.matches("[A-Z_]+")) {
+                value = quickValue(params, value);
+            }
+            JsonObject into = set;
+            String[] path = key.split("\\.");
+            for (int i = 0; i < path.length - 1; i++) {
+                if (!into.has(path[i])) {
+                    into.add(path[i], new JsonObject());
+                }
+                into = into.getAsJsonObject(path[i]);
+            }
+            into.add(path[path.length - 1], JsonParser.parseString(value.replace("_", "")));
+        }
+        assertTrue(assignments >= 8, "notebook 01's baseline cell sets its config as 'base.KEY = VALUE;' (" + assignments + " found)");
+        JsonObject resolved = TrainConfig.fromJson(set.toString()).resolved().toJsonTree();
         Path result;
         try (Stream<Path> files = Files.list(ReproductionSeeds.dir().resolve(recipe))) {
             result = files.filter(f -> f.toString().endsWith("-step" + steps + ".json")).findFirst().orElseThrow();
