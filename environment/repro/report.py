@@ -310,7 +310,7 @@ def write_own_rows(w, jobs, name, rec, budgets, by, floors):
     w("|---:|---|---|---|---|")
     for b in budgets:
         rs = sorted(by.get((name, b), {}).get("ganlab", []), key=lambda r: r["seed"])
-        for key, label, lower in SHOWN:
+        for key, label, _ in SHOWN:
             fv = metric(fl, None, key) if fl else None
             w(f"| {b:,} | {label} | {summary([metric(r, 'ema', key) for r in rs])} |"
               f" {summary([metric(r, 'raw', key) for r in rs])} | {'pending' if fv is None else fmt(fv)} |")
