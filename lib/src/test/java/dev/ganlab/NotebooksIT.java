@@ -154,6 +154,8 @@ class NotebooksIT {
         List<JsonObject> sweeps = outputs(out.resolve("05-sweeps.ipynb"));
         assertTrue(count(sweeps, "text/html", "runs ranked by min:fid") >= 1, "sweeps: the comparison table");
         assertTrue(count(sweeps, "text/html", "mean ± std") >= 1, "sweeps: the spread over seeds");
+        assertEquals(2, printed(sweeps).split("-> showing the", -1).length - 1,
+                "sweeps: the best and the worst run's raw and EMA generator scored, one chosen each");
         Path latentNotebook = out.resolve("06-conditional-and-latent-space.ipynb");
         if (Files.isRegularFile(latentNotebook)) {
             List<JsonObject> latent = outputs(latentNotebook);

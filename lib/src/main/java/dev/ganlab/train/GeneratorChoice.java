@@ -61,10 +61,28 @@ public final class GeneratorChoice {
      * @throws IllegalArgumentException when the key has no direction or the evaluator does not write it
      */
     public static Result compare(GanTrainer trainer, Evaluator evaluator, String key, int n, long seed) {
+        return compare(trainer::sample, trainer.generators().hasEma(), trainer.step(), evaluator, key, n, seed);
+    }
+
+    /**
+     * The same comparison for a finished run's checkpoint (a sweep's run, a reference model), loaded with
+     * {@link TrainedGenerator#load}.
+     */
+    public static Result compare(TrainedGenerator generator, Evaluator evaluator, String key, int n, long seed) {
+        return compare(generator::sample, generator.hasEma(), generator.step(), evaluator, key, n, seed);
+    }
+
+    /** {@code n} images of the raw ({@code false}) or the EMA ({@code true}) generator from latents of {@code seed}. */
+    private interface Sampler {
+        ImageDataset sample(int n, boolean useEma, long seed);
+    }
+
+    private static Result compare(Sampler sampler, boolean hasEma, long step, Evaluator evaluator, String key, int n,
+            long seed) {
         boolean lower = lowerIsBetter(key);
-        double raw = score(evaluator, trainer.sample(n, false, seed), key);
-        double ema = trainer.generators().hasEma() ? score(evaluator, trainer.sample(n, true, seed), key) : Double.NaN;
-        return new Result(key, raw, ema, lower, trainer.step(), n);
+        double raw = score(evaluator, sampler.sample(n, false, seed), key);
+        double ema = hasEma ? score(evaluator, sampler.sample(n, true, seed), key) : Double.NaN;
+        return new Result(key, raw, ema, lower, step, n);
     }
 
     private static double score(Evaluator evaluator, ImageDataset fakes, String key) {

@@ -67,6 +67,29 @@ class GeneratorChoiceTest {
     }
 
     @Test
+    @Slow
+    void aFinishedRunsCheckpointIsComparedLikeTheTrainerItCameFrom() {
+        Path dir = tmp.resolve("finished");
+        GeneratorChoice.Result fromTrainer;
+        try (Evaluator ev = Evaluator.builder().real(Datasets.load("synthetic:4?perMode=8")).metrics("swd").n(32)
+                .seed(0).cacheDir(null).build()) {
+            try (GanTrainer t = GanTrainer.start(tiny(null), dir)) {
+                t.train();
+                fromTrainer = GeneratorChoice.compare(t, ev, "swd_x1e3", 32, 5);
+            }
+            try (TrainedGenerator g = TrainedGenerator.load(dir)) {
+                GeneratorChoice.Result r = GeneratorChoice.compare(g, ev, "swd_x1e3", 32, 5);
+                assertEquals(3, r.step());
+                assertEquals(ev.evaluate(g.sample(32, false, 5)).get("swd_x1e3"), r.raw(), 1e-9);
+                assertEquals(ev.evaluate(g.sample(32, true, 5)).get("swd_x1e3"), r.ema(), 1e-9);
+                // the checkpoint holds the trainer's weights: the same latents give the same raw images and score
+                assertEquals(fromTrainer.raw(), r.raw(), 1e-9, r.summary() + " / " + fromTrainer.summary());
+                assertEquals(r.ema() < r.raw(), r.emaBetter());
+            }
+        }
+    }
+
+    @Test
     void withoutEmaTheRawGeneratorIsChosenAndDirectionsComeFromTheMetric() {
         try (GanTrainer t = GanTrainer.start(tiny(0f), tmp.resolve("raw"));
                 Evaluator ev = Evaluator.builder().real(Datasets.load("synthetic:4?perMode=8")).metrics("swd").n(16)
