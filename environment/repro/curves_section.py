@@ -99,10 +99,13 @@ def phase(row):
     return f"{res:.0f} px " + ("fade-in" if alpha < 1 else "stabilise")
 
 
-INTRO = ("The largest budgets this 2-core machine gives these models are the reference models' runs"
+INTRO = ("The longest runs these models get here are the reference models' runs"
          " (`environment/zoo/train-reference.sh NAME`, recipes in `environment/zoo/recipes.py`), trained in the"
          " background at the lowest priority, in one sitting or over several sessions, resumed exactly from their"
-         " checkpoints; a finished run's exported model is scored once more, its table under the curve."
+         " checkpoints; a finished run's exported model is scored once more, its table under the curve. Each"
+         " budget was sized to the CPU time this project had (one to several sittings of 2 cores), not run until"
+         " the score stopped falling: where a curve's last evaluations still fall by more than one evaluation's"
+         " noise, the budget, not convergence, ended it."
          " Each scores its EMA generator during training (the recipe's `eval` block: SWD on the pixels as the"
          " ProGAN paper measures it, and FID in GAN Lab's Fashion-MNIST network on a grey 28 px copy, a rough"
          " second opinion on colour images); `environment/zoo/curves.py snapshot` copies those rows here while"
