@@ -120,7 +120,7 @@ INTRO = ("The longest runs these models get here are the reference models' runs"
 def write_curves(w, root):
     folder = os.path.join(root, "lib", "reproduction", "curves")
     runs = sorted(glob.glob(os.path.join(folder, "*.json")))
-    w("## The reference models' long runs and their curves (ProGAN, FastGAN, SNDCGAN)")
+    w("## The reference models' long runs and their curves")
     w("")
     w(INTRO)
     w("")
