@@ -186,7 +186,8 @@ def write_run(w, folder, p):
     w("")
     hours = f", {p['seconds'] / 3600:.1f} h on the run's clock (wall time, pauses included)" if p.get("seconds") else ""
     when = f" (its history last written {p['lastHistoryRow'][:16].replace('T', ' ')} UTC)" if p.get("lastHistoryRow") else ""
-    w(f"Recipe `{name}`: at the last snapshot the run was at step {p.get('step') or 0:,} of {p.get('steps') or 0:,}"
+    # a kept earlier run of a recipe is snapshotted under a name of its own and names its recipe
+    w(f"Recipe `{p.get('recipe', name)}`: at the last snapshot the run was at step {p.get('step') or 0:,} of {p.get('steps') or 0:,}"
       f"{when}, {p.get('status', '?')}{hours}. Its EMA generator is scored every {ev.get('every', 0):,} steps with"
       f" {ev.get('n', 0):,} fakes against `{ev.get('real', '')}` ({ev.get('metrics', '')}).")
     w("")
