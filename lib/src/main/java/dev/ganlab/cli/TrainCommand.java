@@ -4,6 +4,7 @@ import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.ModelPreset;
 import dev.ganlab.models.Models;
+import dev.ganlab.train.BestGenerator;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.ReplicaDevices;
 import dev.ganlab.train.MemoryEstimate;
@@ -127,6 +128,7 @@ public final class TrainCommand implements Runnable {
         if (!status.status.equals(RunStatus.FINISHED)) {
             throw new UserError("run " + out + " " + status.status + ": " + status.message);
         }
+        BestGenerator.read(out).ifPresent(kept -> System.out.println("best evaluation: " + kept.summary()));
     }
 
     /** The run's stored config with --devices (and --steps) applied: a resume on other devices. */

@@ -114,6 +114,24 @@ public final class MetricRegistry {
     }
 
     /**
+     * The column that writes the value {@code key} among the given metrics' columns: {@code fid_fmnist} is
+     * FID's {@code fid} (a feature score carries its network's suffix), {@code swd_x1e3} is SWD's own; null
+     * when none of them writes it.
+     */
+    public static Metric.Column columnOf(String key, List<Metric> among) {
+        Metric.Column best = null;
+        for (Metric m : among) {
+            for (Metric.Column c : m.columns()) {
+                boolean match = key.equals(c.base()) || (c.featureScore() && key.startsWith(c.base() + "_"));
+                if (match && (best == null || c.base().length() > best.base().length())) {
+                    best = c; // the longest base: kid_std_fmnist is kid_std's, not kid's
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
      * Names of the values measured in a feature network's space, before the network's suffix
      * ({@link Metric#scoreKey}); pixel metrics' values (msssim_*, swd_*) keep their names.
      */

@@ -33,22 +33,10 @@ final class CheckpointWriter implements TrainingListener {
         Path dir = t.dir();
         Path ckDir = dir.resolve("checkpoints");
         Path file = ckDir.resolve(Checkpoint.fileName(t.step()));
-        JsonObject header = new JsonObject();
-        header.addProperty("step", t.step());
-        header.addProperty("imagesShown", t.imagesShown());
-        header.addProperty("stageImages", t.stageImages());
+        JsonObject header = generatorHeader(t);
         header.addProperty("loaderPosition", t.loaderPosition());
-        header.addProperty("seconds", t.seconds());
-        header.addProperty("model", t.model().name());
-        header.addProperty("data", t.data().name());
-        header.addProperty("channels", t.data().channels());
-        header.addProperty("resolution", t.data().height());
         header.add("openInterval", t.historyRecorder().openInterval());
-        if (t.generators().hasEma()) {
-            // TrainedGenerator reads this: the EMA_G section's batch-norm statistics are its own.
-            t.samplingGenerator();
-            header.addProperty("emaBatchNormLatents", t.generators().recalibrationLatents());
-        }
+        // G, D, EMA_G, ...: the order of the files written before the generator-only ones existed
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(t.generators().trained(), out));
         sections.put("D", out -> ParameterIO.save(t.model().discriminator(), out));
@@ -66,6 +54,7 @@ final class CheckpointWriter implements TrainingListener {
             }
         }
         Checkpoint.write(file, header, sections);
+        BestGenerator.pruneAt(dir, t.step());
         t.historyRecorder().history().writeCsv(dir.resolve("metrics.csv"));
         List<Path> all = Checkpoint.list(ckDir);
         for (int i = t.config().keepCheckpoints; i < all.size(); i++) {
@@ -79,6 +68,38 @@ final class CheckpointWriter implements TrainingListener {
         status.lastCheckpoint = dir.relativize(file).toString();
         status.write(dir.resolve("status.json"));
         return file;
+    }
+
+    /**
+     * The header entries {@link TrainedGenerator} reads: the step, the images shown, the model, data and image
+     * shape, the seconds trained and, with an EMA generator, how its batch-norm statistics were estimated.
+     */
+    static JsonObject generatorHeader(GanTrainer t) {
+        JsonObject header = new JsonObject();
+        header.addProperty("step", t.step());
+        header.addProperty("imagesShown", t.imagesShown());
+        header.addProperty("stageImages", t.stageImages());
+        header.addProperty("seconds", t.seconds());
+        header.addProperty("model", t.model().name());
+        header.addProperty("data", t.data().name());
+        header.addProperty("channels", t.data().channels());
+        header.addProperty("resolution", t.data().height());
+        if (t.generators().hasEma()) {
+            // TrainedGenerator reads this: the EMA_G section's batch-norm statistics are its own.
+            t.samplingGenerator();
+            header.addProperty("emaBatchNormLatents", t.generators().recalibrationLatents());
+        }
+        return header;
+    }
+
+    /** The raw generator's section (G) and the EMA generator's (EMA_G) when there is one, in that order. */
+    static Map<String, Checkpoint.SectionWriter> generatorSections(GanTrainer t) {
+        Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
+        sections.put("G", out -> ParameterIO.save(t.generators().trained(), out));
+        if (t.generators().hasEma()) {
+            sections.put("EMA_G", out -> ParameterIO.save(t.generators().ema(), out));
+        }
+        return sections;
     }
 
     /** The counters a checkpoint restores besides the arrays. */

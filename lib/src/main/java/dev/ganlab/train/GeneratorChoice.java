@@ -96,13 +96,7 @@ public final class GeneratorChoice {
 
     /** The direction of a metric value, from the registry (a feature score's key carries a network suffix). */
     static boolean lowerIsBetter(String key) {
-        Metric.Column best = null;
-        for (Metric.Column c : MetricRegistry.columns()) {
-            boolean match = key.equals(c.base()) || (c.featureScore() && key.startsWith(c.base() + "_"));
-            if (match && (best == null || c.base().length() > best.base().length())) {
-                best = c;
-            }
-        }
+        Metric.Column best = MetricRegistry.columnOf(key, MetricRegistry.all());
         if (best == null || best.better() == Metric.Better.NONE) {
             throw new IllegalArgumentException("'" + key + "' is not a value with a better direction (use e.g."
                     + " fid_fmnist, kid_fmnist, swd_x1e3)");

@@ -19,7 +19,8 @@ import java.util.Set;
  * ({@code eval.metrics}; nothing when empty). The scores join the next history row, and
  * {@code evaluations.jsonl} records the setup each was measured with. A metric that cannot run at the
  * current stage (SWD below 16 px while ProGAN is small) is skipped with a warning said once per reason;
- * an interrupt during scoring abandons that evaluation. The evaluator (and its engine) is kept between
+ * an interrupt during scoring abandons that evaluation. With {@code eval.keepBest} the generator of the best
+ * evaluation so far is kept ({@link BestGenerator}). The evaluator (and its engine) is kept between
  * evaluations and rebuilt when the image size changes.
  */
 final class RunEvaluation implements TrainingListener {
@@ -35,6 +36,7 @@ final class RunEvaluation implements TrainingListener {
     private EvaluationReport lastEvaluation;
     private String evaluationWarning;
     private String lastSkipReason;
+    private BestGenerator bestGenerator;
 
     RunEvaluation(GanTrainer trainer) {
         this.trainer = trainer;
@@ -76,6 +78,12 @@ final class RunEvaluation implements TrainingListener {
             evaluatorShape = shape;
         }
         EvaluationReport r = evaluator.evaluate(fakes);
+        if (!cfg.eval.keepBest.isBlank()) {
+            if (bestGenerator == null) {
+                bestGenerator = new BestGenerator(cfg.eval.keepBest);
+            }
+            bestGenerator.offer(trainer, r);
+        }
         lastEvaluation = r;
         trainer.historyRecorder().pend(r.metrics());
         // metrics.csv holds the numbers; evaluations.jsonl the setup each was measured with.
@@ -99,6 +107,8 @@ final class RunEvaluation implements TrainingListener {
         } catch (Stoppable.StoppedException e) {
             // Interrupted while scoring: the step is done, so the loop checkpoints and stops next.
             evaluationWarning = "evaluation at step " + step + " abandoned: " + e.getMessage();
+        } catch (BestGenerator.MissingValue e) {
+            throw e; // eval.keepBest names a value this evaluation never writes: the run would keep nothing
         } catch (UserError e) {
             // A metric that cannot run at this stage must not stop training: say so and go on, once
             // per reason (a ProGAN run evaluating every k steps would repeat it for its first stages).

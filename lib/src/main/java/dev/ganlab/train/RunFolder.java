@@ -43,6 +43,7 @@ import tech.tablesaw.api.Table;
  * evaluations.jsonl   each evaluation with its setup (EvaluationLog)
  * checkpoints/        step-N checkpoints, newest kept (Checkpoint)   {@value #CHECKPOINTS}
  * samples/step-N.png  sample grids (EMA generator when kept)         {@value #SAMPLES}
+ * best/               the best evaluation's generators, with eval.keepBest (BestGenerator)
  * run-spec.json       a sweep's plan for the run (experiments.RunSpec) {@value #SPEC}
  * </pre>
  * A folder is a run when it holds {@code config.json} or {@code run-spec.json} (planned by a sweep,

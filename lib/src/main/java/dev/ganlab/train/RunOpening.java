@@ -33,6 +33,7 @@ final class RunOpening {
             throw new UncheckedIOException("cannot create run folder " + dir, e);
         }
         AtomicFiles.writeString(dir.resolve("config.json"), r.toJson());
+        BestGenerator.forgetAfter(dir, 0); // kept by a run here that stopped before its first checkpoint
         GanTrainer t = new GanTrainer(r, dir, null, data);
         t.status().started = java.time.Instant.now().toString();
         return t;
@@ -68,6 +69,7 @@ final class RunOpening {
                     + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
         }
         AtomicFiles.writeString(cfgFile, cfg.toJson());
+        BestGenerator.forgetAfter(dir, ckpt.header().get("step").getAsLong());
         GanTrainer t = new GanTrainer(cfg, dir, ckpt, data);
         RunStatus old = RunStatus.read(dir.resolve("status.json"));
         t.status().started = old != null && old.started != null ? old.started : java.time.Instant.now().toString();

@@ -185,6 +185,13 @@ public final class TrainConfig implements ModelSettings {
         public String real = "auto";
         /** Score the EMA generator (when there is one). */
         public boolean ema = true;
+        /**
+         * Keep the best-scoring generator ({@link BestGenerator}): a value the evaluation writes and that has a
+         * better direction, such as fid_fmnist, kid_fmnist or swd_x1e3; "" = off (the papers report the
+         * generator at the end of training). After each evaluation that beats every earlier one, the raw and
+         * EMA generators go to the run's {@code best/} folder, which loads like a run.
+         */
+        public String keepBest = "";
     }
 
     /** Stabilising tricks from "Improved Techniques for Training GANs" (Salimans et al., 2016) and practice. */
@@ -443,6 +450,7 @@ public final class TrainConfig implements ModelSettings {
         check(sampleCount >= 1 && sampleCount <= 1024, "sampleCount " + sampleCount + " must be in 1..1024");
         check(eval.every >= 0, "eval.every " + eval.every + " must be >= 0 (0 = at the end only)");
         check(eval.n == 0 || eval.n >= 2, "eval.n " + eval.n + " must be >= 2 (or 0 = auto)");
+        BestGenerator.checkSetting(eval.keepBest, eval.metrics);
         Tricks t = tricks;
         check(t.labelSmoothing > 0 && t.labelSmoothing <= 1, "tricks.labelSmoothing " + t.labelSmoothing
                 + " must be in (0, 1] (1 = off, 0.9 = the usual smoothing)");
