@@ -1,8 +1,9 @@
 package dev.ganlab.train;
 
 import com.google.gson.JsonObject;
+import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.UserError;
-import dev.ganlab.metrics.EvaluationReport;
+import dev.ganlab.metrics.Extractors;
 import dev.ganlab.metrics.Metric;
 import dev.ganlab.metrics.MetricRegistry;
 
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,12 +23,17 @@ import java.util.Optional;
  * does the same for any value of the run's evaluation that has a better direction (FID, KID, SWD, IS, ...).
  *
  * <p>After each evaluation whose value beats every earlier one of the run, the raw and EMA generators
- * are written to {@code best/} in the run folder: {@code best/config.json} (the run's) and one
+ * are written to {@code best/} in the run folder: {@code best/config.json} (the run's) and a
  * generator-only checkpoint {@code best/checkpoints/step-N.ckpt} whose header also names the metric, its
- * value and the generator scored (the generator it beat is removed at the run's next checkpoint). The folder reads like a run: {@code TrainedGenerator.load(run.resolve("best"))}
- * and the sampling commands' {@code --run RUN/best}. The best value so far is read back from that header, and a
- * resumed run first forgets what was kept after its checkpoint, so it keeps exactly the generator an
- * uninterrupted run keeps (a tie keeps the earlier generator).
+ * value and the generator scored. The folder reads like a run: {@code TrainedGenerator.load(run.resolve("best"))}
+ * and the sampling commands' {@code --run RUN/best}. A growing model (ProGAN) is ranked from its final
+ * resolution on: scores at smaller stages measure other images.
+ *
+ * <p>Resume: each regular checkpoint records the best so far (metric, step, value) and a resumed run takes it
+ * from there, forgetting generators kept after that checkpoint; a kept generator is removed only when no
+ * checkpoint still on disk can resume to a state that needs it. So a stopped run keeps what an
+ * uninterrupted one keeps, except where the stop abandoned an evaluation in progress: that evaluation is
+ * not redone (it is missing from the history too). A tie keeps the earlier generator.
  *
  * <p>Off by default because the papers (DCGAN, SNGAN, ProGAN, FastGAN) report the generator at the end
  * of training; a best-of-run score is a selection on the evaluation set and reads optimistic beside them.
@@ -37,6 +42,8 @@ public final class BestGenerator {
 
     /** The folder in a run that holds the kept generator. */
     public static final String FOLDER = "best";
+    /** The entry of a checkpoint header that records the best so far ({@code metric}, {@code step}, {@code value}). */
+    static final String HEADER = "best";
 
     /** What the kept checkpoint's header says about it. */
     public record Kept(long step, String metric, double value, String generator, Path folder) {
@@ -46,7 +53,7 @@ public final class BestGenerator {
         }
     }
 
-    /** The evaluation has no value {@code eval.keepBest} names: a setting to fix, not a stage to skip. */
+    /** The evaluation has no value {@code eval.keepBest} names, so it cannot be ranked (the scores are kept). */
     static final class MissingValue extends UserError {
         private static final long serialVersionUID = 1L;
 
@@ -57,8 +64,8 @@ public final class BestGenerator {
 
     private final String key;
     private final boolean lowerIsBetter;
-    private boolean read;
     private Double best;
+    private long bestStep = -1;
 
     BestGenerator(String key) {
         this.key = key;
@@ -67,10 +74,10 @@ public final class BestGenerator {
 
     /**
      * Refuses a {@code eval.keepBest} that the evaluation cannot rank by: without metrics, a name that is not a
-     * value with a better direction, or one that none of {@code eval.metrics} writes ("auto" is checked at the
-     * first evaluation, when it has been resolved).
+     * value with a better direction that {@code eval.metrics} writes, or a feature score of another network than
+     * {@code eval.features}' ("auto" settings are checked once resolved).
      */
-    static void checkSetting(String keepBest, String metrics) {
+    static void checkSetting(String keepBest, String metrics, String features) {
         if (keepBest == null || keepBest.isBlank()) {
             return;
         }
@@ -84,78 +91,114 @@ public final class BestGenerator {
             throw new UserError(where + " is not a value with a better direction that eval.metrics '" + metrics
                     + "' writes (e.g. fid_fmnist or kid_fmnist for fid,kid in the fmnist features, swd_x1e3 for swd)");
         }
+        if (c.featureScore() && !"auto".equals(features)) {
+            String written = Metric.scoreKey(c.base(), Extractors.scoreSuffix(features));
+            if (!written.equals(keepBest)) {
+                throw new UserError(where + ": with eval.features '" + features + "' the evaluation writes '"
+                        + written + "'");
+            }
+        }
     }
 
     /**
-     * Keeps the trainer's generators if {@code report} beats every earlier evaluation of the run.
+     * Keeps the trainer's generators if {@code values} (an evaluation's) beat every earlier evaluation of the run.
      *
      * @return whether they were kept
-     * @throws MissingValue when the report has no value {@code eval.keepBest} names
+     * @throws MissingValue when the values have none that {@code eval.keepBest} names
      */
-    boolean offer(GanTrainer t, EvaluationReport report) {
-        Map<String, Double> values = report.metrics();
+    boolean offer(GanTrainer t, Map<String, Double> values) {
         Double v = values.get(key);
         if (v == null) {
-            throw new MissingValue("config: eval.keepBest '" + key + "': the evaluation writes no such value (it"
-                    + " writes " + values.keySet() + ")");
-        }
-        if (!read) {
-            best = read(t.dir()).map(Kept::value).orElse(null);
-            read = true;
+            throw new MissingValue("eval.keepBest '" + key + "': the evaluation at step " + t.step() + " writes no such"
+                    + " value (it writes " + values.keySet() + "), so nothing is kept");
         }
         if (Double.isNaN(v) || (best != null && !(lowerIsBetter ? v < best : v > best))) {
             return false;
         }
         write(t, v);
         best = v;
+        bestStep = t.step();
         return true;
+    }
+
+    /** The best so far for a checkpoint's header, or null before the first evaluation. */
+    JsonObject state() {
+        if (best == null) {
+            return null;
+        }
+        JsonObject s = new JsonObject();
+        s.addProperty("metric", key);
+        s.addProperty("step", bestStep);
+        s.addProperty("value", best);
+        return s;
+    }
+
+    /**
+     * Takes the best so far from a checkpoint being resumed (its {@link #HEADER} entry). A record of another
+     * metric (a run resumed with another {@code eval.keepBest}) is not a rank in this one: ranking starts anew.
+     */
+    void restore(JsonObject state, Path runDir) {
+        if (state == null || !key.equals(state.get("metric").getAsString())) {
+            return;
+        }
+        best = state.get("value").getAsDouble();
+        bestStep = state.get("step").getAsLong();
+        if (!Files.isRegularFile(runDir.resolve(FOLDER).resolve("checkpoints").resolve(Checkpoint.fileName(bestStep)))) {
+            System.err.println("eval.keepBest: the generator kept at step " + bestStep + " (" + key + " " + best
+                    + ") is not in " + runDir.resolve(FOLDER) + "; later evaluations are ranked against its value");
+        }
     }
 
     private void write(GanTrainer t, double value) {
         Path folder = t.dir().resolve(FOLDER);
-        Path ckDir = folder.resolve("checkpoints");
         JsonObject header = CheckpointWriter.generatorHeader(t);
         JsonObject kept = new JsonObject();
         kept.addProperty("metric", key);
         kept.addProperty("value", value);
         kept.addProperty("generator", t.config().eval.ema && t.generators().hasEma() ? "ema" : "raw");
-        header.add("best", kept);
+        header.add(HEADER, kept);
         try {
-            Files.createDirectories(ckDir);
-            Path config = folder.resolve(RunFolder.CONFIG);
-            if (!Files.exists(config)) {
-                Path tmp = folder.resolve(RunFolder.CONFIG + ".tmp");
-                Files.copy(t.dir().resolve(RunFolder.CONFIG), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, config, StandardCopyOption.ATOMIC_MOVE);
-            }
-            // The one it beats stays until a checkpoint of the run is at or past this step (pruneAt): a run
-            // resumed from an earlier checkpoint goes back to it (forgetAfter).
-            Checkpoint.write(ckDir.resolve(Checkpoint.fileName(t.step())), header, CheckpointWriter.generatorSections(t));
+            Files.createDirectories(folder.resolve("checkpoints"));
+            // the run's settings, rewritten each time: the folder must never pair them with another run's weights
+            AtomicFiles.writeString(folder.resolve(RunFolder.CONFIG), Files.readString(t.dir().resolve(RunFolder.CONFIG)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the best generator in " + folder, e);
         }
+        Checkpoint.write(folder.resolve("checkpoints").resolve(Checkpoint.fileName(t.step())), header,
+                CheckpointWriter.generatorSections(t));
     }
 
     /**
-     * After the run's checkpoint of {@code step}: of the kept generators at or before it only the newest is
-     * needed, since a resume starts at this step or later.
+     * After a checkpoint of the run (and the pruning of old ones): removes the kept generators that no
+     * checkpoint on disk needs. A checkpoint needs the one its header names; a resume from it forgets those
+     * after it. The newest kept generator always stays.
      */
-    static void pruneAt(Path runDir, long step) {
-        boolean newest = true;
-        for (Path p : Checkpoint.list(runDir.resolve(FOLDER).resolve("checkpoints"))) {
-            if (Checkpoint.stepOf(p) <= step) {
-                if (!newest) {
-                    delete(p);
+    static void prune(Path runDir, List<Path> checkpoints) {
+        List<Path> kept = Checkpoint.list(runDir.resolve(FOLDER).resolve("checkpoints"));
+        if (kept.size() < 2) {
+            return;
+        }
+        long oldestNeeded = Long.MAX_VALUE;
+        for (Path c : checkpoints) {
+            try {
+                JsonObject h = Checkpoint.readHeader(c);
+                if (h.has(HEADER)) {
+                    oldestNeeded = Math.min(oldestNeeded, h.getAsJsonObject(HEADER).get("step").getAsLong());
                 }
-                newest = false;
+            } catch (IOException e) {
+                return; // an unreadable checkpoint is not resumed from, but keep everything rather than guess
+            }
+        }
+        for (Path p : kept.subList(1, kept.size())) {
+            if (Checkpoint.stepOf(p) < oldestNeeded) {
+                delete(p);
             }
         }
     }
 
     /**
      * Before a run continues from its checkpoint of {@code step} (0: a new run): forgets the generators kept
-     * after it, which belong to steps the run is about to take again, so that it keeps what a run without
-     * the stop keeps.
+     * after it, which belong to steps the run is about to take again.
      */
     static void forgetAfter(Path runDir, long step) {
         for (Path p : Checkpoint.list(runDir.resolve(FOLDER).resolve("checkpoints"))) {
@@ -173,13 +216,13 @@ public final class BestGenerator {
         }
     }
 
-    /** The generator a run kept ({@code best/} of the run folder), or empty when it kept none. */
+    /** The generator a run kept ({@code best/} of the run folder): the newest there, or empty when it kept none. */
     public static Optional<Kept> read(Path runDir) {
         Path folder = runDir.resolve(FOLDER);
         for (Path p : Checkpoint.list(folder.resolve("checkpoints"))) {
             try {
-                JsonObject h = Checkpoint.read(p).header();
-                JsonObject b = h.getAsJsonObject("best");
+                JsonObject h = Checkpoint.readHeader(p);
+                JsonObject b = h.getAsJsonObject(HEADER);
                 return Optional.of(new Kept(h.get("step").getAsLong(), b.get("metric").getAsString(),
                         b.get("value").getAsDouble(), b.get("generator").getAsString(), folder));
             } catch (IOException | RuntimeException e) {

@@ -144,16 +144,7 @@ public final class Checkpoint {
     public static Checkpoint read(Path file) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              DataInputStream in = new DataInputStream(raw)) {
-            byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new IOException(file + " is not a GAN Lab checkpoint");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(file + ": checkpoint version " + version + ", this GAN Lab reads " + VERSION);
-            }
-            JsonObject header = JsonParser.parseString(readLongUtf(in)).getAsJsonObject();
+            JsonObject header = header(file, in);
             int n = in.readInt();
             Map<String, byte[]> sections = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
@@ -169,6 +160,28 @@ public final class Checkpoint {
         } catch (EOFException e) {
             throw new IOException(file + " is truncated", e);
         }
+    }
+
+    /** A checkpoint's header alone, without reading its sections (a quick look at a large file). */
+    public static JsonObject readHeader(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 12))) {
+            return header(file, in);
+        } catch (EOFException e) {
+            throw new IOException(file + " is truncated", e);
+        }
+    }
+
+    private static JsonObject header(Path file, DataInputStream in) throws IOException {
+        byte[] magic = new byte[MAGIC.length];
+        in.readFully(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new IOException(file + " is not a GAN Lab checkpoint");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException(file + ": checkpoint version " + version + ", this GAN Lab reads " + VERSION);
+        }
+        return JsonParser.parseString(readLongUtf(in)).getAsJsonObject();
     }
 
     /** Checkpoint files of a folder, newest step first. */

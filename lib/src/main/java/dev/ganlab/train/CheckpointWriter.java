@@ -36,6 +36,10 @@ final class CheckpointWriter implements TrainingListener {
         JsonObject header = generatorHeader(t);
         header.addProperty("loaderPosition", t.loaderPosition());
         header.add("openInterval", t.historyRecorder().openInterval());
+        JsonObject best = t.evaluation().bestState();
+        if (best != null) {
+            header.add(BestGenerator.HEADER, best);
+        }
         // G, D, EMA_G, ...: the order of the files written before the generator-only ones existed
         Map<String, Checkpoint.SectionWriter> sections = new LinkedHashMap<>();
         sections.put("G", out -> ParameterIO.save(t.generators().trained(), out));
@@ -54,7 +58,6 @@ final class CheckpointWriter implements TrainingListener {
             }
         }
         Checkpoint.write(file, header, sections);
-        BestGenerator.pruneAt(dir, t.step());
         t.historyRecorder().history().writeCsv(dir.resolve("metrics.csv"));
         List<Path> all = Checkpoint.list(ckDir);
         for (int i = t.config().keepCheckpoints; i < all.size(); i++) {
@@ -64,6 +67,7 @@ final class CheckpointWriter implements TrainingListener {
                 throw new UncheckedIOException("cannot prune " + all.get(i), e);
             }
         }
+        BestGenerator.prune(dir, all.subList(0, Math.min(all.size(), t.config().keepCheckpoints)));
         RunStatus status = t.status();
         status.lastCheckpoint = dir.relativize(file).toString();
         status.write(dir.resolve("status.json"));
@@ -126,6 +130,7 @@ final class CheckpointWriter implements TrainingListener {
             if (t.replay() != null && c.has("REPLAY")) {
                 t.replay().load(c.section("REPLAY"));
             }
+            t.evaluation().restoreBest(h.has(BestGenerator.HEADER) ? h.getAsJsonObject(BestGenerator.HEADER) : null);
             for (ObjectiveTerm term : t.objective().terms()) {
                 for (String name : term.checkpointSections()) {
                     if (c.has(name)) {

@@ -1,6 +1,7 @@
 package dev.ganlab.train;
 
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
 import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.Datasets;
@@ -36,10 +37,24 @@ final class RunEvaluation implements TrainingListener {
     private EvaluationReport lastEvaluation;
     private String evaluationWarning;
     private String lastSkipReason;
-    private BestGenerator bestGenerator;
+    private final BestGenerator bestGenerator;
 
     RunEvaluation(GanTrainer trainer) {
         this.trainer = trainer;
+        String keepBest = trainer.config().eval.keepBest;
+        this.bestGenerator = keepBest.isBlank() ? null : new BestGenerator(keepBest);
+    }
+
+    /** The best evaluation so far for a checkpoint's header ({@link BestGenerator}), or null. */
+    JsonObject bestState() {
+        return bestGenerator == null ? null : bestGenerator.state();
+    }
+
+    /** From a checkpoint being resumed: the best evaluation so far it recorded (null: none). */
+    void restoreBest(JsonObject state) {
+        if (bestGenerator != null) {
+            bestGenerator.restore(state, trainer.dir());
+        }
     }
 
     @Override
@@ -78,16 +93,13 @@ final class RunEvaluation implements TrainingListener {
             evaluatorShape = shape;
         }
         EvaluationReport r = evaluator.evaluate(fakes);
-        if (!cfg.eval.keepBest.isBlank()) {
-            if (bestGenerator == null) {
-                bestGenerator = new BestGenerator(cfg.eval.keepBest);
-            }
-            bestGenerator.offer(trainer, r);
-        }
         lastEvaluation = r;
         trainer.historyRecorder().pend(r.metrics());
         // metrics.csv holds the numbers; evaluations.jsonl the setup each was measured with.
         EvaluationLog.append(trainer.dir().resolve(EvaluationLog.FILE), trainer.step(), trainer.imagesShown(), r);
+        if (bestGenerator != null && fakes.height() == trainer.data().height()) { // a growing model: from its final size on
+            bestGenerator.offer(trainer, r.metrics());
+        }
         return r;
     }
 
@@ -108,7 +120,9 @@ final class RunEvaluation implements TrainingListener {
             // Interrupted while scoring: the step is done, so the loop checkpoints and stops next.
             evaluationWarning = "evaluation at step " + step + " abandoned: " + e.getMessage();
         } catch (BestGenerator.MissingValue e) {
-            throw e; // eval.keepBest names a value this evaluation never writes: the run would keep nothing
+            // The scores are in the history; only the ranking failed. Said at every evaluation it happens.
+            evaluationWarning = e.getMessage();
+            System.err.println(evaluationWarning);
         } catch (UserError e) {
             // A metric that cannot run at this stage must not stop training: say so and go on, once
             // per reason (a ProGAN run evaluating every k steps would repeat it for its first stages).

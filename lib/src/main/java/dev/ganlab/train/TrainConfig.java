@@ -450,7 +450,7 @@ public final class TrainConfig implements ModelSettings {
         check(sampleCount >= 1 && sampleCount <= 1024, "sampleCount " + sampleCount + " must be in 1..1024");
         check(eval.every >= 0, "eval.every " + eval.every + " must be >= 0 (0 = at the end only)");
         check(eval.n == 0 || eval.n >= 2, "eval.n " + eval.n + " must be >= 2 (or 0 = auto)");
-        BestGenerator.checkSetting(eval.keepBest, eval.metrics);
+        BestGenerator.checkSetting(eval.keepBest, eval.metrics, eval.features);
         Tricks t = tricks;
         check(t.labelSmoothing > 0 && t.labelSmoothing <= 1, "tricks.labelSmoothing " + t.labelSmoothing
                 + " must be in (0, 1] (1 = off, 0.9 = the usual smoothing)");

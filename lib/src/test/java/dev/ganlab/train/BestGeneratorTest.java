@@ -65,6 +65,7 @@ class BestGeneratorTest {
         long bestStep = -1;
         double best = Double.POSITIVE_INFINITY;
         int evaluations = 0;
+        List<Long> improvements = new java.util.ArrayList<>();
         for (String row : rows.subList(1, rows.size())) {
             String[] c = row.split(",", -1);
             if (c[swdCol].isEmpty()) {
@@ -75,6 +76,7 @@ class BestGeneratorTest {
             if (v < best) {
                 best = v;
                 bestStep = Long.parseLong(c[stepCol]);
+                improvements.add(0, bestStep);
             }
         }
         assertEquals(6, evaluations, "evaluations at steps 5, 10, ..., 30");
@@ -83,8 +85,10 @@ class BestGeneratorTest {
         assertEquals(best, kept.value(), 1e-4 * Math.abs(best));
         assertEquals("swd_x1e3", kept.metric());
         assertEquals("ema", kept.generator());
-        // The run checkpointed after every evaluation, so only the best one is left.
-        assertEquals(1, Checkpoint.list(run.resolve("best/checkpoints")).size());
+        // Every checkpoint was kept, and a resume from each needs the generator that was best at its step:
+        // every improvement stays, newest first.
+        assertEquals(improvements, Checkpoint.list(run.resolve("best/checkpoints")).stream().map(Checkpoint::stepOf)
+                .toList());
 
         // The run's own checkpoint of that step, alone in a run folder, samples what the kept folder samples.
         Path atStep = tmp.resolve("at-step");
@@ -103,10 +107,14 @@ class BestGeneratorTest {
     @Slow
     @Test
     void aResumedRunForgetsWhatWasKeptAfterItsCheckpointAndKeepsWhatAnUninterruptedRunKeeps() throws IOException {
-        Path straight = train(scored(30), tmp.resolve("straight"));
+        TrainConfig two = scored(30);
+        two.keepCheckpoints = 2;
+        Path straight = train(two, tmp.resolve("straight"));
         // Stopped after its checkpoint of step 10, with a generator kept at step 15 by a session that went on
         // and stopped before checkpointing 15 (planted: a copy of what the run kept up to 10, under step 15).
-        Path split = train(scored(10), tmp.resolve("split"));
+        TrainConfig first = scored(10);
+        first.keepCheckpoints = 2;
+        Path split = train(first, tmp.resolve("split"));
         Path keptDir = split.resolve("best/checkpoints");
         Files.copy(Checkpoint.list(keptDir).get(0), keptDir.resolve(Checkpoint.fileName(15)));
         try (GanTrainer t = GanTrainer.resume(split, 30)) {
@@ -118,8 +126,38 @@ class BestGeneratorTest {
         BestGenerator.Kept b = BestGenerator.read(split).orElseThrow();
         assertEquals(a.step(), b.step());
         assertEquals(a.value(), b.value());
+        // with two checkpoints kept, the generators they need (and the newest) stay, the same in both
+        assertEquals(Checkpoint.list(straight.resolve("best/checkpoints")).stream().map(Checkpoint::stepOf).toList(),
+                Checkpoint.list(split.resolve("best/checkpoints")).stream().map(Checkpoint::stepOf).toList());
         try (TrainedGenerator x = TrainedGenerator.load(a.folder()); TrainedGenerator y = TrainedGenerator.load(b.folder())) {
             assertSameSamples(x, y, true);
+        }
+    }
+
+    @Test
+    void onlyAStrictImprovementInTheMetricsDirectionIsKept() {
+        try (GanTrainer t = GanTrainer.start(scored(5), tmp.resolve("offers"))) {
+            BestGenerator lower = new BestGenerator("swd_x1e3");
+            assertTrue(lower.offer(t, java.util.Map.of("swd_x1e3", 5.0)), "the first evaluation");
+            assertFalse(lower.offer(t, java.util.Map.of("swd_x1e3", 6.0)), "worse");
+            assertTrue(lower.offer(t, java.util.Map.of("swd_x1e3", 4.0)), "better");
+            assertFalse(lower.offer(t, java.util.Map.of("swd_x1e3", 4.0)), "a tie keeps the earlier");
+            assertFalse(lower.offer(t, java.util.Map.of("swd_x1e3", Double.NaN)), "NaN");
+            assertEquals(4.0, lower.state().get("value").getAsDouble());
+            BestGenerator higher = new BestGenerator("is_fmnist");
+            assertTrue(higher.offer(t, java.util.Map.of("is_fmnist", 5.0)));
+            assertFalse(higher.offer(t, java.util.Map.of("is_fmnist", 4.0)), "lower IS is worse");
+            assertTrue(higher.offer(t, java.util.Map.of("is_fmnist", 6.0)));
+            assertEquals(6.0, BestGenerator.read(t.dir()).orElseThrow().value(), "the newest kept is the last better one");
+            UserError e = assertThrows(BestGenerator.MissingValue.class,
+                    () -> lower.offer(t, java.util.Map.of("fid_fmnist", 1.0)));
+            assertTrue(e.getMessage().contains("eval.keepBest 'swd_x1e3'"), e.getMessage());
+            // a resumed run's record of another metric is no rank for this one
+            BestGenerator other = new BestGenerator("swd_x1e3");
+            other.restore(higher.state(), t.dir());
+            assertEquals(null, other.state());
+            other.restore(lower.state(), t.dir());
+            assertEquals(4.0, other.state().get("value").getAsDouble());
         }
     }
 
@@ -142,9 +180,11 @@ class BestGeneratorTest {
                 {"eval.metrics=", "eval.keepBest=fid_fmnist"},          // nothing is evaluated
                 {"eval.metrics=fid,kid", "eval.keepBest=swd_x1e3"},     // not written by these metrics
                 {"eval.metrics=fid,kid", "eval.keepBest=kid_std_fmnist"}, // a spread: no better direction
-                {"eval.metrics=fid", "eval.keepBest=d_loss"}}) {        // a loss, not a score
+                {"eval.metrics=fid", "eval.keepBest=d_loss"},           // a loss, not a score
+                {"eval.metrics=fid", "eval.features=inception=/x/pt_inception.pt", "eval.keepBest=fid_fmnist"}}) {
             UserError e = assertThrows(UserError.class, () -> TrainConfigTest.with(bad), String.join(" ", bad));
-            assertTrue(e.getMessage().contains("eval.keepBest '" + bad[1].substring("eval.keepBest=".length()) + "'"),
+            String named = bad[bad.length - 1].substring("eval.keepBest=".length());
+            assertTrue(e.getMessage().contains("eval.keepBest '" + named + "'"),
                     e.getMessage());
         }
     }
