@@ -27,7 +27,8 @@ import java.util.Optional;
  * generator-only checkpoint {@code best/checkpoints/step-N.ckpt} whose header also names the metric, its
  * value and the generator scored. The folder reads like a run: {@code TrainedGenerator.load(run.resolve("best"))}
  * and the sampling commands' {@code --run RUN/best}. A growing model (ProGAN) is ranked from its final
- * resolution on: scores at smaller stages measure other images.
+ * resolution on, its fade-in included (the kept checkpoint records the stage, so it loads as it was): scores
+ * at smaller stages measure other images.
  *
  * <p>Resume: each regular checkpoint records the best so far (metric, step, value) and a resumed run takes it
  * from there, forgetting generators kept after that checkpoint; a kept generator is removed only when no

@@ -97,7 +97,7 @@ final class RunEvaluation implements TrainingListener {
         trainer.historyRecorder().pend(r.metrics());
         // metrics.csv holds the numbers; evaluations.jsonl the setup each was measured with.
         EvaluationLog.append(trainer.dir().resolve(EvaluationLog.FILE), trainer.step(), trainer.imagesShown(), r);
-        if (bestGenerator != null && fakes.height() == trainer.data().height()) { // a growing model: from its final size on
+        if (bestGenerator != null && fakes.height() == trainer.data().height()) { // a growing model: from its final size on, fade-in included
             bestGenerator.offer(trainer, r.metrics());
         }
         return r;

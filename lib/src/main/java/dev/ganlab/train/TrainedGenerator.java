@@ -88,7 +88,11 @@ public final class TrainedGenerator implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (Path p : Checkpoint.list(runDir.resolve("checkpoints"))) {
             try {
-                return new TrainedGenerator(cfg, Checkpoint.read(p));
+                TrainedGenerator g = new TrainedGenerator(cfg, Checkpoint.read(p));
+                if (!problems.isEmpty()) { // an older generator than the folder's newest: say so
+                    System.err.println("loaded " + p + " instead of the newer, unreadable: " + String.join("; ", problems));
+                }
+                return g;
             } catch (IOException e) {
                 problems.add(e.getMessage());
             }
