@@ -76,6 +76,26 @@ class EvaluatorTest {
     }
 
     @Test
+    void realAndFakeImagesOfDifferentSizesAreWarnedAboutAndScoreWorseThanAtOneSize(@TempDir Path ownCache) {
+        ImageDataset train32 = Datasets.resized(train, 1, 32);
+        assertFalse(realVsReal.warnings().stream().anyMatch(w -> w.contains("resamples the two sides")));
+        EvaluationReport mixed;
+        try (Evaluator at28 = Evaluator.builder().features("fmnist").real(Datasets.load("fashion-mnist:test")).n(N)
+                .metrics("fid").seed(3).cacheDir(ownCache).build()) {
+            mixed = at28.evaluate(train32);   // 28 px reals, 32 px fakes (SWD would refuse them)
+        }
+        assertTrue(mixed.warnings().stream().anyMatch(w -> w.contains("real images are 28x28 and the fakes 32x32")
+                && w.contains("?resolution=32")), mixed.warnings().toString());
+        try (Evaluator same = Evaluator.builder().features("fmnist").real(Datasets.load("fashion-mnist:test?resolution=32"))
+                .n(N).metrics("fid").seed(3).cacheDir(ownCache).build()) {
+            EvaluationReport matched = same.evaluate(train32);
+            assertFalse(matched.warnings().stream().anyMatch(w -> w.contains("resamples the two sides")));
+            // the same images, only the reals' resampling differs: the mismatch is what the warning is about
+            assertTrue(matched.get("fid_fmnist") < mixed.get("fid_fmnist"), matched + " vs " + mixed);
+        }
+    }
+
+    @Test
     void reportNamesItsSetupAndWarnsBelowTenThousand() {
         EvaluationReport.Setup s = realVsReal.setup();
         assertEquals("fmnist", s.features());
