@@ -144,7 +144,7 @@ public final class BestGenerator {
         }
         best = state.get("value").getAsDouble();
         bestStep = state.get("step").getAsLong();
-        if (!Files.isRegularFile(runDir.resolve(FOLDER).resolve("checkpoints").resolve(Checkpoint.fileName(bestStep)))) {
+        if (!Files.isRegularFile(keptDir(runDir).resolve(Checkpoint.fileName(bestStep)))) {
             System.err.println("eval.keepBest: the generator kept at step " + bestStep + " (" + key + " " + best
                     + ") is not in " + runDir.resolve(FOLDER) + "; later evaluations are ranked against its value");
         }
@@ -159,13 +159,13 @@ public final class BestGenerator {
         kept.addProperty("generator", t.config().eval.ema && t.generators().hasEma() ? "ema" : "raw");
         header.add(HEADER, kept);
         try {
-            Files.createDirectories(folder.resolve("checkpoints"));
+            Files.createDirectories(keptDir(t.dir()));
             // the run's settings, rewritten each time: the folder must never pair them with another run's weights
             AtomicFiles.writeString(folder.resolve(RunFolder.CONFIG), Files.readString(t.dir().resolve(RunFolder.CONFIG)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the best generator in " + folder, e);
         }
-        Checkpoint.write(folder.resolve("checkpoints").resolve(Checkpoint.fileName(t.step())), header,
+        Checkpoint.write(keptDir(t.dir()).resolve(Checkpoint.fileName(t.step())), header,
                 CheckpointWriter.generatorSections(t));
     }
 
@@ -175,7 +175,7 @@ public final class BestGenerator {
      * after it. The newest kept generator always stays.
      */
     static void prune(Path runDir, List<Path> checkpoints) {
-        List<Path> kept = Checkpoint.list(runDir.resolve(FOLDER).resolve("checkpoints"));
+        List<Path> kept = Checkpoint.list(keptDir(runDir));
         if (kept.size() < 2) {
             return;
         }
@@ -202,11 +202,16 @@ public final class BestGenerator {
      * after it, which belong to steps the run is about to take again.
      */
     static void forgetAfter(Path runDir, long step) {
-        for (Path p : Checkpoint.list(runDir.resolve(FOLDER).resolve("checkpoints"))) {
+        for (Path p : Checkpoint.list(keptDir(runDir))) {
             if (Checkpoint.stepOf(p) > step) {
                 delete(p);
             }
         }
+    }
+
+    /** Where a run's kept generators are: {@code best/checkpoints}. */
+    private static Path keptDir(Path runDir) {
+        return runDir.resolve(FOLDER).resolve("checkpoints");
     }
 
     private static void delete(Path p) {
@@ -220,7 +225,7 @@ public final class BestGenerator {
     /** The generator a run kept ({@code best/} of the run folder): the newest there, or empty when it kept none. */
     public static Optional<Kept> read(Path runDir) {
         Path folder = runDir.resolve(FOLDER);
-        for (Path p : Checkpoint.list(folder.resolve("checkpoints"))) {
+        for (Path p : Checkpoint.list(keptDir(runDir))) {
             try {
                 JsonObject h = Checkpoint.readHeader(p);
                 JsonObject b = h.getAsJsonObject(HEADER);
