@@ -153,6 +153,12 @@ class CarryTest(unittest.TestCase):
         self.assertEqual([c[c.index("--out") + 1] for c in ran],
                          [os.path.join(self.tmp, "elsewhere"), os.path.join(self.tmp, "lib", "zoo", NAME)])
 
+    def test_a_recipe_outside_the_zoo_exports_into_its_work_folder(self):
+        # dcgan-fmnist-curve re-runs the zoo's DCGAN for its curve: its export must not become a second model
+        curve = T.Stages("dcgan-fmnist-curve", 1, work=os.path.join(self.tmp, "curve"))
+        self.assertEqual(curve.out, os.path.join(self.tmp, "curve", "export"))
+        self.assertEqual(T.Stages("dcgan-fmnist", 1).out, os.path.join(self.tmp, "lib", "zoo", "dcgan-fmnist"))
+
 
 if __name__ == "__main__":
     unittest.main()

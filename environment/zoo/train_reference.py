@@ -138,7 +138,9 @@ class Stages:
         self.name, self.threads, self.note = name, threads, note
         self.recipe = R.RECIPES[name]
         self.work = work or os.path.join(BUILD, name)
-        self.out = out or os.path.join(ROOT, "lib", "zoo", name)
+        # a recipe that is not a model of the zoo (a curve of another's run) exports into its work folder
+        zoo = self.recipe.get("export", True)
+        self.out = out or (os.path.join(ROOT, "lib", "zoo", name) if zoo else os.path.join(self.work, "export"))
         self.run = os.path.join(self.work, "run")
         self.log = os.path.join(self.work, "log.txt")
         os.makedirs(os.path.join(self.work, "done"), exist_ok=True)
