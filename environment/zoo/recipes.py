@@ -118,8 +118,9 @@ RECIPES = {
     # The same recipe trained again from step 0 on to 8,000 steps, twice the exported model's budget, with the same
     # evaluations (SWD and FID of the EMA generator every 1,000 steps, 2,000 fakes), for the curve that says whether
     # 4,000 steps ends on a plateau: the exported run stopped there for the CPU time, its last evaluation 3.3 lower
-    # (29.77 to 26.52), about one evaluation's noise, so its curve cannot say. Same seed and settings, so its first 4,000 steps are the reference's run up to the
-    # engine's arithmetic on another processor. Not a model of the zoo: `export: False`.
+    # (29.77 to 26.52), about one evaluation's noise, so its curve cannot say. Same seed and settings, so its first
+    # 4,000 steps are the reference's run up to the engine's arithmetic on another processor. Not a model of the
+    # zoo: `export: False`.
     "fastgan-smileys64-curve": {
         "config": {**copy.deepcopy(FASTGAN_SMILEYS64), "steps": 8000},
         "scoring": SMILEYS_SCORING,
