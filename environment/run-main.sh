@@ -10,4 +10,4 @@ if [ -z "$PROFILE" ]; then
   if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then PROFILE=full; else PROFILE=quick; fi
 fi
 echo "[main] executing notebooks with profile '$PROFILE'"
-exec /usr/bin/python3 "$ROOT/environment/run_notebooks.py" --profile "$PROFILE" "$@" "$ROOT"/notebooks/[0-9][0-9]-*.ipynb
+exec /usr/bin/python3 "$ROOT/environment/run_notebooks.py" --profile "$PROFILE" --jobs auto "$@" "$ROOT"/notebooks/[0-9][0-9]-*.ipynb

@@ -8,11 +8,22 @@ in its own folder, with GANLAB_PROFILE set for the kernel. The executed notebook
 go to OUT/<name>.ipynb and OUT/<name>.html; a failing notebook is written too, up to the failing
 cell. The exit status is non-zero when any notebook failed, and the failure is reported by notebook,
 cell number and the cell's first line.
+
+--jobs N executes N notebooks at once, each in its own kernel with cores / N engine threads (GANLAB_THREADS).
+On a 2-core CPU two lanes of one thread finish the quick profile sooner than one lane of two: the small
+models of the quick profiles gain little or nothing from a second engine thread (lib/BENCHMARKS.md, "Notebook
+wall times", has the measurement). A notebook whose metadata says "ganlab": {"after_other_notebooks": true}
+(04 scores every run it finds) starts only once every other notebook has ended, so it always sees the same
+runs. 'auto' is 2 lanes on a CPU machine with 2 cores or more and 8 GB of memory, else 1; the full profile
+(a GPU) always runs one notebook at a time.
 """
 import argparse
+import fcntl
 import json
 import os
 import resource
+import signal
+import subprocess
 import sys
 import time
 
@@ -27,6 +38,8 @@ except ImportError as e:  # pragma: no cover - environment problem
              "with /usr/bin/python3.")
 
 KERNEL = os.environ.get("GANLAB_KERNEL_NAME", "ganlab")
+LANES_VAR = "GANLAB_NOTEBOOK_LANES"   # set by a parallel run for its notebooks' timings
+BATCH_VAR = "GANLAB_NOTEBOOK_BATCH"   # when the run that executed a notebook started (one id per main command)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -121,20 +134,120 @@ def record_time(out_dir, path, elapsed, ok, load_before, cpu):
     kernel and the export used. The load average also counts waiting low-priority work, so the CPU share
     (CPU seconds / (wall seconds x cores)) is what says whether the notebook had the machine to itself."""
     f = os.path.join(out_dir, "timings.json")
+    os.makedirs(out_dir, exist_ok=True)
+    now = time.time()
+    # Notebooks executed in parallel lanes end in their own processes: the lock keeps each one's entry.
+    with open(f + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with open(f, encoding="utf-8") as fh:
+                times = json.load(fh)
+        except (OSError, ValueError):
+            times = {}
+        times[os.path.splitext(os.path.basename(path))[0]] = {
+            "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1), "ok": ok,
+            "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now)), "cores": os.cpu_count(),
+            "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
+            "cpu_seconds": round(cpu, 1), "started_epoch": round(now - elapsed, 1), "ended_epoch": round(now, 1),
+            "threads": int(os.environ.get("GANLAB_THREADS") or os.cpu_count()),
+            "lanes": int(os.environ.get(LANES_VAR, "1")), "batch": os.environ.get(BATCH_VAR, "")}
+        with open(f + ".tmp", "w", encoding="utf-8") as fh:
+            json.dump(times, fh, indent=2, sort_keys=True)
+        os.replace(f + ".tmp", f)
+
+
+def after_others(path):
+    """Whether the notebook's metadata asks to start only once every other notebook of the run has ended."""
     try:
-        with open(f, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as f:
+            meta = json.load(f).get("metadata", {})
+    except (OSError, ValueError):
+        return False  # a missing or unreadable notebook is reported when its turn comes
+    return bool(meta.get("ganlab", {}).get("after_other_notebooks"))
+
+
+def lane_order(paths, previous_seconds, last):
+    """The two waves parallel lanes take notebooks from, each in the order they are started.
+
+    The first wave holds every notebook not in `last`: those without a recorded wall time first, in their
+    given order (a fresh clone has none), then the others longest first, so that a long notebook does not
+    start late and run alone at the end. The second wave is `last`, in the given order.
+    """
+    first = [p for p in paths if p not in last]
+    keyed = sorted(enumerate(first), key=lambda e: (0, e[0]) if previous_seconds.get(e[1]) is None
+                   else (1, -previous_seconds[e[1]], e[0]))
+    return [p for _, p in keyed], [p for p in paths if p in last]
+
+
+def resolve_jobs(value, profile):
+    """--jobs as a number of lanes; 'auto' as the module docstring says."""
+    if value == "auto":
+        if profile == "full":
+            return 1
+        memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+        return 2 if (os.cpu_count() or 1) >= 2 and memory_gb >= 8 else 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        sys.exit(f"run_notebooks: --jobs '{value}': use a whole number of 1 or more, or auto.")
+    return jobs
+
+
+def previous_times(out_dir, paths):
+    try:
+        with open(os.path.join(out_dir, "timings.json"), encoding="utf-8") as fh:
             times = json.load(fh)
     except (OSError, ValueError):
-        times = {}
-    times[os.path.splitext(os.path.basename(path))[0]] = {
-        "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1), "ok": ok,
-        "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "cores": os.cpu_count(),
-        "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
-        "cpu_seconds": round(cpu, 1)}
-    os.makedirs(out_dir, exist_ok=True)
-    with open(f + ".tmp", "w", encoding="utf-8") as fh:
-        json.dump(times, fh, indent=2, sort_keys=True)
-    os.replace(f + ".tmp", f)
+        return {}
+    return {p: times.get(os.path.splitext(os.path.basename(p))[0], {}).get("seconds") for p in paths}
+
+
+def run_in_lanes(args, jobs):
+    """Executes the notebooks `jobs` at a time, each by a child run of this script with one notebook, so each
+    has its own kernel and its own redirected output; returns the notebooks that failed."""
+    last = [p for p in args.notebooks if after_others(p)]
+    waves = lane_order(args.notebooks, previous_times(args.out, args.notebooks), last)
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    env = dict(os.environ)
+    env.setdefault("GANLAB_THREADS", str(threads))  # a user's own setting wins
+    env[LANES_VAR] = str(jobs)
+    env.setdefault(BATCH_VAR, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    names = lambda ps: ", ".join(os.path.splitext(os.path.basename(p))[0] for p in ps) or "none"
+    print(f"[notebooks] {jobs} lanes, {env['GANLAB_THREADS']} engine thread(s) per notebook: {names(waves[0])};"
+          f" then {names(waves[1])}", flush=True)
+    failed, running = [], {}
+    try:
+        for wave in waves:
+            queue = list(wave)
+            while queue or running:
+                while queue and len(running) < jobs:
+                    path = queue.pop(0)
+                    cmd = [sys.executable, os.path.abspath(__file__), "--out", args.out, "--timeout",
+                           str(args.timeout), "--jobs", "1", path]
+                    running[subprocess.Popen(cmd, env=env)] = path
+                time.sleep(0.5)
+                for proc in [p for p in running if p.poll() is not None]:
+                    if proc.returncode != 0:
+                        failed.append(running[proc])
+                    del running[proc]
+    except KeyboardInterrupt:
+        # Each child stops its kernel on SIGINT (a terminal's Ctrl-C has reached them already).
+        for proc in running:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in running:
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        raise
+    return failed
+
+
+def stop_as_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main():
@@ -144,6 +257,7 @@ def main():
                     help="GANLAB_PROFILE for the kernel (default: the environment's, else the library's choice)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "notebooks"))
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
+    ap.add_argument("--jobs", default="1", help="notebooks executed at once (default 1; auto: see above)")
     args = ap.parse_args()
 
     try:
@@ -153,6 +267,14 @@ def main():
     if args.profile:
         os.environ["GANLAB_PROFILE"] = args.profile
     os.environ.setdefault("GANLAB_HOME", ROOT)
+    jobs = resolve_jobs(args.jobs, os.environ.get("GANLAB_PROFILE"))
+    if jobs > 1 and len(args.notebooks) > 1:
+        # SIGTERM (a timeout, a CI runner) stops the lanes as Ctrl-C does.
+        signal.signal(signal.SIGTERM, stop_as_interrupt)
+        failed = run_in_lanes(args, jobs)
+        for path in failed:
+            print(f"[notebooks] FAILED {path} (its error is printed above)", file=sys.stderr)
+        sys.exit(1 if failed else 0)
 
     failures = []
     for path in args.notebooks:
