@@ -9,13 +9,14 @@ go to OUT/<name>.ipynb and OUT/<name>.html; a failing notebook is written too, u
 cell. The exit status is non-zero when any notebook failed, and the failure is reported by notebook,
 cell number and the cell's first line.
 
---jobs N executes N notebooks at once, each in its own kernel with cores / N engine threads (GANLAB_THREADS).
-On a 2-core CPU two lanes of one thread finish the quick profile sooner than one lane of two: the small
-models of the quick profiles gain little or nothing from a second engine thread (lib/BENCHMARKS.md, "Notebook
-wall times", has the measurement). A notebook whose metadata says "ganlab": {"after_other_notebooks": true}
-(04 scores every run it finds) starts only once every other notebook has ended, so it always sees the same
-runs. 'auto' is 2 lanes on a CPU machine with 2 cores or more and 8 GB of memory, else 1; the full profile
-(a GPU) always runs one notebook at a time.
+--jobs N executes up to N notebooks at once, each in its own kernel with cores / N engine threads
+(GANLAB_THREADS; a notebook running alone gets every core). On a 2-core CPU two lanes of one thread finish the
+quick profile sooner than one lane of two: the small models of the quick profiles gain little or nothing from a
+second engine thread (lib/BENCHMARKS.md, "Notebook wall times", has the measurement). A notebook whose metadata
+says "ganlab": {"reads_earlier_runs": true} (04, which scores every run it finds) is a barrier: it starts once
+every notebook before it has ended, and those after it start once it has ended, so it sees the same runs as in
+a run one notebook at a time. 'auto' is 2 lanes on a CPU machine with 2 cores or more and 8 GB of memory, else 1;
+the full profile (a GPU) always runs one notebook at a time.
 """
 import argparse
 import fcntl
@@ -156,27 +157,41 @@ def record_time(out_dir, path, elapsed, ok, load_before, cpu):
         os.replace(f + ".tmp", f)
 
 
-def after_others(path):
-    """Whether the notebook's metadata asks to start only once every other notebook of the run has ended."""
+def reads_earlier_runs(path):
+    """Whether the notebook's metadata makes it a barrier between the notebooks before and after it."""
     try:
         with open(path, encoding="utf-8") as f:
             meta = json.load(f).get("metadata", {})
     except (OSError, ValueError):
         return False  # a missing or unreadable notebook is reported when its turn comes
-    return bool(meta.get("ganlab", {}).get("after_other_notebooks"))
+    return bool(meta.get("ganlab", {}).get("reads_earlier_runs"))
 
 
-def lane_order(paths, previous_seconds, last):
-    """The two waves parallel lanes take notebooks from, each in the order they are started.
+def waves(paths, previous_seconds, barriers):
+    """The notebooks in waves: a wave starts once the one before it has ended, and its notebooks start in the
+    order given here, as lanes come free.
 
-    The first wave holds every notebook not in `last`: those without a recorded wall time first, in their
-    given order (a fresh clone has none), then the others longest first, so that a long notebook does not
-    start late and run alone at the end. The second wave is `last`, in the given order.
+    Each barrier is a wave of its own; the notebooks between two barriers form one wave, those without a
+    recorded wall time first, in their given order (a fresh clone has none), then the others longest first,
+    so that a long notebook does not start late and run alone at the end of its wave.
     """
-    first = [p for p in paths if p not in last]
-    keyed = sorted(enumerate(first), key=lambda e: (0, e[0]) if previous_seconds.get(e[1]) is None
-                   else (1, -previous_seconds[e[1]], e[0]))
-    return [p for _, p in keyed], [p for p in paths if p in last]
+    result, between = [], []
+
+    def close():
+        if between:
+            keyed = sorted(enumerate(between), key=lambda e: (0, e[0]) if previous_seconds.get(e[1]) is None
+                           else (1, -previous_seconds[e[1]], e[0]))
+            result.append([p for _, p in keyed])
+            between.clear()
+
+    for p in paths:
+        if p in barriers:
+            close()
+            result.append([p])
+        else:
+            between.append(p)
+    close()
+    return result
 
 
 def resolve_jobs(value, profile):
@@ -205,21 +220,20 @@ def previous_times(out_dir, paths):
 
 
 def run_in_lanes(args, jobs):
-    """Executes the notebooks `jobs` at a time, each by a child run of this script with one notebook, so each
-    has its own kernel and its own redirected output; returns the notebooks that failed."""
-    last = [p for p in args.notebooks if after_others(p)]
-    waves = lane_order(args.notebooks, previous_times(args.out, args.notebooks), last)
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    """Executes the notebooks up to `jobs` at a time, each by a child run of this script with one notebook, so
+    each has its own kernel and its own redirected output; returns the notebooks that failed."""
+    barriers = [p for p in args.notebooks if reads_earlier_runs(p)]
+    plan = waves(args.notebooks, previous_times(args.out, args.notebooks), barriers)
+    cores = os.cpu_count() or 1
     env = dict(os.environ)
-    env.setdefault("GANLAB_THREADS", str(threads))  # a user's own setting wins
     env[LANES_VAR] = str(jobs)
-    env.setdefault(BATCH_VAR, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    names = lambda ps: ", ".join(os.path.splitext(os.path.basename(p))[0] for p in ps) or "none"
-    print(f"[notebooks] {jobs} lanes, {env['GANLAB_THREADS']} engine thread(s) per notebook: {names(waves[0])};"
-          f" then {names(waves[1])}", flush=True)
+    names = lambda ps: ", ".join(os.path.splitext(os.path.basename(p))[0] for p in ps)
+    print(f"[notebooks] up to {jobs} at a time, in waves: " + "; then ".join(names(w) for w in plan), flush=True)
     failed, running = [], {}
     try:
-        for wave in waves:
+        for wave in plan:
+            if "GANLAB_THREADS" not in os.environ:  # a user's own setting wins
+                env["GANLAB_THREADS"] = str(max(1, cores // min(jobs, len(wave))))
             queue = list(wave)
             while queue or running:
                 while queue and len(running) < jobs:
@@ -268,6 +282,7 @@ def main():
         os.environ["GANLAB_PROFILE"] = args.profile
     os.environ.setdefault("GANLAB_HOME", ROOT)
     jobs = resolve_jobs(args.jobs, os.environ.get("GANLAB_PROFILE"))
+    os.environ.setdefault(BATCH_VAR, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     if jobs > 1 and len(args.notebooks) > 1:
         # SIGTERM (a timeout, a CI runner) stops the lanes as Ctrl-C does.
         signal.signal(signal.SIGTERM, stop_as_interrupt)

@@ -15,10 +15,16 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def share(t):
-    """CPU seconds of the kernel (and export) over wall seconds x cores: near 1 when the notebook had every core."""
+    """CPU seconds of the kernel (and export) over wall seconds x cores: near 1 when the notebook had every core
+    to itself; about 1 / lanes for a notebook that shared the machine with other lanes."""
     if "cpu_seconds" not in t or not t["seconds"]:
         return "-"
     return f"{t['cpu_seconds'] / (t['seconds'] * t['cores']):.0%}"
+
+
+def run_of(batch):
+    """Which invocation of run_notebooks.py a total covers (timings before 2026-12-03 carry none)."""
+    return f", run started {batch.replace('T', ' ').replace('Z', ' UTC')}" if batch else ""
 
 
 def main():
@@ -37,7 +43,7 @@ def main():
           " environment/run_notebooks.py writes (the notebooks test writes its smoke-profile times elsewhere).")
     print()
     print("| notebook | profile | wall time | result | ended | lanes x engine threads | load before / after (cores)"
-          " | CPU share |")
+          " | CPU share of the machine |")
     print("|---|---|---:|---|---|---|---|---:|")
     total = {}
     for name in sorted(times):
@@ -51,10 +57,10 @@ def main():
         if all("started_epoch" in t for t in ts) and max(t.get("lanes", 1) for t in ts) > 1:
             # Notebooks of parallel lanes overlap: the run's wall time is first start to last end.
             wall = max(t["ended_epoch"] for t in ts) - min(t["started_epoch"] for t in ts)
-            print(f"| **all, {profile}, one run in lanes** | | **{wall / 60:.1f} min** (the notebooks' own times add"
-                  f" up to {summed / 60:.1f}) | | | | | |")
+            print(f"| **all, {profile}, {len(ts)} notebooks in lanes{run_of(batch)}** | | **{wall / 60:.1f} min** (the"
+                  f" notebooks' own times add up to {summed / 60:.1f}) | | | | | |")
         else:
-            print(f"| **all, {profile}** | | **{summed / 60:.1f} min** | | | | | |")
+            print(f"| **all, {profile}, {len(ts)} notebooks{run_of(batch)}** | | **{summed / 60:.1f} min** | | | | | |")
 
 
 if __name__ == "__main__":

@@ -96,10 +96,12 @@ class NotebooksIT {
             notebooks = s.map(Path::toString).filter(n -> n.endsWith(".ipynb")).sorted().toList();
         }
         assertTrue(notebooks.size() >= 1, "no notebooks found under " + ROOT.resolve("notebooks"));
-        List<String> args = new ArrayList<>(List.of("--profile", "smoke", "--out", out.toString()));
+        // Two lanes, as the main command runs them on a CPU with two cores or more.
+        List<String> args = new ArrayList<>(List.of("--profile", "smoke", "--jobs", "2", "--out", out.toString()));
         args.addAll(notebooks);
         Run r = runner(Map.of(), args.toArray(new String[0]));
         assertEquals(0, r.exit, r.output);
+        assertLanes(out.resolve("timings.json"), "04-metric-evaluation");
         for (String nb : notebooks) {
             String name = Paths.get(nb).getFileName().toString().replace(".ipynb", "");
             Path executed = out.resolve(name + ".ipynb");
@@ -164,6 +166,41 @@ class NotebooksIT {
             assertTrue(count(latent, "text/html", "Plotly.newPlot") >= 3, "06: per-class bars and the truncation chart");
             assertTrue(count(latent, "image/png", "") >= 10, "06: class grids, strips, arithmetic, neighbours");
         }
+    }
+
+    /**
+     * The lanes overlapped (two notebooks ran at the same time, each with half the cores' engine threads), and
+     * the barrier notebook, which scores every run it finds, started after every notebook before it had ended,
+     * with all the cores to itself, and ended before any notebook after it started.
+     */
+    static void assertLanes(Path timings, String barrier) throws IOException {
+        JsonObject times = JsonParser.parseString(Files.readString(timings)).getAsJsonObject();
+        int cores = Runtime.getRuntime().availableProcessors();
+        JsonObject b = times.getAsJsonObject(barrier);
+        double barrierStart = b.get("started_epoch").getAsDouble(), barrierEnd = b.get("ended_epoch").getAsDouble();
+        assertEquals(cores, b.get("threads").getAsInt(), barrier + " ran alone, on every core");
+        List<double[]> spans = new ArrayList<>();
+        for (String name : times.keySet()) {
+            JsonObject t = times.getAsJsonObject(name);
+            assertEquals(2, t.get("lanes").getAsInt(), name + ": lanes");
+            double start = t.get("started_epoch").getAsDouble(), end = t.get("ended_epoch").getAsDouble();
+            if (name.compareTo(barrier) < 0) {
+                assertTrue(end <= barrierStart, name + " ended after " + barrier + " started");
+            } else if (name.compareTo(barrier) > 0) {
+                assertTrue(start >= barrierEnd, name + " started before " + barrier + " ended");
+            }
+            if (!name.equals(barrier)) {
+                assertEquals(Math.max(1, cores / 2), t.get("threads").getAsInt(), name + ": engine threads");
+                spans.add(new double[] {start, end});
+            }
+        }
+        boolean overlap = false;
+        for (double[] x : spans) {
+            for (double[] y : spans) {
+                overlap |= x != y && x[0] < y[1] && y[0] < x[1];
+            }
+        }
+        assertTrue(overlap, "no two notebooks ran at the same time: " + times);
     }
 
     @Test
