@@ -40,7 +40,9 @@ def main():
         return
     print("Wall time of each notebook as `environment/run-main.sh` executed it last (kernel start to the last cell"
           " and the HTML export; quick profile on a CPU), from build/notebooks/timings.json, which"
-          " environment/run_notebooks.py writes (the notebooks test writes its smoke-profile times elsewhere).")
+          " environment/run_notebooks.py writes (the notebooks test writes its smoke-profile times elsewhere). In"
+          " parallel lanes two notebooks share the machine, so each one's own time is longer than it would be alone,"
+          " and the run's total is its first start to its last end.")
     print()
     print("| notebook | profile | wall time | result | ended | lanes x engine threads | load before / after (cores)"
           " | CPU share of the machine |")
