@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Execute GAN Lab notebooks headless on the `ganlab` kernel and export them.
 
-    environment/run_notebooks.py [--profile smoke|quick|full] [--out build/notebooks] NOTEBOOK...
+    environment/run_notebooks.py [--profile smoke|quick|full] [--out build/notebooks] [--jobs N|auto]
+                                 [--timeout SECONDS] NOTEBOOK...
 
 Each notebook runs through nbconvert's ExecutePreprocessor (what `jupyter nbconvert --execute` uses)
 in its own folder, with GANLAB_PROFILE set for the kernel. The executed notebook and an HTML export
@@ -10,13 +11,14 @@ cell. The exit status is non-zero when any notebook failed, and the failure is r
 cell number and the cell's first line.
 
 --jobs N executes up to N notebooks at once, each in its own kernel with cores / N engine threads
-(GANLAB_THREADS; a notebook running alone gets every core). On a 2-core CPU two lanes of one thread finish the
+(GANLAB_THREADS; a wave of one notebook gets every core). On a 2-core CPU two lanes of one thread finish the
 quick profile sooner than one lane of two: the small models of the quick profiles gain little or nothing from a
 second engine thread (lib/BENCHMARKS.md, "Notebook wall times", has the measurement). A notebook whose metadata
 says "ganlab": {"reads_earlier_runs": true} (04, which scores every run it finds) is a barrier: it starts once
 every notebook before it has ended, and those after it start once it has ended, so it sees the same runs as in
-a run one notebook at a time. 'auto' is 2 lanes on a CPU machine with 2 cores or more and 8 GB of memory, else 1;
-the full profile (a GPU) always runs one notebook at a time.
+a run one notebook at a time. 'auto' is 2 lanes for the smoke and quick profiles with 2 cores or more and 8 GB of memory, else
+1: the full profile (a GPU), or no profile given, runs one notebook at a time. Cores are those this process may
+run on (its CPU affinity), as the JVM counts them.
 """
 import argparse
 import fcntl
@@ -129,7 +131,21 @@ def cpu_seconds():
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def record_time(out_dir, path, elapsed, ok, load_before, cpu):
+def cores():
+    """The cores this process may run on (its CPU affinity, as the JVM's availableProcessors counts them)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def threads_setting():
+    """GANLAB_THREADS as a number when the user set one (blank counts as unset, as the library reads it)."""
+    value = os.environ.get("GANLAB_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def record_time(out_dir, path, started, elapsed, error, load_before, cpu):
     """Adds this notebook's wall time to OUT/timings.json (lib/BENCHMARKS.md's notebook section reads it),
     with the profile, when it ended, the 1-minute load average before and after, and the CPU seconds the
     kernel and the export used. The load average also counts waiting low-priority work, so the CPU share
@@ -146,11 +162,12 @@ def record_time(out_dir, path, elapsed, ok, load_before, cpu):
         except (OSError, ValueError):
             times = {}
         times[os.path.splitext(os.path.basename(path))[0]] = {
-            "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1), "ok": ok,
-            "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now)), "cores": os.cpu_count(),
+            "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1),
+            "ok": error is None, "error": error,
+            "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now)), "cores": cores(),
             "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
-            "cpu_seconds": round(cpu, 1), "started_epoch": round(now - elapsed, 1), "ended_epoch": round(now, 1),
-            "threads": int(os.environ.get("GANLAB_THREADS") or os.cpu_count()),
+            "cpu_seconds": round(cpu, 1), "started_epoch": round(started, 1), "ended_epoch": round(now, 1),
+            "threads": threads_setting() or cores(),
             "lanes": int(os.environ.get(LANES_VAR, "1")), "batch": os.environ.get(BATCH_VAR, "")}
         with open(f + ".tmp", "w", encoding="utf-8") as fh:
             json.dump(times, fh, indent=2, sort_keys=True)
@@ -197,10 +214,10 @@ def waves(paths, previous_seconds, barriers):
 def resolve_jobs(value, profile):
     """--jobs as a number of lanes; 'auto' as the module docstring says."""
     if value == "auto":
-        if profile == "full":
+        if profile not in ("smoke", "quick"):
             return 1
         memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
-        return 2 if (os.cpu_count() or 1) >= 2 and memory_gb >= 8 else 1
+        return 2 if cores() >= 2 and memory_gb >= 8 else 1
     try:
         jobs = int(value)
     except ValueError:
@@ -210,21 +227,26 @@ def resolve_jobs(value, profile):
     return jobs
 
 
-def previous_times(out_dir, paths):
+def recorded_times(out_dir):
     try:
         with open(os.path.join(out_dir, "timings.json"), encoding="utf-8") as fh:
-            times = json.load(fh)
+            return json.load(fh)
     except (OSError, ValueError):
         return {}
-    return {p: times.get(os.path.splitext(os.path.basename(p))[0], {}).get("seconds") for p in paths}
+
+
+def previous_times(out_dir, paths, profile):
+    """Each notebook's wall time when the last run of it in `out_dir` had this profile, else None."""
+    times = recorded_times(out_dir)
+    entry = lambda p: times.get(os.path.splitext(os.path.basename(p))[0], {})
+    return {p: entry(p).get("seconds") if entry(p).get("profile") == profile else None for p in paths}
 
 
 def run_in_lanes(args, jobs):
     """Executes the notebooks up to `jobs` at a time, each by a child run of this script with one notebook, so
     each has its own kernel and its own redirected output; returns the notebooks that failed."""
     barriers = [p for p in args.notebooks if reads_earlier_runs(p)]
-    plan = waves(args.notebooks, previous_times(args.out, args.notebooks), barriers)
-    cores = os.cpu_count() or 1
+    plan = waves(args.notebooks, previous_times(args.out, args.notebooks, os.environ.get("GANLAB_PROFILE")), barriers)
     env = dict(os.environ)
     env[LANES_VAR] = str(jobs)
     names = lambda ps: ", ".join(os.path.splitext(os.path.basename(p))[0] for p in ps)
@@ -232,8 +254,8 @@ def run_in_lanes(args, jobs):
     failed, running = [], {}
     try:
         for wave in plan:
-            if "GANLAB_THREADS" not in os.environ:  # a user's own setting wins
-                env["GANLAB_THREADS"] = str(max(1, cores // min(jobs, len(wave))))
+            if threads_setting() is None:  # a user's own setting wins
+                env["GANLAB_THREADS"] = str(max(1, cores() // min(jobs, len(wave))))
             queue = list(wave)
             while queue or running:
                 while queue and len(running) < jobs:
@@ -247,9 +269,12 @@ def run_in_lanes(args, jobs):
                         failed.append(running[proc])
                     del running[proc]
     except KeyboardInterrupt:
-        # Each child stops its kernel on SIGINT (a terminal's Ctrl-C has reached them already).
+        # Stop once: further signals are ignored while the children end. A terminal's Ctrl-C has reached the
+        # children already (each stops its kernel); after a SIGTERM they are asked here, with SIGINT.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for proc in running:
-            if proc.poll() is None:
+            if TERMINATED and proc.poll() is None:
                 proc.send_signal(signal.SIGINT)
         for proc in running:
             try:
@@ -260,7 +285,12 @@ def run_in_lanes(args, jobs):
     return failed
 
 
+TERMINATED = False
+
+
 def stop_as_interrupt(signum, frame):
+    global TERMINATED
+    TERMINATED = True
     raise KeyboardInterrupt
 
 
@@ -286,9 +316,18 @@ def main():
     if jobs > 1 and len(args.notebooks) > 1:
         # SIGTERM (a timeout, a CI runner) stops the lanes as Ctrl-C does.
         signal.signal(signal.SIGTERM, stop_as_interrupt)
-        failed = run_in_lanes(args, jobs)
+        try:
+            failed = run_in_lanes(args, jobs)
+        except KeyboardInterrupt:
+            print("[notebooks] interrupted; the notebooks that had ended are in " + args.out, file=sys.stderr)
+            sys.exit(130)
+        times = recorded_times(args.out)
         for path in failed:
-            print(f"[notebooks] FAILED {path} (its error is printed above)", file=sys.stderr)
+            name = os.path.splitext(os.path.basename(path))[0]
+            entry = times.get(name, {})
+            recorded = entry.get("error") if entry.get("batch") == os.environ[BATCH_VAR] else None
+            error = recorded or f"{path}: failed before its time was recorded (its output is above)"
+            print(f"[notebooks] FAILED {error}", file=sys.stderr)
         sys.exit(1 if failed else 0)
 
     failures = []
@@ -298,8 +337,9 @@ def main():
             continue
         print(f"[notebooks] {path} (profile {os.environ.get('GANLAB_PROFILE', 'default')}) ...", flush=True)
         load_before, cpu_before = os.getloadavg()[0], cpu_seconds()
+        started = time.time()
         error, elapsed = run(path, args.out, args.timeout)
-        record_time(args.out, path, elapsed, error is None, load_before, cpu_seconds() - cpu_before)
+        record_time(args.out, path, started, elapsed, error, load_before, cpu_seconds() - cpu_before)
         if error:
             failures.append(error)
             print(f"[notebooks]   FAILED after {elapsed:.0f} s", flush=True)

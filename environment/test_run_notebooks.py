@@ -36,6 +36,18 @@ class WavesTest(unittest.TestCase):
         self.assertEqual([["c", "a", "b"]], rn.waves(["a", "b", "c"], {"a": 5.0, "b": 5.0, "c": 7.0}, []))
 
 
+class PreviousTimesTest(unittest.TestCase):
+    def test_only_times_of_the_same_profile_order_a_run(self):
+        with tempfile.TemporaryDirectory() as out:
+            with open(os.path.join(out, "timings.json"), "w", encoding="utf-8") as f:
+                json.dump({"01-a": {"profile": "smoke", "seconds": 50.0},
+                           "02-b": {"profile": "quick", "seconds": 500.0}}, f)
+            self.assertEqual({"nb/01-a.ipynb": None, "nb/02-b.ipynb": 500.0, "nb/03-c.ipynb": None},
+                             rn.previous_times(out, ["nb/01-a.ipynb", "nb/02-b.ipynb", "nb/03-c.ipynb"], "quick"))
+            self.assertEqual({"nb/01-a.ipynb": None}, rn.previous_times(os.path.join(out, "none"), ["nb/01-a.ipynb"],
+                                                                         "quick"))
+
+
 class BarrierTest(unittest.TestCase):
     def notebook(self, metadata):
         f = tempfile.NamedTemporaryFile("w", suffix=".ipynb", delete=False, encoding="utf-8")
@@ -71,11 +83,17 @@ class JobsTest(unittest.TestCase):
             self.assertIn("--jobs", str(e.exception.code))
 
     def test_auto(self):
-        with mock.patch("os.cpu_count", return_value=2):
+        with mock.patch.object(rn, "cores", return_value=2):
             self.assertEqual(1, rn.resolve_jobs("auto", "full"), "a GPU run takes one notebook at a time")
+            self.assertEqual(1, rn.resolve_jobs("auto", None), "no profile: the library may choose full")
             self.assertEqual(2 if self.memory_gb() >= 8 else 1, rn.resolve_jobs("auto", "quick"))
-        with mock.patch("os.cpu_count", return_value=1):
+        with mock.patch.object(rn, "cores", return_value=1):
             self.assertEqual(1, rn.resolve_jobs("auto", "quick"))
+
+    def test_a_blank_or_bad_thread_setting_counts_as_unset(self):
+        for value, expected in (("", None), (" ", None), ("0", None), ("x", None), ("3", 3)):
+            with mock.patch.dict(os.environ, {"GANLAB_THREADS": value}):
+                self.assertEqual(expected, rn.threads_setting(), repr(value))
 
     @staticmethod
     def memory_gb():

@@ -15,7 +15,7 @@ class NotebookLanesTest {
 
     @Test
     void laneChecksPass() throws Exception {
-        PythonUnittest.assertPasses(NotebooksIT.ROOT.resolve("environment"), "test_run_notebooks", 11,
+        PythonUnittest.assertPasses(NotebooksIT.ROOT.resolve("environment"), "test_run_notebooks", 13,
                 tmp.resolve("unittest.log"));
     }
 }

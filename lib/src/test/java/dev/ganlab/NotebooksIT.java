@@ -45,6 +45,7 @@ class NotebooksIT {
                 ROOT.resolve("environment/run_notebooks.py").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().remove("GANLAB_THREADS"); // the runner chooses the lanes' threads unless a test says
         pb.environment().putAll(env);
         Process p = pb.start();
         byte[] bytes = p.getInputStream().readAllBytes();
@@ -101,7 +102,8 @@ class NotebooksIT {
         args.addAll(notebooks);
         Run r = runner(Map.of(), args.toArray(new String[0]));
         assertEquals(0, r.exit, r.output);
-        assertLanes(out.resolve("timings.json"), "04-metric-evaluation");
+        assertLanes(out.resolve("timings.json"), notebooks.stream()
+                .map(n -> Paths.get(n).getFileName().toString().replace(".ipynb", "")).toList(), "04-metric-evaluation");
         for (String nb : notebooks) {
             String name = Paths.get(nb).getFileName().toString().replace(".ipynb", "");
             Path executed = out.resolve(name + ".ipynb");
@@ -170,26 +172,29 @@ class NotebooksIT {
 
     /**
      * The lanes overlapped (two notebooks ran at the same time, each with half the cores' engine threads), and
-     * the barrier notebook, which scores every run it finds, started after every notebook before it had ended,
-     * with all the cores to itself, and ended before any notebook after it started.
+     * the barrier notebook, which scores every run it finds, started after every notebook before it (in the
+     * given order) had ended, with all the cores to itself, and ended before any notebook after it started.
      */
-    static void assertLanes(Path timings, String barrier) throws IOException {
+    static void assertLanes(Path timings, List<String> order, String barrier) throws IOException {
         JsonObject times = JsonParser.parseString(Files.readString(timings)).getAsJsonObject();
-        int cores = Runtime.getRuntime().availableProcessors();
         JsonObject b = times.getAsJsonObject(barrier);
+        int cores = b.get("cores").getAsInt(); // as the runner counts them: the cores it may run on
         double barrierStart = b.get("started_epoch").getAsDouble(), barrierEnd = b.get("ended_epoch").getAsDouble();
         assertEquals(cores, b.get("threads").getAsInt(), barrier + " ran alone, on every core");
+        int barrierAt = order.indexOf(barrier);
+        assertTrue(barrierAt > 0 && barrierAt < order.size() - 1, "notebooks before and after " + barrier + ": " + order);
         List<double[]> spans = new ArrayList<>();
-        for (String name : times.keySet()) {
+        for (String name : order) {
             JsonObject t = times.getAsJsonObject(name);
             assertEquals(2, t.get("lanes").getAsInt(), name + ": lanes");
             double start = t.get("started_epoch").getAsDouble(), end = t.get("ended_epoch").getAsDouble();
-            if (name.compareTo(barrier) < 0) {
+            int at = order.indexOf(name);
+            if (at < barrierAt) {
                 assertTrue(end <= barrierStart, name + " ended after " + barrier + " started");
-            } else if (name.compareTo(barrier) > 0) {
+            } else if (at > barrierAt) {
                 assertTrue(start >= barrierEnd, name + " started before " + barrier + " ended");
             }
-            if (!name.equals(barrier)) {
+            if (at != barrierAt) {
                 assertEquals(Math.max(1, cores / 2), t.get("threads").getAsInt(), name + ": engine threads");
                 spans.add(new double[] {start, end});
             }
@@ -201,6 +206,22 @@ class NotebooksIT {
             }
         }
         assertTrue(overlap, "no two notebooks ran at the same time: " + times);
+    }
+
+    @Test
+    void aFailingCellInALaneIsNamedInTheSummaryAndTheOtherLaneFinishes() throws Exception {
+        Path broken = out.resolve("broken.ipynb");
+        Files.writeString(broken, notebook("int x = 1;", "throw new IllegalStateException(\"boom at x=\" + x);"));
+        Path fine = out.resolve("fine.ipynb");
+        Files.writeString(fine, notebook("System.out.println(\"fine \" + (6 * 7));"));
+        Run r = runner(Map.of(), "--profile", "smoke", "--jobs", "2", "--out", out.resolve("o").toString(),
+                broken.toString(), fine.toString());
+        assertNotEquals(0, r.exit, r.output);
+        String summary = r.output.substring(r.output.lastIndexOf("[notebooks] FAILED"));
+        assertTrue(summary.contains("broken.ipynb") && summary.contains("cell 2") && summary.contains("boom at x=1"),
+                "the last lines name the notebook, cell and error: " + r.output);
+        assertFalse(summary.contains("fine.ipynb"), summary);
+        assertTrue(printed(outputs(out.resolve("o/fine.ipynb"))).contains("fine 42"), "the other lane ran to its end");
     }
 
     @Test

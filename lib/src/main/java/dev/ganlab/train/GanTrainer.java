@@ -191,7 +191,8 @@ public final class GanTrainer implements AutoCloseable {
 
     /**
      * What a notebook wants on every re-run: continue the run in {@code dir} when it was started with
-     * the same settings (steps may differ), else keep it under a new name and start afresh. The old
+     * the same settings (steps may grow), else keep it under a new name and start afresh; a run whose newest
+     * checkpoint is already past {@code cfg.steps} (a shortened profile) also starts afresh. The old
      * folder is renamed to {@code <dir>.replaced-<time>} beside it, never deleted, so changing a
      * parameter cell and re-running loses no training; the new name is printed.
      */

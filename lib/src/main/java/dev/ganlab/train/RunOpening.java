@@ -94,8 +94,15 @@ final class RunOpening {
     }
 
     static GanTrainer reopen(TrainConfig cfg, Path dir) {
-        boolean started = !Checkpoint.list(dir.resolve("checkpoints")).isEmpty();
+        List<Path> checkpoints = Checkpoint.list(dir.resolve("checkpoints"));
+        boolean started = !checkpoints.isEmpty();
         String problem = started ? storedSettingsProblem(dir) : null;
+        // A run already further on than the steps asked for (a notebook's quick profile shortened) cannot give
+        // the shorter run; continuing it would show a longer one under the new length.
+        long past = started ? Checkpoint.stepOf(checkpoints.get(0)) : 0;
+        if (problem == null && past > cfg.steps) {
+            problem = "it has trained " + past + " steps, past the " + cfg.steps + " asked for";
+        }
         if (started && (problem != null || !sameSettings(cfg, dir))) {
             String stamp = java.time.LocalDateTime.now()
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -108,9 +115,10 @@ final class RunOpening {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot move the earlier run " + dir + " aside to " + aside, e);
             }
-            System.out.println("The run in " + dir + (problem == null ? " had other settings"
-                    : " has settings this version of GAN Lab does not accept (" + problem + ")")
-                    + "; it is kept as " + aside + " and a new run starts.");
+            String why = problem == null ? " had other settings"
+                    : past > cfg.steps ? " cannot be shortened (" + problem + ")"
+                    : " has settings this version of GAN Lab does not accept (" + problem + ")";
+            System.out.println("The run in " + dir + why + "; it is kept as " + aside + " and a new run starts.");
         }
         return open(cfg, dir, true);
     }

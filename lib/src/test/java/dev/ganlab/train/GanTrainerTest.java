@@ -162,6 +162,32 @@ class GanTrainerTest {
     }
 
     @Test
+    void reopenWithFewerStepsThanTheRunHasTrainedStartsAfreshAndKeepsTheLongerRunAside() throws Exception {
+        // A notebook whose quick profile went from 600 to 400 steps, re-run over the 600-step run's folder.
+        TrainConfig c = tiny(6);
+        c.checkpointEvery = 3;
+        Path dir = tmp.resolve("shortened");
+        try (GanTrainer t = GanTrainer.reopen(c, dir)) {
+            t.addMonitor(QUIET).train();
+        }
+        TrainConfig shorter = c.copy();
+        shorter.steps = 4;
+        try (GanTrainer t = GanTrainer.reopen(shorter, dir)) {
+            assertEquals(0, t.step(), "a new run starts");
+            t.addMonitor(QUIET).train();
+            assertEquals(4, t.step(), "and ends at the steps asked for");
+        }
+        List<Path> aside = keptAside("shortened");
+        assertEquals(1, aside.size(), "the longer run is kept beside the folder: " + aside);
+        assertEquals(6, RunStatus.read(aside.get(0).resolve("status.json")).step);
+        TrainConfig same = shorter.copy();
+        try (GanTrainer t = GanTrainer.reopen(same, dir)) {
+            assertEquals(4, t.step(), "a run that has exactly the steps asked for is reopened in place");
+        }
+        assertEquals(1, keptAside("shortened").size());
+    }
+
+    @Test
     void aRunWhoseStoredSettingsNoLongerResolveIsKeptAsideByReopenAndNamedByResume() throws Exception {
         // As a run folder written by an earlier version: its config.json holds a setting of another model
         // (found in the quick profile's build/runs after ModelApplicability arrived).
