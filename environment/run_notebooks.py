@@ -269,28 +269,59 @@ def run_in_lanes(args, jobs):
                         failed.append(running[proc])
                     del running[proc]
     except KeyboardInterrupt:
-        # Stop once: further signals are ignored while the children end. A terminal's Ctrl-C has reached the
-        # children already (each stops its kernel); after a SIGTERM they are asked here, with SIGINT.
+        # Stop once: further signals are ignored while the lanes end. Neither the children nor their kernels
+        # stop on a signal of their own (nbclient's handlers sit on an event loop that is not running, and the
+        # kernels run in sessions of their own), so each kernel's process group is sent SIGTERM (the JVM's
+        # shutdown hooks run; a training run keeps its last checkpoint), then the child itself.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        for proc in running:
-            if TERMINATED and proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        for proc in running:
+        kernels = {proc: kernels_of(proc.pid) for proc in running}
+        for proc, pids in kernels.items():
+            signal_groups(pids, signal.SIGTERM)
+            proc.terminate()
+        deadline = time.time() + 60
+        for proc, pids in kernels.items():
             try:
-                proc.wait(timeout=120)
+                proc.wait(timeout=max(1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 proc.kill()
+            signal_groups([p for p in pids if alive(p)], signal.SIGKILL)
         raise
     return failed
 
 
-TERMINATED = False
+def kernels_of(pid):
+    """The kernels a child run started: jupyter_client gives each kernel its parent's pid in JPY_PARENT_PID."""
+    mark, found = f"JPY_PARENT_PID={pid}".encode() + b"\0", []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    if mark in f.read():
+                        found.append(int(entry))
+            except OSError:
+                pass  # gone, or not ours to read
+    return found
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def signal_groups(pids, sig):
+    """Signals the process group each kernel leads (a kernel starts its own session: its group is its pid)."""
+    for pid in pids:
+        try:
+            os.killpg(pid, sig)
+        except OSError:
+            pass
 
 
 def stop_as_interrupt(signum, frame):
-    global TERMINATED
-    TERMINATED = True
     raise KeyboardInterrupt
 
 

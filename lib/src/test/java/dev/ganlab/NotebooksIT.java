@@ -224,6 +224,47 @@ class NotebooksIT {
         assertTrue(printed(outputs(out.resolve("o/fine.ipynb"))).contains("fine 42"), "the other lane ran to its end");
     }
 
+    /** SIGTERM to a parallel run stops it at once, kernels included (they run in sessions of their own). */
+    @Test
+    void aTerminatedParallelRunStopsItsKernels() throws Exception {
+        List<String> args = new ArrayList<>(List.of("/usr/bin/python3",
+                ROOT.resolve("environment/run_notebooks.py").toString(), "--profile", "smoke", "--jobs", "2", "--out",
+                out.resolve("o").toString()));
+        List<Path> pidFiles = new ArrayList<>();
+        for (String name : List.of("slow-a", "slow-b")) {
+            Path pidFile = out.resolve(name + ".pid");
+            Path nb = out.resolve(name + ".ipynb");
+            // the kernel says who it is, then works for ten minutes
+            Files.writeString(nb, notebook("java.nio.file.Files.writeString(java.nio.file.Path.of(\""
+                    + pidFile.toString().replace("\\", "/") + "\"), Long.toString(ProcessHandle.current().pid()));"
+                    + " Thread.sleep(600_000);"));
+            pidFiles.add(pidFile);
+            args.add(nb.toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(args).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.resolve("runner.log").toFile());
+        pb.environment().remove("GANLAB_THREADS");
+        Process p = pb.start();
+        long until = System.currentTimeMillis() + 180_000;
+        while (!pidFiles.stream().allMatch(f -> Files.isRegularFile(f) && f.toFile().length() > 0)
+                && System.currentTimeMillis() < until && p.isAlive()) {
+            Thread.sleep(200);
+        }
+        assertTrue(pidFiles.stream().allMatch(Files::isRegularFile), "both kernels started: " + Files.readString(
+                out.resolve("runner.log")));
+        p.toHandle().destroy(); // SIGTERM
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the runner ended after SIGTERM");
+        assertEquals(130, p.exitValue(), Files.readString(out.resolve("runner.log")));
+        for (Path f : pidFiles) {
+            long pid = Long.parseLong(Files.readString(f).trim());
+            long gone = System.currentTimeMillis() + 30_000;
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < gone) {
+                Thread.sleep(200);
+            }
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "kernel " + pid + " still runs");
+        }
+    }
+
     @Test
     void aFailingCellIsNamedByNotebookAndCell() throws Exception {
         Path nb = out.resolve("broken.ipynb");
