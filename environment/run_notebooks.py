@@ -10,7 +10,9 @@ go to OUT/<name>.ipynb and OUT/<name>.html; a failing notebook is written too, u
 cell. The exit status is non-zero when any notebook failed, and the failure is reported by notebook,
 cell number and the cell's first line.
 
---jobs N executes up to N notebooks at once, each in its own kernel with cores / N engine threads
+Each notebook runs in a child run of this script, so that Ctrl-C or SIGTERM can stop its kernel (kernels run in
+sessions of their own, and nbclient holds the signals while one runs): every kernel is sent SIGTERM and the
+run exits with status 130. --jobs N executes up to N notebooks at once, each in its own kernel with cores / N engine threads
 (GANLAB_THREADS; a wave of one notebook gets every core). On a 2-core CPU two lanes of one thread finish the
 quick profile sooner than one lane of two: the small models of the quick profiles gain little or nothing from a
 second engine thread (lib/BENCHMARKS.md, "Notebook wall times", has the measurement). A notebook whose metadata
@@ -250,7 +252,8 @@ def run_in_lanes(args, jobs):
     env = dict(os.environ)
     env[LANES_VAR] = str(jobs)
     names = lambda ps: ", ".join(os.path.splitext(os.path.basename(p))[0] for p in ps)
-    print(f"[notebooks] up to {jobs} at a time, in waves: " + "; then ".join(names(w) for w in plan), flush=True)
+    if jobs > 1:
+        print(f"[notebooks] up to {jobs} at a time, in waves: " + "; then ".join(names(w) for w in plan), flush=True)
     failed, running = [], {}
     try:
         for wave in plan:
@@ -261,7 +264,7 @@ def run_in_lanes(args, jobs):
                 while queue and len(running) < jobs:
                     path = queue.pop(0)
                     cmd = [sys.executable, os.path.abspath(__file__), "--out", args.out, "--timeout",
-                           str(args.timeout), "--jobs", "1", path]
+                           str(args.timeout), "--child", path]
                     running[subprocess.Popen(cmd, env=env)] = path
                 time.sleep(0.5)
                 for proc in [p for p in running if p.poll() is not None]:
@@ -333,6 +336,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "notebooks"))
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
     ap.add_argument("--jobs", default="1", help="notebooks executed at once (default 1; auto: see above)")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)  # one lane's run, started by a parent
     args = ap.parse_args()
 
     try:
@@ -344,8 +348,9 @@ def main():
     os.environ.setdefault("GANLAB_HOME", ROOT)
     jobs = resolve_jobs(args.jobs, os.environ.get("GANLAB_PROFILE"))
     os.environ.setdefault(BATCH_VAR, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    if jobs > 1 and len(args.notebooks) > 1:
-        # SIGTERM (a timeout, a CI runner) stops the lanes as Ctrl-C does.
+    if not args.child:
+        # Every notebook runs in a child, one lane or more: only a parent outside nbclient can stop the kernels
+        # on Ctrl-C or SIGTERM (a timeout, a CI runner).
         signal.signal(signal.SIGTERM, stop_as_interrupt)
         try:
             failed = run_in_lanes(args, jobs)
@@ -353,7 +358,8 @@ def main():
             print("[notebooks] interrupted; the notebooks that had ended are in " + args.out, file=sys.stderr)
             sys.exit(130)
         times = recorded_times(args.out)
-        for path in failed:
+        # Each child has printed its own failure; with several notebooks the errors are repeated here, together.
+        for path in failed if len(args.notebooks) > 1 else []:
             name = os.path.splitext(os.path.basename(path))[0]
             entry = times.get(name, {})
             recorded = entry.get("error") if entry.get("batch") == os.environ[BATCH_VAR] else None
