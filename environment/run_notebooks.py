@@ -58,6 +58,11 @@ def failing_cell(nb):
     return None, "", ""
 
 
+def notebook_name(path):
+    """A notebook's name as timings.json and the output files use it: notebooks/01_dcgan.ipynb -> 01_dcgan."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
 def export_html(nb, path):
     body, _ = HTMLExporter().from_notebook_node(nb)
     with open(path, "w", encoding="utf-8") as f:
@@ -75,7 +80,7 @@ def run(path, out_dir, timeout):
 
 
 def run_once(path, out_dir, timeout):
-    name = os.path.splitext(os.path.basename(path))[0]
+    name = notebook_name(path)
     with open(path, encoding="utf-8") as f:
         nb = nbformat.read(f, as_version=4)
     # A JVM kernel answers its first request within seconds on a quiet machine; under a parallel
@@ -163,7 +168,7 @@ def record_time(out_dir, path, started, elapsed, error, load_before, cpu):
                 times = json.load(fh)
         except (OSError, ValueError):
             times = {}
-        times[os.path.splitext(os.path.basename(path))[0]] = {
+        times[notebook_name(path)] = {
             "profile": os.environ.get("GANLAB_PROFILE", "default"), "seconds": round(elapsed, 1),
             "ok": error is None, "error": error,
             "ended": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now)), "cores": cores(),
@@ -240,7 +245,7 @@ def recorded_times(out_dir):
 def previous_times(out_dir, paths, profile):
     """Each notebook's wall time when the last run of it in `out_dir` had this profile, else None."""
     times = recorded_times(out_dir)
-    entry = lambda p: times.get(os.path.splitext(os.path.basename(p))[0], {})
+    entry = lambda p: times.get(notebook_name(p), {})
     return {p: entry(p).get("seconds") if entry(p).get("profile") == profile else None for p in paths}
 
 
@@ -251,7 +256,7 @@ def run_in_lanes(args, jobs):
     plan = waves(args.notebooks, previous_times(args.out, args.notebooks, os.environ.get("GANLAB_PROFILE")), barriers)
     env = dict(os.environ)
     env[LANES_VAR] = str(jobs)
-    names = lambda ps: ", ".join(os.path.splitext(os.path.basename(p))[0] for p in ps)
+    names = lambda ps: ", ".join(notebook_name(p) for p in ps)
     if jobs > 1:
         print(f"[notebooks] up to {jobs} at a time, in waves: " + "; then ".join(names(w) for w in plan), flush=True)
     failed, running = [], {}
@@ -360,7 +365,7 @@ def main():
         times = recorded_times(args.out)
         # Each child has printed its own failure; with several notebooks the errors are repeated here, together.
         for path in failed if len(args.notebooks) > 1 else []:
-            name = os.path.splitext(os.path.basename(path))[0]
+            name = notebook_name(path)
             entry = times.get(name, {})
             recorded = entry.get("error") if entry.get("batch") == os.environ[BATCH_VAR] else None
             error = recorded or f"{path}: failed before its time was recorded (its output is above)"
@@ -382,7 +387,7 @@ def main():
             print(f"[notebooks]   FAILED after {elapsed:.0f} s", flush=True)
         else:
             print(f"[notebooks]   ok in {elapsed:.0f} s -> {os.path.relpath(args.out, ROOT)}/"
-                  f"{os.path.splitext(os.path.basename(path))[0]}.(ipynb|html)", flush=True)
+                  f"{notebook_name(path)}.(ipynb|html)", flush=True)
     for f in failures:
         print(f"[notebooks] FAILED {f}", file=sys.stderr)
     sys.exit(1 if failures else 0)
