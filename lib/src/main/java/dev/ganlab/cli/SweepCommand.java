@@ -42,7 +42,8 @@ public final class SweepCommand implements Callable<Integer> {
     Path spec;
 
     @Option(names = "--workers", paramLabel = "N", description = "Parallel runs (default: the spec's; else one per GPU,"
-            + " or one per two cores).")
+            + " or one per two engine threads: --threads, GANLAB_THREADS, else the cores); those threads are shared"
+            + " out among the workers.")
     Integer workers;
 
     @Option(names = "--out", paramLabel = "DIR", description = "The sweep's folder (default: the spec's 'out', else"

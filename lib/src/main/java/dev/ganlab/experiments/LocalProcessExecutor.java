@@ -31,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Separate processes: a run that crashes or leaks takes nothing else down, and each process owns
  *       its engine, thread pool and device.
  *   <li>Devices: with GPUs, worker i trains on GPU i mod (number of GPUs) ({@code GANLAB_DEVICE=gpu:i});
- *       on a CPU the cores are shared out: {@code GANLAB_THREADS} = cores / workers per process.
+ *       on a CPU this process's engine threads ({@link GanLab#threads()}: {@code --threads},
+ *       {@code GANLAB_THREADS}, else every core) are shared out, {@code GANLAB_THREADS} = threads / workers per
+ *       worker (at least one), so a sweep started in a notebook lane of one thread, or with
+ *       {@code ganlab sweep --threads 4} on a large machine, keeps to what it was given.
  *   <li>Each run's output (progress lines, errors) is appended to {@code log.txt} in its folder.
  *   <li>Stopping ({@link #close()}, or the sweep's process ending) sends each worker SIGTERM; the trainer
  *       checkpoints and writes status interrupted, so the next sweep resumes it. A worker also stops by
@@ -62,8 +65,7 @@ public final class LocalProcessExecutor implements RunExecutor {
         if (workers < 1) {
             throw new UserError("workers " + workers + " must be at least 1");
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        this.threadsPerWorker = b.threadsPerWorker != null ? b.threadsPerWorker : Math.max(1, cores / workers);
+        this.threadsPerWorker = b.threadsPerWorker != null ? b.threadsPerWorker : Math.max(1, GanLab.threads() / workers);
         this.jvmOptions = List.copyOf(b.jvmOptions);
         for (int i = 0; i < workers; i++) {
             int slot = i;
@@ -83,7 +85,7 @@ public final class LocalProcessExecutor implements RunExecutor {
 
         private Builder() {}
 
-        /** Parallel runs (default: one per GPU, else one per two cores). */
+        /** Parallel runs (default: one per GPU, else one per two of this process's engine threads). */
         public Builder workers(int n) {
             this.workers = n;
             return this;
@@ -95,7 +97,7 @@ public final class LocalProcessExecutor implements RunExecutor {
             return this;
         }
 
-        /** Engine threads per worker (default: cores / workers). */
+        /** Engine threads per worker (default: this process's engine threads / workers, at least one). */
         public Builder threadsPerWorker(int n) {
             this.threadsPerWorker = n;
             return this;
@@ -121,9 +123,9 @@ public final class LocalProcessExecutor implements RunExecutor {
         return GanLab.device().isGpu() ? GanLab.gpuCount() : 0;
     }
 
-    /** One worker per GPU; on a CPU one per two cores, so each run keeps two engine threads. */
+    /** One worker per GPU; on a CPU one per two of this process's engine threads, so each run keeps two. */
     static int defaultWorkers(int gpus) {
-        return gpus > 0 ? gpus : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        return gpus > 0 ? gpus : Math.max(1, GanLab.threads() / 2);
     }
 
     @Override

@@ -36,7 +36,7 @@ import java.util.List;
  *   <li>{@code seeds}: every configuration runs once per seed (the outermost loop, so an interrupted
  *       sweep has covered every cell with its first seeds).
  *   <li>{@code out}: the sweep's folder (default {@code runs/sweeps/NAME}, relative to the working
- *       folder); {@code workers}: parallel runs (default: one per GPU, else one per two cores);
+ *       folder); {@code workers}: parallel runs (default: one per GPU, else one per two engine threads);
  *       {@code rank}: the {@link Objective} (default: the first metric of the base's evaluation).
  * </ul>
  *
