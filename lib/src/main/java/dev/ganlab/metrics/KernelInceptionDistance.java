@@ -28,7 +28,9 @@ public final class KernelInceptionDistance {
      * Mean and standard deviation (population, ddof 0) of MMD^2_u over subsets.
      *
      * @param subsetSize the subset size m, here {@code min(real, fake, subsetSize)}
-     * @param subsets number of subset pairs, each drawn without replacement from each set
+     * @param subsets number of subset pairs, each drawn without replacement from each set; 1 when m is the size
+     *     of both sets, since every subset pair is then both whole sets (MMD^2_u does not depend on order), so
+     *     there is no spread to measure and {@code std} is 0
      * @param seed picks the subsets
      */
     public record Result(double mean, double std, int subsets, int subsetSize) {}
@@ -54,6 +56,11 @@ public final class KernelInceptionDistance {
         }
         if (subsets < 1) {
             throw new IllegalArgumentException("KID subsets " + subsets + " must be at least 1");
+        }
+        if (m == real.rows() && m == fake.rows()) {
+            // Every "random" subset pair would be both whole sets: one value, computed once, and no spread
+            // (a std of 1e-16 from summation order would read as a measured one).
+            return new Result(mmd2Unbiased(real, fake), 0, 1, m);
         }
         double[] values = new double[subsets];
         for (int s = 0; s < subsets; s++) {

@@ -40,6 +40,12 @@ final class KidMetric implements Metric {
     @Override
     public String summary(EvaluationReport r) {
         String kid = r.key("kid");
-        return !r.has(kid) ? null : String.format(Locale.ROOT, "%s %.5f±%.5f", kid, r.get(kid), r.get(r.key("kid_std")));
+        if (!r.has(kid)) {
+            return null;
+        }
+        // Sets no larger than the subset size give one subset (both whole sets) and no spread to show.
+        return r.details().get("kid") instanceof Map<?, ?> setup && Integer.valueOf(1).equals(setup.get("subsets"))
+                ? String.format(Locale.ROOT, "%s %.5f (one subset: the whole sets, no spread)", kid, r.get(kid))
+                : String.format(Locale.ROOT, "%s %.5f±%.5f", kid, r.get(kid), r.get(r.key("kid_std")));
     }
 }

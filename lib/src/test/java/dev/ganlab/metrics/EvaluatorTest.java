@@ -117,6 +117,8 @@ class EvaluatorTest {
         assertEquals(s.featuresSha256(), json.getAsJsonObject("setup").get("featuresSha256").getAsString());
         assertEquals(realVsReal.get("fid_fmnist"), json.getAsJsonObject("metrics").get("fid_fmnist").getAsDouble(), 0);
         assertTrue(realVsReal.tableLine().startsWith("fid_fmnist "), realVsReal.tableLine());
+        // 20 subsets of 200 from 400 images: a measured spread, shown as one.
+        assertTrue(realVsReal.tableLine().matches(".*kid_fmnist -?[0-9.]+±[0-9.]+.*"), realVsReal.tableLine());
         // Scores of the Fashion-MNIST network never appear under the Inception names.
         assertFalse(realVsReal.metrics().keySet().stream().anyMatch(MetricRegistry.featureScores()::contains),
                 realVsReal.metrics().toString());
@@ -163,6 +165,8 @@ class EvaluatorTest {
                 // One subset of all 300: the full-set unbiased MMD^2 (cached features are float32).
                 double kid = ref.get("kid_a_b_full_set").getAsDouble();
                 assertEquals(kid, vsB.get(vsB.key("kid")), 1e-5 * kid, expectedCache);
+                assertEquals(0.0, vsB.get(vsB.key("kid_std")), "no spread to measure");
+                assertTrue(vsB.tableLine().contains("(one subset: the whole sets, no spread)"), vsB.tableLine());
                 EvaluationReport vsNear = ev.evaluate(RowLookup.images(2, 200));
                 assertEquals(ref.get("precision_a_near").getAsDouble(), vsNear.get(vsNear.key("precision")), 1e-12, expectedCache);
                 assertEquals(ref.get("recall_a_near").getAsDouble(), vsNear.get(vsNear.key("recall")), 1e-12, expectedCache);
