@@ -111,7 +111,7 @@ public final class CpuKernels {
             String user = env.get(ONEDNN_VAR);
             decision = (user != null && !user.isBlank() ? "oneDNN capped at " + user + " (" + ONEDNN_VAR + " set by the user)"
                     : "oneDNN native ISA") + "; conv output channels padded to multiples of " + CHANNEL_BLOCK
-                    + " (oneDNN's pad channels are uninitialised, see CpuKernels)";
+                    + " (GAN Lab's guard against a oneDNN defect: its pad channels are uninitialised; see CpuKernels)";
             return;
         }
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")

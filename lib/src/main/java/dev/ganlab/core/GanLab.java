@@ -205,6 +205,15 @@ public final class GanLab {
                 + "': use auto, cpu, gpu or gpu:N (set by --device, " + ENV_DEVICE + " or -Dganlab.device)");
     }
 
+    /** Where the engine's thread count came from, for {@code ganlab info}: the setting that set it, or the cores. */
+    public static String threadsSource() {
+        if (System.getProperty("ganlab.threads") != null && !System.getProperty("ganlab.threads").isBlank()) {
+            return "set by --threads or -Dganlab.threads";
+        }
+        String env = System.getenv(ENV_THREADS);
+        return env != null && !env.isBlank() ? "set by " + ENV_THREADS : "one per core";
+    }
+
     private static int resolveThreads() {
         String s = firstNonBlank(System.getProperty("ganlab.threads"), System.getenv(ENV_THREADS), null);
         int cores = Runtime.getRuntime().availableProcessors();

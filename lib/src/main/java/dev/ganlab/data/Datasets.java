@@ -259,7 +259,8 @@ public final class Datasets {
         String detail = "missing: environment/setup.sh installs npm package " + DataPaths.EMOJI_PACKAGE + "@16.0.0";
         if (emOk) {
             try (var files = Files.list(img)) {
-                detail = files.count() + " PNG files, 64x64 RGBA (Noto, Apache-2.0); categories: "
+                detail = files.count() + " PNG files, 64x64 RGBA (Noto, Apache-2.0; skin-tone variants among them, which"
+                        + " the data set leaves out); categories: "
                         + String.join(", ", EmojiReader.CATEGORIES.keySet());
             } catch (java.io.IOException e) {
                 detail = "unreadable: " + e.getMessage();

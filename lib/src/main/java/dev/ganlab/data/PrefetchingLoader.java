@@ -174,8 +174,9 @@ public final class PrefetchingLoader implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (served > 0) {
-            // The one figure that tells whether data loading held training back.
-            System.err.printf(java.util.Locale.ROOT, "data loader: %d batches, the step waited %.3f s for them"
+            // The one figure that tells whether data loading held training back: information, not a warning, so
+            // on stdout (a notebook shows stderr as an error box).
+            System.out.printf(java.util.Locale.ROOT, "data loader: %d batches, the step waited %.3f s for them"
                     + " (%.1f ms per batch; prefetch %s; %s)%n", served, waitedNanos / 1e9, waitedNanos / 1e6 / served,
                     PREFETCH ? "on" : "off", sampler.data().storage());
             served = 0;

@@ -42,7 +42,8 @@ public final class SystemInfo {
         }
         out.println("  devices     " + devs + "  (GPUs: " + GanLab.gpuCount() + ")");
         out.println("  selected    " + GanLab.device());
-        out.println("  threads     " + GanLab.threads() + " intra-op, 1 inter-op (cores: " + rt.availableProcessors() + ")");
+        out.println("  threads     " + GanLab.threads() + " intra-op (" + GanLab.threadsSource() + "), 1 inter-op (cores: "
+                + rt.availableProcessors() + ")");
         out.println("  memory      max heap " + (rt.maxMemory() >> 20) + " MiB");
         out.println("  allocator   " + NativeAllocator.summary());
         out.println("  cpu kernels " + CpuKernels.describe());
