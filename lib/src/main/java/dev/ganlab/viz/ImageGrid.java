@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * Tiles images into one picture: sample grids, real-versus-fake panels, reconstructions beside their
  * inputs. Small images are enlarged by an integer factor (nearest neighbour, so pixels stay sharp)
- * until a tile is at least {@link #MIN_TILE} pixels wide, unless a scale is given.
+ * until a tile is at least {@link #MIN_TILE} pixels wide, unless a scale is given. Tiles of different sizes
+ * (a 16 px run beside a 64 px one) share the largest tile's cell: each is enlarged by the largest integer
+ * factor that fits it and centred, so a small image is as readable as its neighbours.
  */
 public final class ImageGrid {
 
@@ -184,7 +186,10 @@ public final class ImageGrid {
             int x = labelW + pad + col * (tw * s + pad);
             int y = titleH + pad + row * (th * s + pad);
             BufferedImage im = images.get(i);
-            g.drawImage(im, x, y, im.getWidth() * s, im.getHeight() * s, null);
+            int k = Math.max(1, Math.min(tw * s / im.getWidth(), th * s / im.getHeight()));
+            int dx = (tw * s - im.getWidth() * k) / 2;
+            int dy = (th * s - im.getHeight() * k) / 2;
+            g.drawImage(im, x + dx, y + dy, im.getWidth() * k, im.getHeight() * k, null);
         }
         for (int row = 0; row < Math.min(r, rowLabels.size()); row++) {
             int y = titleH + pad + row * (th * s + pad) + th * s / 2 + fm.getAscent() / 2;

@@ -84,4 +84,14 @@ class EvaluationTableTest {
         assertThrows(IllegalArgumentException.class, () -> et.add("dcgan", et.report("progan")));
         assertThrows(IllegalArgumentException.class, () -> et.report("stylegan"));
     }
+
+    @Test
+    void aWarningSharedByRowsIsSaidOnceNamingThemAll() {
+        EvaluationTable et = twoRuns()
+                .add("gan", report(values("fid", 90.0), "prep", "prep", 2000, 1500, 7, "FID from 1500 fakes is biased",
+                        "recall from few images"))
+                .add("wgan", report(values("fid", 70.0), "prep", "prep", 2000, 1500, 7, "recall from few images"));
+        assertEquals(List.of("dcgan, gan: FID from 1500 fakes is biased", "gan, wgan: recall from few images"),
+                et.warnings());
+    }
 }

@@ -48,6 +48,35 @@ class VizTest {
     }
 
     @Test
+    void smallerTilesAreEnlargedToFillTheLargestTilesCell() {
+        // A 4x4 tile of value 50 beside a 16x16 one of 200, scale 1, pad 0: the small tile is drawn at 4x and
+        // fills its 16x16 cell (before, it sat 4x4 in the cell's corner, the rest background).
+        BufferedImage small = grey(4, 50);
+        BufferedImage big = grey(16, 200);
+        BufferedImage g = ImageGrid.of(List.of(small, big)).cols(2).pad(0).scale(1).render();
+        assertEquals(32, g.getWidth());
+        assertEquals(50, g.getRGB(0, 0) & 0xFF);
+        assertEquals(50, g.getRGB(15, 15) & 0xFF, "the small tile's last pixel, 4x, fills the cell");
+        assertEquals(200, g.getRGB(16, 0) & 0xFF);
+        // A 6x6 tile in a 16x16 cell: enlarged 2x (the largest whole factor that fits) and centred, 2 px border.
+        BufferedImage odd = ImageGrid.of(List.of(grey(6, 50), big)).cols(2).pad(0).scale(1).render();
+        assertEquals(0xFF, odd.getRGB(1, 1) & 0xFF, "background around a tile that does not fill its cell");
+        assertEquals(50, odd.getRGB(2, 2) & 0xFF);
+        assertEquals(50, odd.getRGB(13, 13) & 0xFF);
+        assertEquals(0xFF, odd.getRGB(14, 14) & 0xFF);
+    }
+
+    private static BufferedImage grey(int size, int value) {
+        BufferedImage im = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                im.setRGB(x, y, value * 0x010101);
+            }
+        }
+        return im;
+    }
+
+    @Test
     void ticksAreNiceAndCoverTheRange() {
         assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6, 0.8, 1.0}, LineChart.ticks(0.03, 0.97, 5), 1e-12);
         double[] t = LineChart.ticks(-3.3, 12.1, 6);
