@@ -82,17 +82,19 @@ public final class EvaluationTable {
 
     /**
      * Every report's warnings, each once, prefixed with the labels of the rows it concerns ({@code "a, b: FID from
-     * 2000 fakes is biased"}): eight rows scored alike would otherwise repeat the same sentences eight times.
+     * 2000 fakes is biased"}, or {@code "every row: ..."} when more than two rows share it and no row lacks it): eight
+     * rows scored alike would otherwise repeat the same sentences eight times.
      */
     public List<String> warnings() {
-        Map<String, List<String>> rowsOf = new LinkedHashMap<>();
+        Map<String, Set<String>> rowsOf = new LinkedHashMap<>();
         for (int i = 0; i < reports.size(); i++) {
             for (String w : reports.get(i).warnings()) {
-                rowsOf.computeIfAbsent(w, k -> new ArrayList<>()).add(labels.get(i));
+                rowsOf.computeIfAbsent(w, k -> new LinkedHashSet<>()).add(labels.get(i));
             }
         }
         List<String> out = new ArrayList<>();
-        rowsOf.forEach((w, rows) -> out.add(String.join(", ", rows) + ": " + w));
+        rowsOf.forEach((w, rows) -> out.add((rows.size() > 2 && rows.size() == labels.size() ? "every row"
+                : String.join(", ", rows)) + ": " + w));
         return out;
     }
 

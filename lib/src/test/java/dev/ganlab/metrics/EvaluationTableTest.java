@@ -93,5 +93,15 @@ class EvaluationTableTest {
                 .add("wgan", report(values("fid", 70.0), "prep", "prep", 2000, 1500, 7, "recall from few images"));
         assertEquals(List.of("dcgan, gan: FID from 1500 fakes is biased", "gan, wgan: recall from few images"),
                 et.warnings());
+        et.add("gan-2", report(values("fid", 80.0), "prep", "prep", 2000, 1500, 7, "FID from 1500 fakes is biased"))
+                .add("gan-3", report(values("fid", 85.0), "prep", "prep", 2000, 1500, 7, "FID from 1500 fakes is biased",
+                        "FID from 1500 fakes is biased"));
+        assertTrue(et.warnings().contains("dcgan, gan, gan-2, gan-3: FID from 1500 fakes is biased"),
+                "progan lacks it: the rows are named " + et.warnings());
+        EvaluationTable all = new EvaluationTable();
+        for (String row : List.of("a", "b", "c")) {
+            all.add(row, report(values("fid", 1.0), "prep", "prep", 10, 10, 1, "few images"));
+        }
+        assertEquals(List.of("every row: few images"), all.warnings());
     }
 }
