@@ -36,7 +36,7 @@ try:
     import nbformat
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
     from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor
+    from nbconvert.preprocessors import CellExecutionError, ExecutePreprocessor, coalesce_streams
 except ImportError as e:  # pragma: no cover - environment problem
     sys.exit(f"run_notebooks: {e}. Install Jupyter with environment/setup.sh "
              "(Debian packages jupyter-notebook, jupyter-nbconvert, python3-nbclient) and run this script "
@@ -61,6 +61,13 @@ def failing_cell(nb):
 def notebook_name(path):
     """A notebook's name as timings.json and the output files use it: notebooks/01_dcgan.ipynb -> 01_dcgan."""
     return os.path.splitext(os.path.basename(path))[0]
+
+
+def merge_streams(nb):
+    """Joins each cell's consecutive stdout (or stderr) fragments into one output, as JupyterLab shows them: the
+    kernel sends a printf's pieces as separate messages, and a viewer that does not join them breaks the lines."""
+    coalesce_streams(nb, {})
+    return nb
 
 
 def export_html(nb, path):
@@ -125,6 +132,7 @@ def run_once(path, out_dir, timeout):
         error += f" [kernel log: {os.path.relpath(log_path, ROOT)}]"
     elapsed = time.time() - started
     ipynb = os.path.join(out_dir, name + ".ipynb")
+    merge_streams(nb)
     with open(ipynb, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
     export_html(nb, os.path.join(out_dir, name + ".html"))

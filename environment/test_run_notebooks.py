@@ -1,5 +1,5 @@
 """Checks of run_notebooks.py's parallel lanes that need no kernel: the waves and the order lanes take notebooks
-in, which notebook is a barrier, and how --jobs is read. (NotebooksIT executes the notebooks in two lanes.)
+in, which notebook is a barrier, and how --jobs is read; and how an executed notebook's outputs are saved. (NotebooksIT executes the notebooks in two lanes.)
 
     cd environment && /usr/bin/python3 -m unittest -v test_run_notebooks
 """
@@ -10,6 +10,20 @@ import unittest
 from unittest import mock
 
 import run_notebooks as rn
+
+
+class MergeStreamsTest(unittest.TestCase):
+    def test_a_printfs_fragments_become_one_output_and_other_outputs_stay_between(self):
+        import nbformat
+        out = nbformat.v4.new_output
+        cell = nbformat.v4.new_code_cell("x", outputs=[
+            out("stream", name="stdout", text="GAN 3000 steps in "), out("stream", name="stdout", text="141"),
+            out("stream", name="stdout", text=" s\n"), out("stream", name="stderr", text="warning\n"),
+            out("display_data", data={"text/plain": "grid"}), out("stream", name="stdout", text="after\n")])
+        nb = rn.merge_streams(nbformat.v4.new_notebook(cells=[cell]))
+        got = [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs]
+        self.assertEqual([("stream", "stdout", "GAN 3000 steps in 141 s\n"), ("stream", "stderr", "warning\n"),
+                          ("display_data", None, None), ("stream", "stdout", "after\n")], got)
 
 
 class WavesTest(unittest.TestCase):
