@@ -129,6 +129,14 @@ public final class LineChart {
         double[] xt = ticks(x0, x1, 6);
         y0 = Math.min(y0, yt[0]);
         y1 = Math.max(y1, yt[yt.length - 1]);
+        // A margin of 2% each side: a point on the first or last step (or at a nice y) would otherwise sit on the
+        // frame, its marker cut in half.
+        double mx = 0.02 * (x1 - x0);
+        double my = 0.02 * (y1 - y0);
+        x0 -= mx;
+        x1 += mx;
+        y0 -= my;
+        y1 += my;
         final double fx0 = x0;
         final double fx1 = x1;
         final double fy0 = y0;
