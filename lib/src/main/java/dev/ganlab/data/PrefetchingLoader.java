@@ -167,21 +167,29 @@ public final class PrefetchingLoader implements AutoCloseable {
     }
 
     /**
+     * How long the steps waited for batches since the last call, as one line (the one figure that tells whether
+     * data loading held training back), or null when no batch was served; the counts start again. The trainer
+     * prints it when it stops its loader; a benchmark that opens many loaders does not.
+     */
+    public synchronized String takeWaitSummary() {
+        if (served == 0) {
+            return null;
+        }
+        String line = String.format(java.util.Locale.ROOT, "data loader: %d batches, the step waited %.3f s for them"
+                + " (%.1f ms per batch; prefetch %s; %s)", served, waitedNanos / 1e9, waitedNanos / 1e6 / served,
+                PREFETCH ? "on" : "off", sampler.data().storage());
+        served = 0;
+        waitedNanos = 0;
+        return line;
+    }
+
+    /**
      * Stops the prefetching thread. The loader stays usable: its position is kept, the batch being
      * prepared is dropped (it is prepared again, identically, when asked for), and the next
      * {@link #next} starts a new thread - a stopped training run continues with the same batches.
      */
     @Override
     public synchronized void close() {
-        if (served > 0) {
-            // The one figure that tells whether data loading held training back: information, not a warning, so
-            // on stdout (a notebook shows stderr as an error box).
-            System.out.printf(java.util.Locale.ROOT, "data loader: %d batches, the step waited %.3f s for them"
-                    + " (%.1f ms per batch; prefetch %s; %s)%n", served, waitedNanos / 1e9, waitedNanos / 1e6 / served,
-                    PREFETCH ? "on" : "off", sampler.data().storage());
-            served = 0;
-            waitedNanos = 0;
-        }
         if (worker != null) {
             worker.shutdownNow();
             worker = null;

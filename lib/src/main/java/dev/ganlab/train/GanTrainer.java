@@ -343,7 +343,7 @@ public final class GanTrainer implements AutoCloseable {
                 if (stopRequested || Stoppable.stopRequested()) {
                     stopRequested = false; // answered: a later train() call continues the run
                     checkpoint();
-                    loader.close(); // batch prefetching restarts on demand, as the listeners' resources
+                    stopLoader(); // batch prefetching restarts on demand, as the listeners' resources
                     listeners.forEach(l -> l.onStop(this));
                     return session.end(RunStatus.INTERRUPTED, "stopped at step " + step + "; train() continues from here");
                 }
@@ -480,10 +480,19 @@ public final class GanTrainer implements AutoCloseable {
         return session.status();
     }
 
+    /** Stops batch prefetching and says how long the steps waited for batches (information: stdout, not stderr). */
+    private void stopLoader() {
+        String waited = loader.takeWaitSummary();
+        loader.close();
+        if (waited != null) {
+            System.out.println(waited);
+        }
+    }
+
     @Override
     public void close() {
         listeners.forEach(TrainingListener::close);
-        loader.close();
+        stopLoader();
         model.close();
         root.close();
     }
