@@ -31,9 +31,10 @@ public final class KernelInceptionDistance {
      * @param subsets number of subset pairs, each drawn without replacement from each set; 1 when m is the size
      *     of both sets, since every subset pair is then both whole sets (MMD^2_u does not depend on order), so
      *     there is no spread to measure and {@code std} is 0
+     * @param wholeSets whether that is so (the one subset pair is both whole sets)
      * @param seed picks the subsets
      */
-    public record Result(double mean, double std, int subsets, int subsetSize) {}
+    public record Result(double mean, double std, int subsets, int subsetSize, boolean wholeSets) {}
 
     /** KID with the defaults (100 subsets of up to 1000). */
     public static Result kid(FeatureMatrix real, FeatureMatrix fake, long seed) {
@@ -60,7 +61,7 @@ public final class KernelInceptionDistance {
         if (m == real.rows() && m == fake.rows()) {
             // Every "random" subset pair would be both whole sets: one value, computed once, and no spread
             // (a std of 1e-16 from summation order would read as a measured one).
-            return new Result(mmd2Unbiased(real, fake), 0, 1, m);
+            return new Result(mmd2Unbiased(real, fake), 0, 1, m, true);
         }
         double[] values = new double[subsets];
         for (int s = 0; s < subsets; s++) {
@@ -70,7 +71,7 @@ public final class KernelInceptionDistance {
         }
         double mean = Arrays.stream(values).average().orElseThrow();
         double var = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / subsets;
-        return new Result(mean, Math.sqrt(var), subsets, m);
+        return new Result(mean, Math.sqrt(var), subsets, m, false);
     }
 
     /** Unbiased MMD^2 between two equally sized sets under the cubic polynomial kernel. */

@@ -34,7 +34,7 @@ final class KidMetric implements Metric {
         out.score("kid", k.mean());
         out.score("kid_std", k.std());
         out.setup("kid", Map.of("kernel", "(x.y/d + 1)^3", "estimator", "unbiased MMD^2", "subsets", k.subsets(),
-                "subset_size", k.subsetSize()));
+                "subset_size", k.subsetSize(), "whole_sets", k.wholeSets()));
     }
 
     @Override
@@ -44,7 +44,7 @@ final class KidMetric implements Metric {
             return null;
         }
         // Sets no larger than the subset size give one subset (both whole sets) and no spread to show.
-        return r.details().get("kid") instanceof Map<?, ?> setup && Integer.valueOf(1).equals(setup.get("subsets"))
+        return r.details().get("kid") instanceof Map<?, ?> setup && Boolean.TRUE.equals(setup.get("whole_sets"))
                 ? String.format(Locale.ROOT, "%s %.5f (one subset: the whole sets, no spread)", kid, r.get(kid))
                 : String.format(Locale.ROOT, "%s %.5f±%.5f", kid, r.get(kid), r.get(r.key("kid_std")));
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelInceptionDistanceTest {
@@ -20,17 +21,30 @@ class KernelInceptionDistanceTest {
     }
 
     @Test
-    void fullSizeSubsetsEqualTheFullSetEstimateWhateverTheSeed() {
-        // With subsets as large as the sets, each subset is a permutation, and MMD^2_u does not
-        // depend on the order: every subset gives the full-set value and the std is 0.
+    void fullSizeSubsetsAreOneSubsetOfTheWholeSetsWithoutSpread() {
+        // With subsets as large as both sets, every subset pair is both whole sets in some order, and MMD^2_u does
+        // not depend on the order: one value, the full-set fixture's, and no spread.
         FeatureMatrix a = Fixtures.matrix("features_a.npy");
         FeatureMatrix b = Fixtures.matrix("features_b.npy");
         double expected = Fixtures.reference().get("kid_a_b_full_set").getAsDouble();
         KernelInceptionDistance.Result r = KernelInceptionDistance.kid(a, b, 3, 1000, 42);
         assertEquals(300, r.subsetSize());
+        assertTrue(r.wholeSets());
         assertEquals(1, r.subsets(), "one distinct subset pair, reported as one");
         assertEquals(expected, r.mean(), 1e-9 * expected);
         assertEquals(0.0, r.std(), "no spread, exactly");
+    }
+
+    @Test
+    void whenOnlyOneSetIsWholeTheOtherSetsSubsetsGiveASpread() {
+        // 300 real rows, 200 fakes: subsets of 200 take every fake but vary the reals, so the subsets differ.
+        FeatureMatrix a = Fixtures.matrix("features_a.npy");
+        FeatureMatrix b = Fixtures.matrix("features_b.npy").rows(java.util.stream.IntStream.range(0, 200).toArray());
+        KernelInceptionDistance.Result r = KernelInceptionDistance.kid(a, b, 3, 1000, 42);
+        assertEquals(200, r.subsetSize());
+        assertFalse(r.wholeSets());
+        assertEquals(3, r.subsets());
+        assertTrue(r.std() > 0, r.toString());
     }
 
     @Slow
