@@ -45,6 +45,7 @@ public final class GanLab {
     private static volatile boolean initialised;
     private static Device device;
     private static int threads;
+    private static String threadsSource;
     private static Properties versions;
 
     private GanLab() {}
@@ -61,6 +62,8 @@ public final class GanLab {
             System.setProperty("ai.djl.offline", "true");
             System.setProperty("OPT_OUT_TRACKING", "true");
             threads = resolveThreads();
+            threadsSource = nonBlank(System.getProperty("ganlab.threads")) ? "set by --threads or -Dganlab.threads"
+                    : nonBlank(System.getenv(ENV_THREADS)) ? "set by " + ENV_THREADS : "one per core";
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             // One inter-op thread: GAN steps are chains of dependent ops, and a second pool only
             // competes with the intra-op threads for the same cores.
@@ -207,11 +210,8 @@ public final class GanLab {
 
     /** Where the engine's thread count came from, for {@code ganlab info}: the setting that set it, or the cores. */
     public static String threadsSource() {
-        if (System.getProperty("ganlab.threads") != null && !System.getProperty("ganlab.threads").isBlank()) {
-            return "set by --threads or -Dganlab.threads";
-        }
-        String env = System.getenv(ENV_THREADS);
-        return env != null && !env.isBlank() ? "set by " + ENV_THREADS : "one per core";
+        init();
+        return threadsSource;
     }
 
     private static int resolveThreads() {
@@ -229,6 +229,10 @@ public final class GanLab {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(ENV_THREADS + "='" + s + "' is not a positive integer");
         }
+    }
+
+    private static boolean nonBlank(String s) {
+        return s != null && !s.isBlank();
     }
 
     private static String firstNonBlank(String a, String b, String fallback) {

@@ -31,10 +31,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Separate processes: a run that crashes or leaks takes nothing else down, and each process owns
  *       its engine, thread pool and device.
  *   <li>Devices: with GPUs, worker i trains on GPU i mod (number of GPUs) ({@code GANLAB_DEVICE=gpu:i});
- *       on a CPU this process's engine threads ({@link GanLab#threads()}: {@code --threads},
- *       {@code GANLAB_THREADS}, else every core) are shared out, {@code GANLAB_THREADS} = threads / workers per
- *       worker (at least one), so a sweep started in a notebook lane of one thread, or with
- *       {@code ganlab sweep --threads 4} on a large machine, keeps to what it was given.
+ *       on a CPU this process's engine threads ({@link GanLab#threads()}: {@code GANLAB_THREADS} or
+ *       {@code -Dganlab.threads}, else every core) are shared out, {@code GANLAB_THREADS} = threads / workers per
+ *       worker, so {@code GANLAB_THREADS=4} on a large machine holds for a sweep too. Each worker gets at least
+ *       one thread: more workers than threads (notebook 05's two workers in a one-thread lane) exceed the share.
  *   <li>Each run's output (progress lines, errors) is appended to {@code log.txt} in its folder.
  *   <li>Stopping ({@link #close()}, or the sweep's process ending) sends each worker SIGTERM; the trainer
  *       checkpoints and writes status interrupted, so the next sweep resumes it. A worker also stops by
@@ -123,9 +123,12 @@ public final class LocalProcessExecutor implements RunExecutor {
         return GanLab.device().isGpu() ? GanLab.gpuCount() : 0;
     }
 
-    /** One worker per GPU; on a CPU one per two of this process's engine threads, so each run keeps two. */
+    /**
+     * One worker per GPU; on a CPU one per two of this process's engine threads, so each run keeps two (threads
+     * beyond the cores count as the cores: GANLAB_THREADS=16 on 2 cores does not start 8 workers).
+     */
     static int defaultWorkers(int gpus) {
-        return gpus > 0 ? gpus : Math.max(1, GanLab.threads() / 2);
+        return gpus > 0 ? gpus : Math.max(1, Math.min(GanLab.threads(), Runtime.getRuntime().availableProcessors()) / 2);
     }
 
     @Override

@@ -104,14 +104,15 @@ class VizTest {
 
     @Test
     void aPointOnTheLastStepIsDrawnInsideTheFrameNotOnIt() {
-        // A one-point series at the largest step (notebook 04's 3,000-step run beside 60-step ones): its marker's
-        // colour must appear left of the frame's right edge and right of it nothing is drawn in that colour.
+        // A one-point series at the largest step (notebook 04's 3,000-step run beside 60-step ones), at the lowest
+        // value so its marker sits in the bottom half, below the legend (drawn top right in the same colour): its
+        // colour must appear there left of the frame's right edge, and nothing of it on or beyond the edge.
         BufferedImage img = LineChart.create("fid").series("long", new double[] {3000}, new double[] {50})
                 .series("short", new double[] {0, 60}, new double[] {120, 110}).size(300, 200).render();
         int frameRight = 300 - 12;
         int inside = 0;
         int outside = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
+        for (int y = img.getHeight() / 2; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
                 if ((img.getRGB(x, y) & 0xFFFFFF) == 0x1f77b4) {
                     if (x < frameRight) {
@@ -122,7 +123,7 @@ class VizTest {
                 }
             }
         }
-        assertTrue(inside > 0, "the point is drawn");
+        assertTrue(inside > 0, "the point is drawn, inside the frame");
         assertEquals(0, outside, "no part of the marker lies on or beyond the frame");
     }
 
