@@ -29,7 +29,9 @@ public final class ConsoleMonitor implements TrainingMonitor {
     public void onStart(GanTrainer t) {
         out.println("training " + t.model().name() + " (" + t.config().loss + ") on " + t.data() + " -> " + t.dir()
                 + (t.step() > 0 ? " (resumed at step " + t.step() + ")" : ""));
-        out.println("  device " + GanLab.device() + "; " + NativeLibraries.describe());
+        out.println("  device " + GanLab.device() + (GanLab.device().isGpu() ? ""
+                : ", " + GanLab.threads() + " engine thread(s) (" + GanLab.threadsSource() + ")") + "; "
+                + NativeLibraries.describe());
     }
 
     @Override

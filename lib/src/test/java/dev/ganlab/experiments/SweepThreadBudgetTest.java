@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A sweep shares out the engine threads it was given, not the machine's cores: {@code GANLAB_THREADS=1 ganlab
  * sweep} on a machine of two or more cores gives its one worker one thread (before, every core), as a notebook
- * that sweeps in a lane of one thread needs. The worker's log header says how many it got.
+ * that sweeps in a lane of one thread needs. The worker's log header says how many it was given, and its trainer's
+ * first lines how many its engine used.
  */
 @Slow
 class SweepThreadBudgetTest {
@@ -47,5 +48,7 @@ class SweepThreadBudgetTest {
         assertEquals(RunStatus.FINISHED, RunFolder.read(run, "one").status());
         String log = Files.readString(run.resolve(LocalProcessExecutor.LOG_FILE));
         assertTrue(log.contains("sweep worker 0: device auto, 1 thread(s)"), log.lines().findFirst().orElse(""));
+        // and the worker's engine ran with that many, as its trainer reports
+        assertTrue(log.contains("device cpu(), 1 engine thread(s) (set by GANLAB_THREADS)"), log);
     }
 }
