@@ -39,6 +39,8 @@ public final class GanLab {
     public static final String ENV_DEVICE = "GANLAB_DEVICE";
     /** Environment variable that sets the engine's intra-op thread count. */
     public static final String ENV_THREADS = "GANLAB_THREADS";
+    private static final Setting DEVICE = new Setting("ganlab.device", ENV_DEVICE);
+    private static final Setting THREADS = new Setting("ganlab.threads", ENV_THREADS);
 
     private static final String ENGINE_NAME = "PyTorch";
 
@@ -62,8 +64,9 @@ public final class GanLab {
             System.setProperty("ai.djl.offline", "true");
             System.setProperty("OPT_OUT_TRACKING", "true");
             threads = resolveThreads();
-            threadsSource = nonBlank(System.getProperty("ganlab.threads")) ? "set by --threads or -Dganlab.threads"
-                    : nonBlank(System.getenv(ENV_THREADS)) ? "set by " + ENV_THREADS : "one per core";
+            String threadsOrigin = THREADS.origin();
+            threadsSource = threadsOrigin == null ? "one per core"
+                    : threadsOrigin.equals(ENV_THREADS) ? "set by " + ENV_THREADS : "set by --threads or -Dganlab.threads";
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             // One inter-op thread: GAN steps are chains of dependent ops, and a second pool only
             // competes with the intra-op threads for the same cores.
@@ -81,8 +84,7 @@ public final class GanLab {
             }
             JniUtils.setNumThreads(threads);
             JniUtils.setGradMode(false);
-            device = resolveDevice(firstNonBlank(System.getProperty("ganlab.device"),
-                    System.getenv(ENV_DEVICE), "auto"), engine);
+            device = resolveDevice(DEVICE.valueOr("auto"), engine);
             initialised = true;
         }
     }
@@ -215,7 +217,7 @@ public final class GanLab {
     }
 
     private static int resolveThreads() {
-        String s = firstNonBlank(System.getProperty("ganlab.threads"), System.getenv(ENV_THREADS), null);
+        String s = THREADS.value();
         int cores = Runtime.getRuntime().availableProcessors();
         if (s == null) {
             return cores;
@@ -227,21 +229,8 @@ public final class GanLab {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(ENV_THREADS + "='" + s + "' is not a positive integer");
+            throw new IllegalArgumentException(THREADS.origin() + "='" + s + "' is not a positive integer");
         }
     }
 
-    private static boolean nonBlank(String s) {
-        return s != null && !s.isBlank();
-    }
-
-    private static String firstNonBlank(String a, String b, String fallback) {
-        if (a != null && !a.isBlank()) {
-            return a;
-        }
-        if (b != null && !b.isBlank()) {
-            return b;
-        }
-        return fallback;
-    }
 }

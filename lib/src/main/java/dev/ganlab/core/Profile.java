@@ -28,16 +28,14 @@ public final class Profile {
 
     /** The current profile's name. */
     public static String name() {
-        String s = System.getProperty("ganlab.profile");
-        if (s == null || s.isBlank()) {
-            s = System.getenv(ENV);
-        }
-        if (s == null || s.isBlank()) {
+        Setting setting = new Setting("ganlab.profile", ENV);
+        String s = setting.value();
+        if (s == null) {
             return GanLab.gpuCount() > 0 ? "full" : "quick";
         }
         String p = s.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(p)) {
-            throw new UserError(ENV + "='" + s + "' is not a profile: use smoke, quick or full");
+            throw new UserError(setting.origin() + "='" + s + "' is not a profile: use smoke, quick or full");
         }
         return p;
     }

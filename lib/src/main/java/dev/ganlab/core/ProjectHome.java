@@ -17,7 +17,7 @@ public final class ProjectHome {
 
     /** The GAN Lab project folder (the checkout). */
     public static Path find() {
-        String env = firstNonBlank(System.getProperty("ganlab.home"), System.getenv("GANLAB_HOME"));
+        String env = new Setting("ganlab.home", "GANLAB_HOME").value();
         if (env != null) {
             return Paths.get(env).toAbsolutePath().normalize();
         }
@@ -55,15 +55,5 @@ public final class ProjectHome {
         } catch (URISyntaxException | SecurityException e) {
             return null;
         }
-    }
-
-    private static String firstNonBlank(String a, String b) {
-        if (a != null && !a.isBlank()) {
-            return a;
-        }
-        if (b != null && !b.isBlank()) {
-            return b;
-        }
-        return null;
     }
 }

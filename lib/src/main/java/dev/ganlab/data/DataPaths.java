@@ -1,6 +1,7 @@
 package dev.ganlab.data;
 
 import dev.ganlab.core.ProjectHome;
+import dev.ganlab.core.Setting;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,14 +36,13 @@ public final class DataPaths {
 
     /** Folder holding the Fashion-MNIST idx files. */
     public static Path fashionMnist() {
-        String env = firstNonBlank(System.getProperty("ganlab.fashion_mnist"),
-                System.getenv("GANLAB_FASHION_MNIST"));
+        String env = new Setting("ganlab.fashion_mnist", "GANLAB_FASHION_MNIST").value();
         return env != null ? Paths.get(env) : DEBIAN_FASHION_MNIST;
     }
 
     /** Folder of the emoji npm package (holds {@code emoji.json} and {@code img/google/64}). */
     public static Path emoji() {
-        String env = firstNonBlank(System.getProperty("ganlab.emoji"), System.getenv("GANLAB_EMOJI"));
+        String env = new Setting("ganlab.emoji", "GANLAB_EMOJI").value();
         return env != null ? Paths.get(env)
                 : home().resolve("data").resolve("node_modules").resolve(EMOJI_PACKAGE);
     }
@@ -52,22 +52,12 @@ public final class DataPaths {
      * the system property {@code ganlab.data_cache}, else {@code <home>/build/cache/data}.
      */
     public static Path dataCache() {
-        String env = firstNonBlank(System.getProperty("ganlab.data_cache"), System.getenv("GANLAB_DATA_CACHE"));
+        String env = new Setting("ganlab.data_cache", "GANLAB_DATA_CACHE").value();
         return env != null ? Paths.get(env) : home().resolve("build").resolve("cache").resolve("data");
     }
 
     /** Default folder for training runs: {@code <home>/runs}. */
     public static Path runs() {
         return home().resolve("runs");
-    }
-
-    private static String firstNonBlank(String a, String b) {
-        if (a != null && !a.isBlank()) {
-            return a;
-        }
-        if (b != null && !b.isBlank()) {
-            return b;
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.Setting;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.GanModel;
 import dev.ganlab.models.Models;
@@ -185,12 +186,13 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
 
     /** Bytes available to a new run: the override (GB) when set, else MemAvailable; -1 when unknown. */
     public static long availableBytes() {
-        String override = System.getProperty("ganlab.memoryAvailable", System.getenv(ENV_AVAILABLE));
-        if (override != null && !override.isBlank()) {
+        Setting setting = new Setting("ganlab.memoryAvailable", ENV_AVAILABLE);
+        String override = setting.value();
+        if (override != null) {
             try {
                 return (long) (Double.parseDouble(override.trim()) * 1e9);
             } catch (NumberFormatException e) {
-                throw new UserError(ENV_AVAILABLE + "='" + override + "' is not a number of GB");
+                throw new UserError(setting.origin() + "='" + override + "' is not a number of GB");
             }
         }
         return memAvailable(Path.of("/proc/meminfo"));
