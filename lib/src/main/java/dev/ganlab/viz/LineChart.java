@@ -6,15 +6,22 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * A line chart drawn to a picture with Java2D. Used where an interactive plotly chart does not fit:
  * live training monitors (whose output is replaced many times) and chart files written by the
- * command line next to a run. NaN values break a line instead of being drawn.
+ * command line next to a run. NaN values break a line instead of being drawn; a series of one point (a run
+ * scored only at its end) is a marker, see {@link #drawSinglePoints}.
  */
 public final class LineChart {
 
@@ -141,8 +148,8 @@ public final class LineChart {
         final double fx1 = x1;
         final double fy0 = y0;
         final double fy1 = y1;
-        java.util.function.DoubleUnaryOperator px = v -> left + (v - fx0) / (fx1 - fx0) * pw;
-        java.util.function.DoubleUnaryOperator py = v -> top + ph - (v - fy0) / (fy1 - fy0) * ph;
+        DoubleUnaryOperator px = v -> left + (v - fx0) / (fx1 - fx0) * pw;
+        DoubleUnaryOperator py = v -> top + ph - (v - fy0) / (fy1 - fy0) * ph;
 
         g.setStroke(new BasicStroke(1f));
         for (double t : yt) {
@@ -197,18 +204,8 @@ public final class LineChart {
                 points++;
             }
             g.draw(path);
-            if (points == 1) {
-                double yv = 0;
-                double xv = 0;
-                for (int i = 0; i < s.x.length; i++) {
-                    if (Double.isFinite(ty(s.y[i]))) {
-                        xv = s.x[i];
-                        yv = ty(s.y[i]);
-                    }
-                }
-                g.fillOval((int) px.applyAsDouble(xv) - 3, (int) py.applyAsDouble(yv) - 3, 6, 6);
-            }
         }
+        drawSinglePoints(g, px, py);
         if (series.size() > 1 || !series.get(0).name.isEmpty()) {
             int lx = left + pw - 8;
             int maxW = 0;
@@ -221,13 +218,84 @@ public final class LineChart {
             g.fillRect(lx - 4, ly - 2, maxW + 30, series.size() * 14 + 4);
             for (int si = 0; si < series.size(); si++) {
                 g.setColor(PALETTE[si % PALETTE.length]);
-                g.fillRect(lx, ly + si * 14 + 4, 14, 3);
+                if (singlePoint(series.get(si)) != null) {
+                    marker(g, si, lx + 7, ly + si * 14 + 5.5);
+                } else {
+                    g.fillRect(lx, ly + si * 14 + 4, 14, 3);
+                }
                 g.setColor(Color.BLACK);
                 g.drawString(series.get(si).name, lx + 20, ly + si * 14 + 10);
             }
         }
         g.dispose();
         return img;
+    }
+
+    /**
+     * Series of one point (a run scored only at its end) get a marker each, a different shape per series, and
+     * markers that would sit on the same step are spread a few pixels apart (ordered as the legend), so runs
+     * scored at the same step with close values all stay visible. Only the marker moves, by at most
+     * {@code 5 * (k - 1)} pixels for k points on one step; its value on the y axis is exact.
+     */
+    private void drawSinglePoints(Graphics2D g, DoubleUnaryOperator px,
+                                  DoubleUnaryOperator py) {
+        Map<Double, List<Integer>> byStep = new LinkedHashMap<>();
+        for (int si = 0; si < series.size(); si++) {
+            double[] p = singlePoint(series.get(si));
+            if (p != null) {
+                byStep.computeIfAbsent(p[0], k -> new ArrayList<>()).add(si);
+            }
+        }
+        for (List<Integer> same : byStep.values()) {
+            for (int j = 0; j < same.size(); j++) {
+                int si = same.get(j);
+                double[] p = singlePoint(series.get(si));
+                double dodge = (j - (same.size() - 1) / 2.0) * MARKER_SPREAD;
+                g.setColor(PALETTE[si % PALETTE.length]);
+                marker(g, si, px.applyAsDouble(p[0]) + dodge, py.applyAsDouble(p[1]));
+            }
+        }
+    }
+
+    /** Pixels between the centres of markers dodged apart on one step. */
+    static final double MARKER_SPREAD = 10;
+
+    /** The one drawable point {x, transformed y} of a series that has exactly one, else null. */
+    private double[] singlePoint(Series s) {
+        double[] found = null;
+        for (int i = 0; i < s.x.length; i++) {
+            double yv = ty(s.y[i]);
+            if (Double.isFinite(s.x[i]) && Double.isFinite(yv)) {
+                if (found != null) {
+                    return null;
+                }
+                found = new double[] {s.x[i], yv};
+            }
+        }
+        return found;
+    }
+
+    /** Series {@code si}'s marker centred on (x, y): circle, square, triangle, diamond, triangle down, in turn. */
+    private static void marker(Graphics2D g, int si, double x, double y) {
+        double r = 4;
+        Shape shape = switch (si % 5) {
+            case 0 -> new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r);
+            case 1 -> new Rectangle2D.Double(x - r + 0.5, y - r + 0.5, 2 * r - 1, 2 * r - 1);
+            case 2 -> polygon(x, y - r, x + r, y + r * 0.8, x - r, y + r * 0.8);
+            case 3 -> polygon(x, y - r, x + r, y, x, y + r, x - r, y);
+            default -> polygon(x - r, y - r * 0.8, x + r, y - r * 0.8, x, y + r);
+        };
+        g.fill(shape);
+    }
+
+    private static Path2D.Double polygon(double... xy) {
+        Path2D.Double p = new Path2D.Double();
+        p.moveTo(xy[0], xy[1]);
+        for (int i = 2; i < xy.length; i += 2) {
+            p.lineTo(xy[i], xy[i + 1]);
+        }
+        p.closePath();
+        return p;
     }
 
     private double ty(double v) {

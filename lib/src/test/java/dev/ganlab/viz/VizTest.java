@@ -128,6 +128,32 @@ class VizTest {
     }
 
     @Test
+    void singlePointsOnTheSameStepWithCloseValuesAreAllVisible() {
+        // Notebook 04's chart: four loss families scored once at step 60, two of them 1 FID apart (121.3 and
+        // 120.4), beside a 3,000-step curve. Each point must keep pixels of its own colour (one marker must not
+        // cover the other), in the left part of the picture, away from the legend at the top right.
+        BufferedImage img = LineChart.create("fid").series("hinge", new double[] {60}, new double[] {121.3})
+                .series("ns", new double[] {60}, new double[] {120.4})
+                .series("long", new double[] {0, 1500, 3000}, new double[] {250, 90, 45}).size(400, 240).render();
+        int[] count = new int[2];
+        double[] meanX = new double[2];
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth() / 4; x++) {
+                int rgb = img.getRGB(x, y) & 0xFFFFFF;
+                for (int k = 0; k < 2; k++) {
+                    if (rgb == (LineChart.PALETTE[k].getRGB() & 0xFFFFFF)) {
+                        count[k]++;
+                        meanX[k] += x;
+                    }
+                }
+            }
+        }
+        assertTrue(count[0] >= 10 && count[1] >= 10, "pixels of each point's own colour: " + count[0] + ", " + count[1]);
+        assertTrue(meanX[0] / count[0] + 5 < meanX[1] / count[1],
+                "the two markers are spread apart on their step, in legend order");
+    }
+
+    @Test
     void groupedBarsDrawOneColouredTracePerSeriesSideBySide() {
         Map<String, double[]> series = new java.util.LinkedHashMap<>();
         series.put("precision", new double[] {0.25, 0.75});
