@@ -116,8 +116,8 @@ public final class MsSsim {
     public static Result compute(byte[] x, byte[] y, int channels, int h, int w) {
         int scales = scalesFor(h, w);
         if (scales == 0) {
-            throw new UserError("MS-SSIM needs images of at least " + FILTER_SIZE + "x" + FILTER_SIZE
-                    + " pixels (the Gaussian window), got " + h + "x" + w);
+            throw new ImagesTooSmall("MS-SSIM needs images of at least " + FILTER_SIZE + "x" + FILTER_SIZE
+                    + " pixels (the Gaussian window)", h, w);
         }
         double[] weights = weightsFor(scales);
         int plane = h * w;

@@ -98,8 +98,8 @@ public final class SlicedWasserstein {
         }
         int[] res = resolutions(real.height(), real.width());
         if (res.length == 0) {
-            throw new UserError("SWD needs images of at least " + MIN_RESOLUTION + "x" + MIN_RESOLUTION + " pixels, got "
-                    + real.height() + "x" + real.width());
+            throw new ImagesTooSmall("SWD needs images of at least " + MIN_RESOLUTION + "x" + MIN_RESOLUTION + " pixels",
+                    real.height(), real.width());
         }
         int n = Math.min(real.size(), fake.size());
         if (n < 2) {

@@ -9,6 +9,7 @@ import dev.ganlab.data.ImageDataset;
 import dev.ganlab.data.Permutations;
 import dev.ganlab.metrics.EvaluationLog;
 import dev.ganlab.metrics.EvaluationReport;
+import dev.ganlab.metrics.ImagesTooSmall;
 import dev.ganlab.metrics.Evaluator;
 
 import java.util.LinkedHashMap;
@@ -125,11 +126,13 @@ final class RunEvaluation implements TrainingListener {
             System.err.println(evaluationWarning);
         } catch (UserError e) {
             // A metric that cannot run at this stage must not stop training: say so and go on, once
-            // per reason (a ProGAN run evaluating every k steps would repeat it for its first stages).
+            // per reason (a ProGAN run evaluating every k steps would repeat it for its first stages; its 4 px and
+            // 8 px stages are one reason, "SWD needs 16 px").
             evaluationWarning = "evaluation at step " + step + " skipped: " + e.getMessage();
-            if (!e.getMessage().equals(lastSkipReason)) {
+            String reason = e instanceof ImagesTooSmall small ? small.requirement() : e.getMessage();
+            if (!reason.equals(lastSkipReason)) {
                 System.err.println(evaluationWarning + " (said once; later skips for this reason are silent)");
-                lastSkipReason = e.getMessage();
+                lastSkipReason = reason;
             }
         }
     }
