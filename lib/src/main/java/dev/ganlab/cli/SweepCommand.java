@@ -56,7 +56,8 @@ public final class SweepCommand implements Callable<Integer> {
     String executor;
 
     @Option(names = "--master", paramLabel = "URL", description = "The Spark master for --executor spark: local[N],"
-            + " spark://HOST:PORT or k8s://https://HOST:PORT (default: local[workers]).")
+            + " spark://HOST:PORT or k8s://https://HOST:PORT (default: this machine shared as --executor local shares it,"
+            + " local[workers x threads per run] with spark.task.cpus = threads per run).")
     String master;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A setting of the executor, repeatable (Spark:"

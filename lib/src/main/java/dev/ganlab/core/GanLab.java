@@ -112,6 +112,14 @@ public final class GanLab {
         return threads;
     }
 
+    /**
+     * The engine thread count this process uses, or will use once the engine loads ({@link #threads()}), without
+     * loading it: for a Spark driver that only plans how many threads each run gets.
+     */
+    public static int plannedThreads() {
+        return initialised ? threads : resolveThreads();
+    }
+
     /** A new root manager on the selected device. Close it when done. */
     public static NDManager newManager() {
         init();

@@ -68,6 +68,8 @@ public final class SparkRunExecutor implements RunExecutor {
     public static final String TASK_MODE = "ganlab.spark.taskMode";
     public static final String PROBE_TIMEOUT = "ganlab.spark.probeTimeoutSeconds";
     public static final String GRACE = "ganlab.spark.stopGraceSeconds";
+    /** Spark's cores per task: the engine threads of each run ({@link RunTask}). */
+    static final String TASK_CPUS = "spark.task.cpus";
 
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\d+)?])?");
     private static final Pattern STANDALONE = Pattern.compile("spark://(.+)");
@@ -87,18 +89,18 @@ public final class SparkRunExecutor implements RunExecutor {
     private final Map<String, CompletableFuture<RunOutcome>> results = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private SparkRunExecutor(String master, Map<String, String> settings, int defaultWorkers) {
+    private SparkRunExecutor(String master, Map<String, String> settings, int defaultWorkers, int defaultTaskCpus) {
         Map<String, String> given = new LinkedHashMap<>(settings);
         this.mode = taskMode(given.remove(TASK_MODE));
-        this.probeTimeoutSeconds = positive(given.remove(PROBE_TIMEOUT), PROBE_TIMEOUT, 300);
-        this.graceSeconds = positive(given.remove(GRACE), GRACE, 150);
+        this.probeTimeoutSeconds = positive(given.remove(PROBE_TIMEOUT), PROBE_TIMEOUT, 300, "seconds");
+        this.graceSeconds = positive(given.remove(GRACE), GRACE, 150, "seconds");
         for (String key : given.keySet()) {
             if (!key.startsWith("spark.")) {
                 throw new UserError("--conf " + key + ": not a Spark setting (spark.*) nor one of " + TASK_MODE + ", "
                         + PROBE_TIMEOUT + ", " + GRACE);
             }
         }
-        this.master = master != null ? master : "local[" + Math.max(1, defaultWorkers) + "]";
+        this.master = master != null ? master : defaultLocalMaster(given, defaultWorkers, defaultTaskCpus);
         checkMaster(this.master);
         SparkConf conf = new SparkConf().setAppName("ganlab-sweep").setMaster(this.master);
         conf.set("spark.ui.showConsoleProgress", "false");
@@ -113,7 +115,7 @@ public final class SparkRunExecutor implements RunExecutor {
             throw new UserError("cannot start Spark with master " + this.master + ": " + rootMessage(e), e);
         }
         this.ownContext = true;
-        int taskCpus = Integer.parseInt(conf.get("spark.task.cpus", "1"));
+        int taskCpus = Integer.parseInt(conf.get(TASK_CPUS, "1"));
         this.parallelism = Math.max(1, sc.defaultParallelism() / Math.max(1, taskCpus));
         this.collector = new Thread(this::collect, "ganlab-spark-collector");
         collector.setDaemon(true);
@@ -126,15 +128,30 @@ public final class SparkRunExecutor implements RunExecutor {
      * @param master local[N], spark://HOST:PORT or k8s://https://HOST:PORT; null for local[defaultWorkers]
      * @param settings spark.* settings, and this executor's own ({@link #TASK_MODE}, {@link #PROBE_TIMEOUT},
      *     {@link #GRACE})
-     * @param defaultWorkers the N of the default master local[N]
+     * @param defaultWorkers the runs at once when the master is null: it is then local[defaultWorkers x task cpus]
+     * @param defaultTaskCpus each run's engine threads when the master is null and the settings do not give
+     *     spark.task.cpus (with a master, Spark's default of 1 applies unless given)
      */
-    public static SparkRunExecutor create(String master, Map<String, String> settings, int defaultWorkers) {
-        return new SparkRunExecutor(master, settings, defaultWorkers);
+    public static SparkRunExecutor create(String master, Map<String, String> settings, int defaultWorkers,
+                                          int defaultTaskCpus) {
+        return new SparkRunExecutor(master, settings, defaultWorkers, defaultTaskCpus);
     }
 
-    /** In local mode with N parallel runs. */
+    /**
+     * The master when none is given: this machine, shared as the local executor shares it. {@code workers} runs at
+     * once, each with spark.task.cpus engine threads ({@link RunTask}): the settings' value, else
+     * {@code taskCpus}, which is written into {@code settings}; local[] then holds workers x task cpus slots.
+     */
+    static String defaultLocalMaster(Map<String, String> settings, int workers, int taskCpus) {
+        int cpus = settings.containsKey(TASK_CPUS)
+                ? (int) positive(settings.get(TASK_CPUS), TASK_CPUS, 1, "cores per task") : Math.max(1, taskCpus);
+        settings.put(TASK_CPUS, Integer.toString(cpus));
+        return "local[" + Math.max(1, workers) * cpus + "]";
+    }
+
+    /** In local mode with N parallel runs of one engine thread each. */
     public static SparkRunExecutor local(int n) {
-        return create("local[" + n + "]", Map.of(), n);
+        return create("local[" + n + "]", Map.of(), n, 1);
     }
 
     /** The master URL in use. */
@@ -327,7 +344,7 @@ public final class SparkRunExecutor implements RunExecutor {
         throw new UserError(TASK_MODE + "=" + s + ": use process (the default) or jvm");
     }
 
-    private static long positive(String s, String key, long otherwise) {
+    private static long positive(String s, String key, long otherwise, String unit) {
         if (s == null) {
             return otherwise;
         }
@@ -339,7 +356,7 @@ public final class SparkRunExecutor implements RunExecutor {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UserError(key + "=" + s + ": expected a positive whole number of seconds");
+        throw new UserError(key + "=" + s + ": expected a positive whole number of " + unit);
     }
 
     /**
