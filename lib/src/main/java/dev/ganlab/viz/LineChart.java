@@ -21,7 +21,7 @@ import java.util.function.DoubleUnaryOperator;
  * A line chart drawn to a picture with Java2D. Used where an interactive plotly chart does not fit:
  * live training monitors (whose output is replaced many times) and chart files written by the
  * command line next to a run. NaN values break a line instead of being drawn; a series of one point (a run
- * scored only at its end) is a marker, see {@link #drawSinglePoints}.
+ * scored only at its end) is a marker of its own shape, set a few pixels apart from markers on about the same step.
  */
 public final class LineChart {
 
@@ -186,7 +186,6 @@ public final class LineChart {
             g.setColor(PALETTE[si % PALETTE.length]);
             Path2D.Double path = new Path2D.Double();
             boolean pen = false;
-            int points = 0;
             for (int i = 0; i < s.x.length; i++) {
                 double yv = ty(s.y[i]);
                 if (!Double.isFinite(s.x[i]) || !Double.isFinite(yv)) {
@@ -201,11 +200,10 @@ public final class LineChart {
                     path.moveTo(xx, yy);
                     pen = true;
                 }
-                points++;
             }
             g.draw(path);
         }
-        drawSinglePoints(g, px, py);
+        drawSinglePoints(g, px, py, left, left + pw);
         if (series.size() > 1 || !series.get(0).name.isEmpty()) {
             int lx = left + pw - 8;
             int maxW = 0;
@@ -231,34 +229,46 @@ public final class LineChart {
         return img;
     }
 
+    /** Pixels between the centres of markers set apart on one step; also a marker's width. */
+    static final double MARKER_SPREAD = 10;
+    /** A marker's half width in pixels. */
+    private static final double MARKER_RADIUS = 4;
+
     /**
-     * Series of one point (a run scored only at its end) get a marker each, a different shape per series, and
-     * markers that would sit on the same step are spread a few pixels apart (ordered as the legend), so runs
-     * scored at the same step with close values all stay visible. Only the marker moves, by at most
-     * {@code 5 * (k - 1)} pixels for k points on one step; its value on the y axis is exact.
+     * Series of one point (a run scored only at its end) get a marker each, a different shape per series.
+     * Markers closer than a marker's width on the x axis (the same step, or steps a pixel apart) are set
+     * {@link #MARKER_SPREAD} pixels apart around their mean, in legend order, and kept inside the frame
+     * ({@code xMin}..{@code xMax}), so runs scored at about the same step with close values all stay visible.
+     * Only a marker's x moves, by a few pixels; its height is exact.
      */
-    private void drawSinglePoints(Graphics2D g, DoubleUnaryOperator px,
-                                  DoubleUnaryOperator py) {
-        Map<Double, List<Integer>> byStep = new LinkedHashMap<>();
+    private void drawSinglePoints(Graphics2D g, DoubleUnaryOperator px, DoubleUnaryOperator py, double xMin,
+                                  double xMax) {
+        List<double[]> points = new ArrayList<>(); // {pixel x, pixel y, series}
         for (int si = 0; si < series.size(); si++) {
             double[] p = singlePoint(series.get(si));
             if (p != null) {
-                byStep.computeIfAbsent(p[0], k -> new ArrayList<>()).add(si);
+                points.add(new double[] {px.applyAsDouble(p[0]), py.applyAsDouble(p[1]), si});
             }
         }
-        for (List<Integer> same : byStep.values()) {
-            for (int j = 0; j < same.size(); j++) {
-                int si = same.get(j);
-                double[] p = singlePoint(series.get(si));
-                double dodge = (j - (same.size() - 1) / 2.0) * MARKER_SPREAD;
-                g.setColor(PALETTE[si % PALETTE.length]);
-                marker(g, si, px.applyAsDouble(p[0]) + dodge, py.applyAsDouble(p[1]));
+        points.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[2], b[2]));
+        for (int start = 0; start < points.size(); ) {
+            int end = start + 1;
+            while (end < points.size() && points.get(end)[0] - points.get(start)[0] < MARKER_SPREAD) {
+                end++;
             }
+            List<double[]> group = new ArrayList<>(points.subList(start, end));
+            group.sort((a, b) -> Double.compare(a[2], b[2]));
+            double centre = group.stream().mapToDouble(p -> p[0]).average().orElseThrow();
+            double half = (group.size() - 1) / 2.0 * MARKER_SPREAD;
+            centre = Math.max(xMin + MARKER_RADIUS + half, Math.min(xMax - MARKER_RADIUS - half, centre));
+            for (int j = 0; j < group.size(); j++) {
+                int si = (int) group.get(j)[2];
+                g.setColor(PALETTE[si % PALETTE.length]);
+                marker(g, si, centre - half + j * MARKER_SPREAD, group.get(j)[1]);
+            }
+            start = end;
         }
     }
-
-    /** Pixels between the centres of markers dodged apart on one step. */
-    static final double MARKER_SPREAD = 10;
 
     /** The one drawable point {x, transformed y} of a series that has exactly one, else null. */
     private double[] singlePoint(Series s) {
@@ -277,7 +287,7 @@ public final class LineChart {
 
     /** Series {@code si}'s marker centred on (x, y): circle, square, triangle, diamond, triangle down, in turn. */
     private static void marker(Graphics2D g, int si, double x, double y) {
-        double r = 4;
+        double r = MARKER_RADIUS;
         Shape shape = switch (si % 5) {
             case 0 -> new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r);
             case 1 -> new Rectangle2D.Double(x - r + 0.5, y - r + 0.5, 2 * r - 1, 2 * r - 1);

@@ -154,6 +154,34 @@ class VizTest {
     }
 
     @Test
+    void pointsSetApartOnTheLastStepStayInsideTheFrame() {
+        // Two runs scored once at the last step (and a third a pixel away): set apart, they must not be pushed
+        // onto or past the frame's right edge. Low values keep them in the bottom half, away from the legend.
+        BufferedImage img = LineChart.create("fid").series("a", new double[] {3000}, new double[] {50})
+                .series("b", new double[] {3000}, new double[] {51})
+                .series("c", new double[] {2995}, new double[] {52})
+                .series("curve", new double[] {0, 60}, new double[] {120, 110}).size(300, 200).render();
+        int frameRight = 300 - 12;
+        for (int k = 0; k < 3; k++) {
+            int inside = 0;
+            int outside = 0;
+            for (int y = img.getHeight() / 2; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    if ((img.getRGB(x, y) & 0xFFFFFF) == (LineChart.PALETTE[k].getRGB() & 0xFFFFFF)) {
+                        if (x < frameRight) {
+                            inside++;
+                        } else {
+                            outside++;
+                        }
+                    }
+                }
+            }
+            assertTrue(inside >= 10, "series " + k + " is drawn inside the frame: " + inside + " pixels");
+            assertEquals(0, outside, "series " + k + ": nothing on or beyond the frame");
+        }
+    }
+
+    @Test
     void groupedBarsDrawOneColouredTracePerSeriesSideBySide() {
         Map<String, double[]> series = new java.util.LinkedHashMap<>();
         series.put("precision", new double[] {0.25, 0.75});
