@@ -123,12 +123,18 @@ public final class LocalProcessExecutor implements RunExecutor {
         return GanLab.device().isGpu() ? GanLab.gpuCount() : 0;
     }
 
-    /**
-     * One worker per GPU; on a CPU one per two of this process's engine threads, so each run keeps two (threads
-     * beyond the cores count as the cores: GANLAB_THREADS=16 on 2 cores does not start 8 workers).
-     */
+    /** One worker per GPU; on a CPU {@link #cpuWorkers}, each run keeping two of this process's engine threads. */
     static int defaultWorkers(int gpus) {
-        return gpus > 0 ? gpus : Math.max(1, Math.min(GanLab.threads(), Runtime.getRuntime().availableProcessors()) / 2);
+        return gpus > 0 ? gpus : cpuWorkers(GanLab.threads(), Runtime.getRuntime().availableProcessors(), 2);
+    }
+
+    /**
+     * How many runs share a CPU machine when each keeps {@code threadsPerRun} of {@code threads} engine threads:
+     * threads beyond the cores count as the cores (GANLAB_THREADS=16 on 2 cores does not start 8 runs), and at
+     * least one. The local executor's rule with two threads a run, and the Spark executor's without a master.
+     */
+    public static int cpuWorkers(int threads, int cores, int threadsPerRun) {
+        return Math.max(1, Math.min(threads, cores) / Math.max(1, threadsPerRun));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ganlab.spark;
 
+import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.experiments.LocalProcessExecutor;
 import dev.ganlab.experiments.RunExecutor;
@@ -33,8 +34,9 @@ import java.util.regex.Pattern;
 /**
  * Runs a sweep's runs on Apache Spark: each run is one Spark job of one task, and the task runs the same
  * {@code run-spec} worker as {@link LocalProcessExecutor} ({@link RunTask}). Masters: {@code local[N]}
- * (this JVM; the default is {@code local[workers]}), {@code spark://HOST:PORT} (a standalone cluster) and
- * {@code k8s://https://HOST:PORT} (Kubernetes, client mode; executors need an image with GAN Lab).
+ * (this JVM; without a master, {@code local[workers x spark.task.cpus]}, see {@link #localShare}),
+ * {@code spark://HOST:PORT} (a standalone cluster) and {@code k8s://https://HOST:PORT} (Kubernetes, client mode;
+ * executors need an image with GAN Lab).
  *
  * <p><b>Child process, not the executor JVM.</b> Measured on the project's 2-core machine under a load
  * average of 40 (README, "Sweeps on Spark"): 4 tiny runs took 151 s in the executor JVM and 322 s as child
@@ -89,7 +91,7 @@ public final class SparkRunExecutor implements RunExecutor {
     private final Map<String, CompletableFuture<RunOutcome>> results = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private SparkRunExecutor(String master, Map<String, String> settings, int defaultWorkers, int defaultTaskCpus) {
+    private SparkRunExecutor(String master, Map<String, String> settings, Integer workers) {
         Map<String, String> given = new LinkedHashMap<>(settings);
         this.mode = taskMode(given.remove(TASK_MODE));
         this.probeTimeoutSeconds = positive(given.remove(PROBE_TIMEOUT), PROBE_TIMEOUT, 300, "seconds");
@@ -100,7 +102,14 @@ public final class SparkRunExecutor implements RunExecutor {
                         + PROBE_TIMEOUT + ", " + GRACE);
             }
         }
-        this.master = master != null ? master : defaultLocalMaster(given, defaultWorkers, defaultTaskCpus);
+        if (master != null) {
+            this.master = master;
+        } else {
+            LocalShare share = localShare(workers, given.get(TASK_CPUS), GanLab.plannedThreads(),
+                    Runtime.getRuntime().availableProcessors());
+            this.master = share.master();
+            given.put(TASK_CPUS, Integer.toString(share.taskCpus()));
+        }
         checkMaster(this.master);
         SparkConf conf = new SparkConf().setAppName("ganlab-sweep").setMaster(this.master);
         conf.set("spark.ui.showConsoleProgress", "false");
@@ -125,33 +134,39 @@ public final class SparkRunExecutor implements RunExecutor {
     /**
      * An executor on a new Spark context.
      *
-     * @param master local[N], spark://HOST:PORT or k8s://https://HOST:PORT; null for local[defaultWorkers]
+     * @param master local[N], spark://HOST:PORT or k8s://https://HOST:PORT; null for this machine, shared as the
+     *     local executor shares it ({@link #localShare})
      * @param settings spark.* settings, and this executor's own ({@link #TASK_MODE}, {@link #PROBE_TIMEOUT},
      *     {@link #GRACE})
-     * @param defaultWorkers the runs at once when the master is null: it is then local[defaultWorkers x task cpus]
-     * @param defaultTaskCpus each run's engine threads when the master is null and the settings do not give
-     *     spark.task.cpus (with a master, Spark's default of 1 applies unless given)
+     * @param workers runs at once when the master is null (null: the local executor's default); with a master,
+     *     the master's slots and spark.task.cpus decide
      */
-    public static SparkRunExecutor create(String master, Map<String, String> settings, int defaultWorkers,
-                                          int defaultTaskCpus) {
-        return new SparkRunExecutor(master, settings, defaultWorkers, defaultTaskCpus);
+    public static SparkRunExecutor create(String master, Map<String, String> settings, Integer workers) {
+        return new SparkRunExecutor(master, settings, workers);
     }
 
+    /** The default master, local[slots], and the engine threads each run gets as spark.task.cpus. */
+    record LocalShare(String master, int taskCpus) {}
+
     /**
-     * The master when none is given: this machine, shared as the local executor shares it. {@code workers} runs at
-     * once, each with spark.task.cpus engine threads ({@link RunTask}): the settings' value, else
-     * {@code taskCpus}, which is written into {@code settings}; local[] then holds workers x task cpus slots.
+     * This machine shared as the local executor shares it: {@code workers} runs at once (when null: one per
+     * {@code taskCpus} given, else per two engine threads, {@link LocalProcessExecutor#cpuWorkers}), each with
+     * spark.task.cpus engine threads ({@link RunTask}): the one given, else its share of {@code threads}. The
+     * master local[N] holds workers x task cpus slots, so every run can start.
+     *
+     * @param taskCpus spark.task.cpus as given in the settings, or null
      */
-    static String defaultLocalMaster(Map<String, String> settings, int workers, int taskCpus) {
-        int cpus = settings.containsKey(TASK_CPUS)
-                ? (int) positive(settings.get(TASK_CPUS), TASK_CPUS, 1, "cores per task") : Math.max(1, taskCpus);
-        settings.put(TASK_CPUS, Integer.toString(cpus));
-        return "local[" + Math.max(1, workers) * cpus + "]";
+    static LocalShare localShare(Integer workers, String taskCpus, int threads, int cores) {
+        Integer given = taskCpus == null ? null : (int) positive(taskCpus, TASK_CPUS, 1, "cores per task");
+        int runs = workers != null ? Math.max(1, workers)
+                : LocalProcessExecutor.cpuWorkers(threads, cores, given != null ? given : 2);
+        int cpus = given != null ? given : Math.max(1, threads / runs);
+        return new LocalShare("local[" + runs * cpus + "]", cpus);
     }
 
     /** In local mode with N parallel runs of one engine thread each. */
     public static SparkRunExecutor local(int n) {
-        return create("local[" + n + "]", Map.of(), n, 1);
+        return create("local[" + n + "]", Map.of(), n);
     }
 
     /** The master URL in use. */

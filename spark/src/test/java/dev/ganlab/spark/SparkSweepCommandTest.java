@@ -107,7 +107,7 @@ class SparkSweepCommandTest {
     /** Creates a local[1] executor: exit 0, or 2 printing the UserError's message. */
     public static final class CreateLocalExecutor {
         public static void main(String[] args) {
-            try (SparkRunExecutor ex = SparkRunExecutor.create("local[1]", java.util.Map.of(), 1, 1)) {
+            try (SparkRunExecutor ex = SparkRunExecutor.create("local[1]", java.util.Map.of(), 1)) {
                 System.exit(0);
             } catch (dev.ganlab.core.UserError e) {
                 System.out.println("UserError: " + e.getMessage());

@@ -87,7 +87,7 @@ class SparkSweepTest {
         AtomicReference<SweepResult> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long killedAt = -1;
-        try (SparkRunExecutor ex = SparkRunExecutor.create(cluster.masterUrl, conf(), 2, 1)) {
+        try (SparkRunExecutor ex = SparkRunExecutor.create(cluster.masterUrl, conf(), 2)) {
             Thread sweeping = new Thread(() -> {
                 try {
                     result.set(Sweep.run(spec, ex, SweepMonitor.QUIET));
@@ -170,18 +170,18 @@ class SparkSweepTest {
         }
         String master = "spark://127.0.0.1:" + port;
         UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
-                () -> SparkRunExecutor.create(master, conf(), 1, 1));
+                () -> SparkRunExecutor.create(master, conf(), 1));
         assertTrue(e.getMessage().startsWith("cannot reach the Spark master " + master), e.getMessage());
         assertTrue(e.getMessage().contains("refused"), e.getMessage());
         UserError bad = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
-                () -> SparkRunExecutor.create("yarn", conf(), 1, 1));
+                () -> SparkRunExecutor.create("yarn", conf(), 1));
         assertTrue(bad.getMessage().contains("use local[N], spark://HOST:PORT or k8s://"), bad.getMessage());
     }
 
     @Test
     void aFolderTheExecutorsDoNotSeeStopsTheSweepBeforeAnyRun() throws Exception {
         Assumptions.assumeTrue(StandaloneCluster.canUnshare(), "needs a mount namespace (unshare -m, as root)");
-        try (SparkRunExecutor ex = SparkRunExecutor.create(cluster.masterUrl, conf(), 2, 1)) {
+        try (SparkRunExecutor ex = SparkRunExecutor.create(cluster.masterUrl, conf(), 2)) {
             // The worker sees an empty tmpfs over privateFolder: the sweep folder does not exist there.
             SweepSpec missing = spec(privateFolder.resolve("sweep"));
             UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
