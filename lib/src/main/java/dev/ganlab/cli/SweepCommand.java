@@ -46,6 +46,10 @@ public final class SweepCommand implements Callable<Integer> {
             + " out among the workers.")
     Integer workers;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Engine threads the sweep shares out among its"
+            + " workers (default: GANLAB_THREADS, else the cores).")
+    Integer threads;
+
     @Option(names = "--out", paramLabel = "DIR", description = "The sweep's folder (default: the spec's 'out', else"
             + " runs/sweeps/NAME).")
     Path out;
@@ -69,6 +73,12 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (threads != null) {
+            if (threads < 1) {
+                throw new UserError("--threads " + threads + ": must be at least 1");
+            }
+            System.setProperty("ganlab.threads", Integer.toString(threads)); // read when the executor plans its workers
+        }
         SweepSpec s = SweepSpec.read(spec);
         if (workers != null) {
             s.workers(workers);

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A sweep shares out the engine threads it was given, not the machine's cores: {@code GANLAB_THREADS=1 ganlab
- * sweep} on a machine of two or more cores gives its one worker one thread (before, every core), as a notebook
- * that sweeps in a lane of one thread needs. The worker's log header says how many it was given, and its trainer's
- * first lines how many its engine used.
+ * A sweep shares out the engine threads it was given, not the machine's cores: {@code ganlab sweep --threads 1}
+ * on a machine of two or more cores gives its one worker one thread (before, every core), as a notebook that sweeps
+ * in a lane of one thread needs, and the option wins over GANLAB_THREADS as everywhere. The worker's log header says
+ * how many it was given, and its trainer's first lines how many its engine used.
  */
 @Slow
 class SweepThreadBudgetTest {
@@ -38,9 +38,9 @@ class SweepThreadBudgetTest {
                 .toJson());
         ProcessBuilder pb = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.ganlab.cli.Main", "sweep", "--spec",
-                spec.toString(), "--workers", "1")
+                spec.toString(), "--workers", "1", "--threads", "1")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("sweep.log").toFile());
-        pb.environment().put(GanLab.ENV_THREADS, "1");
+        pb.environment().put(GanLab.ENV_THREADS, "2"); // the option wins
         Process p = pb.start();
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the sweep did not end in 180 s");
         assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("sweep.log")));
