@@ -24,18 +24,19 @@ public final class Profile {
     /** The profile names, smallest first. */
     public static final List<String> NAMES = List.of("smoke", "quick", "full");
 
+    private static final Setting SETTING = new Setting("ganlab.profile", ENV);
+
     private Profile() {}
 
     /** The current profile's name. */
     public static String name() {
-        Setting setting = new Setting("ganlab.profile", ENV);
-        String s = setting.value();
+        String s = SETTING.value();
         if (s == null) {
             return GanLab.gpuCount() > 0 ? "full" : "quick";
         }
         String p = s.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(p)) {
-            throw new UserError(setting.origin() + "='" + s + "' is not a profile: use smoke, quick or full");
+            throw new UserError(SETTING.origin() + "='" + s + "' is not a profile: use smoke, quick or full");
         }
         return p;
     }

@@ -13,13 +13,15 @@ import java.nio.file.Paths;
  */
 public final class ProjectHome {
 
+    private static final Setting HOME = new Setting("ganlab.home", "GANLAB_HOME");
+
     private ProjectHome() {}
 
     /** The GAN Lab project folder (the checkout). */
     public static Path find() {
-        String env = new Setting("ganlab.home", "GANLAB_HOME").value();
-        if (env != null) {
-            return Paths.get(env).toAbsolutePath().normalize();
+        String given = HOME.value();
+        if (given != null) {
+            return Paths.get(given).toAbsolutePath().normalize();
         }
         Path fromCode = homeFromCodeLocation();
         if (fromCode != null) {

@@ -5,8 +5,8 @@ package dev.ganlab.core;
  * {@code -Dganlab.threads=2} or {@code GANLAB_THREADS=2}. The property wins when both are set (it is the more
  * local choice: one JVM rather than a shell), and a blank value counts as unset.
  *
- * <p>Errors about a bad value name the one that was read ({@link #origin()}), so a user who typed
- * {@code --threads abc} is not told to fix an environment variable they never set.
+ * <p>Errors about a bad value name the one that was read ({@link #origin()}), so a user who started a JVM with
+ * {@code -Dganlab.threads=abc} is not told to fix an environment variable they never set.
  *
  * @param property the system property, e.g. {@code ganlab.threads}
  * @param env the environment variable, e.g. {@code GANLAB_THREADS}

@@ -29,6 +29,10 @@ public final class DataPaths {
 
     private DataPaths() {}
 
+    private static final Setting FASHION_MNIST = new Setting("ganlab.fashion_mnist", "GANLAB_FASHION_MNIST");
+    private static final Setting EMOJI = new Setting("ganlab.emoji", "GANLAB_EMOJI");
+    private static final Setting DATA_CACHE = new Setting("ganlab.data_cache", "GANLAB_DATA_CACHE");
+
     /** The GAN Lab project folder (the checkout); see {@link ProjectHome#find()}. */
     public static Path home() {
         return ProjectHome.find();
@@ -36,24 +40,24 @@ public final class DataPaths {
 
     /** Folder holding the Fashion-MNIST idx files. */
     public static Path fashionMnist() {
-        String env = new Setting("ganlab.fashion_mnist", "GANLAB_FASHION_MNIST").value();
-        return env != null ? Paths.get(env) : DEBIAN_FASHION_MNIST;
+        String given = FASHION_MNIST.value();
+        return given != null ? Paths.get(given) : DEBIAN_FASHION_MNIST;
     }
 
     /** Folder of the emoji npm package (holds {@code emoji.json} and {@code img/google/64}). */
     public static Path emoji() {
-        String env = new Setting("ganlab.emoji", "GANLAB_EMOJI").value();
-        return env != null ? Paths.get(env)
+        String given = EMOJI.value();
+        return given != null ? Paths.get(given)
                 : home().resolve("data").resolve("node_modules").resolve(EMOJI_PACKAGE);
     }
 
     /**
-     * Where prepared image folders are cached on disk ({@link DiskPixelCache}): {@code GANLAB_DATA_CACHE},
-     * the system property {@code ganlab.data_cache}, else {@code <home>/build/cache/data}.
+     * Where prepared image folders are cached on disk ({@link DiskPixelCache}): the system property
+     * {@code ganlab.data_cache}, else {@code GANLAB_DATA_CACHE}, else {@code <home>/build/cache/data}.
      */
     public static Path dataCache() {
-        String env = new Setting("ganlab.data_cache", "GANLAB_DATA_CACHE").value();
-        return env != null ? Paths.get(env) : home().resolve("build").resolve("cache").resolve("data");
+        String given = DATA_CACHE.value();
+        return given != null ? Paths.get(given) : home().resolve("build").resolve("cache").resolve("data");
     }
 
     /** Default folder for training runs: {@code <home>/runs}. */

@@ -40,6 +40,7 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
 
     /** Overrides the available memory, in GB. */
     public static final String ENV_AVAILABLE = "GANLAB_MEMORY_AVAILABLE";
+    private static final Setting AVAILABLE = new Setting("ganlab.memoryAvailable", ENV_AVAILABLE);
     /**
      * JVM (its heap grows towards its cap before collecting: 2 GB in the measured runs), engine
      * libraries and data set overhead, bytes. Was 1 GB, under which FastGAN's 64 and 128 px rows
@@ -186,13 +187,12 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
 
     /** Bytes available to a new run: the override (GB) when set, else MemAvailable; -1 when unknown. */
     public static long availableBytes() {
-        Setting setting = new Setting("ganlab.memoryAvailable", ENV_AVAILABLE);
-        String override = setting.value();
+        String override = AVAILABLE.value();
         if (override != null) {
             try {
                 return (long) (Double.parseDouble(override.trim()) * 1e9);
             } catch (NumberFormatException e) {
-                throw new UserError(setting.origin() + "='" + override + "' is not a number of GB");
+                throw new UserError(AVAILABLE.origin() + "='" + override + "' is not a number of GB");
             }
         }
         return memAvailable(Path.of("/proc/meminfo"));

@@ -9,8 +9,8 @@ import dev.ganlab.data.ImageDataset;
 import dev.ganlab.data.Permutations;
 import dev.ganlab.metrics.EvaluationLog;
 import dev.ganlab.metrics.EvaluationReport;
-import dev.ganlab.metrics.ImagesTooSmall;
 import dev.ganlab.metrics.Evaluator;
+import dev.ganlab.metrics.ImagesTooSmall;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,17 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A setting read from a system property or an environment variable, and errors that name the one read. */
 class SettingTest {
 
     private static final String PROPERTY = "ganlab.settingtest";
+    /** Properties the tests set; their values before each test are put back after it (a run may set them). */
+    private static final String[] SET_HERE = {PROPERTY, "ganlab.profile"};
+    private final String[] before = new String[SET_HERE.length];
+
+    @BeforeEach
+    void remember() {
+        for (int i = 0; i < SET_HERE.length; i++) {
+            before[i] = System.getProperty(SET_HERE[i]);
+        }
+        System.clearProperty(PROPERTY);
+    }
 
     @AfterEach
-    void clear() {
-        System.clearProperty(PROPERTY);
-        System.clearProperty("ganlab.profile");
+    void restore() {
+        for (int i = 0; i < SET_HERE.length; i++) {
+            if (before[i] == null) {
+                System.clearProperty(SET_HERE[i]);
+            } else {
+                System.setProperty(SET_HERE[i], before[i]);
+            }
+        }
     }
 
     @Test

@@ -27,6 +27,22 @@ class MemoryEstimateTest {
     @TempDir Path tmp;
 
     @Test
+    void aBadAvailableMemoryNamesThePropertyThatGaveIt() {
+        String before = System.getProperty("ganlab.memoryAvailable");
+        System.setProperty("ganlab.memoryAvailable", "lots");
+        try {
+            UserError e = assertThrows(UserError.class, MemoryEstimate::availableBytes);
+            assertTrue(e.getMessage().startsWith("-Dganlab.memoryAvailable='lots' is not a number of GB"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty("ganlab.memoryAvailable");
+            } else {
+                System.setProperty("ganlab.memoryAvailable", before);
+            }
+        }
+    }
+
+    @Test
     void countsTrainableValuesAndLeafOutputsPerImage() {
         // conv 3->4, 3x3, padding 1 on 8x8: 4*3*3*3 + 4 = 112 values, output 4*8*8 = 256 floats per image;
         // flatten: 256 more; linear 256->10: 2,570 values, 10 floats. The container is not counted again.
