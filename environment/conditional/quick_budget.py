@@ -6,12 +6,14 @@ and mean classifier accuracy, raw and EMA generators, 200 images per class again
     environment/conditional/quick_budget.py [--budgets 200x40,400x40] [--seed 1] [--threads 1]
 
 A budget is STEPSxBATCH; the widths are the notebook's quick ones (generator 32, discriminator 16, latent 64).
-Results are appended to lib/reproduction/conditional/quick-budget.jsonl, one line per budget and method; a budget
-and method already there is skipped, so the command continues where it stopped. Run folders stay in
+Results are appended to lib/reproduction/conditional/quick-budget.jsonl, one line per budget and method, with the
+commit and the jar's hash; a budget and method already there for this seed is skipped, so the command continues
+where it stopped. Run folders stay in
 build/conditional/quick-budget/ (git-ignored). Training time is recorded but is the wall time of this process on a
 shared machine: the notebook's own time is in lib/BENCHMARKS.md's notebook table.
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -30,13 +32,25 @@ RECIPE = ["--model", "dcgan", "--data", "fashion-mnist", "--loss", "ns", "--clas
 
 
 def frozen_jar():
-    """A private copy of the jar and its lib/, so rebuilding the checkout does not change a running job."""
+    """A copy of the checkout's jar and its lib/, made at each start, so that rebuilding the checkout while this
+    job runs does not change it (and a later start uses the newer build)."""
     dst = os.path.join(BUILD, "jar")
-    if not os.path.exists(os.path.join(dst, "ganlab.jar")):
-        src = os.path.join(ROOT, "lib", "target")
-        shutil.copytree(os.path.join(src, "lib"), os.path.join(dst, "lib"), dirs_exist_ok=True)
-        shutil.copy2(os.path.join(src, "ganlab.jar"), os.path.join(dst, "ganlab.jar"))
+    src = os.path.join(ROOT, "lib", "target")
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(os.path.join(src, "lib"), os.path.join(dst, "lib"))
+    shutil.copy2(os.path.join(src, "ganlab.jar"), os.path.join(dst, "ganlab.jar"))
     return os.path.join(dst, "ganlab.jar")
+
+
+def provenance(jar):
+    """The checkout's commit and the jar's sha256, recorded with every row."""
+    try:
+        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    with open(jar, "rb") as f:
+        return {"commit": commit, "jar_sha256": hashlib.sha256(f.read()).hexdigest()[:16]}
 
 
 def done():
@@ -53,6 +67,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     jar = frozen_jar()
+    built = provenance(jar)
     env = dict(os.environ, GANLAB_THREADS=str(a.threads), OMP_NUM_THREADS=str(a.threads))
     java = ["java", "-Xmx1g", "-jar", jar]
     finished = done()
@@ -68,7 +83,7 @@ def main():
                                                         "--seed", str(a.seed), "--out", run],
                            check=True, stdout=subprocess.DEVNULL, env=env)
             row = {"budget": budget, "steps": steps, "batch": batch, "method": method, "seed": a.seed,
-                   "train_wall_s": round(time.time() - t0, 1)}
+                   "train_wall_s": round(time.time() - t0, 1), **built}
             for generator in ("raw", "ema"):
                 out = os.path.join(run, generator + ".json")
                 subprocess.run(java + ["metrics-conditional", "--run", run, "--real", "fashion-mnist:test", "--n", "200",
@@ -76,7 +91,8 @@ def main():
                                check=True, stdout=subprocess.DEVNULL, env=env)
                 with open(out) as f:
                     s = json.load(f)
-                row[generator] = {"mean_intra_fid": round(s["mean_fid"], 2), "mean_accuracy": round(s["mean_accuracy"], 4)}
+                row[generator] = {"scored": s["generator"], "mean_intra_fid": round(s["mean_fid"], 2),
+                                  "mean_accuracy": round(s["mean_accuracy"], 4)}
             with open(RESULTS, "a") as f:
                 f.write(json.dumps(row) + "\n")
             print(budget, method, row["raw"], row["ema"], flush=True)
