@@ -20,6 +20,8 @@ import shutil
 import subprocess
 import time
 
+import measure  # this folder: the jar copy the conditional measurements share
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 BUILD = os.path.join(ROOT, "build", "conditional", "quick-budget")
@@ -31,15 +33,11 @@ RECIPE = ["--model", "dcgan", "--data", "fashion-mnist", "--loss", "ns", "--clas
           "--set", "dcgan.gWidth=32", "--set", "dcgan.dWidth=16", "--set", "dcgan.latentDim=64", "--set", "eval.metrics="]
 
 
-def frozen_jar():
-    """A copy of the checkout's jar and its lib/, made at each start, so that rebuilding the checkout while this
-    job runs does not change it (and a later start uses the newer build)."""
-    dst = os.path.join(BUILD, "jar")
-    src = os.path.join(ROOT, "lib", "target")
-    shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(os.path.join(src, "lib"), os.path.join(dst, "lib"))
-    shutil.copy2(os.path.join(src, "ganlab.jar"), os.path.join(dst, "ganlab.jar"))
-    return os.path.join(dst, "ganlab.jar")
+def fresh_jar():
+    """measure.py's private copy of the jar and its lib/, made anew at each start: rebuilding the checkout while
+    this job runs does not change it, and a later start uses the newer build."""
+    shutil.rmtree(os.path.join(measure.BUILD, "jar-quick-budget"), ignore_errors=True)
+    return measure.frozen_jar(os.path.join(ROOT, "lib", "target", "ganlab.jar"), "quick-budget")
 
 
 def provenance(jar):
@@ -66,7 +64,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    jar = frozen_jar()
+    jar = fresh_jar()
     built = provenance(jar)
     env = dict(os.environ, GANLAB_THREADS=str(a.threads), OMP_NUM_THREADS=str(a.threads))
     java = ["java", "-Xmx1g", "-jar", jar]
