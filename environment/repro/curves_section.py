@@ -119,7 +119,8 @@ INTRO = ("The longest runs these models get here are the reference models' runs"
 
 def write_curves(w, root):
     folder = os.path.join(root, "lib", "reproduction", "curves")
-    runs = sorted(glob.glob(os.path.join(folder, "*.json")))
+    # by name, so a run carried on past a reference (NAME-long, NAME-curve) follows the reference's own section
+    runs = sorted(glob.glob(os.path.join(folder, "*.json")), key=lambda p: os.path.basename(p)[:-len(".json")])
     w("## The reference models' long runs and their curves")
     w("")
     w(INTRO)
@@ -191,6 +192,9 @@ def write_run(w, folder, p):
       f"{when}, {p.get('status', '?')}{hours}. Its EMA generator is scored every {ev.get('every', 0):,} steps with"
       f" {ev.get('n', 0):,} fakes against `{ev.get('real', '')}` ({ev.get('metrics', '')}).")
     w("")
+    if p.get("note"):  # the recipe's word on the run's provenance (recipes.py's curve_note)
+        w(p["note"])
+        w("")
     shown = [(k, label) for k, label in SCORES if any(number(r.get(k)) is not None for r in rows)]
     staged = bool(p.get("phases"))
     if not shown:

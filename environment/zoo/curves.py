@@ -96,7 +96,8 @@ def snapshot(name, work):
                 "seconds": float(last["seconds"]) if last.get("seconds") else None,
                 "status": liveness(status), "lastHistoryRow": status.get("updated"),
                 "grid": os.path.basename(grids[-1]) if grids else None, "phases": phases,
-                "eval": config.get("eval", {})}
+                "eval": config.get("eval", {}),
+                "note": R.RECIPES[name].get("curve_note") if name in R.RECIPES else None}
     atomic_copy(json.dumps(progress, indent=2) + "\n", os.path.join(CURVES, f"{name}.json"))
     print(f"{name}: step {progress['step']:,} of {progress['steps']:,}, {len(rows)} scored rows -> "
           f"{os.path.relpath(CURVES, ROOT)}/{name}.csv (then: environment/repro/reproduce.py report)")

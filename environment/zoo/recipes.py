@@ -120,6 +120,13 @@ RECIPES = {
         "config": {**copy.deepcopy(PROGAN_EMOJI32), "steps": 62500},
         "scoring": PROGAN_SCORING,
         "export": False,
+        # said under the curve's status line in lib/REPRODUCTION.md (environment/zoo/curves.py copies it)
+        "curve_note": "The run continues the reference's own training checkpoint of step 36,473 (carried in git at"
+                      " 35b6c55), so its history up to there is the reference's: the evaluations up to 35,000 are"
+                      " the reference's rows of the table above, and from 37,500 on they are this run's, on an AVX2"
+                      " processor where the reference trained on an AVX-512 one (the same run up to the engine's"
+                      " arithmetic: its 37,500-43,750 rows set beside the reference's show how much that moves the"
+                      " scores).",
         "title": "ProGAN on the emoji, 32 px: the reference run (`progan-emoji32`) carried on past 43,750 steps at 32 px,"
                  " scored every 2,500",
     },
