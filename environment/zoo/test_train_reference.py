@@ -153,6 +153,27 @@ class CarryTest(unittest.TestCase):
         self.assertEqual([c[c.index("--out") + 1] for c in ran],
                          [os.path.join(self.tmp, "elsewhere"), os.path.join(self.tmp, "lib", "zoo", NAME)])
 
+    def test_a_finished_run_outside_the_zoo_removes_its_carried_run_after_its_own_export(self):
+        # progan-emoji32-long carries a 36 MB checkpoint between sessions; once its export is written, git need not
+        # keep it, but an export that was told to go elsewhere (--out) leaves it, as for a zoo model
+        long = T.Stages("progan-emoji32-long", 1, work=os.path.join(self.tmp, "long"))
+        self.fake_run(long.run, 3000, 900)
+        long.carry()
+        ran = []
+        saved_sh = T.sh
+        T.sh = lambda cmd, log, threads: ran.append(cmd)
+        try:
+            T.Stages("progan-emoji32-long", 1, work=long.work, out=os.path.join(self.tmp, "elsewhere")).export()
+            self.assertTrue(os.path.isdir(long.carried()), "an export elsewhere keeps the carried run")
+            long.export()
+            self.assertFalse(os.path.isdir(long.carried()), "its own export ends the carry")
+        finally:
+            T.sh = saved_sh
+        self.assertEqual([c[c.index("--out") + 1] for c in ran],
+                         [os.path.join(self.tmp, "elsewhere"), os.path.join(self.tmp, "long", "export")])
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "lib", "zoo", "progan-emoji32-long")),
+                         "no zoo model is made")
+
     def test_a_recipe_outside_the_zoo_exports_into_its_work_folder(self):
         # dcgan-fmnist-curve re-runs the zoo's DCGAN for its curve: its export must not become a second model
         curve = T.Stages("dcgan-fmnist-curve", 1, work=os.path.join(self.tmp, "curve"))

@@ -19,7 +19,8 @@ A run longer than one sitting on a machine whose build/ folder does not last (a 
     environment/zoo/train-reference.sh NAME --carry
 copies the run's newest checkpoint and history into lib/zoo/training/NAME (commit it); where build/zoo/NAME/run
 is missing or behind it, training starts from there and continues the same run bit for bit. The export into
-lib/zoo/NAME removes it (an export elsewhere, --out, leaves it). A checkpoint of more than 95 MB is carried in parts with a
+lib/zoo/NAME removes it, as does a curve recipe's (`export: False`) into its own work folder; an export elsewhere,
+--out, leaves it. A checkpoint of more than 95 MB is carried in parts with a
 manifest (git hosts refuse files of 100 MB); the parts are joined, and checked against the manifest's SHA-256, when
 the run continues.
 """
@@ -283,14 +284,17 @@ class Stages:
             cmd += ["--note", self.note]
         sh(java(cmd, self.threads), self.log, self.threads)
         default_out = os.path.join(ROOT, "lib", "zoo", self.name)
-        if os.path.abspath(self.out) != default_out:  # an export elsewhere leaves the zoo as it is
+        own = not self.recipe.get("export", True) and os.path.abspath(self.out) == os.path.join(self.work, "export")
+        if os.path.abspath(self.out) != default_out and not own:  # an export elsewhere leaves the zoo as it is
             print(f"exported {self.out}")
             return
+        # The finished run no longer needs its carried checkpoint: a zoo model replaces it, and a run outside the zoo
+        # (a curve) keeps its export in its work folder and its curve in lib/reproduction/curves.
         removed = os.path.isdir(self.carried())
-        if removed:  # the finished model replaces the carried checkpoint
+        if removed:
             shutil.rmtree(self.carried())
         print(f"exported {self.out}" + (f" and removed {self.carried()} (the run it carried is finished)" if removed
-                                        else "") + ": commit both with git add -A lib/zoo")
+                                        else "") + ": commit with git add -A lib/zoo")
 
     def trained(self):
         """Whether the run is finished at the recipe's length (a longer recipe resumes it)."""
