@@ -7,6 +7,7 @@ import html
 import json
 import math
 import os
+import textwrap
 
 # The curve's columns shown, as (column of metrics.csv, label); the first is the chart's.
 SCORES = (("swd_x1e3", "SWD x1e3"), ("fid_fmnist", "FID (Fashion-MNIST net)"))
@@ -44,10 +45,13 @@ def nice_ticks(lo, hi, count=5):
 def svg_chart(title, xlabel, ylabel, segments, marks=()):
     """A line chart with axes and ticks as SVG text. segments: lists of (x, y), each drawn as one line
     (a staged model's resolutions are not joined); marks: (x, label) vertical lines (phase changes)."""
-    title, xlabel, ylabel = html.escape(title), html.escape(xlabel), html.escape(ylabel)
+    # a long title (a curve run's) wraps onto more lines rather than running past the chart's edges
+    lines = [html.escape(t) for t in textwrap.wrap(title, 88, break_on_hyphens=False)] or [""]
+    xlabel, ylabel = html.escape(xlabel), html.escape(ylabel)
     xs = [x for seg in segments for x, _ in seg]
     ys = [y for seg in segments for _, y in seg]
-    W, H, L, R, T, B = 600, 300, 60, 20, 30, 45
+    extra = 16 * (len(lines) - 1)
+    W, H, L, R, T, B = 600, 300 + extra, 60, 20, 30 + extra, 45
     xt = nice_ticks(0, max(xs))
     yt = nice_ticks(min(0.0, min(ys)), max(ys))
     x0, x1, y0, y1 = xt[0], xt[-1], yt[0], yt[-1]
@@ -60,7 +64,8 @@ def svg_chart(title, xlabel, ylabel, segments, marks=()):
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif"'
            f' font-size="11">', f'<rect width="{W}" height="{H}" fill="white"/>',
-           f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="13">{title}</text>']
+           *(f'<text x="{W / 2}" y="{18 + 16 * i}" text-anchor="middle" font-size="13">{t}</text>'
+             for i, t in enumerate(lines))]
     for t in xt:
         out.append(f'<line x1="{px(t):.1f}" y1="{T}" x2="{px(t):.1f}" y2="{H - B}" stroke="#eee"/>')
         out.append(f'<text x="{px(t):.1f}" y="{H - B + 15}" text-anchor="middle">{t:g}</text>')
