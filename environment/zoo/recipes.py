@@ -108,27 +108,28 @@ RECIPES = {
         "title": "ProGAN on the emoji, 32 px",
     },
     # The same run carried on past its 43,750 steps at 32 px, for the curve that says where ProGAN's score stops
-    # falling (the reference's still fell at its end: EMA SWD x1e3 12.18, 11.68, 10.78 at 40,000, 42,500 and 43,750). The
-    # schedule is the reference's, so every step past 43,750 is more 32 px stabilisation (the official code, too,
+    # falling (the reference's still fell at its end: EMA SWD x1e3 12.18, 11.68, 10.78 at 40,000, 42,500 and 43,750).
+    # The schedule is the reference's, so every step past 43,750 is more 32 px stabilisation (the official code, too,
     # trains on at the target resolution until its image budget ends): 62,500 steps is 1,000,000 images, 400,000 of
     # them in the 32 px stabilisation instead of 100,000. It starts from the reference's own checkpoint at step
     # 36,473, carried in git at 35b6c55 (lib/zoo/training/progan-emoji32; the export removed it): the first 7,277
-    # steps replay the reference's last ones, the same run up to the engine's arithmetic on another processor.
-    # About 2.35 s a step at 32 px on 2 threads of the AVX2 EPYC, so it is carried over several sittings; it may be
+    # steps replay the reference's last ones, the same run up to the engine's arithmetic on another processor. About
+    # 2.35 s a step at 32 px on 2 threads of the AVX2 EPYC, so it is carried over several sittings; it may be
     # shortened once its curve is flat. Not a model of the zoo: `export: False`.
     "progan-emoji32-long": {
         "config": {**copy.deepcopy(PROGAN_EMOJI32), "steps": 62500},
         "scoring": PROGAN_SCORING,
         "export": False,
         # said under the curve's status line in lib/REPRODUCTION.md (environment/zoo/curves.py copies it)
-        "curve_note": "The run continues the reference's own training checkpoint of step 36,473 (carried in git at"
-                      " 35b6c55), so its history up to there is the reference's: the evaluations and sample grids up"
-                      " to 35,000 are the reference's (its rows of the table above), and its clock goes on from the reference's 4.7 h at"
-                      " that step; from 37,500 on the evaluations are this run's, on an AVX2 processor where the"
-                      " reference trained on an AVX-512 one (the same run up to the engine's arithmetic: its 37,500,"
-                      " 40,000 and 42,500 rows set beside the reference's show how much that moves the scores).",
-        "title": "ProGAN on the emoji, 32 px: the reference run (`progan-emoji32`) carried on past 43,750 steps at 32 px,"
-                 " scored every 2,500",
+        "curve_note": ("The run continues the reference's own training checkpoint of step 36,473 (carried in git at "
+                       "35b6c55), so its history up to there is the reference's: the evaluations and sample grids up"
+                       " to 35,000 are the reference's (its rows of the table above), and its clock goes on from the"
+                       " reference's 4.7 h at that step; from 37,500 on the evaluations are this run's, on an AVX2 "
+                       "processor where the reference trained on an AVX-512 one (the same run up to the engine's "
+                       "arithmetic: its 37,500, 40,000 and 42,500 rows set beside the reference's show how much that"
+                       " moves the scores)."),
+        "title": "ProGAN on the emoji, 32 px: the reference run (`progan-emoji32`) carried on past 43,750 steps"
+                 " at 32 px, scored every 2,500",
     },
     # FastGAN (Liu et al. 2021) on the first 100 smileys at 64 px, sized for a CPU: half the official widths
     # (ngf = ndf = 32; the official 64 costs about 4.5 s a step on one core here, 25 hours for 20,000 steps), latent

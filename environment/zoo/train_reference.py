@@ -141,7 +141,9 @@ class Stages:
         self.work = work or os.path.join(BUILD, name)
         # a recipe that is not a model of the zoo (a curve of another's run) exports into its work folder
         zoo = self.recipe.get("export", True)
-        self.out = out or (os.path.join(ROOT, "lib", "zoo", name) if zoo else os.path.join(self.work, "export"))
+        # where the recipe's own export goes; an export told to go elsewhere (--out) leaves the carried run
+        self.own_out = os.path.join(ROOT, "lib", "zoo", name) if zoo else os.path.join(self.work, "export")
+        self.out = out or self.own_out
         self.run = os.path.join(self.work, "run")
         self.log = os.path.join(self.work, "log.txt")
         os.makedirs(os.path.join(self.work, "done"), exist_ok=True)
@@ -283,9 +285,7 @@ class Stages:
         if self.note:
             cmd += ["--note", self.note]
         sh(java(cmd, self.threads), self.log, self.threads)
-        default_out = os.path.join(ROOT, "lib", "zoo", self.name)
-        own = not self.recipe.get("export", True) and os.path.abspath(self.out) == os.path.join(self.work, "export")
-        if os.path.abspath(self.out) != default_out and not own:  # an export elsewhere leaves the zoo as it is
+        if os.path.abspath(self.out) != self.own_out:  # an export elsewhere leaves the zoo as it is
             print(f"exported {self.out}")
             return
         # The finished run no longer needs its carried checkpoint: a zoo model replaces it, and a run outside the zoo
