@@ -1,10 +1,12 @@
 package dev.ganlab.cli;
 
 import dev.ganlab.core.GanLab;
+import dev.ganlab.core.IoMessages;
 import dev.ganlab.core.UserError;
 import dev.ganlab.models.ModelPreset;
 import dev.ganlab.models.Models;
 import dev.ganlab.train.BestGenerator;
+import dev.ganlab.train.ConfigDifferences;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.ReplicaDevices;
 import dev.ganlab.train.MemoryEstimate;
@@ -18,7 +20,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ganlab train}: trains a GAN and writes config.json, metrics.csv, samples/ and checkpoints/
@@ -80,7 +84,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. optD.lr=1e-4 (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint (--steps may grow"
+            + " and --devices change; another setting that differs from the run's is an error naming it).")
     boolean resume;
 
     @Option(names = "--devices", paramLabel = "LIST", description = "Data-parallel replicas: gpu:0,gpu:1,... or all"
@@ -105,7 +110,7 @@ public final class TrainCommand implements Runnable {
         if (!resume) {
             MemoryEstimate.checkNewRun(cfg.resolved()); // refused before the run folder is made (issue 18, item 4)
         }
-        boolean resumeAsStored = resume && config == null && model == null && data == null && loss == null && sets.isEmpty();
+        boolean resumeAsStored = resume && config == null && (!givesSettings() || repeatsStoredSettings(cfg));
         String spec = resumeAsStored && devices == null ? TrainConfig.ofRun(out).devices : cfg.devices;
         List<ai.djl.Device> replicas = ReplicaDevices.parse(spec); // a missing GPU: an error before any work
         if (common.device == null && !replicas.isEmpty()) {
@@ -129,6 +134,24 @@ public final class TrainCommand implements Runnable {
             throw new UserError("run " + out + " " + status.status + ": " + status.message);
         }
         BestGenerator.read(out).ifPresent(kept -> System.out.println("best evaluation: " + kept.summary()));
+    }
+
+    /**
+     * For --resume with setting flags and no --config: true when every flag repeats the run's own value;
+     * otherwise the refusal, naming each changed setting and both values. Compared as stored, before
+     * resolving: a changed setting can make the stored resolved values of others inconsistent (a penalty
+     * changes DCGAN's default discriminator norm), which would hide the one the user changed.
+     */
+    private boolean repeatsStoredSettings(TrainConfig asked) {
+        TrainConfig stored = TrainConfig.ofRun(out);
+        TrainConfig same = asked.copy();
+        same.steps = stored.steps;
+        same.devices = stored.devices;
+        List<String> changed = ConfigDifferences.of(stored.toJsonTree(), same.toJsonTree());
+        if (!changed.isEmpty()) {
+            throw ConfigDifferences.resumeRefused(out, changed);
+        }
+        return true;
     }
 
     /** The run's stored config with --devices (and --steps) applied: a resume on other devices. */
@@ -161,17 +184,33 @@ public final class TrainCommand implements Runnable {
         return resolved;
     }
 
+    /** Whether any flag other than --steps and --devices (which a resume may change) sets a setting. */
+    private boolean givesSettings() {
+        return model != null || data != null || loss != null || penalty != null || batch != null || resolution != null
+                || seed != null || cond != null || classBalanced || !sets.isEmpty();
+    }
+
+    /**
+     * The config the flags ask for: --config (or, for --resume, the run's stored config; else the
+     * defaults), then the flags, then --set. A --resume that changes a setting is refused where the run is
+     * opened, naming the setting; a flag and a --set of the same key are refused here.
+     */
     TrainConfig buildConfig() {
         TrainConfig cfg;
         if (config != null) {
             try {
                 cfg = TrainConfig.fromJson(Files.readString(config));
             } catch (IOException e) {
-                throw new UserError("cannot read --config " + config + ": " + e.getMessage(), e);
+                throw new UserError("cannot read --config " + config + ": " + IoMessages.reason(e), e);
+            } catch (UserError e) {
+                throw new UserError("--config " + config + ": " + e.getMessage(), e);
             }
+        } else if (resume && Files.isRegularFile(out.resolve("config.json"))) {
+            cfg = TrainConfig.ofRun(out); // so a flag that repeats a stored value is no change
         } else {
             cfg = new TrainConfig();
         }
+        refuseFlagAndSetOfOneKey();
         if (model != null) {
             cfg.model = model;
         }
@@ -210,5 +249,29 @@ public final class TrainCommand implements Runnable {
             cfg.devices = devices;
         }
         return cfg;
+    }
+
+    /** A key given both by its own flag and by --set: which one was meant is not for us to guess. */
+    private void refuseFlagAndSetOfOneKey() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("model", model);
+        flags.put("data", data);
+        flags.put("loss", loss);
+        flags.put("penalty", penalty);
+        flags.put("steps", steps);
+        flags.put("batch", batch);
+        flags.put("resolution", resolution);
+        flags.put("seed", seed);
+        flags.put("cond", cond);
+        flags.put("classBalanced", classBalanced ? Boolean.TRUE : null);
+        flags.put("devices", devices);
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            String key = eq <= 0 ? "" : kv.substring(0, eq).trim();
+            if (flags.get(key) != null) {
+                String flag = key.equals("classBalanced") ? "--class-balanced" : "--" + key + " " + flags.get(key);
+                throw new UserError(flag + " and --set " + kv.trim() + " both set " + key + ": give it once");
+            }
+        }
     }
 }

@@ -85,6 +85,37 @@ public final class Datasets {
         return ds;
     }
 
+    /**
+     * Checks a spec without loading it: its name and options, and that the folder it names exists; for
+     * a setting read long after it is given (a run's {@code eval.real}, loaded at its first evaluation).
+     *
+     * @throws DatasetException naming the spec and what is wrong with it
+     */
+    public static void checkSpec(String spec) {
+        Spec s = Spec.parse(spec);
+        for (String k : List.of("limit", "resolution", "size", "perMode", "seed")) {
+            s.intOption(k, 0);
+        }
+        if (s.options.containsKey("split") && !List.of("train", "test").contains(s.options.get("split"))) {
+            throw new DatasetException(spec + ": split=" + s.options.get("split") + ": use train or test");
+        }
+        switch (s.name) {
+            case "mnist", "cifar10", "folder" -> {
+                Path dir = s.requirePath("a folder");
+                if (!Files.isDirectory(dir)) {
+                    throw new DatasetException(spec + ": folder " + dir + " does not exist");
+                }
+            }
+            case "fashion-mnist" -> {
+                String split = s.split();
+                if (!List.of("train", "test").contains(split)) {
+                    throw new DatasetException(spec + ": split '" + split + "': use train or test");
+                }
+            }
+            default -> { }
+        }
+    }
+
     private static final java.util.concurrent.ConcurrentHashMap<String, java.lang.ref.SoftReference<ImageDataset>> CACHE =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,7 +133,7 @@ public final class Datasets {
         }
         ImageDataset ds = switch (s.name) {
             case "fashion-mnist" -> {
-                String split = s.arg == null ? s.options.getOrDefault("split", "train") : s.arg;
+                String split = s.split();
                 yield loadIdx(DataPaths.fashionMnist(), split, "fashion-mnist", FASHION_MNIST_CLASSES, o, true);
             }
             case "mnist" -> {
@@ -348,6 +379,16 @@ public final class Datasets {
                 case "synthetic" -> List.of("size", "perMode", "seed", "classes", "limit", "resolution");
                 default -> List.of("classes", "limit", "resolution");
             };
+        }
+
+        /** Fashion-MNIST's split, written {@code :test} or {@code ?split=test}; both, when they differ, is an error. */
+        String split() {
+            String option = options.get("split");
+            if (arg != null && option != null && !arg.equals(option)) {
+                throw new DatasetException(raw + ": the split is given twice, ':" + arg + "' and 'split=" + option
+                        + "': give one");
+            }
+            return arg != null ? arg : option != null ? option : "train";
         }
 
         Path requirePath(String what) {

@@ -46,10 +46,15 @@ final class SweepSpecJson {
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new UserError("cannot read sweep spec " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read sweep spec " + file + ": " + dev.ganlab.core.IoMessages.reason(e), e);
         }
         Path folder = file.toAbsolutePath().getParent();
-        SweepSpec s = fromJson(text, folder);
+        SweepSpec s;
+        try {
+            s = fromJson(text, folder);
+        } catch (UserError e) {
+            throw new UserError(file + ": " + e.getMessage(), e); // which file, when a sweep reads several
+        }
         if (s.name == null) {
             String f = file.getFileName().toString();
             s.name = f.endsWith(".json") ? f.substring(0, f.length() - 5) : f;

@@ -175,6 +175,10 @@ public record MemoryEstimate(String model, int resolution, int batch, long gener
             MemoryEstimate estimate;
             try {
                 estimate = of(resolved);
+            } catch (UserError e) {
+                // Settings the model refuses (a size it cannot build): the run says so itself, once, when it
+                // builds the same model; a warning here would print the same error twice.
+                return;
             } catch (RuntimeException e) {
                 // The estimate guards against runs that cannot fit; when it cannot be made, say so and train.
                 System.err.println("memory estimate unavailable for " + resolved.model + " at " + resolved.resolution

@@ -26,15 +26,21 @@ final class RunOpening {
             throw new UserError("run folder " + dir + " already holds checkpoints: resume it (--resume /"
                     + " GanTrainer.resume) or choose another output folder");
         }
+        r.checkEvaluationData();
+        // The config as asked, before building the run records what it finds in the data (the classes).
+        String stored = r.toJson();
+        // Built before anything is written: a data set that does not load, or a model its settings refuse,
+        // leaves no folder that `ganlab runs` would list as a run waiting to start.
+        GanTrainer t = new GanTrainer(r, dir, null, data);
         try {
             Files.createDirectories(dir.resolve("samples"));
             Files.createDirectories(dir.resolve("checkpoints"));
         } catch (IOException e) {
+            t.close();
             throw new UncheckedIOException("cannot create run folder " + dir, e);
         }
-        AtomicFiles.writeString(dir.resolve("config.json"), r.toJson());
+        AtomicFiles.writeString(dir.resolve("config.json"), stored);
         BestGenerator.forgetAfter(dir, 0); // kept by a run here that stopped before its first checkpoint
-        GanTrainer t = new GanTrainer(r, dir, null, data);
         t.status().started = java.time.Instant.now().toString();
         return t;
     }
@@ -84,9 +90,9 @@ final class RunOpening {
                         + " are not valid for this version of GAN Lab (" + problem + "); start a new run in another"
                         + " folder");
             }
-            if (!sameSettings(cfg, dir)) {
-                throw new UserError("run " + dir + " was started with a different config; resume it without"
-                        + " changing settings other than steps (compare " + dir.resolve("config.json") + ")");
+            List<String> changed = settingsChanged(cfg, dir);
+            if (!changed.isEmpty()) {
+                throw ConfigDifferences.resumeRefused(dir, changed);
             }
             return resume(dir, cfg.steps, cfg.devices, null);
         }
@@ -103,7 +109,8 @@ final class RunOpening {
         if (problem == null && past > cfg.steps) {
             problem = "it has trained " + past + " steps, past the " + cfg.steps + " asked for";
         }
-        if (started && (problem != null || !sameSettings(cfg, dir))) {
+        List<String> changed = started && problem == null ? settingsChanged(cfg, dir) : List.of();
+        if (started && (problem != null || !changed.isEmpty())) {
             String stamp = java.time.LocalDateTime.now()
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path aside = dir.resolveSibling(dir.getFileName() + ".replaced-" + stamp);
@@ -115,7 +122,7 @@ final class RunOpening {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot move the earlier run " + dir + " aside to " + aside, e);
             }
-            String why = problem == null ? " had other settings"
+            String why = problem == null ? " had other settings (" + String.join("; ", changed) + ")"
                     : past > cfg.steps ? " cannot be shortened (" + problem + ")"
                     : " has settings this version of GAN Lab does not accept (" + problem + ")";
             System.out.println("The run in " + dir + why + "; it is kept as " + aside + " and a new run starts.");
@@ -137,11 +144,12 @@ final class RunOpening {
     }
 
     /**
-     * Whether the run in {@code dir} was started with {@code cfg}'s settings, the number of steps
-     * and the devices aside. Both are resolved at the stored run's length, so defaults derived from the
-     * number of steps (the instance-noise schedule) compare equal.
+     * The settings in which {@code cfg} differs from the run in {@code dir}, each as
+     * {@code key: the run has A, asked B} (empty: the same run), the number of steps and the devices aside.
+     * Both are resolved at the stored run's length, so defaults derived from the number of steps (the
+     * instance-noise schedule) compare equal.
      */
-    private static boolean sameSettings(TrainConfig cfg, Path dir) {
+    private static List<String> settingsChanged(TrainConfig cfg, Path dir) {
         TrainConfig stored = TrainConfig.ofRun(dir);
         TrainConfig want = cfg.copy();
         want.steps = stored.steps;
@@ -156,6 +164,6 @@ final class RunOpening {
             // where resolving the request would give the model's present default.
             want.generatorFakes = stored.generatorFakes;
         }
-        return stored.resolved().toJson().equals(want.resolved().toJson());
+        return ConfigDifferences.of(stored.resolved().toJsonTree(), want.resolved().toJsonTree());
     }
 }

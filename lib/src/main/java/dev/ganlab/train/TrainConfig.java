@@ -10,6 +10,8 @@ import com.google.gson.JsonSyntaxException;
 import dev.ganlab.core.SettingsSchema;
 import dev.ganlab.core.UserError;
 import dev.ganlab.loss.AdversarialLoss;
+import dev.ganlab.metrics.Extractors;
+import dev.ganlab.metrics.MetricRegistry;
 import dev.ganlab.loss.GradientPenalty;
 import dev.ganlab.models.ModelPreset;
 import dev.ganlab.models.ModelSettings;
@@ -411,6 +413,42 @@ public final class TrainConfig implements ModelSettings {
 
     // ---- Validation -------------------------------------------------------------------------------
 
+    /**
+     * The evaluation's metrics and features are used first at the first evaluation, maybe hours in; a
+     * misspelling is an error now rather than a warning then. ({@code eval.real} names files of this
+     * machine, so it is checked where a new run starts: {@link #checkEvaluationData}.)
+     */
+    private void checkEvaluationSettings() {
+        String key = "eval.metrics";
+        try {
+            if (!eval.metrics.isBlank() && !eval.metrics.equals("auto")) {
+                MetricRegistry.parseList(eval.metrics);
+            }
+            key = "eval.features";
+            if (!eval.features.isBlank() && !eval.features.equals("auto")) {
+                Extractors.scoreSuffix(eval.features);
+            }
+        } catch (UserError e) {
+            throw new UserError(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks {@code eval.real} of a resolved config (its name, options and folder) without loading it,
+     * for a new run on this machine; a run copied from another keeps its setting and is warned at its
+     * evaluations instead.
+     */
+    public void checkEvaluationData() {
+        if (eval.metrics.isBlank() || eval.real.isBlank() || eval.real.equals("auto")) {
+            return;
+        }
+        try {
+            dev.ganlab.data.Datasets.checkSpec(eval.real);
+        } catch (UserError e) {
+            throw new UserError("eval.real: " + e.getMessage(), e);
+        }
+    }
+
     /** Checks every value of a resolved config; the message names the key at fault. */
     public void validate() {
         Models.preset(model);
@@ -450,6 +488,7 @@ public final class TrainConfig implements ModelSettings {
         check(sampleCount >= 1 && sampleCount <= 1024, "sampleCount " + sampleCount + " must be in 1..1024");
         check(eval.every >= 0, "eval.every " + eval.every + " must be >= 0 (0 = at the end only)");
         check(eval.n == 0 || eval.n >= 2, "eval.n " + eval.n + " must be >= 2 (or 0 = auto)");
+        checkEvaluationSettings();
         BestGenerator.checkSetting(eval.keepBest, eval.metrics, eval.features);
         Tricks t = tricks;
         check(t.labelSmoothing > 0 && t.labelSmoothing <= 1, "tricks.labelSmoothing " + t.labelSmoothing
@@ -508,7 +547,12 @@ public final class TrainConfig implements ModelSettings {
         }
         try {
             String json = java.nio.file.Files.readString(cfgFile);
-            TrainConfig c = fromJson(json);
+            TrainConfig c;
+            try {
+                c = fromJson(json);
+            } catch (UserError e) {
+                throw new UserError(cfgFile + ": " + e.getMessage(), e);
+            }
             // A run stores its resolved (complete) config, so a missing key means the run predates it.
             if (c.generatorFakes == null) {
                 c.generatorFakes = FRESH_FAKES; // every model's update drew fresh latents before the setting
@@ -520,7 +564,7 @@ public final class TrainConfig implements ModelSettings {
             }
             return c;
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + cfgFile, e);
+            throw new UserError("cannot read " + cfgFile + ": " + dev.ganlab.core.IoMessages.reason(e), e);
         }
     }
 

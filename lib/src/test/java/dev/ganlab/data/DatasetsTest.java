@@ -109,6 +109,32 @@ class DatasetsTest {
     }
 
     @Test
+    void aSplitGivenTwiceMustAgree() {
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("fashion-mnist:test?split=train"));
+        assertTrue(e.getMessage().contains("the split is given twice, ':test' and 'split=train'"), e.getMessage());
+        assertEquals(Datasets.load("fashion-mnist:test?split=test&limit=5").name(),
+                Datasets.load("fashion-mnist?split=test&limit=5").name());
+    }
+
+    @Test
+    void checkSpecFindsWhatLoadingWouldWithoutLoading(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        Datasets.checkSpec("fashion-mnist:test");
+        Datasets.checkSpec("emoji:smileys?limit=100&resolution=64");
+        Datasets.checkSpec("folder:" + tmp + "?labels=dirs");
+        Datasets.checkSpec(tmp.toString());
+        for (String[] bad : new String[][] {
+                {"celeba", "unknown data set 'celeba'"},
+                {"fashion-mnist:validation", "split 'validation'"},
+                {"fashion-mnist?split=dev", "split=dev"},
+                {"emoji?limit=ten", "limit=ten is not a number"},
+                {"folder:" + tmp.resolve("absent"), "folder " + tmp.resolve("absent") + " does not exist"},
+                {"cifar10", "needs a path"}}) {
+            DatasetException e = assertThrows(DatasetException.class, () -> Datasets.checkSpec(bad[0]), bad[0]);
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+    }
+
+    @Test
     void missingPackagedDataSetSaysWhichCommandInstallsIt() throws Exception {
         String old = System.getProperty("ganlab.fashion_mnist");
         System.setProperty("ganlab.fashion_mnist", Files.createTempDirectory("empty").toString());

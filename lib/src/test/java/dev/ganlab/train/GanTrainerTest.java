@@ -111,6 +111,10 @@ class GanTrainerTest {
         otherLonger.steps = 15;
         UserError mismatch = assertThrows(UserError.class, () -> GanTrainer.open(otherLonger, dir, true));
         assertTrue(mismatch.getMessage().contains("different config"), mismatch.getMessage());
+        // The message names the setting and both values (the steps differ too, but may: no mention).
+        assertTrue(mismatch.getMessage().contains("optD.lr: the run has " + c.resolved().optD.lr + ", asked 0.001"),
+                mismatch.getMessage());
+        assertFalse(mismatch.getMessage().contains("steps: the run has"), mismatch.getMessage());
         assertEquals(storedBefore, Files.readString(dir.resolve("config.json")),
                 "a refused resume must leave the run's config as it was");
         TrainConfig longer = c.copy();

@@ -1,0 +1,136 @@
+package dev.ganlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ganlab.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input on the command line: every setting given is either used or refused with a message that
+ * names it; nothing is silently dropped, and a refused start leaves no run folder behind.
+ */
+class CommandInputErrorsTest {
+
+    @TempDir static Path tmp;
+
+    /** A finished two-step run (batch 8) that the resume cases try to change. */
+    static Path finished;
+
+    private static String[] train(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--out", out.toString(), "--model", "gan",
+                "--data", "synthetic:8?perMode=40", "--batch", "8", "--set", "gan.gNorm=none",
+                "--set", "gan.gHidden=32,32", "--set", "gan.dHidden=32,16", "--set", "gan.latentDim=8",
+                "--set", "sampleCount=16", "--threads", "1"));
+        args.addAll(List.of(extra));
+        return MainRunner.run(args.toArray(new String[0]));
+    }
+
+    private static void assertRefused(String[] r, String... phrases) {
+        assertNotEquals("0", r[0], "exit status 0; stderr: " + r[2]);
+        for (String p : phrases) {
+            assertTrue(r[2].contains(p), "missing '" + p + "' in: " + r[2]);
+        }
+        assertFalse(r[2].contains("\tat "), "a stack trace: " + r[2]);
+    }
+
+    @BeforeAll
+    static void trainOne() {
+        finished = tmp.resolve("finished");
+        String[] r = train(finished, "--steps", "2", "--set", "eval.metrics=");
+        assertEquals("0", r[0], r[2]);
+    }
+
+    @Test
+    void aResumeThatChangesASettingIsRefusedNamingTheSettingAndItsTwoValues() throws Exception {
+        List<String> before = Files.readAllLines(finished.resolve("metrics.csv"));
+        String out = finished.toString();
+        assertRefused(MainRunner.run("train", "--out", out, "--resume", "--steps", "3", "--batch", "4"),
+                "batch: the run has 8, asked 4");
+        assertRefused(MainRunner.run("train", "--out", out, "--resume", "--steps", "3", "--seed", "9"),
+                "seed: the run has " + TrainConfig.ofRun(finished).seed + ", asked 9");
+        assertRefused(MainRunner.run("train", "--out", out, "--resume", "--steps", "3", "--penalty", "r1"),
+                "penalty: the run has");
+        assertRefused(MainRunner.run("train", "--out", out, "--resume", "--steps", "3", "--set", "optD.lr=0.01"),
+                "optD.lr: the run has");
+        assertEquals(before, Files.readAllLines(finished.resolve("metrics.csv")), "a refused resume trained");
+        assertEquals(8, TrainConfig.ofRun(finished).batch, "a refused resume rewrote config.json");
+    }
+
+    @Test
+    void aResumeThatRepeatsStoredValuesContinuesTheRun() throws Exception {
+        Path run = tmp.resolve("repeated");
+        assertEquals("0", train(run, "--steps", "2", "--set", "eval.metrics=")[0]);
+        // The flags are applied to the stored config, so saying what the run already has is no change.
+        String[] r = MainRunner.run("train", "--out", run.toString(), "--resume", "--steps", "3", "--model", "gan",
+                "--batch", "8", "--threads", "1");
+        assertEquals("0", r[0], r[2]);
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        assertTrue(rows.get(rows.size() - 1).startsWith("3,"), rows.get(rows.size() - 1));
+    }
+
+    @Test
+    void aFlagAndASetOfTheSameKeyAreRefused() {
+        Path out = tmp.resolve("twice");
+        assertRefused(train(out, "--set", "batch=4"), "--batch 8 and --set batch=4 both set batch: give it once");
+        assertRefused(train(out, "--set", "model=dcgan"), "--model gan and --set model=dcgan both set model");
+        assertFalse(Files.exists(out), "a refused start made its folder");
+    }
+
+    @Test
+    void evaluationSettingsAreCheckedBeforeAnyWork() {
+        Path out = tmp.resolve("eval");
+        assertRefused(train(out, "--set", "eval.metrics=fid,swdd"), "eval.metrics: unknown metric 'swdd'");
+        assertRefused(train(out, "--set", "eval.metrics=swd", "--set", "eval.features=incepton"),
+                "eval.features: unknown --features 'incepton'");
+        Path missing = tmp.resolve("no-such-folder");
+        assertRefused(train(out, "--set", "eval.metrics=swd", "--set", "eval.real=folder:" + missing),
+                "eval.real: folder:" + missing, "does not exist");
+        assertRefused(train(out, "--set", "eval.metrics=swd", "--set", "eval.real=fashion-mnist:test?split=train"),
+                "split is given twice");
+        assertFalse(Files.exists(out), "a refused start made its folder");
+    }
+
+    @Test
+    void aStartWhoseDataDoesNotLoadLeavesNoRunFolder() {
+        Path out = tmp.resolve("no-data");
+        String[] r = MainRunner.run("train", "--out", out.toString(), "--model", "dcgan", "--data",
+                "folder:" + tmp.resolve("missing-images"), "--resolution", "32", "--threads", "1");
+        assertRefused(r, "missing-images");
+        assertFalse(Files.exists(out.resolve("config.json")), "`ganlab runs` would list it as pending for ever");
+    }
+
+    @Test
+    void aResolutionTheModelRefusesIsSaidOnce() {
+        String[] r = MainRunner.run("train", "--out", tmp.resolve("r18").toString(), "--model", "dcgan",
+                "--data", "synthetic:8?perMode=40", "--resolution", "18", "--threads", "1");
+        assertRefused(r, "resolution 18 must be");
+        assertEquals(r[2].indexOf("resolution 18 must be"), r[2].lastIndexOf("resolution 18 must be"), r[2]);
+        assertFalse(r[2].contains("memory estimate unavailable"), r[2]);
+    }
+
+    @Test
+    void configFilesThatCannotBeReadSayWhichAndWhy() throws Exception {
+        Path missing = tmp.resolve("absent.json");
+        assertRefused(MainRunner.run("train", "--config", missing.toString(), "--out", tmp.resolve("c").toString()),
+                "cannot read --config " + missing + ": no such file");
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, "{\"steps\": 3,");
+        assertRefused(MainRunner.run("train", "--config", broken.toString(), "--out", tmp.resolve("c").toString()),
+                "--config " + broken + ": config is not valid JSON");
+        Path spec = tmp.resolve("sweep.json");
+        Files.writeString(spec, "{\"name\": \"x\", \"grid\": {\"batch\": [4]},");
+        assertRefused(MainRunner.run("sweep", "--spec", spec.toString(), "--dry-run"),
+                spec + ": sweep spec is not valid JSON");
+        assertRefused(MainRunner.run("sweep", "--spec", tmp.resolve("absent-sweep.json").toString(), "--dry-run"),
+                "absent-sweep.json: no such file");
+    }
+}
