@@ -10,9 +10,12 @@ import dev.ganlab.core.GanLab;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.DataPaths;
 import dev.ganlab.models.Models;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,9 +100,30 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
+    @Spec CommandSpec spec;
+
+    /** The options each --op reads; one given to another --op would be ignored, so it is refused. */
+    private static final Map<String, List<String>> OPTIONS_OF_OP = Map.of(
+            "train", List.of("--model", "--resolution", "--channels", "--batch", "--steps", "--warmup",
+                    "--profile-steps", "--trace"),
+            "fid", List.of("--n", "--dims", "--repeat"),
+            "loader", List.of("--sizes", "--formats", "--batch", "--workers", "--folders", "--repeat"));
+
     @Override
     public void run() {
         common.apply();
+        if (!OPTIONS_OF_OP.containsKey(op)) {
+            throw new UserError("--op '" + op + "': use train, fid or loader");
+        }
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            boolean ownedByAnOp = OPTIONS_OF_OP.values().stream().anyMatch(l -> l.contains(name));
+            if (ownedByAnOp && !OPTIONS_OF_OP.get(op).contains(name)) {
+                List<String> ops = OPTIONS_OF_OP.entrySet().stream().filter(e -> e.getValue().contains(name))
+                        .map(e -> "--op " + e.getKey()).sorted().toList();
+                throw new UserError(name + " is read by " + String.join(" and ", ops) + ", not by --op " + op);
+            }
+        }
         if (op.equals("fid")) {
             if (repeat < 1) {
                 throw new UserError("--repeat " + repeat + " must be at least 1");
@@ -122,9 +147,6 @@ public final class BenchCommand implements Runnable {
                 AtomicFiles.writeString(json, new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(rows));
             }
             return;
-        }
-        if (!op.equals("train")) {
-            throw new UserError("--op '" + op + "': use train, fid or loader");
         }
         int c = channels != null ? channels : Models.preset(model).defaults().channels();
         TrainStepBenchmark.Result r = TrainStepBenchmark.run(

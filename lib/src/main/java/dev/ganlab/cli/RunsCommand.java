@@ -1,12 +1,17 @@
 package dev.ganlab.cli;
 
+import dev.ganlab.core.UserError;
 import dev.ganlab.experiments.Comparison;
+import dev.ganlab.experiments.Objective;
 import dev.ganlab.experiments.RunRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** {@code ganlab runs}: the run registry on the command line - list, history, comparison, spread. */
 @Command(name = "runs", description = "List the runs under a folder (status, step, config, final metrics), print one"
@@ -38,6 +43,18 @@ public final class RunsCommand implements Runnable {
 
     @Override
     public void run() {
+        if (!Files.isDirectory(root)) {
+            throw new UserError("runs: " + root + " is not a folder" + (Files.exists(root) ? "" : " (it does not exist)")
+                    + "; give the folder that holds the runs, e.g. ganlab runs runs/sweeps/loss-x-reg");
+        }
+        if (history != null && (compare || spread != null || rank != null)) {
+            throw new UserError("--history prints one run's history; it does not combine with --compare, --spread"
+                    + " or --rank");
+        }
+        if (rank != null && !compare && spread == null) {
+            throw new UserError("--rank " + rank + " orders the --compare table (or sets the direction of --spread):"
+                    + " add --compare");
+        }
         RunRegistry registry = RunRegistry.of(root);
         if (history != null) {
             System.out.println(registry.history(history).printAll());
@@ -46,11 +63,26 @@ public final class RunsCommand implements Runnable {
         if (compare || spread != null) {
             Comparison c = Comparison.of(registry.runs());
             if (rank != null) {
-                c.rankBy(rank);
+                Objective o = Objective.parse(rank);
+                requireValue(c, o.metric(), "--rank " + rank);
+                c.rankBy(o);
+            }
+            if (spread != null) {
+                requireValue(c, spread, "--spread " + spread);
             }
             System.out.println(spread != null ? c.spread(spread).printAll() : c.table().printAll());
             return;
         }
         System.out.println(registry.table().printAll());
+    }
+
+    /** A misspelt metric would give a column of blanks; say which values the runs do have instead. */
+    private void requireValue(Comparison c, String key, String what) {
+        Set<String> known = new TreeSet<>();
+        c.runs().forEach(r -> known.addAll(r.finalValues().keySet()));
+        if (!c.runs().isEmpty() && !known.contains(key)) {
+            throw new UserError(what + ": no run under " + root + " has a final value '" + key + "'; they have: "
+                    + (known.isEmpty() ? "none" : String.join(", ", known)));
+        }
     }
 }

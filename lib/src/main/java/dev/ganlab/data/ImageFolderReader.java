@@ -144,8 +144,9 @@ public final class ImageFolderReader {
     /** Images of different sizes and no resolution asked for: the error names two files that differ. */
     static DatasetException sizeMismatch(Path root, Path a, int ah, int aw, Path b, int bh, int bw) {
         return new DatasetException("images in " + root + " differ in size and no resize was asked for: " + a + " is "
-                + aw + "x" + ah + ", " + b + " is " + bw + "x" + bh + ". Set a resolution (--resolution N or"
-                + " LoadOptions.withResolution(N)) to resize them all.");
+                + aw + "x" + ah + ", " + b + " is " + bw + "x" + bh + ". Set a resolution to resize them all:"
+                + " the spec's ?resolution=N (folder:" + root + "?resolution=64), train's --resolution N, or"
+                + " LoadOptions.withResolution(N).");
     }
 
     /** Every file was unreadable and skipped. */

@@ -43,6 +43,9 @@ public final class Evaluator implements AutoCloseable {
 
     /** Default images per side (the usual 10k-sample setting for Fashion-MNIST's test split). */
     public static final int DEFAULT_N = 10_000;
+
+    /** The real side's cache entry name when caching is off ({@code --no-cache}, {@code cacheDir(null)}). */
+    private static final String NOT_CACHED = "none";
     /** Images per forward pass. */
     public static final int DEFAULT_BATCH = 200;
 
@@ -131,7 +134,7 @@ public final class Evaluator implements AutoCloseable {
                             + ex.getMessage(), ex);
                 }
             } else {
-                e = new FeatureCache.Entry(f, stats, "none", false);
+                e = new FeatureCache.Entry(f, stats, NOT_CACHED, false);
             }
         }
         realEntry = e;
@@ -192,7 +195,8 @@ public final class Evaluator implements AutoCloseable {
                 extractor == null ? "none" : extractor.preparation().describe(real),
                 extractor == null ? "none" : extractor.preparation().describe(fake),
                 realName, real.size(), fake.name(), fake.size(), seed,
-                realE == null ? "none" : realE.name() + (realE.hit() ? " (hit)" : " (written)"));
+                realE == null ? "none" : realE.name().equals(NOT_CACHED) ? "off (computed, not kept)"
+                        : realE.name() + (realE.hit() ? " (hit)" : " (written)"));
         return new EvaluationReport(setup, suffix, out.values, out.details, out.warnings);
     }
 

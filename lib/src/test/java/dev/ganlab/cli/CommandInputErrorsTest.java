@@ -133,4 +133,30 @@ class CommandInputErrorsTest {
         assertRefused(MainRunner.run("sweep", "--spec", tmp.resolve("absent-sweep.json").toString(), "--dry-run"),
                 "absent-sweep.json: no such file");
     }
+
+    @Test
+    void runsRefusesWhatItWouldIgnore() {
+        String root = finished.getParent().toString();
+        assertRefused(MainRunner.run("runs", tmp.resolve("nowhere").toString()), "nowhere is not a folder",
+                "does not exist");
+        assertRefused(MainRunner.run("runs", root, "--rank", "fid"), "--rank fid orders the --compare table");
+        assertRefused(MainRunner.run("runs", root, "--history", "finished", "--compare"),
+                "--history prints one run's history");
+        // A misspelt metric would give a column of blanks: the values the runs do have are listed.
+        assertRefused(MainRunner.run("runs", root, "--spread", "fid_fmnst"),
+                "no run under " + root + " has a final value 'fid_fmnst'; they have:", "d_loss");
+        String[] fine = MainRunner.run("runs", root, "--spread", "d_loss");
+        assertEquals("0", fine[0], fine[2]);
+    }
+
+    @Test
+    void benchRefusesTheOptionsOfAnotherOp() {
+        assertRefused(MainRunner.run("bench", "--op", "fid", "--model", "progan"),
+                "--model is read by --op train, not by --op fid");
+        assertRefused(MainRunner.run("bench", "--op", "fid", "--batch", "3"),
+                "--batch is read by --op loader and --op train, not by --op fid");
+        assertRefused(MainRunner.run("bench", "--op", "train", "--sizes", "64"),
+                "--sizes is read by --op loader, not by --op train");
+        assertRefused(MainRunner.run("bench", "--op", "fidd"), "--op 'fidd': use train, fid or loader");
+    }
 }

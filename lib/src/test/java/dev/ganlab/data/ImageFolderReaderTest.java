@@ -89,6 +89,8 @@ class ImageFolderReaderTest {
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("folder:" + dir));
         assertTrue(e.getMessage().contains("a.png") && e.getMessage().contains("b.png"), e.getMessage());
         assertTrue(e.getMessage().contains("16x16") && e.getMessage().contains("20x12"), e.getMessage());
+        // The fix in the spec's own words (`ganlab metrics` has no --resolution flag).
+        assertTrue(e.getMessage().contains("folder:" + dir + "?resolution=64"), e.getMessage());
         ImageDataset ds = Datasets.load("folder:" + dir, LoadOptions.defaults().withResolution(8));
         assertEquals(2, ds.size());
         assertEquals(8, ds.width());

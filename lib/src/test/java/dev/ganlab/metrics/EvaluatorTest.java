@@ -154,9 +154,10 @@ class EvaluatorTest {
         RowLookup lookup = new RowLookup(Fixtures.matrix("features_a.npy"), Fixtures.matrix("features_b.npy"),
                 Fixtures.matrix("features_near.npy"));
         ImageDataset real = RowLookup.images(0, 300);
-        for (String expectedCache : new String[] {"(written)", "(hit)"}) {
+        // Then with the cache off (--no-cache): the same numbers, and the setup says nothing was written.
+        for (String expectedCache : new String[] {"(written)", "(hit)", "off (computed, not kept)"}) {
             try (Evaluator ev = Evaluator.builder().features(lookup).real(real).n(300).metrics("fid,kid,pr").seed(1)
-                    .cacheDir(dir).kid(1, 300).build()) {
+                    .cacheDir(expectedCache.startsWith("off") ? null : dir).kid(1, 300).build()) {
                 EvaluationReport vsB = ev.evaluate(RowLookup.images(1, 300));
                 assertTrue(vsB.setup().realCache().endsWith(expectedCache), vsB.setup().realCache());
                 assertEquals("fid_row_lookup", vsB.key("fid"), "a network other than Inception names its scores");
@@ -172,7 +173,9 @@ class EvaluatorTest {
                 assertEquals(ref.get("recall_a_near").getAsDouble(), vsNear.get(vsNear.key("recall")), 1e-12, expectedCache);
             }
         }
-        assertEquals(lookup.extracted, 300 + 300 + 200 + 300 + 200, "real rows extracted once, on the miss only");
+        // Real rows extracted on the miss, not on the hit, and again with the cache off.
+        assertEquals(lookup.extracted, (300 + 300 + 200) + (300 + 200) + (300 + 300 + 200), "real rows extracted once"
+                + " per cached pair, on the miss only");
     }
 
     /** A stand-in network: image pixels (table, index) select a row of one of three fixture matrices. */
