@@ -114,7 +114,8 @@ RECIPES = {
     # them in the 32 px stabilisation instead of 100,000. It starts from the reference's own checkpoint at step
     # 36,473, carried in git at 35b6c55 (lib/zoo/training/progan-emoji32; the export removed it): the first 7,277
     # steps replay the reference's last ones, the same run up to the engine's arithmetic on another processor. About
-    # 2.35 s a step at 32 px on 2 threads of the AVX2 EPYC, so it is carried over several sittings; it may be
+    # 2.35 s a step at 32 px on 2 threads of the AVX2 EPYC, 1.0-1.1 s on the AVX-512 one (from step 40,000 on, with
+    # tests running beside it), so it is carried over several sittings; it may be
     # shortened once its curve is flat. Not a model of the zoo: `export: False`.
     "progan-emoji32-long": {
         "config": {**copy.deepcopy(PROGAN_EMOJI32), "steps": 62500},
@@ -124,10 +125,10 @@ RECIPES = {
         "curve_note": ("The run continues the reference's own training checkpoint of step 36,473 (carried in git at "
                        "35b6c55), so its history up to there is the reference's: the evaluations and sample grids up"
                        " to 35,000 are the reference's (its rows of the table above), and its clock goes on from the"
-                       " reference's 4.7 h at that step; from 37,500 on the evaluations are this run's, on an AVX2 "
-                       "processor where the reference trained on an AVX-512 one (the same run up to the engine's "
-                       "arithmetic: its 37,500, 40,000 and 42,500 rows set beside the reference's show how much that"
-                       " moves the scores)."),
+                       " reference's 4.7 h at that step; from 37,500 on the evaluations are this run's, trained to"
+                       " step 40,000 on an AVX2 processor and on from there on an AVX-512 one, the reference's kind"
+                       " (the same run up to the engine's arithmetic: its 37,500, 40,000 and 42,500 rows set beside"
+                       " the reference's show how much that moves the scores)."),
         "title": "ProGAN on the emoji, 32 px: the reference run (`progan-emoji32`) carried on past 43,750 steps"
                  " at 32 px, scored every 2,500",
     },
