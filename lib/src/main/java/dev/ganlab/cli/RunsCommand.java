@@ -76,13 +76,22 @@ public final class RunsCommand implements Runnable {
         System.out.println(registry.table().printAll());
     }
 
-    /** A misspelt metric would give a column of blanks; say which values the runs do have instead. */
+    /**
+     * A misspelt value would give a column of blanks: refused, with the values the runs do have. A metric's
+     * value that no run has yet (a sweep still before its first evaluation) is a warning.
+     */
     private void requireValue(Comparison c, String key, String what) {
         Set<String> known = new TreeSet<>();
         c.runs().forEach(r -> known.addAll(r.finalValues().keySet()));
-        if (!c.runs().isEmpty() && !known.contains(key)) {
-            throw new UserError(what + ": no run under " + root + " has a final value '" + key + "'; they have: "
-                    + (known.isEmpty() ? "none" : String.join(", ", known)));
+        if (c.runs().isEmpty() || known.contains(key)) {
+            return;
         }
+        String problem = what + ": no run under " + root + " has a final value '" + key + "'"
+                + (Objective.isEvaluationKey(key) ? " yet" : "") + "; they have: "
+                + (known.isEmpty() ? "none" : String.join(", ", known));
+        if (!Objective.isEvaluationKey(key)) {
+            throw new UserError(problem);
+        }
+        System.err.println("warning: " + problem);
     }
 }

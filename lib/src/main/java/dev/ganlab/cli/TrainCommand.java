@@ -6,6 +6,7 @@ import dev.ganlab.core.UserError;
 import dev.ganlab.models.ModelPreset;
 import dev.ganlab.models.Models;
 import dev.ganlab.train.BestGenerator;
+import dev.ganlab.train.Checkpoint;
 import dev.ganlab.train.ConfigDifferences;
 import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.ReplicaDevices;
@@ -110,15 +111,21 @@ public final class TrainCommand implements Runnable {
         if (!resume) {
             MemoryEstimate.checkNewRun(cfg.resolved()); // refused before the run folder is made (issue 18, item 4)
         }
-        boolean resumeAsStored = resume && config == null && (!givesSettings() || repeatsStoredSettings(cfg));
-        String spec = resumeAsStored && devices == null ? TrainConfig.ofRun(out).devices : cfg.devices;
+        // A run with a checkpoint continues as stored; the flags (applied to its stored config) may only change
+        // the steps and the devices. Without a checkpoint (stopped before its first) it starts afresh with the
+        // stored settings and the flags.
+        boolean resumeAsStored = resume && config == null && !Checkpoint.list(out.resolve("checkpoints")).isEmpty()
+                && (!givesSettings() || repeatsStoredSettings(cfg));
+        TrainConfig stored = resumeAsStored ? TrainConfig.ofRun(out) : null;
+        boolean moved = resumeAsStored && !java.util.Objects.equals(cfg.devices, stored.devices);
+        String spec = cfg.devices;
         List<ai.djl.Device> replicas = ReplicaDevices.parse(spec); // a missing GPU: an error before any work
         if (common.device == null && !replicas.isEmpty()) {
             GanLab.setDevice(ReplicaDevices.name(replicas.get(0))); // the parameters live with the first replica
         }
         RunStatus status;
-        try (GanTrainer t = resumeAsStored && devices == null ? GanTrainer.resume(out, steps)
-                : resumeAsStored ? GanTrainer.open(storedOnDevices(), out, true)
+        try (GanTrainer t = resumeAsStored && !moved ? GanTrainer.resume(out, cfg.steps)
+                : resumeAsStored ? GanTrainer.open(onDevices(stored, cfg), out, true)
                 : GanTrainer.open(cfg, out, resume)) {
             if (replicas.size() > 1) {
                 System.err.println("data-parallel: the batch of " + t.config().batch + " is split over "
@@ -148,20 +155,27 @@ public final class TrainCommand implements Runnable {
         same.steps = stored.steps;
         same.devices = stored.devices;
         List<String> changed = ConfigDifferences.of(stored.toJsonTree(), same.toJsonTree());
-        if (!changed.isEmpty()) {
+        if (!changed.isEmpty() && !resolvesAlike(stored, same)) {
             throw ConfigDifferences.resumeRefused(out, changed);
         }
         return true;
     }
 
-    /** The run's stored config with --devices (and --steps) applied: a resume on other devices. */
-    private TrainConfig storedOnDevices() {
-        TrainConfig stored = TrainConfig.ofRun(out);
-        stored.devices = devices;
-        if (steps != null) {
-            stored.steps = steps;
+    /** Whether two configs resolve to the same run (--loss NS or --penalty auto on a run stored as ns, none). */
+    private static boolean resolvesAlike(TrainConfig stored, TrainConfig asked) {
+        try {
+            return stored.resolved().toJsonTree().equals(asked.resolved().toJsonTree());
+        } catch (UserError | IllegalArgumentException e) {
+            return false; // the request does not even resolve on the stored settings: a change, said as such
         }
-        return stored;
+    }
+
+    /** The run's stored config with the steps and devices asked for (flag or --set): a resume on other devices. */
+    private static TrainConfig onDevices(TrainConfig stored, TrainConfig asked) {
+        TrainConfig moved = stored.copy();
+        moved.devices = asked.devices;
+        moved.steps = asked.steps;
+        return moved;
     }
 
     /**

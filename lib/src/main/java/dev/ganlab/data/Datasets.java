@@ -96,6 +96,10 @@ public final class Datasets {
         for (String k : List.of("limit", "resolution", "size", "perMode", "seed")) {
             s.intOption(k, 0);
         }
+        if (s.options.containsKey("resolution") && s.intOption("resolution", 0) < 1) {
+            throw new DatasetException(spec + ": option resolution=" + s.options.get("resolution")
+                    + " must be a positive number of pixels");
+        }
         if (s.options.containsKey("split") && !List.of("train", "test").contains(s.options.get("split"))) {
             throw new DatasetException(spec + ": split=" + s.options.get("split") + ": use train or test");
         }

@@ -37,6 +37,14 @@ public record Objective(String metric, boolean lowerIsBetter) {
         return out;
     }
 
+    /**
+     * Whether {@code key} names a registered metric's value (with or without a feature network's suffix):
+     * a value runs have once evaluated, even if none has yet.
+     */
+    public static boolean isEvaluationKey(String key) {
+        return MetricRegistry.columns().stream().anyMatch(c -> c.base().equals(baseOf(key)));
+    }
+
     private static Boolean direction(Metric.Column c) {
         return c.better() == Metric.Better.LOWER ? Boolean.TRUE : c.better() == Metric.Better.HIGHER ? Boolean.FALSE : null;
     }

@@ -26,7 +26,7 @@ final class RunOpening {
             throw new UserError("run folder " + dir + " already holds checkpoints: resume it (--resume /"
                     + " GanTrainer.resume) or choose another output folder");
         }
-        r.checkEvaluationData();
+        r.checkEvaluationForNewRun();
         // The config as asked, before building the run records what it finds in the data (the classes).
         String stored = r.toJson();
         // Built before anything is written: a data set that does not load, or a model its settings refuse,
@@ -35,12 +35,15 @@ final class RunOpening {
         try {
             Files.createDirectories(dir.resolve("samples"));
             Files.createDirectories(dir.resolve("checkpoints"));
+            AtomicFiles.writeString(dir.resolve("config.json"), stored);
+            BestGenerator.forgetAfter(dir, 0); // kept by a run here that stopped before its first checkpoint
         } catch (IOException e) {
             t.close();
             throw new UncheckedIOException("cannot create run folder " + dir, e);
+        } catch (RuntimeException e) {
+            t.close(); // the engine memory of the built networks
+            throw e;
         }
-        AtomicFiles.writeString(dir.resolve("config.json"), stored);
-        BestGenerator.forgetAfter(dir, 0); // kept by a run here that stopped before its first checkpoint
         t.status().started = java.time.Instant.now().toString();
         return t;
     }

@@ -414,38 +414,32 @@ public final class TrainConfig implements ModelSettings {
     // ---- Validation -------------------------------------------------------------------------------
 
     /**
-     * The evaluation's metrics and features are used first at the first evaluation, maybe hours in; a
-     * misspelling is an error now rather than a warning then. ({@code eval.real} names files of this
-     * machine, so it is checked where a new run starts: {@link #checkEvaluationData}.)
+     * Checks the evaluation settings of a resolved config for a new run on this machine, without loading
+     * anything: {@code eval.metrics} (against the metrics registered in this JVM), {@code eval.features}
+     * and {@code eval.real} (its name, options and folder). They are used first at the first evaluation,
+     * maybe hours in, where a misspelling would be only a warning. Not part of {@link #validate()}: a stored
+     * run scored with a metric a notebook registered, or with real images in a folder of another machine,
+     * must still load, sample and resume (its evaluations then warn).
      */
-    private void checkEvaluationSettings() {
+    public void checkEvaluationForNewRun() {
+        if (eval.metrics.isBlank()) {
+            return;
+        }
         String key = "eval.metrics";
         try {
-            if (!eval.metrics.isBlank() && !eval.metrics.equals("auto")) {
+            if (!eval.metrics.equals("auto")) {
                 MetricRegistry.parseList(eval.metrics);
             }
             key = "eval.features";
             if (!eval.features.isBlank() && !eval.features.equals("auto")) {
                 Extractors.scoreSuffix(eval.features);
             }
+            key = "eval.real";
+            if (!eval.real.isBlank() && !eval.real.equals("auto")) {
+                dev.ganlab.data.Datasets.checkSpec(eval.real);
+            }
         } catch (UserError e) {
             throw new UserError(key + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Checks {@code eval.real} of a resolved config (its name, options and folder) without loading it,
-     * for a new run on this machine; a run copied from another keeps its setting and is warned at its
-     * evaluations instead.
-     */
-    public void checkEvaluationData() {
-        if (eval.metrics.isBlank() || eval.real.isBlank() || eval.real.equals("auto")) {
-            return;
-        }
-        try {
-            dev.ganlab.data.Datasets.checkSpec(eval.real);
-        } catch (UserError e) {
-            throw new UserError("eval.real: " + e.getMessage(), e);
         }
     }
 
@@ -488,7 +482,6 @@ public final class TrainConfig implements ModelSettings {
         check(sampleCount >= 1 && sampleCount <= 1024, "sampleCount " + sampleCount + " must be in 1..1024");
         check(eval.every >= 0, "eval.every " + eval.every + " must be >= 0 (0 = at the end only)");
         check(eval.n == 0 || eval.n >= 2, "eval.n " + eval.n + " must be >= 2 (or 0 = auto)");
-        checkEvaluationSettings();
         BestGenerator.checkSetting(eval.keepBest, eval.metrics, eval.features);
         Tricks t = tricks;
         check(t.labelSmoothing > 0 && t.labelSmoothing <= 1, "tricks.labelSmoothing " + t.labelSmoothing
@@ -564,7 +557,8 @@ public final class TrainConfig implements ModelSettings {
             }
             return c;
         } catch (java.io.IOException e) {
-            throw new UserError("cannot read " + cfgFile + ": " + dev.ganlab.core.IoMessages.reason(e), e);
+            // Not a UserError: a run whose config cannot be read is no run with bad settings (RunOpening.reopen).
+            throw new java.io.UncheckedIOException("cannot read " + cfgFile + ": " + dev.ganlab.core.IoMessages.reason(e), e);
         }
     }
 

@@ -29,7 +29,7 @@ class CommandInputErrorsTest {
         List<String> args = new ArrayList<>(List.of("train", "--out", out.toString(), "--model", "gan",
                 "--data", "synthetic:8?perMode=40", "--batch", "8", "--set", "gan.gNorm=none",
                 "--set", "gan.gHidden=32,32", "--set", "gan.dHidden=32,16", "--set", "gan.latentDim=8",
-                "--set", "sampleCount=16", "--threads", "1"));
+                "--set", "sampleCount=16", "--threads", "1", "--steps", "2"));
         args.addAll(List.of(extra));
         return MainRunner.run(args.toArray(new String[0]));
     }
@@ -45,7 +45,7 @@ class CommandInputErrorsTest {
     @BeforeAll
     static void trainOne() {
         finished = tmp.resolve("finished");
-        String[] r = train(finished, "--steps", "2", "--set", "eval.metrics=");
+        String[] r = train(finished, "--set", "eval.metrics=");
         assertEquals("0", r[0], r[2]);
     }
 
@@ -68,13 +68,39 @@ class CommandInputErrorsTest {
     @Test
     void aResumeThatRepeatsStoredValuesContinuesTheRun() throws Exception {
         Path run = tmp.resolve("repeated");
-        assertEquals("0", train(run, "--steps", "2", "--set", "eval.metrics=")[0]);
-        // The flags are applied to the stored config, so saying what the run already has is no change.
+        assertEquals("0", train(run, "--set", "eval.metrics=")[0]);
+        // The flags are applied to the stored config, so saying what the run already has is no change, in
+        // any spelling that resolves to it.
+        String loss = TrainConfig.ofRun(run).loss.toUpperCase(java.util.Locale.ROOT);
         String[] r = MainRunner.run("train", "--out", run.toString(), "--resume", "--steps", "3", "--model", "gan",
-                "--batch", "8", "--threads", "1");
+                "--batch", "8", "--loss", loss, "--threads", "1");
         assertEquals("0", r[0], r[2]);
+        assertEquals(3, lastStep(run));
+        // The length may also come as --set steps=N (it used to be dropped on this path).
+        r = MainRunner.run("train", "--out", run.toString(), "--resume", "--set", "steps=4", "--threads", "1");
+        assertEquals("0", r[0], r[2]);
+        assertEquals(4, lastStep(run));
+        assertEquals(4, TrainConfig.ofRun(run).steps);
+    }
+
+    @Test
+    void aResumeOfARunStoppedBeforeItsFirstCheckpointStartsItAfresh() throws Exception {
+        Path run = tmp.resolve("no-checkpoint");
+        assertEquals("0", train(run, "--set", "eval.metrics=")[0]);
+        try (var files = Files.list(run.resolve("checkpoints"))) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        String[] r = MainRunner.run("train", "--out", run.toString(), "--resume", "--batch", "8", "--threads", "1");
+        assertEquals("0", r[0], r[2]);
+        assertEquals(2, lastStep(run));
+        assertEquals("gan", TrainConfig.ofRun(run).model, "started afresh with the stored settings");
+    }
+
+    private static long lastStep(Path run) throws java.io.IOException {
         List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
-        assertTrue(rows.get(rows.size() - 1).startsWith("3,"), rows.get(rows.size() - 1));
+        return Long.parseLong(rows.get(rows.size() - 1).split(",")[0]);
     }
 
     @Test
@@ -97,6 +123,19 @@ class CommandInputErrorsTest {
         assertRefused(train(out, "--set", "eval.metrics=swd", "--set", "eval.real=fashion-mnist:test?split=train"),
                 "split is given twice");
         assertFalse(Files.exists(out), "a refused start made its folder");
+    }
+
+    @Test
+    void aStoredRunScoredWithAMetricThisJvmLacksStillLoadsButCannotStartAgain() throws Exception {
+        // A notebook may register a metric of its own (MetricRegistry.register) and train with it.
+        Path copy = tmp.resolve("custom-metric");
+        Files.createDirectories(copy);
+        com.google.gson.JsonObject cfg = TrainConfig.ofRun(finished).toJsonTree();
+        cfg.getAsJsonObject("eval").addProperty("metrics", "swd,meangap");
+        Files.writeString(copy.resolve("config.json"), cfg.toString());
+        assertEquals("swd,meangap", TrainConfig.ofRun(copy).resolved().eval.metrics);
+        assertRefused(MainRunner.run("train", "--config", copy.resolve("config.json").toString(), "--out",
+                tmp.resolve("custom-again").toString(), "--threads", "1"), "eval.metrics: unknown metric 'meangap'");
     }
 
     @Test
@@ -142,11 +181,17 @@ class CommandInputErrorsTest {
         assertRefused(MainRunner.run("runs", root, "--rank", "fid"), "--rank fid orders the --compare table");
         assertRefused(MainRunner.run("runs", root, "--history", "finished", "--compare"),
                 "--history prints one run's history");
-        // A misspelt metric would give a column of blanks: the values the runs do have are listed.
-        assertRefused(MainRunner.run("runs", root, "--spread", "fid_fmnst"),
-                "no run under " + root + " has a final value 'fid_fmnst'; they have:", "d_loss");
+        // A misspelt value would give a column of blanks: the values the runs do have are listed.
+        assertRefused(MainRunner.run("runs", root, "--spread", "fdi"),
+                "no run under " + root + " has a final value 'fdi'; they have:", "d_loss");
+        // A metric no run has evaluated yet (a sweep before its first evaluation) is a warning.
+        String[] notYet = MainRunner.run("runs", root, "--compare", "--rank", "fid_fmnist");
+        assertEquals("0", notYet[0], notYet[2]);
+        assertTrue(notYet[2].contains("warning: --rank fid_fmnist: no run under " + root + " has a final value"
+                + " 'fid_fmnist' yet"), notYet[2]);
         String[] fine = MainRunner.run("runs", root, "--spread", "d_loss");
         assertEquals("0", fine[0], fine[2]);
+        assertFalse(fine[2].contains("warning"), fine[2]);
     }
 
     @Test

@@ -127,6 +127,7 @@ class DatasetsTest {
                 {"fashion-mnist:validation", "split 'validation'"},
                 {"fashion-mnist?split=dev", "split=dev"},
                 {"emoji?limit=ten", "limit=ten is not a number"},
+                {"emoji?resolution=0", "resolution=0 must be a positive number"},
                 {"folder:" + tmp.resolve("absent"), "folder " + tmp.resolve("absent") + " does not exist"},
                 {"cifar10", "needs a path"}}) {
             DatasetException e = assertThrows(DatasetException.class, () -> Datasets.checkSpec(bad[0]), bad[0]);
