@@ -86,8 +86,9 @@ public final class Datasets {
     }
 
     /**
-     * Checks a spec without loading it: its name and options, and that the folder it names exists; for
-     * a setting read long after it is given (a run's {@code eval.real}, loaded at its first evaluation).
+     * Checks a spec without loading it: its name and options, that the folder it names exists, that a
+     * packaged set (Fashion-MNIST, emoji) is installed and that emoji categories are known; for a setting read
+     * long after it is given (a run's {@code eval.real}, loaded at its first evaluation).
      *
      * @throws DatasetException naming the spec and what is wrong with it
      */
@@ -115,6 +116,11 @@ public final class Datasets {
                 if (!List.of("train", "test").contains(split)) {
                     throw new DatasetException(spec + ": split '" + split + "': use train or test");
                 }
+                idxFiles(DataPaths.fashionMnist(), split, "fashion-mnist", true);
+            }
+            case "emoji" -> {
+                EmojiReader.resolveCategories(s.arg);
+                EmojiReader.imageFolder(DataPaths.emoji());
             }
             default -> { }
         }
@@ -177,8 +183,12 @@ public final class Datasets {
         return ds;
     }
 
-    private static ImageDataset loadIdx(Path dir, String split, String name, List<String> classes, LoadOptions o,
-            boolean debianPackage) {
+    /**
+     * The images and labels files of an idx split in {@code dir}, or an error saying what is missing and, for
+     * the Debian-packaged set, how to install it. Shared by loading and {@link #checkSpec}, so a run that would
+     * evaluate against an absent set is refused where it starts, in the loader's words.
+     */
+    private static Path[] idxFiles(Path dir, String split, String name, boolean debianPackage) {
         String prefix = switch (split) {
             case "train" -> "train";
             case "test" -> "t10k";
@@ -195,6 +205,14 @@ public final class Datasets {
             throw new DatasetException(name + ": " + dir + " lacks " + prefix + "-images-idx3-ubyte[.gz] or "
                     + prefix + "-labels-idx1-ubyte[.gz]." + fix);
         }
+        return new Path[] {images, labels};
+    }
+
+    private static ImageDataset loadIdx(Path dir, String split, String name, List<String> classes, LoadOptions o,
+            boolean debianPackage) {
+        Path[] files = idxFiles(dir, split, name, debianPackage);
+        Path images = files[0];
+        Path labels = files[1];
         int[] dims = new int[3];
         List<byte[]> px = IdxReader.readImages(images, dims, o.limit());
         int[] lb = IdxReader.readLabels(labels, o.limit());

@@ -129,7 +129,8 @@ class DatasetsTest {
                 {"emoji?limit=ten", "limit=ten is not a number"},
                 {"emoji?resolution=0", "resolution=0 must be a positive number"},
                 {"folder:" + tmp.resolve("absent"), "folder " + tmp.resolve("absent") + " does not exist"},
-                {"cifar10", "needs a path"}}) {
+                {"cifar10", "needs a path"},
+                {"emoji:smiley", "unknown emoji category 'smiley'"}}) {
             DatasetException e = assertThrows(DatasetException.class, () -> Datasets.checkSpec(bad[0]), bad[0]);
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
         }
@@ -142,6 +143,10 @@ class DatasetsTest {
         try {
             DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("fashion-mnist"));
             assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+            // A run's eval.real is checked where the run starts: the same words, before anything loads.
+            DatasetException early = assertThrows(DatasetException.class, () -> Datasets.checkSpec("fashion-mnist:test"));
+            assertTrue(early.getMessage().contains("lacks t10k-images-idx3-ubyte"), early.getMessage());
+            assertTrue(early.getMessage().contains("apt-get install dataset-fashion-mnist"), early.getMessage());
         } finally {
             if (old == null) {
                 System.clearProperty("ganlab.fashion_mnist");
@@ -154,6 +159,8 @@ class DatasetsTest {
         try {
             DatasetException e = assertThrows(DatasetException.class, () -> Datasets.load("emoji"));
             assertTrue(e.getMessage().contains("environment/setup.sh"), e.getMessage());
+            DatasetException early = assertThrows(DatasetException.class, () -> Datasets.checkSpec("emoji:smileys"));
+            assertTrue(early.getMessage().contains("emoji data not found at /nonexistent/emoji"), early.getMessage());
         } finally {
             if (oldEmoji == null) {
                 System.clearProperty("ganlab.emoji");
