@@ -117,9 +117,11 @@ public final class MetricsCommand implements Runnable {
      */
     static ImageDataset load(String spec, String flag, int n, long seed) {
         String s = realSpec(spec);
-        if (!s.contains(":") && !Files.exists(Path.of(s))) {
-            throw new UserError(flag + " " + spec + ": no such folder, and not a data set name (use "
-                    + String.join(", ", Datasets.NAMES) + ", e.g. fashion-mnist:test, or folder:DIR)");
+        try {
+            // A bare name (fashion-mnist, emoji?limit=100) is a data set like fashion-mnist:test is.
+            Datasets.checkSpec(s);
+        } catch (UserError e) {
+            throw new UserError(flag + ": " + e.getMessage(), e);
         }
         ImageDataset ds = Datasets.load(s);
         return n > 0 && ds.size() > n ? ds.sample(n, seed) : ds;

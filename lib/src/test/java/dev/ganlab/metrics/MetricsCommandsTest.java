@@ -118,5 +118,11 @@ class MetricsCommandsTest {
         String[] r = run("swd", "--real", "fashion-mnist:test", "--fake", fakes.toString(), "--n", "60");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("  28 ") && r[1].contains("mean"), r[1]);
+        // A bare data set name, as a run's config.json stores it, is a data set, not a missing folder.
+        String[] bare = run("swd", "--real", "fashion-mnist?split=test", "--fake", fakes.toString(), "--n", "60");
+        assertEquals("0", bare[0], bare[2]);
+        String[] typo = run("swd", "--real", "fashon-mnist", "--fake", fakes.toString(), "--n", "60");
+        assertEquals("2", typo[0]);
+        assertTrue(typo[2].contains("--real: unknown data set 'fashon-mnist'"), typo[2]);
     }
 }
