@@ -104,12 +104,26 @@ public final class RunFolder {
         }
         this.labels = Collections.unmodifiableMap(l);
         this.statusFile = RunStatus.read(this.dir.resolve(STATUS));
-        this.status = statusFile == null || statusFile.status == null ? RunStatus.PENDING : statusFile.liveStatus();
+        // An exported reference model has a config and generator weights but no status or checkpoints:
+        // it is a finished generator that loads and samples like a run, not a run waiting to start.
+        boolean exported = statusFile == null && cfg != null && ReferenceModel.isReferenceFolder(this.dir)
+                && Files.isRegularFile(this.dir.resolve(ReferenceModel.WEIGHTS));
+        this.status = exported ? RunStatus.EXPORTED
+                : statusFile == null || statusFile.status == null ? RunStatus.PENDING : statusFile.liveStatus();
         List<Path> checkpoints = Checkpoint.list(this.dir.resolve(CHECKPOINTS));
-        this.checkpointStep = checkpoints.isEmpty() ? -1 : Checkpoint.stepOf(checkpoints.get(0));
-        if (why == null && checkpoints.isEmpty()) {
+        long step = checkpoints.isEmpty() ? -1 : Checkpoint.stepOf(checkpoints.get(0));
+        if (exported) {
+            try {
+                step = ReferenceModel.open(this.dir).step(); // the step its weights were exported at
+            } catch (RuntimeException e) {
+                if (why == null) {
+                    why = e.getMessage(); // listed with the reason, like an unreadable run
+                }
+            }
+        } else if (why == null && checkpoints.isEmpty()) {
             why = "no checkpoint yet";
         }
+        this.checkpointStep = step;
         this.problem = why;
         this.finalValues = Collections.unmodifiableMap(lastRow());
     }
@@ -252,8 +266,8 @@ public final class RunFolder {
 
     /**
      * One of {@link RunStatus#STATUSES}: the word in {@code status.json}, except {@link RunStatus#CRASHED}
-     * for a running run whose process is gone ({@link RunStatus#liveStatus}) and {@link RunStatus#PENDING}
-     * when there is no status yet.
+     * for a running run whose process is gone ({@link RunStatus#liveStatus}), {@link RunStatus#EXPORTED} for a
+     * reference model folder and {@link RunStatus#PENDING} when there is no status yet.
      */
     public String status() {
         return status;
@@ -269,9 +283,13 @@ public final class RunFolder {
         return status.equals(RunStatus.FINISHED) || status.equals(RunStatus.DIVERGED);
     }
 
-    /** Steps completed (as of the last status, else the last history row). */
+    /** Steps completed (as of the last status, else an export's step, else the last history row). */
     public long step() {
-        return statusFile != null ? statusFile.step : finalValues.getOrDefault("step", 0.0).longValue();
+        if (statusFile != null) {
+            return statusFile.step;
+        }
+        return status.equals(RunStatus.EXPORTED) && checkpointStep >= 0 ? checkpointStep
+                : finalValues.getOrDefault("step", 0.0).longValue();
     }
 
     /** Steps the run was asked for. */
@@ -289,7 +307,7 @@ public final class RunFolder {
         return statusFile == null ? null : statusFile.updated;
     }
 
-    /** The step of the newest checkpoint, or -1 when there is none. */
+    /** The step of the newest checkpoint (of the exported weights, for a reference model), or -1 when there is none. */
     public long checkpointStep() {
         return checkpointStep;
     }

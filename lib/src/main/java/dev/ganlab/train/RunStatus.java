@@ -46,9 +46,14 @@ public final class RunStatus {
     public static final String CRASHED = "crashed";
     /** Shown by readers for a folder with no status yet (a sweep planned it, or it never started). */
     public static final String PENDING = "pending";
+    /**
+     * Shown by readers for a reference model folder ({@code ganlab export}, {@link ReferenceModel}): a trained
+     * generator with its scores and history, no checkpoint to resume; never written by a run.
+     */
+    public static final String EXPORTED = "exported";
     /** Every status a run folder can show, in the order tables count them. */
     public static final List<String> STATUSES = List.of(PENDING, RUNNING, FINISHED, DIVERGED, INTERRUPTED, CRASHED,
-            FAILED);
+            FAILED, EXPORTED);
 
     /**
      * How long a run on another machine may stay silent before readers call it crashed. The trainer

@@ -104,6 +104,13 @@ class ReferenceModelTest {
         String readme = Files.readString(out.resolve(ReferenceModel.README));
         assertTrue(readme.contains("environment/zoo/train-reference.sh tiny-dcgan"), readme);
         assertTrue(readme.contains("| raw (better) | 20.00 |"), readme);
+        // `ganlab runs` on a zoo lists the export as what it is, not as a run waiting to start.
+        RunFolder listed = RunFolder.of(out);
+        assertEquals(RunStatus.EXPORTED, listed.status());
+        assertTrue(listed.usable(), listed.toString());
+        assertEquals(1, listed.step());
+        assertEquals(1, listed.checkpointStep());
+        assertFalse(RunStatus.EXPORTED.equals(RunFolder.of(dcgan).status()), "the run it came from is still a run");
     }
 
     @Test
