@@ -47,7 +47,7 @@ import java.util.List;
  * is a function of the EMA weights alone and a resumed run gets the same statistics. Cost:
  * {@code latents / batch} generator forward passes without gradients, once per step at which the EMA
  * generator is used (sample grid, evaluation, checkpoint share one). Measured on a shared 2-core CPU
- * with the default DCGAN at 32 px, batch 64: 1,024 latents took 16-20 s where one training step took
+ * with the paper's DCGAN layout at 32 px, batch 64: 1,024 latents took 16-20 s where one training step took
  * 12-13 s, so the default 512 is about 0.7 of a step, under 0.3% of a run that samples every 250
  * steps; FastGAN's batch of 8 makes it 64 generator batches. The copied statistics of
  * {@link #update} are placeholders in between.

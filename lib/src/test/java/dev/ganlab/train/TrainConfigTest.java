@@ -75,6 +75,8 @@ class TrainConfigTest {
         assertEquals("paper", d.dcgan.discriminator);
         assertEquals(128, d.dcgan.dWidth.intValue(), "the official code's ndf");
         assertEquals(0f, d.dcgan.dDropout, "the official code has no dropout");
+        assertEquals(128, d.batch.intValue(), "Radford et al. sec. 4: mini-batch size 128");
+        assertEquals(64, with("batch=64").batch.intValue(), "PyTorch-GAN's batch is one setting away");
         TrainConfig p = with("dcgan.discriminator=pytorchgan");
         assertEquals(16, p.dcgan.dWidth.intValue(), "PyTorch-GAN's widths 16..128");
         assertEquals(0.25f, p.dcgan.dDropout, "PyTorch-GAN's Dropout2d");

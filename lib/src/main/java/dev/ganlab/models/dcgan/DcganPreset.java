@@ -13,8 +13,11 @@ import java.util.List;
 
 /**
  * The DCGAN family's presets. {@code dcgan}: Radford et al., "Unsupervised Representation Learning
- * with Deep Convolutional GANs" (ICLR 2016), sec. 4: non-saturating loss, Adam lr 2e-4 beta1 0.5,
- * minibatch 128 in the paper (64 here, PyTorch-GAN's and compare_gan's). {@code sndcgan}: compare_gan's
+ * with Deep Convolutional GANs" (ICLR 2016), sec. 4 (details of adversarial training): non-saturating
+ * loss, Adam lr 2e-4 beta1 0.5, minibatch 128 (the paper's, and {@code nbatch} of its official Theano
+ * code); PyTorch-GAN's and
+ * compare_gan's DCGAN train batch 64 ({@code --batch 64}, as the reproduction's recipes and notebook 01's
+ * quick profile do). {@code sndcgan}: compare_gan's
  * example_configs/sndcgan_celebahq128.gin (Kurach et al., ICML 2019): non-saturating loss, Adam 2e-4
  * (0.5, 0.999), batch 64, one discriminator step.
  */
@@ -23,7 +26,7 @@ public final class DcganPreset extends ModelPreset<DcganConfig> {
     /** Radford et al. 2016 (see the class comment). */
     public static final DcganPreset DCGAN = new DcganPreset("dcgan",
             TrainingDefaults.paper("Radford et al., ICLR 2016").loss("ns")
-                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(64)
+                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(128)
                     .channels(1), // Fashion-MNIST
             List.of());
     /**
