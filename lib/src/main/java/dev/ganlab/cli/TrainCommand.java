@@ -30,7 +30,7 @@ import java.util.Map;
  * into the output folder; a growing model (ProGAN) also leaves one sample grid per resolution,
  * {@code samples/res-<R>px.png}.
  */
-@Command(name = "train", description = "Train a GAN (dcgan, sndcgan, progan, fastgan, gan) on a data set.",
+@Command(name = "train", description = "Train a GAN on a data set (train --help lists the models under --model).",
         footer = {"", "Examples:",
             "  ganlab train --model dcgan --data fashion-mnist --loss ns --steps 2000 --batch 64 --out runs/dcgan-ns",
             "  ganlab train --model progan --data emoji --resolution 64 --out runs/progan-emoji",
