@@ -3,6 +3,7 @@ package dev.ganlab.latent;
 import dev.ganlab.models.dcgan.ConditionalDcganModel;
 import dev.ganlab.models.dcgan.DcganModel;
 import dev.ganlab.models.progan.ProganModel;
+import dev.ganlab.models.resnet19.Resnet19Model;
 import dev.ganlab.train.TrainConfig;
 
 /**
@@ -15,14 +16,15 @@ import dev.ganlab.train.TrainConfig;
 public enum LatentPrior {
 
     /**
-     * N(0, I) (FastGAN, the fully connected GAN, {@code dcgan.latent=normal}, SNDCGAN's default): psi
+     * N(0, I) (FastGAN, the fully connected GAN, {@code dcgan.latent=normal}, {@code resnet19.latent=normal}): psi
      * scales z, i.e. samples come from N(0, psi^2 I), Glow's "reduced temperature" (Kingma &amp; Dhariwal
      * 2018). psi = 0 gives the one image G(0).
      */
     NORMAL,
 
     /**
-     * U(-1, 1)^d (the DCGAN paper and its code, GAN Lab's {@code dcgan.latent=uniform} default): psi
+     * U(-1, 1)^d (the DCGAN paper and its code, compare_gan: the {@code uniform} default of
+     * {@code dcgan.latent}, so of DCGAN and SNDCGAN, and of {@code resnet19.latent}): psi
      * shrinks the cube to [-psi, psi]^d around its centre; psi = 0 gives G(0).
      */
     UNIFORM,
@@ -45,6 +47,9 @@ public enum LatentPrior {
         // A conditional DCGAN draws its noise from the unconditional model's prior (then appends the class).
         if (model instanceof DcganModel || model instanceof ConditionalDcganModel) {
             return "uniform".equals(cfg.dcgan.latent) ? UNIFORM : NORMAL;
+        }
+        if (model instanceof Resnet19Model) {
+            return "uniform".equals(cfg.resnet19.latent) ? UNIFORM : NORMAL;
         }
         return NORMAL;
     }

@@ -85,7 +85,7 @@ public final class TrainConfig implements ModelSettings {
     public long seed = 1;
     /** Training steps (one step = nCritic discriminator updates + one generator update). */
     public int steps = 2000;
-    /** Batch size; null = the model's default (64, ProGAN: per resolution, FastGAN: 8). */
+    /** Batch size; null = the model's default (its preset: DCGAN 128, SNDCGAN 64, ProGAN per resolution, FastGAN 8, ...). */
     public Integer batch;
     /** Discriminator updates per generator update; null = the loss's default (1, WGAN/WGAN-GP: 5). */
     public Integer nCritic;

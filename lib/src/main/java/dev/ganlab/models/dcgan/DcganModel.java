@@ -55,8 +55,10 @@ import dev.ganlab.nn.WeightScaling;
  * channels here. That model's conditioning (labels concatenated to every layer), its ndf of 64, its
  * 1024-unit dense hidden layer with batch norm and its sigmoid output are not taken: GAN Lab's dcgan
  * is unconditional, and the 28 px network keeps the faces model's pattern as the generator does.
- * Deviations: batch-norm eps 1e-5 (the code's {@code batchnorm} uses 1e-8) and running statistics
- * for evaluation (the code normalises with batch statistics only); {@code dDropout > 0} adds
+ * Deviations: batch-norm eps 1e-5 (the code's {@code batchnorm} uses 1e-8; 1e-5 is the engine's batch
+ * norm, shared by every model here, and the two differ only for channels of near-zero variance) and
+ * running statistics for evaluation (the code normalises with batch statistics only; the samples and
+ * scores here come from a generator in inference mode, as PyTorch ports of DCGAN sample); {@code dDropout > 0} adds
  * Dropout2d after each LeakyReLU (not in the code). With {@code dNorm} none or spectral the
  * convolutions stay without bias, as the code's first layer is.
  *

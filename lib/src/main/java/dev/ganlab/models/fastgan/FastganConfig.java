@@ -128,7 +128,10 @@ public final class FastganConfig {
     public boolean sle = true;
     /** Spectral norm on the generator's layers (the official code applies it to every G conv). */
     public boolean gSpectralNorm = true;
-    /** SLE nonlinearity: "swish" (official code) or "leaky_relu" (paper, slope 0.1); unused when {@code sle} is off. */
+    /**
+     * SLE nonlinearity: "swish" (official code, which trained the paper's models: the default) or
+     * "leaky_relu" (the paper's text, slope 0.1); unused when {@code sle} is off.
+     */
     public String sleActivation = SkipLayerExcitation.Activation.SWISH.key();
     /**
      * What the discriminator returns as logits: "patches" (the official {@code view(-1)} of the 5x5

@@ -11,11 +11,14 @@ import java.util.List;
 
 /**
  * FastGAN's preset: Liu et al., "Towards Faster and Stabilized GAN Training for High-fidelity Few-shot
- * Image Synthesis" (ICLR 2021) and its official train.py — hinge loss with a random margin
- * U(0.8, 1), Adam lr 2e-4 (0.5, 0.999), batch 8, generator EMA 0.999, DiffAugment color,translation, and
- * one generator forward per iteration: the generator's update scores the images (augmented once) that the
- * critic update scored detached ({@code generatorFakes=reuse}).
- * One deviation by default: the decoders' reconstruction distance is 4 x the per-image MSE instead of
+ * Image Synthesis" (ICLR 2021) and its official train.py — hinge loss, Adam lr 2e-4 (0.5, 0.999), batch 8,
+ * generator EMA 0.999, DiffAugment color,translation, and one generator forward per iteration: the
+ * generator's update scores the images (augmented once) that the critic update scored detached
+ * ({@code generatorFakes=reuse}). Where the paper and the official code differ, the code is followed,
+ * because it is what trained the paper's reported models: the hinge margin is drawn from U(0.8, 1) per
+ * batch ({@code hingeMargin=random}; the paper's hinge has margin 1, {@code hingeMargin=fixed}) and SLE's
+ * nonlinearity is Swish ({@code fastgan.sleActivation}; the paper's LeakyReLU(0.1) is {@code leaky_relu}).
+ * One deviation from the code by default: the decoders' reconstruction distance is 4 x the per-image MSE instead of
  * LPIPS (VGG), whose weights cannot be loaded offline (calibration in {@link ReconstructionLoss#MSE_TO_LPIPS});
  * {@code --set fastgan.reconLoss=lpips=PATH} with a TorchScript LPIPS is the official loss (summed over
  * the batch, weight 1).

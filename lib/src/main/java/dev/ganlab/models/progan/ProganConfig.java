@@ -55,7 +55,12 @@ public final class ProganConfig {
 
     /**
      * Official code, config.py preset-v2-1gpu: minibatch 128 up to 16x16, then halving with each
-     * doubling (64, 32, 16, 8, 4); 1024x1024 falls back to that preset's minibatch_base of 4.
+     * doubling (64, 32, 16, 8, 4); 1024x1024 falls back to that preset's minibatch_base of 4. The
+     * default of {@link #minibatch}: the preset the released code trains with (and the one the project's
+     * spec for ProGAN named), paired with its {@link #MBSTD_GROUP_SIZE} of 4; the paper's own table is
+     * {@link #PAPER_MINIBATCH}, one setting away ({@code progan.minibatch}, with {@code progan.mbstdGroupSize=16}
+     * for the paper's one group per minibatch). The phases keep the paper's 800k images (the v2
+     * preset's 600k is {@code progan.fadeInImages}/{@code progan.stabiliseImages}).
      */
     public static final Map<Integer, Integer> OFFICIAL_1GPU_MINIBATCH = Map.of(4, 128, 8, 128, 16, 128, 32, 64,
             64, 32, 128, 16, 256, 8, 512, 4, 1024, 4);
@@ -122,7 +127,8 @@ public final class ProganConfig {
      * When true, {@code onImagesShown} also asks for an optimiser reset when a fade-in ends and the
      * stabilisation starts. The official code (train.py, reset_opt_for_new_lod) resets Adam whenever
      * the level of detail crosses an integer, which is both at the start of a fade-in and at its end;
-     * the default (false) resets only when a new resolution starts.
+     * the default (false) resets only when a new resolution starts, as the project's spec for ProGAN
+     * asked (the paper does not mention resets). True gives the official code's two resets.
      */
     public boolean resetOptimiserAtStabilise = false;
 

@@ -168,6 +168,21 @@ class Resnet19ModelTest {
         assertTrue(out.contains("discriminator parameters " + r.getAsJsonObject("discriminator").get("spectral").getAsLong()), out);
     }
 
+    /** Truncation reads the prior the model draws from: compare_gan's U(-1, 1) by default, N(0, I) when asked. */
+    @Test
+    void theLatentPriorOfTruncationIsTheOneTheModelDraws() {
+        Resnet19Model model = new Resnet19Model(config(8, "none"), 3, 128);
+        dev.ganlab.train.TrainConfig cfg = new dev.ganlab.train.TrainConfig();
+        cfg.model = "resnet19";
+        assertEquals(dev.ganlab.latent.LatentPrior.UNIFORM, dev.ganlab.latent.LatentPrior.of(cfg, model));
+        try (NDManager m = GanLab.newManager()) {
+            NDArray z = model.sampleLatent(m, 64);
+            assertTrue(z.abs().max().getFloat() <= 1f, "uniform latents stay in [-1, 1]");
+        }
+        cfg.resnet19.latent = "normal";
+        assertEquals(dev.ganlab.latent.LatentPrior.NORMAL, dev.ganlab.latent.LatentPrior.of(cfg, model));
+    }
+
     /** A forward pass at 128 px: images in [-1, 1] of the right shape, one logit and 8ch features per image. */
     @Test
     void forwardShapesAt128Pixels() {
