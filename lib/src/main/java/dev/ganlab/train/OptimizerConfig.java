@@ -6,39 +6,86 @@ import java.util.List;
  * One network's optimiser: {@code adam}, {@code rmsprop} or {@code sgd} with its hyperparameters.
  * Semantics are PyTorch's (Adam with bias correction and eps outside the square root; RMSprop with
  * smoothing alpha; SGD with optional momentum, no dampening).
+ *
+ * <p>A value left unset (null) is the run's default optimiser's: {@code --set optD.lr=1e-4}, a sweep
+ * axis {@code optD.lr} or a config file's {@code "optD": {"lr": 1e-4}} change that one value of the
+ * optimiser the model and loss call for (WGAN's RMSprop, ProGAN's Adam with betas (0, 0.99), ...);
+ * {@link TrainConfig#resolved()} completes the setting ({@link #over}). A resolved config stores every
+ * value, so a run resumes with what it trained with.
  */
 public final class OptimizerConfig {
 
-    public String type = "adam";
-    public float lr = 2e-4f;
-    public float beta1 = 0.5f;
-    public float beta2 = 0.999f;
-    public float eps = 1e-8f;
+    public String type;
+    public Float lr;
+    public Float beta1;
+    public Float beta2;
+    public Float eps;
     /** RMSprop smoothing constant (PyTorch default 0.99). */
-    public float alpha = 0.99f;
+    public Float alpha;
     /** SGD momentum (0 = plain SGD). */
-    public float momentum = 0f;
+    public Float momentum;
 
+    /** Every value unset: a partial setting, completed from the run's default optimiser when it resolves. */
     public OptimizerConfig() {}
+
+    /** A complete optimiser of {@code type} at {@code lr}; the values it does not use as earlier configs stored them. */
+    private static OptimizerConfig complete(String type, float lr) {
+        OptimizerConfig c = new OptimizerConfig();
+        c.type = type;
+        c.lr = lr;
+        c.beta1 = 0.5f;
+        c.beta2 = 0.999f;
+        c.eps = 1e-8f;
+        c.alpha = 0.99f;
+        c.momentum = 0f;
+        return c;
+    }
 
     /** Adam with the given learning rate and betas (eps 1e-8). */
     public static OptimizerConfig adam(float lr, float beta1, float beta2) {
-        OptimizerConfig c = new OptimizerConfig();
-        c.type = "adam";
-        c.lr = lr;
+        OptimizerConfig c = complete("adam", lr);
         c.beta1 = beta1;
         c.beta2 = beta2;
         return c;
     }
 
+    /** RMSprop with the given learning rate (alpha 0.99, eps 1e-8: PyTorch's). */
+    public static OptimizerConfig rmsprop(float lr) {
+        return complete("rmsprop", lr);
+    }
+
+    /** SGD with the given learning rate and momentum (0 = plain SGD). */
+    public static OptimizerConfig sgd(float lr, float momentum) {
+        OptimizerConfig c = complete("sgd", lr);
+        c.momentum = momentum;
+        return c;
+    }
+
     /** The optimiser a model preset names (models cannot depend on this package, so they give a record). */
     public static OptimizerConfig of(dev.ganlab.models.TrainingDefaults.Optimizer o) {
-        OptimizerConfig c = new OptimizerConfig();
-        c.type = o.type();
-        c.lr = o.lr();
+        OptimizerConfig c = complete(o.type(), o.lr());
         c.beta1 = o.beta1();
         c.beta2 = o.beta2();
         c.eps = o.eps();
+        return c;
+    }
+
+    /** Whether every value is set. */
+    public boolean isComplete() {
+        return type != null && lr != null && beta1 != null && beta2 != null && eps != null && alpha != null
+                && momentum != null;
+    }
+
+    /** A new optimiser: this one's set values, and {@code defaults}' where this one has none. */
+    public OptimizerConfig over(OptimizerConfig defaults) {
+        OptimizerConfig c = defaults.copy();
+        c.type = type != null ? type : c.type;
+        c.lr = lr != null ? lr : c.lr;
+        c.beta1 = beta1 != null ? beta1 : c.beta1;
+        c.beta2 = beta2 != null ? beta2 : c.beta2;
+        c.eps = eps != null ? eps : c.eps;
+        c.alpha = alpha != null ? alpha : c.alpha;
+        c.momentum = momentum != null ? momentum : c.momentum;
         return c;
     }
 
@@ -51,16 +98,13 @@ public final class OptimizerConfig {
     private static final com.google.gson.Gson COPIER = new com.google.gson.GsonBuilder()
             .serializeSpecialFloatingPointValues().create();
 
-    /** RMSprop with the given learning rate. */
-    public static OptimizerConfig rmsprop(float lr) {
-        OptimizerConfig c = new OptimizerConfig();
-        c.type = "rmsprop";
-        c.lr = lr;
-        return c;
-    }
-
     /** Checks the values; {@code key} names this optimiser in messages (optG, optD). */
     public void validate(String key) {
+        if (!isComplete()) {
+            throw new IllegalArgumentException(key + " " + new com.google.gson.Gson().toJson(this)
+                    + " leaves values unset: a partial optimiser is completed when its run's config resolves"
+                    + " (TrainConfig.resolved()); a GanOptimizer needs every value");
+        }
         if (!List.of("adam", "rmsprop", "sgd").contains(type)) {
             throw new IllegalArgumentException(key + ".type '" + type + "': use adam, rmsprop or sgd");
         }

@@ -308,17 +308,14 @@ public final class TrainConfig implements ModelSettings {
         if (augment == null) {
             augment = d.augment();
         }
-        if (optG == null || optD == null) {
+        if (optG == null || optD == null || !optG.isComplete() || !optD.isComplete()) {
             // The loss paper's optimiser (WGAN's RMSprop, WGAN-GP's Adam) unless the model's paper trained
-            // with that loss itself (ProGAN's Adam under WGAN-GP); else the model's.
+            // with that loss itself (ProGAN's Adam under WGAN-GP); else the model's. A partial setting
+            // (--set optD.lr=1e-4) changes only the values it names.
             OptimizerConfig preset0 = ld.optimizer() != null && !d.ownsLoss(loss) ? ld.optimizer()
                     : OptimizerConfig.of(d.optimizer());
-            if (optG == null) {
-                optG = preset0;
-            }
-            if (optD == null) {
-                optD = copyOf(preset0);
-            }
+            optG = optG == null ? preset0 : optG.over(preset0);
+            optD = optD == null ? copyOf(preset0) : optD.over(preset0);
         }
         if (tricks.instanceNoiseSteps == null) {
             tricks.instanceNoiseSteps = steps;

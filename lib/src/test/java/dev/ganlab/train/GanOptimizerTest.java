@@ -3,6 +3,7 @@ package dev.ganlab.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -127,10 +128,7 @@ class GanOptimizerTest {
 
     @Test
     void sgdWithMomentumFollowsPyTorch() {
-        OptimizerConfig cfg = new OptimizerConfig();
-        cfg.type = "sgd";
-        cfg.lr = 0.05f;
-        cfg.momentum = 0.9f;
+        OptimizerConfig cfg = OptimizerConfig.sgd(0.05f, 0.9f);
         double[] w = W0.clone();
         double[] b = new double[3];
         for (int t = 1; t <= 4; t++) {
@@ -195,9 +193,13 @@ class GanOptimizerTest {
 
     @Test
     void badSettingsAreNamed() {
-        OptimizerConfig c = new OptimizerConfig();
+        OptimizerConfig c = OptimizerConfig.sgd(0.01f, 0f);
         c.type = "adagrad";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.validate("optD"));
         assertEquals(true, e.getMessage().startsWith("optD.type 'adagrad'"));
+        OptimizerConfig partial = new OptimizerConfig();
+        partial.lr = 1e-4f;
+        e = assertThrows(IllegalArgumentException.class, () -> partial.validate("optD"));
+        assertTrue(e.getMessage().contains("leaves values unset"), e.getMessage());
     }
 }

@@ -21,6 +21,37 @@ class TrainConfigTest {
     }
 
     @Test
+    void aPartialOptimiserSettingChangesOnlyTheValuesItNames() {
+        // Before: --set optD.lr=1e-4 under WGAN trained D with Adam (0.5, 0.999), the class's defaults, and G
+        // with RMSprop; under ProGAN it dropped the paper's betas (0, 0.99).
+        TrainConfig wgan = with("loss=wgan", "optD.lr=1e-4");
+        assertEquals("rmsprop", wgan.optD.type);
+        assertEquals(1e-4f, wgan.optD.lr);
+        assertEquals("rmsprop", wgan.optG.type);
+        assertEquals(5e-5f, wgan.optG.lr, "the other network keeps its default");
+        TrainConfig pg = with("model=progan", "optG.lr=5e-4", "optD.beta2=0.9");
+        assertEquals(5e-4f, pg.optG.lr);
+        assertEquals(0f, pg.optG.beta1);
+        assertEquals(0.99f, pg.optG.beta2);
+        assertEquals(1e-3f, pg.optD.lr);
+        assertEquals(0f, pg.optD.beta1);
+        assertEquals(0.9f, pg.optD.beta2);
+        // The same from a config file's group, and the order of model and optimiser settings does not matter.
+        TrainConfig file = TrainConfig.fromJson("{\"optD\": {\"lr\": 1e-4}, \"loss\": \"wgan-gp\"}").resolved();
+        assertEquals("adam", file.optD.type);
+        assertEquals(1e-4f, file.optD.lr);
+        assertEquals(0f, file.optD.beta1);
+        assertEquals(0.9f, file.optD.beta2);
+        TrainConfig typed = with("loss=wgan", "optD.type=sgd");
+        assertEquals("sgd", typed.optD.type);
+        assertEquals(5e-5f, typed.optD.lr, "unset values are the default optimiser's");
+        assertEquals(0f, typed.optD.momentum);
+        // A resolved config stores every value and resolves to itself.
+        assertTrue(wgan.optD.isComplete() && pg.optG.isComplete());
+        assertEquals(wgan.toJson(), TrainConfig.fromJson(wgan.toJson()).resolved().toJson());
+    }
+
+    @Test
     void lossPresetsFollowThePapers() {
         TrainConfig ns = with();
         assertEquals("adam", ns.optD.type);
@@ -175,7 +206,7 @@ class TrainConfigTest {
 
     @Test
     void settingTypeFollowsDottedKeys() {
-        assertEquals(float.class, TrainConfig.settingType("optD.lr"));
+        assertEquals(Float.class, TrainConfig.settingType("optD.lr"));
         assertEquals(OptimizerConfig.class, TrainConfig.settingType("optD"));
         assertEquals(Integer.class, TrainConfig.settingType("nCritic"));
         assertEquals(boolean.class, TrainConfig.settingType("tricks.featureMatchingOnly"));
