@@ -26,7 +26,10 @@ class TrainConfigSettingsTest {
         assertEquals(Map.of(4, 8, 8, 4), c.progan.minibatch);
         c.set("optD.lr", "1e-4");
         assertEquals(1e-4f, c.optD.lr);
-        assertEquals("adam", c.optD.type, "an unset group is created with its defaults");
+        assertNull(c.optD.type, "an unset optimiser is created partial: the run's default completes it");
+        TrainConfig lrOnly = new TrainConfig().set("optD.lr", "1e-4").resolved();
+        assertEquals("adam", lrOnly.optD.type);
+        assertEquals(1e-4f, lrOnly.optD.lr);
         c.set("optG", "{\"type\": \"sgd\", \"lr\": 0.01}");
         assertEquals("sgd", c.optG.type);
         c.set("resolution", "32").set("resolution", "null");
