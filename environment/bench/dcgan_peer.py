@@ -185,6 +185,9 @@ SUPPORTED = {
     "dcgan.minibatchKernels": {0},
     "dcgan.generator": {"pytorchgan"}, "dcgan.latent": {"normal"}, "emaBatchNormLatents": {0},
     "optG.type": {"adam"}, "optD.type": {"adam"},
+    # PyTorch-GAN's Adam has no weight decay; the peer refuses any other value (and a resume ignores the key,
+    # which runs recorded before GAN Lab had the setting lack).
+    "optG.weightDecay": {0}, "optD.weightDecay": {0},
 }
 USED = {"seed", "steps", "batch", "resolution", "emaDecay", "dcgan.latentDim", "dcgan.gWidth", "dcgan.dWidth",
         "dcgan.dDropout", "optG.lr", "optG.beta1", "optG.beta2", "optG.eps", "optD.lr", "optD.beta1", "optD.beta2",
@@ -192,7 +195,7 @@ USED = {"seed", "steps", "batch", "resolution", "emaDecay", "dcgan.latentDim", "
 IGNORED_PREFIXES = ("logEvery", "sampleEvery", "checkpointEvery", "keepCheckpoints", "sampleCount",
                     "collapseThreshold", "eval.", "progan.", "fastgan.", "hingeMargin", "penaltyEvery",
                     "tricks.instanceNoiseSteps", "tricks.replayFraction", "dcgan.minibatchKernelDim", "optG.alpha",
-                    "optG.momentum", "optD.alpha", "optD.momentum")
+                    "optG.momentum", "optD.alpha", "optD.momentum", "optG.weightDecay", "optD.weightDecay")
 
 
 def flatten(d, prefix=""):

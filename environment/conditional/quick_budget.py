@@ -29,8 +29,11 @@ RESULTS = os.path.join(ROOT, "lib", "reproduction", "conditional", "quick-budget
 METHODS = ["concat", "acgan", "projection"]
 # Notebook 06's quick profile (its parameters cell): DCGAN layout at 28 px, non-saturating loss, class-balanced
 # batches, generator width 32, discriminator width 16, latent 64; no scoring inside the run.
+# Measured without weight decay, before the dcgan preset took the DCGAN code's 1e-5: pinned, so that a rerun
+# measures what lib/reproduction/conditional holds.
 RECIPE = ["--model", "dcgan", "--data", "fashion-mnist", "--loss", "ns", "--class-balanced",
-          "--set", "dcgan.gWidth=32", "--set", "dcgan.dWidth=16", "--set", "dcgan.latentDim=64", "--set", "eval.metrics="]
+          "--set", "dcgan.gWidth=32", "--set", "dcgan.dWidth=16", "--set", "dcgan.latentDim=64", "--set", "eval.metrics=",
+          "--set", "optG.weightDecay=0", "--set", "optD.weightDecay=0"]
 
 
 def fresh_jar():

@@ -13,7 +13,9 @@ as long as a job's implementation is one of IMPLS.
 """
 import copy
 
-ADAM_DCGAN = {"type": "adam", "lr": 2e-4, "beta1": 0.5, "beta2": 0.999, "eps": 1e-8, "alpha": 0.99, "momentum": 0.0}
+# PyTorch-GAN's Adam: no weight decay (the dcgan preset's default since 2026-12-04 is the DCGAN code's 1e-5).
+ADAM_DCGAN = {"type": "adam", "lr": 2e-4, "beta1": 0.5, "beta2": 0.999, "eps": 1e-8, "alpha": 0.99, "momentum": 0.0,
+              "weightDecay": 0.0}
 
 DCGAN_FMNIST28_NS = {
     # what is trained on what: notebook 01's data at its native 28 px (no resampling on either side)

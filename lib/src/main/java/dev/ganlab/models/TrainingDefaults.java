@@ -21,20 +21,30 @@ public final class TrainingDefaults {
      * @param beta1 Adam beta1
      * @param beta2 Adam beta2
      * @param eps Adam/RMSprop epsilon
+     * @param weightDecay L2 weight decay added to the gradients (coupled, as PyTorch's {@code weight_decay})
      */
-    public record Optimizer(String type, float lr, float beta1, float beta2, float eps) {
-        /** Adam with PyTorch's eps 1e-8. */
+    public record Optimizer(String type, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        /** Adam with PyTorch's eps 1e-8, no weight decay. */
         public static Optimizer adam(double lr, double beta1, double beta2) {
-            return new Optimizer("adam", (float) lr, (float) beta1, (float) beta2, 1e-8f);
+            return new Optimizer("adam", (float) lr, (float) beta1, (float) beta2, 1e-8f, 0f);
         }
 
         /** This optimiser with another eps. */
         public Optimizer eps(double e) {
-            return new Optimizer(type, lr, beta1, beta2, (float) e);
+            return new Optimizer(type, lr, beta1, beta2, (float) e, weightDecay);
+        }
+
+        /** This optimiser with L2 weight decay {@code wd} on every parameter's gradient. */
+        public Optimizer weightDecay(double wd) {
+            return new Optimizer(type, lr, beta1, beta2, eps, (float) wd);
         }
     }
 
-    /** DCGAN (Radford et al., ICLR 2016, sec. 4): Adam lr 2e-4, beta1 0.5 (beta2 PyTorch's 0.999). */
+    /**
+     * DCGAN's Adam (Radford et al., ICLR 2016, sec. 4): lr 2e-4, beta1 0.5 (beta2 PyTorch's 0.999). The
+     * models that took DCGAN's optimiser (SNDCGAN, FastGAN, the MLP GAN's PyTorch-GAN recipe) use it
+     * without weight decay; the {@code dcgan} preset adds the DCGAN code's L2 (DcganPreset).
+     */
     public static final Optimizer DCGAN_ADAM = Optimizer.adam(2e-4, 0.5, 0.999);
     /** Generator EMA decay (Karras et al., ProGAN 2018: 0.999), GAN Lab's default for every model. */
     public static final float EMA_DECAY = 0.999f;

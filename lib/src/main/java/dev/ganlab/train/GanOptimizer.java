@@ -83,6 +83,9 @@ public final class GanOptimizer {
                 if (g == null) {
                     continue;
                 }
+                if (cfg.weightDecay > 0) {
+                    g.addi(w.mul(cfg.weightDecay)); // coupled L2: g + wd w, as PyTorch's weight_decay
+                }
                 switch (cfg.type) {
                     case "adam" -> adam(w, g, first.get(i), second.get(i), adamSettings); // zeroes g
                     case "rmsprop" -> {

@@ -24,6 +24,12 @@ public final class OptimizerConfig {
     public Float alpha;
     /** SGD momentum (0 = plain SGD). */
     public Float momentum;
+    /**
+     * L2 weight decay, coupled: {@code weightDecay * w} is added to each parameter's gradient before the
+     * update, for every parameter (PyTorch's {@code weight_decay} for all three types; the DCGAN code's
+     * {@code Regularizer(l2=...)}, which its Adam applies the same way). 0 = off.
+     */
+    public Float weightDecay;
 
     /** Every value unset: a partial setting, completed from the run's default optimiser when it resolves. */
     public OptimizerConfig() {}
@@ -38,6 +44,7 @@ public final class OptimizerConfig {
         c.eps = 1e-8f;
         c.alpha = 0.99f;
         c.momentum = 0f;
+        c.weightDecay = 0f;
         return c;
     }
 
@@ -67,13 +74,14 @@ public final class OptimizerConfig {
         c.beta1 = o.beta1();
         c.beta2 = o.beta2();
         c.eps = o.eps();
+        c.weightDecay = o.weightDecay();
         return c;
     }
 
     /** Whether every value is set. */
     public boolean isComplete() {
         return type != null && lr != null && beta1 != null && beta2 != null && eps != null && alpha != null
-                && momentum != null;
+                && momentum != null && weightDecay != null;
     }
 
     /** A new optimiser: this one's set values, and {@code defaults}' where this one has none. */
@@ -86,6 +94,7 @@ public final class OptimizerConfig {
         c.eps = eps != null ? eps : c.eps;
         c.alpha = alpha != null ? alpha : c.alpha;
         c.momentum = momentum != null ? momentum : c.momentum;
+        c.weightDecay = weightDecay != null ? weightDecay : c.weightDecay;
         return c;
     }
 
@@ -123,14 +132,18 @@ public final class OptimizerConfig {
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException(key + ".momentum " + momentum + " must be in [0, 1)");
         }
+        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException(key + ".weightDecay " + weightDecay + " must be a finite number >= 0");
+        }
     }
 
     @Override
     public String toString() {
+        String decay = weightDecay != null && weightDecay > 0 ? ", weight_decay=" + weightDecay : "";
         return switch (type) {
-            case "adam" -> "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ")";
-            case "rmsprop" -> "RMSprop(lr=" + lr + ", alpha=" + alpha + ", eps=" + eps + ")";
-            default -> "SGD(lr=" + lr + ", momentum=" + momentum + ")";
+            case "adam" -> "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + decay + ")";
+            case "rmsprop" -> "RMSprop(lr=" + lr + ", alpha=" + alpha + ", eps=" + eps + decay + ")";
+            default -> "SGD(lr=" + lr + ", momentum=" + momentum + decay + ")";
         };
     }
 }

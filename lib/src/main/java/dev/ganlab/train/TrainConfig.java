@@ -547,6 +547,11 @@ public final class TrainConfig implements ModelSettings {
             if (c.generatorFakes == null) {
                 c.generatorFakes = FRESH_FAKES; // every model's update drew fresh latents before the setting
             }
+            for (OptimizerConfig o : new OptimizerConfig[] {c.optG, c.optD}) {
+                if (o != null && o.weightDecay == null) {
+                    o.weightDecay = 0f; // no optimiser decayed weights before the setting
+                }
+            }
             ModelPreset<?> preset = Models.preset(c.model);
             JsonElement stored = JsonParser.parseString(json).getAsJsonObject().get(preset.sectionKey());
             if (stored != null && stored.isJsonObject()) {

@@ -2,6 +2,7 @@ package dev.ganlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,28 @@ class GanOptimizerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void weightDecayAddsTheWeightToTheGradientBeforeEachUpdate() {
+        // The DCGAN code's Regularizer(l2) and PyTorch's weight_decay: g' = g + wd w, then the update, here
+        // Adam's (lambda = 1 - 1e-8 in the DCGAN code's Adam changes beta1 by less than float precision).
+        OptimizerConfig cfg = OptimizerConfig.adam(0.1f, 0.5f, 0.9f);
+        cfg.weightDecay = 0.05f;
+        double[] w = W0.clone();
+        double[] m = new double[3];
+        double[] v = new double[3];
+        for (int t = 1; t <= 4; t++) {
+            for (int i = 0; i < 3; i++) {
+                double g = 2 * C[i] * w[i] + 0.05 * w[i];
+                m[i] = 0.5 * m[i] + 0.5 * g;
+                v[i] = 0.9 * v[i] + 0.1 * g * g;
+                w[i] -= 0.1 * (m[i] / (1 - Math.pow(0.5, t))) / (Math.sqrt(v[i] / (1 - Math.pow(0.9, t))) + 1e-8);
+            }
+        }
+        assertArrayEquals(f(w), run(cfg, 4), 1e-5f);
+        OptimizerConfig plain = OptimizerConfig.adam(0.1f, 0.5f, 0.9f);
+        assertFalse(java.util.Arrays.equals(run(plain, 4), run(cfg, 4)), "the decay changes the update");
     }
 
     @Test

@@ -87,6 +87,14 @@ class ModelPresetTableTest {
             JsonObject nowOldKeys = now.getAsJsonObject().deepCopy();
             assertEquals(model.equals("fastgan") ? "reuse" : "fresh",
                     nowOldKeys.remove("generatorFakes").getAsString(), "generatorFakes of " + raw);
+            // Added since the fixture: the DCGAN code's L2 weight decay on dcgan's own Adam (DcganPreset); the
+            // loss papers' optimisers (WGAN's RMSprop, WGAN-GP's Adam) and every other model have none.
+            String loss = nowOldKeys.get("loss").getAsString();
+            boolean dcganAdam = model.equals("dcgan") && !loss.equals("wgan") && !loss.equals("wgan-gp");
+            for (String opt : new String[] {"optG", "optD"}) {
+                assertEquals(dcganAdam ? 1e-5f : 0f,
+                        nowOldKeys.getAsJsonObject(opt).remove("weightDecay").getAsFloat(), opt + ".weightDecay of " + raw);
+            }
             assertEquals(before, withoutNewDefaultGroups(nowOldKeys, row.getAsJsonObject("resolved")),
                     "resolved config of " + raw);
             // A stored (resolved) config reads back and resolves to itself: runs resume.

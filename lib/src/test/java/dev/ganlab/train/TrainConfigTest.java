@@ -107,6 +107,11 @@ class TrainConfigTest {
         assertEquals(128, d.dcgan.dWidth.intValue(), "the official code's ndf");
         assertEquals(0f, d.dcgan.dDropout, "the official code has no dropout");
         assertEquals(128, d.batch.intValue(), "Radford et al. sec. 4: mini-batch size 128");
+        assertEquals(1e-5f, d.optG.weightDecay, "the DCGAN code's l2 = 1e-5 (faces/train_uncond_dcgan.py)");
+        assertEquals(1e-5f, d.optD.weightDecay);
+        assertEquals(0f, with("model=sndcgan").optD.weightDecay, "compare_gan's SNDCGAN has none");
+        assertEquals(0f, with("loss=wgan-gp").optD.weightDecay, "WGAN-GP's Adam (the loss paper's) has none");
+        assertEquals(0f, with("optD.weightDecay=0").optD.weightDecay, "PyTorch-GAN's is one setting away");
         assertEquals(64, with("batch=64").batch.intValue(), "PyTorch-GAN's batch is one setting away");
         TrainConfig p = with("dcgan.discriminator=pytorchgan");
         assertEquals(16, p.dcgan.dWidth.intValue(), "PyTorch-GAN's widths 16..128");

@@ -15,18 +15,26 @@ import java.util.List;
  * The DCGAN family's presets. {@code dcgan}: Radford et al., "Unsupervised Representation Learning
  * with Deep Convolutional GANs" (ICLR 2016), sec. 4 (details of adversarial training): non-saturating
  * loss, Adam lr 2e-4 beta1 0.5, minibatch 128 (the paper's, and {@code nbatch} of its official Theano
- * code); PyTorch-GAN's and
- * compare_gan's DCGAN train batch 64 ({@code --batch 64}, as the reproduction's recipes and notebook 01's
- * quick profile do). {@code sndcgan}: compare_gan's
+ * code), and that code's L2 weight decay of 1e-5 ({@link #DCGAN_WEIGHT_DECAY}); PyTorch-GAN's and
+ * compare_gan's DCGAN train batch 64 without weight decay ({@code --batch 64 --set optG.weightDecay=0
+ * --set optD.weightDecay=0}, as the reproduction's recipes and notebook 01's quick profile do). {@code sndcgan}: compare_gan's
  * example_configs/sndcgan_celebahq128.gin (Kurach et al., ICML 2019): non-saturating loss, Adam 2e-4
  * (0.5, 0.999), batch 64, one discriminator step.
  */
 public final class DcganPreset extends ModelPreset<DcganConfig> {
 
+    /**
+     * L2 weight decay of the DCGAN code on every parameter of both networks ({@code l2 = 1e-5} in
+     * faces/train_uncond_dcgan.py, passed to its Adam as {@code Regularizer(l2)}, which adds
+     * {@code l2 * w} to each gradient). The paper does not mention it; PyTorch-GAN and compare_gan have
+     * none ({@code --set optG.weightDecay=0 --set optD.weightDecay=0}).
+     */
+    public static final double DCGAN_WEIGHT_DECAY = 1e-5;
+
     /** Radford et al. 2016 (see the class comment). */
     public static final DcganPreset DCGAN = new DcganPreset("dcgan",
             TrainingDefaults.paper("Radford et al., ICLR 2016").loss("ns")
-                    .optimizer(TrainingDefaults.DCGAN_ADAM).batch(128)
+                    .optimizer(TrainingDefaults.DCGAN_ADAM.weightDecay(DCGAN_WEIGHT_DECAY)).batch(128)
                     .channels(1), // Fashion-MNIST
             List.of());
     /**
