@@ -17,8 +17,8 @@ import java.util.List;
  * loss, Adam lr 2e-4 beta1 0.5, minibatch 128 (the paper's, and {@code nbatch} of its official Theano
  * code), and that code's L2 weight decay of 1e-5 ({@link #DCGAN_WEIGHT_DECAY}); PyTorch-GAN's and
  * compare_gan's DCGAN train batch 64 without weight decay ({@code --batch 64 --set optG.weightDecay=0
- * --set optD.weightDecay=0}, as the reproduction's recipes and notebook 01's quick profile do). {@code sndcgan}: compare_gan's
- * example_configs/sndcgan_celebahq128.gin (Kurach et al., ICML 2019): non-saturating loss, Adam 2e-4
+ * --set optD.weightDecay=0}, as the reproduction's recipes and notebook 01's quick profile do).
+ * {@code sndcgan}: compare_gan's example_configs/sndcgan_celebahq128.gin (Kurach et al., ICML 2019): non-saturating loss, Adam 2e-4
  * (0.5, 0.999), batch 64, one discriminator step.
  */
 public final class DcganPreset extends ModelPreset<DcganConfig> {
