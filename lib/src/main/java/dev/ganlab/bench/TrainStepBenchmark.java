@@ -136,6 +136,9 @@ public final class TrainStepBenchmark {
             // environment/bench/dcgan_peer.py builds PyTorch-GAN's networks: compare equal work.
             c.dcgan.generator = "pytorchgan";
             c.dcgan.discriminator = "pytorchgan";
+            for (String opt : new String[] {"optG", "optD"}) {
+                c.set(opt + ".weightDecay", "0"); // PyTorch-GAN's Adam (and the peer's) decays no weights
+            }
         }
         fullSize(Models.preset(o.model()), c, o.resolution());
         return c;

@@ -78,6 +78,18 @@ public final class OptimizerConfig {
         return c;
     }
 
+    /**
+     * A group written before {@link #weightDecay} existed names every other value (a stored run's
+     * config.json, a recipe or config file copied from one): it is a complete optimiser without weight
+     * decay, as it trained, not a partial setting that would take the model's decay.
+     */
+    void completeLegacyGroup() {
+        if (weightDecay == null && type != null && lr != null && beta1 != null && beta2 != null && eps != null
+                && alpha != null && momentum != null) {
+            weightDecay = 0f;
+        }
+    }
+
     /** Whether every value is set. */
     public boolean isComplete() {
         return type != null && lr != null && beta1 != null && beta2 != null && eps != null && alpha != null
@@ -139,6 +151,9 @@ public final class OptimizerConfig {
 
     @Override
     public String toString() {
+        if (!isComplete()) {
+            return "partial optimiser " + new com.google.gson.Gson().toJson(this) + " (completed when its run's config resolves)";
+        }
         String decay = weightDecay != null && weightDecay > 0 ? ", weight_decay=" + weightDecay : "";
         return switch (type) {
             case "adam" -> "Adam(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + decay + ")";

@@ -1,5 +1,7 @@
 package dev.ganlab.train;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.UserError;
 import dev.ganlab.data.ImageDataset;
@@ -167,6 +169,39 @@ final class RunOpening {
             // where resolving the request would give the model's present default.
             want.generatorFakes = stored.generatorFakes;
         }
-        return ConfigDifferences.of(stored.resolved().toJsonTree(), want.resolved().toJsonTree());
+        // And a run that predates optimiser weight decay keeps the none it trained with (OptimizerConfig
+        // reads its complete group as decay 0) where the request leaves the decay to the model's default.
+        want.optG = withStoredDecay(want.optG, stored.optG);
+        want.optD = withStoredDecay(want.optD, stored.optD);
+        JsonObject asked = cfg.toJsonTree(); // the request as given: settings left to their defaults are absent
+        List<String> out = new ArrayList<>();
+        for (String d : ConfigDifferences.of(stored.resolved().toJsonTree(), want.resolved().toJsonTree())) {
+            String key = d.substring(0, d.indexOf(':'));
+            // A default that changed since the run started is no change the user asked for: say which it is.
+            out.add(isSet(asked, key) ? d : d + " (the request leaves " + key + " to its default, which this version"
+                    + " of GAN Lab changed since the run started: set " + key + " to the run's value to continue it)");
+        }
+        return out;
+    }
+
+    private static OptimizerConfig withStoredDecay(OptimizerConfig asked, OptimizerConfig stored) {
+        if (stored == null || stored.weightDecay == null || (asked != null && asked.weightDecay != null)) {
+            return asked;
+        }
+        OptimizerConfig o = asked == null ? new OptimizerConfig() : asked.copy();
+        o.weightDecay = stored.weightDecay;
+        return o;
+    }
+
+    /** Whether the dotted {@code key} is given in {@code tree} (a config's JSON, where unset settings are absent). */
+    private static boolean isSet(JsonObject tree, String key) {
+        JsonElement e = tree;
+        for (String part : key.split("\\.")) {
+            if (e == null || !e.isJsonObject()) {
+                return false;
+            }
+            e = e.getAsJsonObject().get(part);
+        }
+        return e != null && !e.isJsonNull();
     }
 }

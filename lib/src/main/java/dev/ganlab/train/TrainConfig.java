@@ -413,7 +413,7 @@ public final class TrainConfig implements ModelSettings {
     /**
      * Checks the evaluation settings of a resolved config for a new run on this machine, without loading
      * anything: {@code eval.metrics} (against the metrics registered in this JVM), {@code eval.features}
-     * and {@code eval.real} (its name, options and folder). They are used first at the first evaluation,
+     * and {@code eval.real} (its name, options and folder, and that a packaged set is installed). They are used first at the first evaluation,
      * maybe hours in, where a misspelling would be only a warning. Not part of {@link #validate()}: a stored
      * run scored with a metric a notebook registered, or with real images in a folder of another machine,
      * must still load, sample and resume (its evaluations then warn).
@@ -547,11 +547,6 @@ public final class TrainConfig implements ModelSettings {
             if (c.generatorFakes == null) {
                 c.generatorFakes = FRESH_FAKES; // every model's update drew fresh latents before the setting
             }
-            for (OptimizerConfig o : new OptimizerConfig[] {c.optG, c.optD}) {
-                if (o != null && o.weightDecay == null) {
-                    o.weightDecay = 0f; // no optimiser decayed weights before the setting
-                }
-            }
             ModelPreset<?> preset = Models.preset(c.model);
             JsonElement stored = JsonParser.parseString(json).getAsJsonObject().get(preset.sectionKey());
             if (stored != null && stored.isJsonObject()) {
@@ -603,6 +598,11 @@ public final class TrainConfig implements ModelSettings {
                 throw new IllegalStateException(e);
             }
         }
+        for (OptimizerConfig o : new OptimizerConfig[] {c.optG, c.optD}) {
+            if (o != null) {
+                o.completeLegacyGroup();
+            }
+        }
         return c;
     }
 
@@ -617,7 +617,8 @@ public final class TrainConfig implements ModelSettings {
 
     /**
      * Sets a dotted key to a JSON value, checked against {@link #SCHEMA}. Only that field changes (the
-     * groups on the way are the same objects; an unset one is created with its defaults).
+     * groups on the way are the same objects; an unset one is created: with its defaults, or, for an
+     * optimiser, empty, so that resolving completes it from the run's default optimiser).
      */
     public TrainConfig set(String key, JsonElement value) {
         SCHEMA.check(key, value, "");

@@ -63,6 +63,34 @@ class GanTrainerTest {
 
     @Slow
     @Test
+    void aRunStoredBeforeWeightDecayResumesAsItTrainedAndAChangedDefaultIsNamedAsSuch() throws IOException {
+        Path dir = tmp.resolve("old-format");
+        dev.ganlab.TinyRuns.trainOneStep(dev.ganlab.TinyRuns.dcgan(), dir);
+        // The config.json such a run holds: complete optimiser groups without weightDecay (batch 8, as trained).
+        com.google.gson.JsonObject stored = com.google.gson.JsonParser.parseString(
+                Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        stored.getAsJsonObject("optG").remove("weightDecay");
+        stored.getAsJsonObject("optD").remove("weightDecay");
+        Files.writeString(dir.resolve("config.json"), stored.toString());
+        assertEquals(0f, TrainConfig.ofRun(dir).resolved().optG.weightDecay, "read as trained, not the preset's 1e-5");
+
+        // The request of the run's recipe, settings left to their defaults as a sweep's base leaves them.
+        TrainConfig asked = dev.ganlab.TinyRuns.dcgan();
+        asked.steps = 2;
+        asked.batch = null;   // the dcgan default is now 128; the run has 8
+        UserError e = assertThrows(UserError.class, () -> GanTrainer.open(asked, dir, true));
+        assertTrue(e.getMessage().contains("batch: the run has 8, asked 128 (the request leaves batch to its default"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("weightDecay"), "the run's weight decay is kept: " + e.getMessage());
+        asked.batch = 8;
+        try (GanTrainer t = GanTrainer.open(asked, dir, true)) {
+            assertEquals(0f, t.config().optG.weightDecay);
+            t.train();
+            assertEquals(2, t.step());
+        }
+    }
+
+    @Test
     void aResumedRunContinuesTheSameRun() throws Exception {
         // Tricks on, so their state (replay buffer, historical means, EMA) must survive the resume too.
         TrainConfig c = tiny(30);
