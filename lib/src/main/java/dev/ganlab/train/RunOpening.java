@@ -195,13 +195,7 @@ final class RunOpening {
 
     /** Whether the dotted {@code key} is given in {@code tree} (a config's JSON, where unset settings are absent). */
     private static boolean isSet(JsonObject tree, String key) {
-        JsonElement e = tree;
-        for (String part : key.split("\\.")) {
-            if (e == null || !e.isJsonObject()) {
-                return false;
-            }
-            e = e.getAsJsonObject().get(part);
-        }
+        JsonElement e = dev.ganlab.core.SettingsSchema.get(tree, key);
         return e != null && !e.isJsonNull();
     }
 }
