@@ -122,6 +122,10 @@ class ReproductionSeedsTest {
             if (value.matches("[A-Z_]+")) {
                 value = quickValue(params, value);
             }
+            value = value.replaceAll("(?<=\\d)[fFL]$", ""); // Java's float and long literals
+            if (value.matches("new \\w+\\(\\)")) {
+                value = "{}"; // an empty group (an optimiser whose unset values resolving completes)
+            }
             JsonObject into = set;
             String[] path = key.split("\\.");
             for (int i = 0; i < path.length - 1; i++) {

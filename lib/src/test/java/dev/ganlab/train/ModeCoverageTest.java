@@ -42,6 +42,9 @@ class ModeCoverageTest {
         c.dcgan.latentDim = 16;
         c.dcgan.dNorm = "none";
         c.tricks.minibatchDiscrimination = 50;
+        // Tuned at batch 64 without weight decay (dcgan's defaults until the paper's 128 and its code's 1e-5).
+        c.batch = 64;
+        c.set("optG.weightDecay", "0").set("optD.weightDecay", "0");
         SyntheticModes ring = new SyntheticModes(8, 16);
         try (GanTrainer t = GanTrainer.start(c, tmp.resolve("ring"))) {
             t.addMonitor(new TrainingMonitor() {}).train();
