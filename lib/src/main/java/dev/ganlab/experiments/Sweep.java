@@ -4,6 +4,7 @@ import dev.ganlab.core.AtomicFiles;
 import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.train.Checkpoint;
+import dev.ganlab.train.GanTrainer;
 import dev.ganlab.train.RunFolder;
 import dev.ganlab.train.RunStatus;
 import dev.ganlab.train.TrainConfig;
@@ -281,7 +282,18 @@ public final class Sweep {
                 throw new UserError(dir + " holds a run this sweep did not plan (no " + RunSpec.FILE + "); move it away"
                         + " or give the sweep another 'out'");
             }
-            String diff = firstDifference(RunSpec.read(dir.resolve(RunSpec.FILE)).config(), r.config());
+            // A run that has trained continues only with the settings it trained with (its config.json), which
+            // is what to compare: its plan may resolve differently now that this version changed a default,
+            // and pinning the setting in the sweep to the run's value must let it continue. Said here, before
+            // any run of the sweep trains, rather than from a worker, or beside pending runs trained otherwise.
+            UserError refused = GanTrainer.resumeRefusal(r.config(), dir);
+            if (refused != null) {
+                throw new UserError("sweep " + plan.name() + " cannot continue run " + r.id() + ": "
+                        + refused.getMessage() + ". Nothing has run; pin the setting in the sweep's base (or axis)"
+                        + " to the run's value, or give the sweep another 'out'");
+            }
+            String diff = Checkpoint.list(dir.resolve("checkpoints")).isEmpty()
+                    ? firstDifference(RunSpec.read(dir.resolve(RunSpec.FILE)).config(), r.config()) : null;
             if (diff != null) {
                 throw new UserError("run " + r.id() + " in " + plan.out() + " was made with a different config (" + diff
                         + "); a changed sweep needs another 'out', or delete that run folder");

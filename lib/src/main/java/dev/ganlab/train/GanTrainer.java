@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import dev.ganlab.core.GanLab;
 import dev.ganlab.core.StepScope;
 import dev.ganlab.core.Stoppable;
+import dev.ganlab.core.UserError;
 import dev.ganlab.data.BatchSampler;
 import dev.ganlab.data.Datasets;
 import dev.ganlab.data.ImageDataset;
@@ -187,6 +188,15 @@ public final class GanTrainer implements AutoCloseable {
      */
     public static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
         return RunOpening.open(cfg, dir, resume);
+    }
+
+    /**
+     * Why {@link #open open(cfg, dir, true)} would refuse to continue the run in {@code dir}, or null when
+     * it would continue it (or {@code dir} holds no checkpoint, so it would start afresh). Lets a sweep
+     * check every run it would continue before any of them trains.
+     */
+    public static UserError resumeRefusal(TrainConfig cfg, Path dir) {
+        return Checkpoint.list(dir.resolve("checkpoints")).isEmpty() ? null : RunOpening.resumeRefusal(cfg, dir);
     }
 
     /**

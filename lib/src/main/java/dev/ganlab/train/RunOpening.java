@@ -89,19 +89,28 @@ final class RunOpening {
 
     static GanTrainer open(TrainConfig cfg, Path dir, boolean resume) {
         if (resume && !Checkpoint.list(dir.resolve("checkpoints")).isEmpty()) {
-            String problem = storedSettingsProblem(dir);
-            if (problem != null) {
-                throw new UserError("run " + dir + " cannot be resumed: its settings in " + dir.resolve("config.json")
-                        + " are not valid for this version of GAN Lab (" + problem + "); start a new run in another"
-                        + " folder");
-            }
-            List<String> changed = settingsChanged(cfg, dir);
-            if (!changed.isEmpty()) {
-                throw ConfigDifferences.resumeRefused(dir, changed);
+            UserError refused = resumeRefusal(cfg, dir);
+            if (refused != null) {
+                throw refused;
             }
             return resume(dir, cfg.steps, cfg.devices, null);
         }
         return start(cfg, dir, null);
+    }
+
+    /**
+     * Why the run in {@code dir} (one with a checkpoint) cannot continue as {@code cfg} asks, or null:
+     * its stored settings no longer resolve, or a setting other than steps and devices differs.
+     */
+    static UserError resumeRefusal(TrainConfig cfg, Path dir) {
+        String problem = storedSettingsProblem(dir);
+        if (problem != null) {
+            return new UserError("run " + dir + " cannot be resumed: its settings in " + dir.resolve("config.json")
+                    + " are not valid for this version of GAN Lab (" + problem + "); start a new run in another"
+                    + " folder");
+        }
+        List<String> changed = settingsChanged(cfg, dir);
+        return changed.isEmpty() ? null : ConfigDifferences.resumeRefused(dir, changed);
     }
 
     static GanTrainer reopen(TrainConfig cfg, Path dir) {

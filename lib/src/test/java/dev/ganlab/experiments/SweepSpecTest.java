@@ -226,6 +226,37 @@ class SweepSpecTest {
     }
 
     @Test
+    void aStartedRunIsComparedWithWhatItTrainedWithSoAChangedDefaultIsNamedBeforeAnythingRunsAndCanBePinned() {
+        // A DCGAN sweep over two seeds whose base leaves the batch to the model's default (128 in this version), with its first run
+        // trained one step at the batch an earlier default gave it (8 here): the plan and the stored plan agree,
+        // only the run's config.json says what it trained with.
+        TrainConfig base = dev.ganlab.TinyRuns.dcgan();
+        base.steps = 2;
+        base.batch = null;
+        SweepSpec s = SweepSpec.named("old").base(base).seeds(3, 4).out(tmp.resolve("out"));
+        RunSpec r = s.plan().runs().get(0);
+        r.write();
+        TrainConfig trained = r.config().copy();
+        trained.batch = 8;
+        dev.ganlab.TinyRuns.trainOneStep(trained, r.dir());
+
+        UserError e = assertThrows(UserError.class, () -> Sweep.dryRun(s));
+        assertMentions(e, "sweep old cannot continue run " + r.id(), "batch: the run has 8, asked 128",
+                "leaves batch to its default", "Nothing has run");
+        assertThrows(UserError.class, () -> Sweep.run(s), "the same refusal before any worker starts");
+        assertEquals(1, dev.ganlab.train.Checkpoint.list(r.dir().resolve("checkpoints")).size(), "nothing trained");
+
+        TrainConfig pinned = base.copy();
+        pinned.batch = 8;
+        assertEquals(List.of("resume", "run"), Sweep.dryRun(s.base(pinned)).stringColumn("action").asList(),
+                "pinned to the run's batch, the run continues although its stored plan left the batch unset");
+        TrainConfig otherLoss = pinned.copy();
+        otherLoss.loss = "hinge";
+        assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(otherLoss))),
+                "loss: the run has \"ns\", asked \"hinge\"");
+    }
+
+    @Test
     void theObjectiveDefaultsToTheBasesEvaluation() {
         TrainConfig fid = TrainConfig.fromJson("{\"data\": \"fashion-mnist\"}");
         assertEquals(new Objective("fid_fmnist", true), SweepSpec.named("a").base(fid).seeds(1, 2).plan().objective());
