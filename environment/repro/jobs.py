@@ -138,7 +138,7 @@ RECIPES["gan-fmnist28"] = {
     "title": "The original GAN (fully connected), Fashion-MNIST 28 px, 1,000 and 3,000 steps",
     "why": "Notebook 01's opening model (`model gan`, Goodfellow et al. 2014 in PyTorch-GAN's layout) at its quick"
            " profile's budget (3,000 steps; 1,000 was the budget before), three seeds: what the game in its simplest"
-           " form reaches in a minute or two on a CPU, and the spread a single run of it sits in.",
+           " form reaches in two or three minutes on a CPU, and the spread a single run of it sits in.",
     "irrelevant": ("progan.", "fastgan.", "dcgan.", "resnet19."),
     "reference": None,
 }
