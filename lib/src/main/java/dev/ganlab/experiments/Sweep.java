@@ -1,6 +1,9 @@
 package dev.ganlab.experiments;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.ganlab.core.AtomicFiles;
+import dev.ganlab.core.SettingsSchema;
 import dev.ganlab.core.Stoppable;
 import dev.ganlab.core.UserError;
 import dev.ganlab.train.Checkpoint;
@@ -268,10 +271,12 @@ public final class Sweep {
 
     /**
      * Decides what happens to each run from its folder; a folder that belongs to another config or
-     * another sweep, or a run still running, is an error (nothing has run yet).
+     * another sweep, a run still running, or a run that has trained with other settings than its plan
+     * now resolves to while the sweep would train, is an error (nothing has run yet).
      */
     static Map<String, String> actions(SweepPlan plan) {
         Map<String, String> out = new LinkedHashMap<>();
+        Map<String, UserError> refusals = new LinkedHashMap<>();
         for (RunSpec r : plan.runs()) {
             Path dir = r.dir();
             if (!RunFolder.isRun(dir)) {
@@ -282,21 +287,16 @@ public final class Sweep {
                 throw new UserError(dir + " holds a run this sweep did not plan (no " + RunSpec.FILE + "); move it away"
                         + " or give the sweep another 'out'");
             }
-            // A run that has trained continues only with the settings it trained with (its config.json), which
-            // is what to compare: its plan may resolve differently now that this version changed a default,
-            // and pinning the setting in the sweep to the run's value must let it continue. Said here, before
-            // any run of the sweep trains, rather than from a worker, or beside pending runs trained otherwise.
-            UserError refused = GanTrainer.resumeRefusal(r.config(), dir);
-            if (refused != null) {
-                throw new UserError("sweep " + plan.name() + " cannot continue run " + r.id() + ": "
-                        + refused.getMessage() + ". Nothing has run; pin the setting in the sweep's base (or axis)"
-                        + " to the run's value, or give the sweep another 'out'");
-            }
-            String diff = Checkpoint.list(dir.resolve("checkpoints")).isEmpty()
-                    ? firstDifference(RunSpec.read(dir.resolve(RunSpec.FILE)).config(), r.config()) : null;
+            String diff = firstDifference(RunSpec.read(dir.resolve(RunSpec.FILE)).config(), r.config());
             if (diff != null) {
                 throw new UserError("run " + r.id() + " in " + plan.out() + " was made with a different config (" + diff
                         + "); a changed sweep needs another 'out', or delete that run folder");
+            }
+            // The plans agree, but a run that has trained continues only with the settings it trained with (its
+            // config.json), and a plan may resolve otherwise now that this version changed a default.
+            UserError refused = GanTrainer.resumeRefusal(r.config(), dir);
+            if (refused != null) {
+                refusals.put(r.id(), refused);
             }
             RunFolder info = RunFolder.read(dir, r.id());
             String action = switch (info.status()) {
@@ -308,12 +308,26 @@ public final class Sweep {
             };
             out.put(r.id(), action);
         }
+        // Said before any run trains, rather than from a worker; and a skipped run counts too when another
+        // would train, or the sweep would put runs of the new default beside runs of the old. A sweep with
+        // nothing left to train (its results collected again) is let be.
+        boolean trains = out.values().stream().anyMatch(a -> !a.startsWith("skip"));
+        for (Map.Entry<String, UserError> e : refusals.entrySet()) {
+            if (trains) {
+                throw new UserError("sweep " + plan.name() + " cannot continue run " + e.getKey() + ": "
+                        + e.getValue().getMessage() + ". Nothing has run. Where a setting differs, pin it in the sweep's"
+                        + " base (or axis) to the run's value; otherwise give the sweep another 'out'", e.getValue());
+            }
+        }
         return out;
     }
 
     /**
-     * The first setting in which two configs differ once resolved (defaults filled in), or null. The
-     * number of steps may differ: a longer run extends the old one.
+     * The first setting in which two plans differ once resolved (defaults filled in), or null. The
+     * number of steps may differ: a longer run extends the old one. So may a setting the stored plan left
+     * to its default and the new one gives: pinning a default that a later version changed to the value
+     * the sweep trained with (its runs' config.json say which, {@link GanTrainer#resumeRefusal}) is how an
+     * old sweep continues; a setting the stored plan gave must stay as it was.
      */
     static String firstDifference(TrainConfig stored, TrainConfig planned) {
         TrainConfig a = stored.copy();
@@ -327,8 +341,11 @@ public final class Sweep {
         Map<String, String> y = RunFolder.flatten(planned.resolved());
         Set<String> keys = new LinkedHashSet<>(x.keySet());
         keys.addAll(y.keySet());
+        JsonObject given = stored.toJsonTree(); // the stored plan as written: defaults absent
         for (String k : keys) {
-            if (!Objects.equals(x.get(k), y.get(k))) {
+            JsonElement v = SettingsSchema.get(given, k);
+            boolean leftToDefault = v == null || v.isJsonNull();
+            if (!Objects.equals(x.get(k), y.get(k)) && !(leftToDefault && y.containsKey(k))) {
                 return k + ": " + x.getOrDefault(k, "unset") + " there, " + y.getOrDefault(k, "unset") + " now";
             }
         }

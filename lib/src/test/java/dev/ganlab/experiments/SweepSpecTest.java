@@ -221,21 +221,26 @@ class SweepSpecTest {
         longer.steps = 50;
         assertEquals(List.of("run", "run"), Sweep.dryRun(s.base(longer)).stringColumn("action").asList());
         TrainConfig other = TrainConfig.fromJson(BASE);
-        other.batch = 8;
-        assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(other))), "different config", "batch");
+        other.data = "synthetic:4";
+        assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(other))), "different config", "data");
+        TrainConfig pinned = TrainConfig.fromJson(BASE);
+        pinned.batch = 8; // a setting the plans left to its default may be pinned (how an old sweep continues)
+        assertEquals(List.of("run", "run"), Sweep.dryRun(s.base(pinned)).stringColumn("action").asList());
     }
 
     @Test
     void aStartedRunIsComparedWithWhatItTrainedWithSoAChangedDefaultIsNamedBeforeAnythingRunsAndCanBePinned() {
-        // A DCGAN sweep over two seeds whose base leaves the batch to the model's default (128 in this version), with its first run
-        // trained one step at the batch an earlier default gave it (8 here): the plan and the stored plan agree,
-        // only the run's config.json says what it trained with.
+        // A DCGAN sweep over two seeds whose base leaves the batch to the model's default (128 in this version),
+        // interrupted: its first run trained one step at the batch an earlier default gave it (8 here), its
+        // second is planned and not started. The plans agree; only the first run's config.json says what it
+        // trained with.
         TrainConfig base = dev.ganlab.TinyRuns.dcgan();
         base.steps = 2;
         base.batch = null;
+        base.emaDecay = 0.99f; // given explicitly
         SweepSpec s = SweepSpec.named("old").base(base).seeds(3, 4).out(tmp.resolve("out"));
+        s.plan().runs().forEach(RunSpec::write);
         RunSpec r = s.plan().runs().get(0);
-        r.write();
         TrainConfig trained = r.config().copy();
         trained.batch = 8;
         dev.ganlab.TinyRuns.trainOneStep(trained, r.dir());
@@ -249,7 +254,11 @@ class SweepSpecTest {
         TrainConfig pinned = base.copy();
         pinned.batch = 8;
         assertEquals(List.of("resume", "run"), Sweep.dryRun(s.base(pinned)).stringColumn("action").asList(),
-                "pinned to the run's batch, the run continues although its stored plan left the batch unset");
+                "pinned to the run's batch, both runs go on, though their stored plans left the batch unset");
+        TrainConfig dropped = pinned.copy();
+        dropped.emaDecay = null; // a setting the stored plans gave, now left to its default (0.999)
+        assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(dropped))), "different config",
+                "emaDecay");
         TrainConfig otherLoss = pinned.copy();
         otherLoss.loss = "hinge";
         assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(otherLoss))),
