@@ -266,6 +266,28 @@ class SweepSpecTest {
     }
 
     @Test
+    void aFinishedSweepTrainedUnderAnOldDefaultIsLetBeWhenNothingWouldTrain() {
+        TrainConfig base = dev.ganlab.TinyRuns.dcgan();
+        base.steps = 2;
+        base.batch = null; // 128 today; the runs below trained at 8
+        SweepSpec s = SweepSpec.named("done").base(base).seeds(3, 4).out(tmp.resolve("done"));
+        for (RunSpec r : s.plan().runs()) {
+            r.write();
+            TrainConfig trained = r.config().copy();
+            trained.batch = 8;
+            try (dev.ganlab.train.GanTrainer t = dev.ganlab.train.GanTrainer.start(trained, r.dir())) {
+                t.train();
+            }
+        }
+        assertEquals(List.of("skip: finished", "skip: finished"), Sweep.dryRun(s).stringColumn("action").asList(),
+                "its results can be collected again");
+        TrainConfig longer = base.copy();
+        longer.steps = 3;
+        assertMentions(assertThrows(UserError.class, () -> Sweep.dryRun(s.base(longer))),
+                "batch: the run has 8, asked 128", "Nothing has run");
+    }
+
+    @Test
     void theObjectiveDefaultsToTheBasesEvaluation() {
         TrainConfig fid = TrainConfig.fromJson("{\"data\": \"fashion-mnist\"}");
         assertEquals(new Objective("fid_fmnist", true), SweepSpec.named("a").base(fid).seeds(1, 2).plan().objective());
