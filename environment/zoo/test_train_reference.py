@@ -122,6 +122,20 @@ class CarryTest(unittest.TestCase):
         self.assertEqual(self.listing(self.stages.carried(), "checkpoints"), ["step-00000700.ckpt"])
         self.assertEqual(read_bytes(os.path.join(self.stages.carried(), "checkpoints", "step-00000700.ckpt")), data)
 
+    def test_the_platform_log_travels_with_the_run_when_there_is_one(self):
+        self.fake_run(self.stages.run, 700, 10)
+        self.stages.carry()  # a run from before platforms.jsonl: carried without one
+        self.assertNotIn("platforms.jsonl", self.listing(self.stages.carried()))
+        log = '{"step": 0, "resumed": false}\n{"step": 500, "resumed": true}\n'
+        self.fake_run(self.stages.run, 1000, 10)
+        with open(os.path.join(self.stages.run, "platforms.jsonl"), "w") as fh:
+            fh.write(log)
+        self.stages.carry()
+        shutil.rmtree(self.stages.run)
+        self.stages.take_carried()
+        with open(os.path.join(self.stages.run, "platforms.jsonl")) as fh:
+            self.assertEqual(fh.read(), log, "the next machine's session line is appended to the whole log")
+
     def test_the_run_further_on_continues(self):
         self.fake_run(self.stages.run, 3000, 900)
         self.stages.carry()

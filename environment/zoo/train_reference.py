@@ -43,13 +43,14 @@ JAR = os.path.join(ROOT, "lib", "target", "ganlab.jar")
 BUILD = os.path.join(ROOT, "build", "zoo")
 CARRIED = os.path.join(ROOT, "lib", "zoo", "training")
 # What a resumed run needs from its folder (the history is cut back to the checkpoint's step on resume);
-# status.json keeps the start time, evaluations.jsonl the evaluations' setups.
+# status.json keeps the start time, evaluations.jsonl the evaluations' setups, platforms.jsonl which platform trained
+# from which step (a run written before it was recorded has none).
 # Git hosts refuse files of 100 MB and more: a larger checkpoint is carried in parts of at most this size, with a
 # manifest (PARTS) that names them in order with the whole file's size and SHA-256 (the Java side,
 # ReferenceStanding, joins them the same way to show the run).
 MAX_PART_BYTES = 95_000_000
 PARTS = re.compile(r"^(step-(\d+)\.ckpt)\.parts\.json$")
-CARRIED_FILES = ("config.json", "metrics.csv", "evaluations.jsonl", "status.json")
+CARRIED_FILES = ("config.json", "metrics.csv", "evaluations.jsonl", "status.json", "platforms.jsonl")
 GENERATORS = ("ema", "raw")
 CHECKPOINT = re.compile(r"^step-(\d+)\.ckpt$")
 GRID = re.compile(r"^step-\d+\.png$")  # the EMA generator's grid where there is one (raw grids end -raw.png)

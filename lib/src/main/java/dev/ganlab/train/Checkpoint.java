@@ -62,6 +62,11 @@ public final class Checkpoint {
         return sections.containsKey(section);
     }
 
+    /** The sections' names, in the file's order. */
+    public java.util.List<String> sectionNames() {
+        return java.util.List.copyOf(sections.keySet());
+    }
+
     /** A stream over a section's bytes. */
     public DataInputStream section(String name) {
         byte[] b = sections.get(name);

@@ -36,6 +36,7 @@ final class CheckpointWriter implements TrainingListener {
         JsonObject header = generatorHeader(t);
         header.addProperty("loaderPosition", t.loaderPosition());
         header.add("openInterval", t.historyRecorder().openInterval());
+        header.add(RunPlatforms.HEADER, dev.ganlab.core.ComputePlatform.current().toJson()); // what computed it
         JsonObject best = t.evaluation().bestState();
         if (best != null) {
             header.add(BestGenerator.HEADER, best);
@@ -107,7 +108,8 @@ final class CheckpointWriter implements TrainingListener {
     }
 
     /** The counters a checkpoint restores besides the arrays. */
-    record Position(long step, long imagesShown, long stageImages, long loaderPosition, JsonObject openInterval) {}
+    record Position(long step, long imagesShown, long stageImages, long loaderPosition, JsonObject openInterval,
+                    JsonObject platform) {}
 
     /**
      * Loads a checkpoint's arrays into the trainer's networks, optimisers and terms and returns its
@@ -144,6 +146,7 @@ final class CheckpointWriter implements TrainingListener {
         long imagesShown = h.get("imagesShown").getAsLong();
         return new Position(h.get("step").getAsLong(), imagesShown,
                 h.has("stageImages") ? h.get("stageImages").getAsLong() : imagesShown,
-                h.get("loaderPosition").getAsLong(), h.has("openInterval") ? h.getAsJsonObject("openInterval") : null);
+                h.get("loaderPosition").getAsLong(), h.has("openInterval") ? h.getAsJsonObject("openInterval") : null,
+                h.has(RunPlatforms.HEADER) ? h.getAsJsonObject(RunPlatforms.HEADER) : null);
     }
 }

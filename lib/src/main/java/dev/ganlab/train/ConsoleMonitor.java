@@ -32,6 +32,7 @@ public final class ConsoleMonitor implements TrainingMonitor {
         out.println("  device " + GanLab.device() + (GanLab.device().isGpu() ? ""
                 : ", " + GanLab.threads() + " engine thread(s) (" + GanLab.threadsSource() + ")") + "; "
                 + NativeLibraries.describe());
+        t.resumeNotice().ifPresent(n -> out.println("  NOTE: " + n));
     }
 
     @Override

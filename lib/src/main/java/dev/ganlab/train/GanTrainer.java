@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.UnaryOperator;
 import tech.tablesaw.api.Table;
@@ -55,7 +56,10 @@ import tech.tablesaw.api.Table;
  * step restored from a checkpoint, a resumed run computes the same losses and samples as an
  * uninterrupted one. The EMA generator's batch-norm statistics are re-estimated from scratch, with
  * latents from a fixed per-run seed, whenever it is about to be used ({@link Ema}), so they too depend
- * on the weights only.
+ * on the weights only. "The same" holds on one platform (engine build, device, thread count, vector
+ * instructions): on another the sums round differently from the first step, so a checkpoint carried to another
+ * machine continues the recipe but not the same numbers; the resume says so ({@link #resumeNotice}) and the run
+ * folder's {@code platforms.jsonl} records which platform trained from which step ({@link RunPlatforms}).
  */
 public final class GanTrainer implements AutoCloseable {
 
@@ -83,12 +87,15 @@ public final class GanTrainer implements AutoCloseable {
     private final ExperienceReplay replay;
     private final GanStep updates;
     private final HistoryRecorder history;
+    private final RunPlatforms platforms;
     private final FixedSamples fixedSamples;
     private final RunEvaluation evaluation;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final RunSession session;
 
     private long step;
+    /** The step this trainer resumed at (0 for a new run). */
+    private long resumedAt;
     private long imagesShown;
     /** What the model's schedule was last told (step t tells it the images shown before step t). */
     private long stageImages;
@@ -132,14 +139,17 @@ public final class GanTrainer implements AutoCloseable {
         if (resumeFrom != null) {
             CheckpointWriter.Position p = CheckpointWriter.restore(this, resumeFrom);
             step = p.step();
+            resumedAt = step;
             imagesShown = p.imagesShown();
             stageImages = p.stageImages();
             position = p.loaderPosition();
             session.status().lastCheckpoint = "checkpoints/" + Checkpoint.fileName(step);
             this.history = HistoryRecorder.resumed(dir, cfg, step, p.openInterval());
             session.resumeClock(history.history().last("seconds"));
+            this.platforms = new RunPlatforms(this.dir, true, p.platform());
         } else {
             this.history = new HistoryRecorder(new TrainingHistory());
+            this.platforms = new RunPlatforms(this.dir, false, null);
         }
         // Class-balanced batches on request (issue 14); the sampler also gives the batch labels (GanStep).
         this.trainSampler = cfg.classBalanced ? new dev.ganlab.data.ClassBalancedSampler(data, seed(0, 0), cfg.hflip)
@@ -283,6 +293,19 @@ public final class GanTrainer implements AutoCloseable {
     // Package-private views for the listeners.
     List<TrainingMonitor> monitors() {
         return session.monitors();
+    }
+
+    RunPlatforms platforms() {
+        return platforms;
+    }
+
+    /**
+     * When this trainer resumed a checkpoint written on another platform (engine, device, threads, vector
+     * instructions: {@link dev.ganlab.core.ComputePlatform}), what differs and what that means; else empty. The
+     * monitors show it when training starts, and {@code platforms.jsonl} in the run folder keeps it.
+     */
+    public Optional<String> resumeNotice() {
+        return platforms.notice(dev.ganlab.core.ComputePlatform.current(), resumedAt);
     }
 
     HistoryRecorder historyRecorder() {

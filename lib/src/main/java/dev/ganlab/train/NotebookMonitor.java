@@ -32,6 +32,7 @@ public final class NotebookMonitor implements TrainingMonitor {
         display = Notebook.live();
         lastUpdate = 0;
         line = "training " + t.model().name() + " (" + t.config().loss + ") on " + t.data().name();
+        t.resumeNotice().ifPresent(n -> System.out.println("NOTE: " + n)); // above the live display, where it stays
         render(t, true);
     }
 

@@ -53,9 +53,12 @@ public final class ReferenceModel {
 
     /** The checkpoint sections kept: the raw and the EMA generator. */
     private static final List<String> SECTIONS = List.of("G", "EMA_G");
-    /** The checkpoint header entries {@link TrainedGenerator} reads, and the seconds trained. */
+    /**
+     * The checkpoint header entries {@link TrainedGenerator} reads, the seconds trained and the platform that computed
+     * the weights ({@link RunPlatforms}; absent from checkpoints written before it was recorded).
+     */
     private static final List<String> HEADER_KEYS = List.of("step", "imagesShown", "stageImages", "seconds", "model",
-            "data", "channels", "resolution", "emaBatchNormLatents");
+            "data", "channels", "resolution", "emaBatchNormLatents", RunPlatforms.HEADER);
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .create();
 

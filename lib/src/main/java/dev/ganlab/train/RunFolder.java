@@ -41,6 +41,7 @@ import tech.tablesaw.api.Table;
  * status.json         state, step, heartbeat (RunStatus)            {@value #STATUS}
  * metrics.csv         one history row per log step (TrainingHistory) {@value #HISTORY}
  * evaluations.jsonl   each evaluation with its setup (EvaluationLog)
+ * platforms.jsonl     each training session's start step and platform (RunPlatforms)
  * checkpoints/        step-N checkpoints, newest kept (Checkpoint)   {@value #CHECKPOINTS}
  * samples/step-N.png  sample grids (EMA generator when kept)         {@value #SAMPLES}
  * best/               the best evaluation's generators, with eval.keepBest (BestGenerator)

@@ -75,6 +75,7 @@ final class RunSession {
         Running r = new Running(requestStop);
         try {
             set(RunStatus.RUNNING, "");
+            trainer.platforms().recordStart(dev.ganlab.core.ComputePlatform.current(), trainer.step());
             monitors.forEach(m -> m.onStart(trainer));
         } catch (RuntimeException | Error e) {
             r.close();

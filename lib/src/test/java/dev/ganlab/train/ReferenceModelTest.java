@@ -132,6 +132,8 @@ class ReferenceModelTest {
             assertFalse(w.has(s), "the reference model must not keep " + s);
         }
         assertArrayEquals(c.section("G").readAllBytes(), w.section("G").readAllBytes());
+        // The weights say what computed them, as the run checkpoint does (RunPlatforms).
+        assertEquals(dev.ganlab.core.ComputePlatform.current().toJson(), w.header().get(RunPlatforms.HEADER));
         assertTrue(Files.size(out.resolve(ReferenceModel.WEIGHTS)) < Files.size(ck));
         // The history keeps the run's rows up to the exported step.
         assertEquals(Files.readAllLines(dcgan.resolve("metrics.csv")), Files.readAllLines(out.resolve("metrics.csv")));
