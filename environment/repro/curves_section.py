@@ -110,7 +110,9 @@ INTRO = ("The longest runs these models get here are the reference models' runs"
          " checkpoints; a finished run's exported model is scored once more, its table under the curve. Each"
          " budget was sized to the CPU time this project had (one to several sittings of 2 cores), not run until"
          " the score stopped falling: where a curve's last evaluations still fall by more than one evaluation's"
-         " noise, the budget, not convergence, ended it."
+         " noise, the budget, not convergence, ended it. That noise is measured where a curve shows it"
+         " (`environment/zoo/eval_noise.py NAME`: one generator scored with several seeds of its latents and"
+         " projections), and the curve's last net move is set against it."
          " Each scores its EMA generator during training (the recipe's `eval` block: SWD on the pixels as the"
          " ProGAN paper measures it, and FID in GAN Lab's Fashion-MNIST network on a grey 28 px copy, a rough"
          " second opinion on colour images); `environment/zoo/curves.py snapshot` copies those rows here while"
@@ -184,6 +186,63 @@ def write_reference(w, zoo, step):
     w("")
 
 
+def last_moves(rows, key, count=3):
+    """The last `count` scores of the curve's final stage (a staged model's resolutions are not compared), as
+    (step, score) pairs; fewer when the stage has fewer."""
+    scored = [r for r in rows if number(r.get(key)) is not None]
+    if not scored:
+        return []
+    stage = number(scored[-1].get("resolution"))
+    same = [r for r in scored if number(r.get("resolution")) == stage]
+    return [(int(number(r["step"])), number(r[key])) for r in same[-count:]]
+
+
+def noise_of(folder, name):
+    """The run's own noise measurement, else its recipe's exported model's (a curve run NAME-curve or NAME-long
+    trains the recipe of the reference NAME; the paragraph names the generator that was measured)."""
+    own = os.path.join(folder, f"{name}.json")
+    for suffix in ("-curve", "-long"):
+        if not os.path.exists(own) and name.endswith(suffix):
+            return os.path.join(folder, f"{name[:-len(suffix)]}.json")
+    return own
+
+
+def write_noise(w, path, rows):
+    """One evaluation's noise (environment/zoo/eval_noise.py) and what it says of the curve's last moves."""
+    if not os.path.exists(path):
+        return
+    try:
+        with open(path) as fh:
+            n = json.load(fh)
+        shown = [(k, label, n["metrics"][k]) for k, label in SCORES if n["metrics"].get(k, {}).get("sd") is not None]
+        seeds, step = n["seeds"], int(n["step"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        w(f"`{os.path.relpath(path, os.path.join(path, '..', '..', '..', '..'))}` unreadable: {type(e).__name__}: {e}")
+        w("")
+        return
+    if not shown:
+        return
+    gen = "EMA" if n.get("generator") == "ema" else "raw"
+    spreads = "; ".join(f"{label} mean {fmt(m['mean'])}, sd {fmt(m['sd'])} ({fmt(m['min'])} to {fmt(m['max'])})"
+                        for _, label, m in shown)
+    w(f"One evaluation's noise, measured (`environment/zoo/eval_noise.py {n['name']}`): the step-{step:,} {gen}"
+      f" generator ({n.get('source', '?')}) scored {len(seeds)} times, each with other latents and other SWD"
+      f" projections (seeds {seeds[0]}-{seeds[-1]}, {int(n['fakes']):,} fakes each): {spreads}. Along the curve"
+      " every evaluation draws the same latents and projections, so its steps compare weights; a score drawn with"
+      " other seeds (such as an exported model's final scoring) differs from the curve's by about this spread.")
+    key, label, m = shown[0]
+    last = last_moves(rows, key)
+    if len(last) >= 2:
+        # the net move, not the range: a flat curve's points scatter, its ends do not drift apart
+        move = last[-1][1] - last[0][1]
+        verdict = ("less than one sd: flat within one evaluation's noise" if abs(move) < m["sd"] else
+                   f"{abs(move) / m['sd']:.1f} sd: more than one evaluation's noise")
+        w("")
+        w(f"The curve's last {len(last)} evaluations at its final stage (steps {last[0][0]:,} to {last[-1][0]:,}: "
+          + ", ".join(fmt(v) for _, v in last) + f") moved its {label} by {move:+.2f}, {verdict}.")
+    w("")
+
+
 def write_run(w, folder, p):
     name = p["name"]
     ev = p.get("eval") or {}
@@ -237,6 +296,7 @@ def write_run(w, folder, p):
         os.replace(tmp, svg)
         w(f"![{label} against images shown](reproduction/curves/{name}.svg)")
         w("")
+    write_noise(w, noise_of(os.path.join(folder, "..", "noise"), name), rows)
     write_reference(w, os.path.join(folder, "..", "..", "zoo", name), int(p.get("step") or 0))
     if p.get("grid"):
         w(f"The EMA generator's fixed-latent samples at the last snapshot (`{p['grid']}`):")

@@ -114,8 +114,8 @@ def write_report(jobs, results_dir, build, root):
         folder = os.path.basename(os.path.dirname(f))
         if folder == "conditional":
             continue  # environment/conditional/measure.py's results, reported in lib/BENCHMARKS.md
-        if folder == "curves":
-            continue  # the long runs' curves (environment/zoo/curves.py), a section of their own
+        if folder in ("curves", "noise"):
+            continue  # the long runs' curves and their evaluation noise (environment/zoo/), a section of their own
         r = json.load(open(f))
         if folder == "floors":
             floors[r["data"]] = r
