@@ -226,8 +226,8 @@ def write_noise(w, path, rows):
     spreads = "; ".join(f"{label} mean {fmt(m['mean'])}, sd {fmt(m['sd'])} ({fmt(m['min'])} to {fmt(m['max'])})"
                         for _, label, m in shown)
     w(f"One evaluation's noise, measured (`environment/zoo/eval_noise.py {n['name']}`): the step-{step:,} {gen}"
-      f" generator ({n.get('source', '?')}) scored {len(seeds)} times, each with other latents and other SWD"
-      f" projections (seeds {seeds[0]}-{seeds[-1]}, {int(n['fakes']):,} fakes each): {spreads}. Along the curve"
+      f" generator ({n.get('source', '?')}) scored {len(seeds)} times, each with other latents and another"
+      f" metric seed (SWD's projections, KID's subsets; seeds {seeds[0]}-{seeds[-1]}, {int(n['fakes']):,} fakes each): {spreads}. Along the curve"
       " every evaluation draws the same latents and projections, so its steps compare weights; a score drawn with"
       " other seeds (such as an exported model's final scoring) differs from the curve's by about this spread.")
     key, label, m = shown[0]
