@@ -15,10 +15,11 @@ features and generator (EMA or raw), read from the run's config.json.
 
 The generator is the exported model's (lib/zoo/NAME), else the carried run's newest checkpoint
 (lib/zoo/training/NAME), else build/zoo/NAME/run's, or --from DIR. Resumable: each seed's report is kept in
-build/zoo/noise/NAME/step-N/ and not recomputed; the summary goes to lib/reproduction/noise/NAME.json.
+build/zoo/noise/NAME/step-N-KEY/ (KEY: the folder and settings) and not recomputed; the summary goes to lib/reproduction/noise/NAME.json.
 """
 import argparse
 import glob
+import hashlib
 import json
 import os
 import re
@@ -42,6 +43,7 @@ def source(name, given):
     candidates = [given] if given else [os.path.join(ROOT, "lib", "zoo", name),
                                         os.path.join(ROOT, "lib", "zoo", "training", name),
                                         os.path.join(ROOT, "build", "zoo", name, "run")]
+    in_parts = None
     for folder in candidates:
         scores = os.path.join(folder, "scores.json")
         if os.path.exists(scores):  # an exported reference model
@@ -50,11 +52,14 @@ def source(name, given):
                  if (m := re.search(r"step-(\d+)\.ckpt", os.path.basename(p)))]
         if steps:
             step = max(steps)
-            if not os.path.exists(os.path.join(folder, "checkpoints", f"step-{step:08d}.ckpt")):
-                raise SystemExit(f"{folder}: the step-{step} checkpoint is carried in parts; restore the run with"
-                                 f" environment/zoo/train-reference.sh {name} (it joins them into"
-                                 f" build/zoo/{name}/run) and pass --from build/zoo/{name}/run")
-            return folder, step
+            if os.path.exists(os.path.join(folder, "checkpoints", f"step-{step:08d}.ckpt")):
+                return folder, step
+            # carried in parts: a run restored from them (the next candidate) is scored instead, if there is one
+            in_parts = in_parts or (f"{folder}: the step-{step} checkpoint is carried in parts; restore the run with"
+                                    f" environment/zoo/train-reference.sh {name} (it joins them into"
+                                    f" build/zoo/{name}/run) and pass --from build/zoo/{name}/run")
+    if in_parts:
+        raise SystemExit(in_parts)
     raise SystemExit(f"{name}: no generator in {' or '.join(candidates)} (an exported model's scores.json or a"
                      " run's checkpoints/step-N.ckpt)")
 
@@ -82,7 +87,11 @@ def measure(name, folder, step, seeds, threads):
         # would take them at the set's own size (Fashion-MNIST's 28 px against 32 px fakes: another number)
         real += ("&" if "?" in real else "?") + f"resolution={int(config['resolution'])}"
     features, ema = ev.get("features", "fmnist"), bool(ev.get("ema", True))
-    work = os.path.join(ROOT, "build", "zoo", "noise", name, f"step-{step}")
+    # kept scorings are reused only for the same generator and settings (another folder at the same step, such
+    # as a run trained on another platform, or another count or real set, starts afresh)
+    key = json.dumps([os.path.realpath(folder), n, real, metrics, features, ema])
+    work = os.path.join(ROOT, "build", "zoo", "noise", name,
+                        f"step-{step}-{hashlib.sha256(key.encode()).hexdigest()[:10]}")
     os.makedirs(work, exist_ok=True)
     java = ["java", "-jar", JAR]
     reports = []

@@ -116,7 +116,8 @@ RECIPES = {
     # steps replay the reference's last ones, the same run up to the engine's arithmetic on another processor. About
     # 2.35 s a step at 32 px on 2 threads of the AVX2 EPYC, 1.0-1.1 s on the AVX-512 one (from step 40,000 on, with
     # tests running beside it), so it is carried over several sittings. Its curve was flat within one evaluation's
-    # measured noise from 45,000 to 50,000 (environment/zoo/eval_noise.py), so it stopped there, at 50,450, its
+    # measured noise from 45,000 to 50,000 (environment/zoo/eval_noise.py; still drifting down by about a seventh
+    # of that noise per 1,000 steps: lib/zoo/README.md), so it stopped there, at 50,450, its
     # step-45,000 checkpoint carried; the steps to 62,500 are left for whoever wants them. Not a model of the zoo:
     # `export: False`.
     "progan-emoji32-long": {
@@ -133,8 +134,8 @@ RECIPES = {
                        " the reference's show how much that moves the scores). It stopped at step 50,450 on"
                        " 2026-12-05: from 45,000 to 50,000 its SWD moved by less than one evaluation's measured noise"
                        " (below), so the steps to 62,500 were not trained. Git carries its step-45,000 checkpoint;"
-                       " the later ones were not carried, and resuming on an AVX-512 machine gives the 47,500 and"
-                       " 50,000 rows again to the last digit (on another instruction set, another trajectory)."),
+                       " the later ones were not carried; resumed on an AVX-512 machine it gave the 47,500 row again"
+                       " to the last digit twice (on another instruction set, another trajectory)."),
         "title": "ProGAN on the emoji, 32 px: the reference run (`progan-emoji32`) carried on past 43,750 steps"
                  " at 32 px, scored every 2,500",
     },

@@ -80,12 +80,14 @@ class EvalNoiseTest(unittest.TestCase):
             E.source("x", None)
         self.assertIn("no generator", str(e.exception))
 
-    def test_a_checkpoint_in_parts_is_refused_with_how_to_join_it(self):
+    def test_a_checkpoint_in_parts_is_refused_with_how_to_join_it_unless_a_restored_run_exists(self):
         self.folder("lib", "zoo", "training", "m", step=45000, parts=True)
         with self.assertRaises(SystemExit) as e:
             E.source("m", None)
         self.assertIn("in parts", str(e.exception))
         self.assertIn("train-reference.sh m", str(e.exception))
+        restored = self.folder("build", "zoo", "m", "run", step=45000)
+        self.assertEqual(E.source("m", None), (restored, 45000))
 
     def test_each_seed_samples_and_scores_with_that_seed_and_the_spread_is_the_sample_sd(self):
         f = self.folder("lib", "zoo", "training", "m", step=45000)
@@ -123,6 +125,10 @@ class EvalNoiseTest(unittest.TestCase):
         E.measure("m", f, 45000, 3, 2)
         self.assertEqual([c[c.index("--seed") + 1] for c in self.calls() if c[2] == "sample"], ["1", "2", "3"])
         self.assertEqual(E.read_json(os.path.join(E.NOISE, "m.json"))["seeds"], [1, 2, 3])
+        other = self.folder("build", "zoo", "m", "run", step=45000)  # the same step, another generator
+        E.measure("m", other, 45000, 2, 2)
+        self.assertEqual([c[c.index("--seed") + 1] for c in self.calls() if c[2] == "sample"],
+                         ["1", "2", "3", "1", "2"], "another folder's scorings are not reused")
 
 
 class NoiseParagraphTest(unittest.TestCase):
