@@ -71,6 +71,16 @@ def run(cmd, log):
         raise SystemExit(f"{' '.join(cmd)} failed (exit {done.returncode}); its output: {log}")
 
 
+def sampled_step(log, step):
+    """Refuses fakes drawn at another step than the one the summary will name (the loader falls back to an older
+    checkpoint when the newest cannot be read, and says so only in its output)."""
+    with open(log) as fh:
+        said = re.search(r"images of \S+ step (\d+)", fh.read())
+    if said is None or int(said.group(1)) != step:
+        raise SystemExit(f"{log}: the fakes were not drawn at step {step}"
+                         f" ({'step ' + said.group(1) if said else 'no step said'}): see that log")
+
+
 def spread(values):
     return {"mean": statistics.fmean(values), "sd": statistics.stdev(values) if len(values) > 1 else None,
             "min": min(values), "max": max(values), "values": values}
@@ -101,6 +111,7 @@ def measure(name, folder, step, seeds, threads):
             fakes = os.path.join(work, f"fakes-{s}")
             run(java + ["sample", "--run", folder, "--n", str(n), "--seed", str(s), "--threads", str(threads),
                         "--out", fakes] + (["--ema"] if ema else []), os.path.join(work, f"sample-{s}.log"))
+            sampled_step(os.path.join(work, f"sample-{s}.log"), step)
             run(java + ["metrics", "--real", real, "--fake", fakes, "--n", str(n), "--metrics", metrics,
                         "--features", features, "--seed", str(s), "--threads", str(threads),
                         "--json", report + ".tmp"], os.path.join(work, f"metrics-{s}.log"))

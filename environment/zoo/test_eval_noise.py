@@ -24,6 +24,7 @@ def opt(k):
     return args[args.index(k) + 1]
 if args[2] == "sample":
     os.makedirs(opt("--out"), exist_ok=True)
+    print(f"wrote {opt('--n')} images of progan step {os.environ.get('FAKE_STEP', '45000')} EMA to {opt('--out')}")
 else:  # metrics: seed s scores 10 + s in SWD and s / 10 in FID
     s = int(opt("--seed"))
     with open(opt("--json"), "w") as fh:
@@ -118,6 +119,15 @@ class EvalNoiseTest(unittest.TestCase):
         self.assertAlmostEqual(swd["sd"], math.sqrt(5 / 3))  # sum of squared deviations 5 over n - 1 = 3
         self.assertNotIn("note", summary["metrics"], "text fields are not scores")
         self.assertEqual(summary["step"], 45000)
+
+    def test_fakes_drawn_from_an_older_checkpoint_are_refused(self):
+        f = self.folder("lib", "zoo", "training", "m", step=45000)
+        os.environ["FAKE_STEP"] = "42500"  # the loader fell back past an unreadable newest checkpoint
+        self.addCleanup(os.environ.pop, "FAKE_STEP")
+        with self.assertRaises(SystemExit) as e:
+            E.measure("m", f, 45000, 2, 2)
+        self.assertIn("not drawn at step 45000 (step 42500)", str(e.exception))
+        self.assertFalse(os.path.exists(os.path.join(E.NOISE, "m.json")))
 
     def test_a_second_measurement_reuses_the_seeds_already_scored(self):
         f = self.folder("lib", "zoo", "training", "m", step=45000)
