@@ -226,8 +226,11 @@ def write_noise(w, path, rows):
     gen = "EMA" if n.get("generator") == "ema" else "raw"
     spreads = "; ".join(f"{label} mean {fmt(m['mean'])}, sd {fmt(m['sd'])} ({fmt(m['min'])} to {fmt(m['max'])})"
                         for _, label, m in shown)
+    ev_from = n.get("evaluationFrom") or ""
+    # a model that scored nothing while it trained is scored as its curve run's evaluations were
+    borrowed = f", as the curve's evaluation scores (settings from `{ev_from}`)," if "curves" in ev_from else ""
     w(f"One evaluation's noise, measured (`environment/zoo/eval_noise.py {n['name']}`): the step-{step:,} {gen}"
-      f" generator ({n.get('source', '?')}) scored {len(seeds)} times, each with other latents and another"
+      f" generator ({n.get('source', '?')}){borrowed} scored {len(seeds)} times, each with other latents and another"
       f" metric seed (SWD's projections, KID's subsets; seeds {seeds[0]}-{seeds[-1]}, {int(n['fakes']):,} fakes each): {spreads}. Along the curve"
       " every evaluation draws the same latents and projections, so its steps compare weights; a score drawn with"
       " other seeds (such as an exported model's final scoring) differs from the curve's by about this spread.")

@@ -11,7 +11,8 @@ directions at every step, so the curve's differences are the weights'. A score o
 latents and projections (the exported model's final scoring, another machine's evaluation) differs by the
 spread measured here. Seed s draws the fakes with `ganlab sample --seed s` and scores them with
 `ganlab metrics --seed s` (SWD's projections and any subsets), with the recipe's own count, real set, metrics,
-features and generator (EMA or raw), read from the run's config.json.
+features and generator (EMA or raw), read from the run's config.json, or, for a model that scored nothing while it
+trained (dcgan-fmnist), from its curve run's snapshot (lib/reproduction/curves/NAME-curve.json).
 
 The generator is the exported model's (lib/zoo/NAME), else the carried run's newest checkpoint
 (lib/zoo/training/NAME), else build/zoo/NAME/run's, or --from DIR. Resumable: each seed's report is kept in
@@ -86,11 +87,25 @@ def spread(values):
             "min": min(values), "max": max(values), "values": values}
 
 
+def evaluation(name, folder, config):
+    """The evaluation whose noise is measured, and where it was read: the run's own (config.json's eval), else,
+    for a model that scored nothing while it trained (dcgan-fmnist), its recipe's curve run's, as the curve's
+    snapshot in lib/reproduction/curves records it."""
+    ev = config.get("eval") or {}
+    if ev.get("metrics"):
+        return ev, os.path.relpath(os.path.join(folder, "config.json"), ROOT)
+    curves = os.path.join(ROOT, "lib", "reproduction", "curves")
+    for curve in (f"{name}-curve", name):
+        path = os.path.join(curves, f"{curve}.json")
+        if os.path.exists(path) and (read_json(path).get("eval") or {}).get("metrics"):
+            return read_json(path)["eval"], os.path.relpath(path, ROOT)
+    raise SystemExit(f"{folder}/config.json: no eval.metrics, and no {name}-curve.json or {name}.json in"
+                     f" {os.path.relpath(curves, ROOT)} with one, so no curve whose noise to measure")
+
+
 def measure(name, folder, step, seeds, threads):
     config = read_json(os.path.join(folder, "config.json"))
-    ev = config.get("eval") or {}
-    if not ev.get("metrics"):
-        raise SystemExit(f"{folder}/config.json: no eval.metrics, so no curve whose noise to measure")
+    ev, ev_from = evaluation(name, folder, config)
     n, real, metrics = int(ev["n"]), ev.get("real") or config["data"], ev["metrics"]
     if "resolution=" not in real and config.get("resolution"):
         # the trainer scores against the real images brought to its fakes' size (RunEvaluation); the CLI
@@ -122,6 +137,7 @@ def measure(name, folder, step, seeds, threads):
     keys = [k for k in reports[0]["metrics"] if all(isinstance(r["metrics"].get(k), (int, float)) for r in reports)]
     summary = {"name": name, "step": step, "source": os.path.relpath(folder, ROOT),
                "generator": "ema" if ema else "raw", "fakes": n, "real": real, "features": features,
+               "evaluationFrom": ev_from,
                "seeds": list(range(1, seeds + 1)),
                "how": "seed s: ganlab sample --seed s (latents), ganlab metrics --seed s (projections, subsets)",
                "metrics": {k: spread([r["metrics"][k] for r in reports]) for k in keys}}

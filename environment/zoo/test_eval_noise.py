@@ -129,6 +129,32 @@ class EvalNoiseTest(unittest.TestCase):
         self.assertIn("not drawn at step 45000 (step 42500)", str(e.exception))
         self.assertFalse(os.path.exists(os.path.join(E.NOISE, "m.json")))
 
+    def test_a_model_that_scored_nothing_while_training_is_measured_with_its_curve_runs_evaluation(self):
+        f = self.folder("lib", "zoo", "d", step=20000, exported=True)
+        with open(os.path.join(f, "config.json"), "w") as fh:  # as dcgan-fmnist's: eval.metrics empty
+            json.dump({"data": "fashion-mnist", "resolution": 28,
+                       "eval": {"metrics": "", "n": 2000, "real": "fashion-mnist:test", "ema": True}}, fh)
+        with self.assertRaises(SystemExit) as e:
+            E.measure("d", f, 20000, 2, 2)
+        self.assertIn("no eval.metrics", str(e.exception))
+        self.assertIn("d-curve.json", str(e.exception))
+        curves = os.path.join(self.tmp, "lib", "reproduction", "curves")
+        os.makedirs(curves)
+        with open(os.path.join(curves, "d-curve.json"), "w") as fh:
+            json.dump({"name": "d-curve", "eval": {"metrics": "fid,kid", "every": 2500, "n": 5000,
+                                                   "features": "fmnist", "real": "fashion-mnist:test", "ema": True}}, fh)
+        os.environ["FAKE_STEP"] = "20000"
+        self.addCleanup(os.environ.pop, "FAKE_STEP")
+        E.measure("d", f, 20000, 2, 2)
+        sample, metrics = self.calls()[-2:]
+        self.assertEqual(sample[sample.index("--n") + 1], "5000", "the curve's count, not the model's 2,000")
+        self.assertIn("--ema", sample)
+        self.assertEqual(metrics[metrics.index("--metrics") + 1], "fid,kid")
+        self.assertEqual(metrics[metrics.index("--real") + 1], "fashion-mnist:test?resolution=28")
+        summary = E.read_json(os.path.join(E.NOISE, "d.json"))
+        self.assertEqual(summary["evaluationFrom"], os.path.join("lib", "reproduction", "curves", "d-curve.json"))
+        self.assertEqual(summary["fakes"], 5000)
+
     def test_a_second_measurement_reuses_the_seeds_already_scored(self):
         f = self.folder("lib", "zoo", "training", "m", step=45000)
         E.measure("m", f, 45000, 2, 2)
@@ -142,7 +168,7 @@ class EvalNoiseTest(unittest.TestCase):
 
 
 class NoiseParagraphTest(unittest.TestCase):
-    def paragraph(self, rows, sd):
+    def paragraph(self, rows, sd, **extra):
         tmp = tempfile.mkdtemp(prefix="para-")
         self.addCleanup(shutil.rmtree, tmp)
         path = os.path.join(tmp, "m.json")
@@ -150,7 +176,8 @@ class NoiseParagraphTest(unittest.TestCase):
             json.dump({"name": "m", "step": 45000, "source": "lib/zoo/training/m", "generator": "ema",
                        "fakes": 2000, "seeds": [1, 2, 3],
                        "metrics": {"swd_x1e3": {"mean": 11.0, "sd": sd, "min": 10.0, "max": 12.0},
-                                   "fid_fmnist": {"mean": 0.7, "sd": 0.05, "min": 0.6, "max": 0.8}}}, fh)
+                                   "fid_fmnist": {"mean": 0.7, "sd": 0.05, "min": 0.6, "max": 0.8}},
+                       **extra}, fh)
         out = []
         C.write_noise(out.append, path, rows)
         return " ".join(out)
@@ -166,6 +193,13 @@ class NoiseParagraphTest(unittest.TestCase):
         self.assertIn("steps 40,000 to 47,500", text)
         self.assertIn("moved its SWD x1e3 by -0.88, less than one sd", text)
         self.assertIn("sd 1", text)
+
+    def test_settings_borrowed_from_a_curve_run_are_named(self):
+        own = self.paragraph(self.ROWS, 1.0, evaluationFrom="lib/zoo/training/m/config.json")
+        self.assertNotIn("settings from", own)
+        borrowed = self.paragraph(self.ROWS, 1.0, evaluationFrom="lib/reproduction/curves/m-curve.json")
+        self.assertIn("(lib/zoo/training/m), as the curve's evaluation scores (settings from"
+                      " `lib/reproduction/curves/m-curve.json`), scored 3 times", borrowed)
 
     def test_a_net_move_above_one_sd_is_called_more_than_the_noise(self):
         text = self.paragraph(self.ROWS, 0.4)
