@@ -81,7 +81,8 @@ RECIPES = {
     # 20,000-step curve's last three evaluations (8.97, 7.93, 7.92 at 15,000-20,000) fell by 1.05, 2.2 times one
     # evaluation's measured sd (0.48; lib/reproduction/noise/dcgan-fmnist.json), all of it before 17,500, so it
     # cannot say by itself whether 20,000 ends on the plateau. Same seed and settings: up to 20,000 steps it is
-    # the curve run again (bit for bit on the same platform). Not a model of the zoo: `export: False`.
+    # the curve run again (bit for bit on the same platform: it was, 2026-12-06). It fell on to 6.04-6.64 at
+    # 27,500-30,000, flat by the rule only over its last three evaluations. Not a model of the zoo: `export: False`.
     "dcgan-fmnist-long": {
         "config": {**copy.deepcopy(REPRO.DCGAN_FMNIST28_NS), "seed": 1, "steps": 30000,
                    "eval": {"metrics": "fid,kid", "every": 2500, "n": 5000, "features": "fmnist",
