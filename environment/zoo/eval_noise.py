@@ -97,8 +97,9 @@ def evaluation(name, folder, config):
     curves = os.path.join(ROOT, "lib", "reproduction", "curves")
     for curve in (f"{name}-curve", name):
         path = os.path.join(curves, f"{curve}.json")
-        if os.path.exists(path) and (read_json(path).get("eval") or {}).get("metrics"):
-            return read_json(path)["eval"], os.path.relpath(path, ROOT)
+        ev = (read_json(path).get("eval") or {}) if os.path.exists(path) else {}
+        if ev.get("metrics"):
+            return ev, os.path.relpath(path, ROOT)
     raise SystemExit(f"{folder}/config.json: no eval.metrics, and no {name}-curve.json or {name}.json in"
                      f" {os.path.relpath(curves, ROOT)} with one, so no curve whose noise to measure")
 
