@@ -76,14 +76,27 @@ def verdict(ours, ref, lower_better=True):
     return f"no difference beyond the seed spread (difference {fmt(mo - mr)}; larger sd {fmt(spread)})"
 
 
-def reference_model(root, rec):
-    """The recipe's reference model (lib/zoo/NAME, the same recipe trained on), its scores shaped as a result."""
+def reference_models(root, results_dir, rec):
+    """The recipe's reference models trained longer than its budgets, each shaped as a result with where it is and
+    what it is: the zoo's (lib/zoo/NAME, rec['reference_model'], said by rec['reference_note']) and any earlier one
+    it replaced, kept as its scores.json in lib/reproduction/RECIPE/references (rec['earlier_references']: (file,
+    note) pairs; a folder of its own, so the results' glob does not read it as a result), in the order of their
+    steps."""
+    out = []
+    for file, note in rec.get("earlier_references", ()):
+        path = os.path.join(results_dir, rec["id"], "references", file)
+        if not os.path.exists(path):
+            raise SystemExit(f"{path}: named by jobs.RECIPES['{rec['id']}']['earlier_references'] but missing")
+        s = json.load(open(path))
+        out.append({"step": s["step"], "scores": s["generators"], "note": note,
+                    "where": f"earlier reference model, `lib/reproduction/{rec['id']}/references/{file}`"})
     name = rec.get("reference_model")
     path = os.path.join(root, "lib", "zoo", name or "-", "scores.json")
-    if not name or not os.path.exists(path):
-        return None
-    s = json.load(open(path))
-    return {"step": s["step"], "scores": s["generators"]}
+    if name and os.path.exists(path):
+        s = json.load(open(path))
+        out.append({"step": s["step"], "scores": s["generators"], "note": rec["reference_note"],
+                    "where": f"reference model `lib/zoo/{name}`"})
+    return sorted(out, key=lambda r: r["step"])
 
 
 def running_units(jobs, build, results_dir):
@@ -195,20 +208,17 @@ def write_report(jobs, results_dir, build, root):
                                   for j in jobs.JOBS)
                     w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |"
                       f" {'pending' if fv is None else fmt(fv)} | {summary(glibc) if planned else 'not run'} |")
-            zoo = reference_model(root, rec)
-            if zoo and zoo["step"] > max(budgets):
+            longer = [z for z in reference_models(root, results_dir, dict(rec, id=name)) if z["step"] > max(budgets)]
+            for zoo in longer:
                 for key, label, lower in SHOWN:
                     v = metric(zoo, gen, key)
                     fl = floors.get(rec["config"]["data"])
                     fv = metric(fl, None, key) if fl else None
-                    w(f"| {zoo['step']:,} | {label} | {'-' if v is None else fmt(v)} (seed 1: reference model"
-                      f" `lib/zoo/{rec['reference_model']}`) | not trained | - |"
-                      f" {'pending' if fv is None else fmt(fv)} | not run |")
+                    w(f"| {zoo['step']:,} | {label} | {'-' if v is None else fmt(v)} (seed 1: {zoo['where']})"
+                      f" | not trained | - | {'pending' if fv is None else fmt(fv)} | not run |")
             w("")
-            if zoo and zoo["step"] > max(budgets):
-                w(f"The {zoo['step']:,}-step rows are the reference model: GAN Lab's seed-1 run of this table trained"
-                  f" on from its {max(budgets):,}-step checkpoint, with the library of its export (its README says"
-                  f" which; the bullets on differences below describe the table's runs).")
+            for zoo in longer:
+                w(f"The {zoo['step']:,}-step rows are the {zoo['where']}: {zoo['note']}")
                 w("")
         w("### Training time")
         w("")
