@@ -362,6 +362,37 @@ class GanTrainerTest {
         }
     }
 
+    /**
+     * Scoring a run while it trains (eval.every) leaves its training as it was: every network and optimiser
+     * section of the last checkpoint is byte for byte that of the same run trained without evaluations, so a
+     * reference run may score its own curve and still be the recipe's run (ReferenceModelTest).
+     */
+    @Test
+    @Slow
+    void evaluationsDuringTrainingLeaveTheWeightsAsTheyWouldBe() throws IOException {
+        TrainConfig plain = tiny(10);
+        TrainConfig scored = tiny(10);
+        scored.eval.metrics = "swd";
+        scored.eval.every = 3;   // evaluations between checkpoints, not only at them
+        scored.eval.n = 64;
+        Map<String, Checkpoint> last = new java.util.TreeMap<>();
+        for (var run : Map.of("plain", plain, "scored", scored).entrySet()) {
+            Path dir = tmp.resolve("evaluations-" + run.getKey());
+            try (GanTrainer t = GanTrainer.start(run.getValue(), dir)) {
+                t.addMonitor(QUIET).train();
+            }
+            List<Path> ckpts = Checkpoint.list(dir.resolve("checkpoints"));
+            last.put(run.getKey(), Checkpoint.read(ckpts.get(ckpts.size() - 1)));
+        }
+        Checkpoint a = last.get("plain");
+        Checkpoint b = last.get("scored");
+        assertEquals(a.sectionNames(), b.sectionNames());
+        assertTrue(a.sectionNames().containsAll(List.of("G", "D", "EMA_G", "OPT_G", "OPT_D")), a.sectionNames().toString());
+        for (String section : a.sectionNames()) {
+            assertArrayEquals(a.section(section).readAllBytes(), b.section(section).readAllBytes(), section);
+        }
+    }
+
     @Test
     void sndcganAndWganWithClippingTrain() {
         TrainConfig s = tiny(4);
