@@ -55,16 +55,12 @@ RECIPES = {
         # settings of the jar that do not apply to this model (another model's block)
         "irrelevant": ("progan.", "fastgan.", "gan.", "resnet19."),
         # lib/zoo/NAME: GAN Lab's seed-1 run of this recipe trained on (environment/zoo/recipes.py), shown beside
-        # the table when it has trained longer than the largest budget
-        "reference_model": "dcgan-fmnist",
-        # what its rows are, said under the table (environment/repro/report.py)
-        "reference_note": "GAN Lab's seed-1 run of this table trained on from its 5,000-step checkpoint, with the"
-                          " library of its export (its README says which; the bullets on differences below"
-                          " describe the table's runs).",
-        # earlier reference models the zoo's replaced, kept as their scores.json in
-        # lib/reproduction/THIS-RECIPE/references:
-        # (file, what its rows are)
-        "earlier_references": (),
+        # the table when it has trained longer than the largest budget, with what its rows are (said under the table)
+        "reference_models": (
+            ("dcgan-fmnist", "GAN Lab's seed-1 run of this table trained on from its 5,000-step checkpoint, with the"
+                             " library of its export (its README says which; the bullets on differences below"
+                             " describe the table's runs)."),
+        ),
     },
 }
 

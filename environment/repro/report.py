@@ -76,25 +76,17 @@ def verdict(ours, ref, lower_better=True):
     return f"no difference beyond the seed spread (difference {fmt(mo - mr)}; larger sd {fmt(spread)})"
 
 
-def reference_models(root, results_dir, rec):
-    """The recipe's reference models trained longer than its budgets, each shaped as a result with where it is and
-    what it is: the zoo's (lib/zoo/NAME, rec['reference_model'], said by rec['reference_note']) and any earlier one
-    it replaced, kept as its scores.json in lib/reproduction/RECIPE/references (rec['earlier_references']: (file,
-    note) pairs; a folder of its own, so the results' glob does not read it as a result), in the order of their
-    steps."""
+def reference_models(root, rec):
+    """The recipe's reference models (rec['reference_models']: (name, what its rows are) pairs, each lib/zoo/NAME,
+    the same recipe trained longer), each shaped as a result with where it is and what it is, in the order of their
+    steps; one named but not exported is an error naming it."""
     out = []
-    for file, note in rec.get("earlier_references", ()):
-        path = os.path.join(results_dir, rec["id"], "references", file)
+    for name, note in rec.get("reference_models", ()):
+        path = os.path.join(root, "lib", "zoo", name, "scores.json")
         if not os.path.exists(path):
-            raise SystemExit(f"{path}: named by jobs.RECIPES['{rec['id']}']['earlier_references'] but missing")
+            raise SystemExit(f"{path}: reference model named by environment/repro/jobs.py but not exported")
         s = json.load(open(path))
         out.append({"step": s["step"], "scores": s["generators"], "note": note,
-                    "where": f"earlier reference model, `lib/reproduction/{rec['id']}/references/{file}`"})
-    name = rec.get("reference_model")
-    path = os.path.join(root, "lib", "zoo", name or "-", "scores.json")
-    if name and os.path.exists(path):
-        s = json.load(open(path))
-        out.append({"step": s["step"], "scores": s["generators"], "note": rec["reference_note"],
                     "where": f"reference model `lib/zoo/{name}`"})
     return sorted(out, key=lambda r: r["step"])
 
@@ -208,7 +200,7 @@ def write_report(jobs, results_dir, build, root):
                                   for j in jobs.JOBS)
                     w(f"| {b:,} | {label} | {summary(ours)} | {summary(ref)} | {verdict(ours, ref, lower)} |"
                       f" {'pending' if fv is None else fmt(fv)} | {summary(glibc) if planned else 'not run'} |")
-            longer = [z for z in reference_models(root, results_dir, dict(rec, id=name)) if z["step"] > max(budgets)]
+            longer = [z for z in reference_models(root, rec) if z["step"] > max(budgets)]
             for zoo in longer:
                 for key, label, lower in SHOWN:
                     v = metric(zoo, gen, key)
