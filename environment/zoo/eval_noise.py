@@ -12,7 +12,8 @@ latents and projections (the exported model's final scoring, another machine's e
 spread measured here. Seed s draws the fakes with `ganlab sample --seed s` and scores them with
 `ganlab metrics --seed s` (SWD's projections and any subsets), with the recipe's own count, real set, metrics,
 features and generator (EMA or raw), read from the run's config.json, or, for a model that scored nothing while it
-trained (dcgan-fmnist), from its curve run's snapshot (lib/reproduction/curves/NAME-curve.json).
+trained (the 20,000-step DCGAN of 2026-12-01), from its curve run's snapshot (lib/reproduction/curves/CURVE.json, CURVE
+the recipe's "curve" in environment/zoo/recipes.py, else NAME-curve).
 
 The generator is the exported model's (lib/zoo/NAME), else the carried run's newest checkpoint
 (lib/zoo/training/NAME), else build/zoo/NAME/run's, or --from DIR. Resumable: each seed's report is kept in
@@ -29,6 +30,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import recipes as R  # noqa: E402  a recipe may name the curve run that scores it (its "curve")
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 NOISE = os.path.join(ROOT, "lib", "reproduction", "noise")
 JAR = os.path.join(ROOT, "lib", "target", "ganlab.jar")
@@ -89,18 +92,20 @@ def spread(values):
 
 def evaluation(name, folder, config):
     """The evaluation whose noise is measured, and where it was read: the run's own (config.json's eval), else,
-    for a model that scored nothing while it trained (dcgan-fmnist), its recipe's curve run's, as the curve's
-    snapshot in lib/reproduction/curves records it."""
+    for a model that scored nothing while it trained, its recipe's curve run's (the recipe's "curve", else
+    NAME-curve), as the curve's snapshot in lib/reproduction/curves records it."""
     ev = config.get("eval") or {}
     if ev.get("metrics"):
         return ev, os.path.relpath(os.path.join(folder, "config.json"), ROOT)
     curves = os.path.join(ROOT, "lib", "reproduction", "curves")
-    for curve in (f"{name}-curve", name):
+    named = R.RECIPES.get(name, {}).get("curve")  # a curve run of another name that trains this model's recipe
+    for curve in ([named] if named else []) + [f"{name}-curve", name]:
         path = os.path.join(curves, f"{curve}.json")
         ev = (read_json(path).get("eval") or {}) if os.path.exists(path) else {}
         if ev.get("metrics"):
             return ev, os.path.relpath(path, ROOT)
-    raise SystemExit(f"{folder}/config.json: no eval.metrics, and no {name}-curve.json or {name}.json in"
+    raise SystemExit(f"{folder}/config.json: no eval.metrics, and no {named + '.json, ' if named else ''}"
+                     f"{name}-curve.json or {name}.json in"
                      f" {os.path.relpath(curves, ROOT)} with one, so no curve whose noise to measure")
 
 

@@ -155,6 +155,25 @@ class EvalNoiseTest(unittest.TestCase):
         self.assertEqual(summary["evaluationFrom"], os.path.join("lib", "reproduction", "curves", "d-curve.json"))
         self.assertEqual(summary["fakes"], 5000)
 
+    def test_a_recipe_that_names_its_curve_run_is_measured_with_that_runs_evaluation(self):
+        f = self.folder("lib", "zoo", "d20", step=20000, exported=True)
+        with open(os.path.join(f, "config.json"), "w") as fh:
+            json.dump({"data": "fashion-mnist", "resolution": 28, "eval": {"metrics": ""}}, fh)
+        curves = os.path.join(self.tmp, "lib", "reproduction", "curves")
+        os.makedirs(curves)
+        for curve, n in (("d-curve", 5000), ("d20-curve", 1000)):  # the named one wins over NAME-curve
+            with open(os.path.join(curves, f"{curve}.json"), "w") as fh:
+                json.dump({"eval": {"metrics": "fid", "n": n, "real": "fashion-mnist:test", "ema": True}}, fh)
+        E.R.RECIPES["d20"] = {"curve": "d-curve"}
+        self.addCleanup(E.R.RECIPES.pop, "d20")
+        os.environ["FAKE_STEP"] = "20000"
+        self.addCleanup(os.environ.pop, "FAKE_STEP")
+        E.measure("d20", f, 20000, 2, 2)
+        sample = self.calls()[-2]
+        self.assertEqual(sample[sample.index("--n") + 1], "5000")
+        summary = E.read_json(os.path.join(E.NOISE, "d20.json"))
+        self.assertEqual(summary["evaluationFrom"], os.path.join("lib", "reproduction", "curves", "d-curve.json"))
+
     def test_a_second_measurement_reuses_the_seeds_already_scored(self):
         f = self.folder("lib", "zoo", "training", "m", step=45000)
         E.measure("m", f, 45000, 2, 2)

@@ -29,7 +29,7 @@ class ZooDriverTest {
 
     @Test
     void evaluationNoiseChecksPass() throws Exception {
-        PythonUnittest.assertPasses(NotebooksIT.ROOT.resolve("environment/zoo"), "test_eval_noise", 10,
+        PythonUnittest.assertPasses(NotebooksIT.ROOT.resolve("environment/zoo"), "test_eval_noise", 11,
                 tmp.resolve("noise-unittest.log"));
     }
 }
