@@ -199,11 +199,23 @@ def last_moves(rows, key, count=3):
 
 
 def noise_of(folder, name):
-    """The run's own noise measurement, else its recipe's exported model's (a curve run NAME-curve or NAME-long
-    trains the recipe of the reference NAME; the paragraph names the generator that was measured)."""
+    """The run's own noise measurement; else a model's measured with this run's evaluation (its summary's
+    evaluationFrom names this curve: a model that scored nothing while it trained, under a name of its own); else
+    its recipe's exported model's (a curve run NAME-curve or NAME-long trains the recipe of the reference NAME). The
+    paragraph names the generator that was measured."""
     own = os.path.join(folder, f"{name}.json")
+    if os.path.exists(own):
+        return own
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        try:
+            with open(path) as fh:
+                ev_from = json.load(fh).get("evaluationFrom") or ""
+        except (OSError, ValueError, AttributeError):
+            continue  # write_noise says so where the file is the run's own
+        if os.path.basename(ev_from) == f"{name}.json" and "curves" in ev_from:
+            return path
     for suffix in ("-curve", "-long"):
-        if not os.path.exists(own) and name.endswith(suffix):
+        if name.endswith(suffix):
             return os.path.join(folder, f"{name[:-len(suffix)]}.json")
     return own
 

@@ -232,3 +232,8 @@ class NoiseParagraphTest(unittest.TestCase):
         open(os.path.join(tmp, "m-long.json"), "w").close()
         self.assertEqual(C.noise_of(tmp, "m-long"), os.path.join(tmp, "m-long.json"), "its own, where measured")
         self.assertEqual(C.noise_of(tmp, "other"), os.path.join(tmp, "other.json"))
+        # a model under a name of its own, measured with this curve's evaluation, is read against it
+        with open(os.path.join(tmp, "m-20k.json"), "w") as fh:
+            json.dump({"evaluationFrom": "lib/reproduction/curves/m-curve.json"}, fh)
+        self.assertEqual(C.noise_of(tmp, "m-curve"), os.path.join(tmp, "m-20k.json"))
+        self.assertEqual(C.noise_of(tmp, "m-long"), os.path.join(tmp, "m-long.json"))
