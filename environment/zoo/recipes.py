@@ -102,7 +102,8 @@ RECIPES = {
     # past it. Same seed and settings, so the first 4,000 steps are that run's (up to the engine's arithmetic on
     # another processor); the exported run, on another processor, had not turned by 4,000 (8.74, 7.31, 6.44 at
     # 2,000-4,000: 5.5 times one evaluation's sd, lib/zoo/README.md). A step of batch 64 costs 0.94-1.03 s on 2 threads of an AVX-512 machine
-    # (lib/BENCHMARKS.md) and 3.0 s on 2 threads, 6.2 s on one, of the AVX2 EPYC of 2026-12-01
+    # (lib/BENCHMARKS.md), 1.90 s on 2 threads of the AVX-512 Xeon of 2026-12-06 (Intel family 6 model 207, where
+    # DCGAN's 28 px step takes 0.33 s), and 3.0 s on 2 threads, 6.2 s on one, of the AVX2 EPYC of 2026-12-01
     # (`ganlab bench --model sndcgan --resolution 32 --batch 64 --steps 10 --threads N`); a run that outlasts its
     # sitting is carried to the next in parts (its checkpoint is about 130 MB).
     # The curve: FID and KID of the EMA generator every 1,000 steps, 5,000 fakes against the test split.
