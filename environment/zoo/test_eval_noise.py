@@ -131,7 +131,7 @@ class EvalNoiseTest(unittest.TestCase):
 
     def test_a_model_that_scored_nothing_while_training_is_measured_with_its_curve_runs_evaluation(self):
         f = self.folder("lib", "zoo", "d", step=20000, exported=True)
-        with open(os.path.join(f, "config.json"), "w") as fh:  # as dcgan-fmnist's: eval.metrics empty
+        with open(os.path.join(f, "config.json"), "w") as fh:  # as dcgan-fmnist-20k's: eval.metrics empty
             json.dump({"data": "fashion-mnist", "resolution": 28,
                        "eval": {"metrics": "", "n": 2000, "real": "fashion-mnist:test", "ema": True}}, fh)
         with self.assertRaises(SystemExit) as e:

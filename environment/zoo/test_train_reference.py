@@ -189,7 +189,7 @@ class CarryTest(unittest.TestCase):
                          "no zoo model is made")
 
     def test_a_recipe_outside_the_zoo_exports_into_its_work_folder(self):
-        # dcgan-fmnist-curve re-runs the zoo's DCGAN for its curve: its export must not become a second model
+        # dcgan-fmnist-curve re-runs dcgan-fmnist-20k's recipe for its curve: its export must not become a second model
         curve = T.Stages("dcgan-fmnist-curve", 1, work=os.path.join(self.tmp, "curve"))
         self.assertEqual(curve.out, os.path.join(self.tmp, "curve", "export"))
         self.assertEqual(T.Stages("dcgan-fmnist", 1).out, os.path.join(self.tmp, "lib", "zoo", "dcgan-fmnist"))

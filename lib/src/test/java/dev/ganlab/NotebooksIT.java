@@ -123,6 +123,8 @@ class NotebooksIT {
                 ReferenceModel.named("dcgan-fmnist").step());
         assertTrue(printed(baseline).contains(referenceLine),
                 "01: the reference model's scores beside the quick run's");
+        assertTrue(printed(baseline).contains("the same recipe at 20,000 steps: "
+                + ReferenceModel.named("dcgan-fmnist-20k").summary()), "01: the 20,000-step budget's scores beside it");
         // the original GAN's grid and the baseline's come from the generator that scored better (issue 17, item 5)
         assertEquals(2, printed(baseline).split("-> showing the", -1).length - 1, "01: raw and EMA scored twice, one chosen");
         // 02, 03 and 05 show where their reference model stands in this checkout (finished, its run in training

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Reference models (issue 17, item 2): a tiny run exported with {@code ganlab export} samples the
  * same floats as its checkpoint with both generators (DCGAN with re-estimated EMA batch-norm statistics,
  * ProGAN at a stage), keeps only the generator sections, ranks the generators by the scores given, and
- * a folder that lacks a file is an error naming the folder and the file. The committed {@code lib/zoo/dcgan-fmnist}
- * is checked against the reproduction's own record of the run it continues.
+ * a folder that lacks a file is an error naming the folder and the file. The committed DCGAN references,
+ * {@code lib/zoo/dcgan-fmnist-20k} (the reproduction's seed-1 run trained on) and {@code lib/zoo/dcgan-fmnist} (the
+ * same recipe and seed from step 0, trained longer), are checked against the reproduction's record of that run.
  */
 class ReferenceModelTest {
 
@@ -189,8 +190,13 @@ class ReferenceModelTest {
     }
 
     @Test
-    void theCommittedDcganReferenceIsTheReproductionsRecipeTrainedLongerAndLoads() throws IOException {
-        ReferenceModel ref = ReferenceModel.named("dcgan-fmnist");
+    void theCommittedDcganReferencesAreTheReproductionsRecipeTrainedLongerAndLoad() throws IOException {
+        for (String name : List.of("dcgan-fmnist-20k", "dcgan-fmnist")) {
+            dcganReferenceIsTheReproductionsRecipeTrainedLonger(ReferenceModel.named(name));
+        }
+    }
+
+    private static void dcganReferenceIsTheReproductionsRecipeTrainedLonger(ReferenceModel ref) throws IOException {
         // The reproduction's record of its seed-1 run's 5,000-step checkpoint (lib/reproduction), written by its
         // driver, not by export; the reference is that recipe and seed trained longer: that run exported there or
         // trained on from it, or the same recipe trained again from step 0.
@@ -203,30 +209,32 @@ class ReferenceModelTest {
                 .get("fid_fmnist").getAsDouble();
         double ema = ref.score("ema", "fid_fmnist");
         double raw = ref.score("raw", "fid_fmnist");
-        assertTrue(ref.step() >= reproSteps, "the reference is the reproduction's run at or after its " + reproSteps);
+        assertTrue(ref.step() >= reproSteps,
+                ref.name() + ": the reference is the reproduction's recipe at or after its " + reproSteps);
         // Without the dcgan preset's weight decay of 1e-5, as the reproduction's recipe trains (a run written
         // before optimisers had weightDecay lacks the key and is read as trained, without it).
         TrainConfig stored = TrainConfig.ofRun(ref.dir()).resolved();
-        assertEquals(0f, stored.optG.weightDecay);
-        assertEquals(0f, stored.optD.weightDecay);
+        assertEquals(0f, stored.optG.weightDecay, ref.name());
+        assertEquals(0f, stored.optD.weightDecay, ref.name());
         if (ref.step() == reproSteps) {
             assertEquals(reproEma, ema);   // the same checkpoint, the same scores
             assertEquals(reproRaw, raw);
         } else {
             // trained on: a reference worse than its own 5,000-step checkpoint does not belong in the zoo
-            assertTrue(Math.min(ema, raw) < Math.min(reproEma, reproRaw), "FID " + Math.min(ema, raw) + " at step "
-                    + ref.step() + " against " + Math.min(reproEma, reproRaw) + " at " + reproSteps);
+            assertTrue(Math.min(ema, raw) < Math.min(reproEma, reproRaw), ref.name() + ": FID " + Math.min(ema, raw)
+                    + " at step " + ref.step() + " against " + Math.min(reproEma, reproRaw) + " at " + reproSteps);
         }
-        assertEquals(raw < ema ? "raw" : "ema", ref.best());
-        assertEquals(10_000, ref.sampleCount("raw"));
+        assertEquals(raw < ema ? "raw" : "ema", ref.best(), ref.name());
+        assertEquals(10_000, ref.sampleCount("raw"), ref.name());
         // Every setting the recipe names, both sides resolved by this version (eval.n 0 stands for its default),
         // the length and the evaluations during training apart: they draw latents of their own and leave the
-        // networks as they were (GanTrainerTest.evaluationsDuringTrainingLeaveTheWeightsAsTheyWouldBe), so a reference run may score its curve.
+        // networks as they were (GanTrainerTest.evaluationsDuringTrainingLeaveTheWeightsAsTheyWouldBe), so a
+        // reference run may score its curve.
         JsonObject recipe = repro.getAsJsonObject("config").deepCopy();
         recipe.addProperty("steps", ref.step());
         recipe.remove("eval");
         assertPinned(recipe, TrainConfig.fromTree(recipe).resolved().toJsonTree(),
-                TrainConfig.ofRun(ref.dir()).resolved().toJsonTree(), "");
+                TrainConfig.ofRun(ref.dir()).resolved().toJsonTree(), ref.name() + ": ");
         // the history runs to the exported step
         List<String> history = Files.readAllLines(ref.dir().resolve(ReferenceModel.HISTORY));
         assertEquals(String.valueOf(ref.step()), history.get(history.size() - 1).split(",")[0]);
