@@ -131,8 +131,10 @@ RECIPES = {
     # whether the exported run's still-falling FID (8.74, 7.31, 6.44 at 2,000-4,000) levels off past 4,000 or rises
     # as the first run's did from 5,000 on. Same seed and settings, so up to 4,000 steps it is the exported run up to
     # the engine's arithmetic on another processor (bit for bit on an AVX-512 EPYC like the exported run's, 2 threads).
-    # About 2.2 h on that EPYC, 4.2 h on the Xeon of 2026-12-06: carried between sittings (about 130 MB a carry, in
-    # parts). Not trained yet. Not a model of the zoo: `export: False`.
+    # About 2.2 h on that EPYC, 4.2 h on the Xeon of 2026-12-06 (model 207), 2.5 h on a Xeon of family 6 model 167;
+    # a run that outlasts its sitting is carried (about 130 MB a carry, in parts). Trained 2026-12-06 on that model 167
+    # Xeon: the first run's curve to the digit up to 7,000 steps, best at 3,000-4,000 and rising after to 8,000, so
+    # the reference recipe's 4,000 steps stands (lib/zoo/README.md). Not a model of the zoo: `export: False`.
     "sndcgan-fmnist-long": {
         "config": {**copy.deepcopy(SNDCGAN_FMNIST32), "steps": 8000},
         "scoring": SNDCGAN_SCORING,
